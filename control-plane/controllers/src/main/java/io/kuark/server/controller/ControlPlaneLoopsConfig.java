@@ -1,0 +1,18 @@
+package io.kuark.server.controller;
+
+/**
+ * Settings of the control-plane loops that come from the server's command line.
+ *
+ * @param clusterCidr the pod network, e.g. {@code 10.42.0.0/16}; node IPAM carves node ranges from
+ *     it
+ * @param nodeCidrMaskSize prefix length of each node's pod range, e.g. {@code 24}
+ * @param serviceCidr the Service ClusterIP range, e.g. {@code 10.43.0.0/16}
+ */
+public record ControlPlaneLoopsConfig(
+    String clusterCidr, int nodeCidrMaskSize, String serviceCidr) {
+
+  /** The k3s-like defaults: 10.42.0.0/16 with /24 per node, services in 10.43.0.0/16. */
+  public static ControlPlaneLoopsConfig defaults() {
+    return new ControlPlaneLoopsConfig("10.42.0.0/16", 24, "10.43.0.0/16");
+  }
+}

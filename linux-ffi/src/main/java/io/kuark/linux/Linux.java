@@ -1,0 +1,50 @@
+package io.kuark.linux;
+
+import io.kuark.linux.jnr.JnrMounts;
+import io.kuark.linux.jnr.JnrNamespaces;
+import io.kuark.linux.jnr.ProcSysctl;
+
+/**
+ * Entry point to the Linux seams. One instance per process is enough (it owns the namespace thread
+ * pool); the objects it returns are thread-safe.
+ */
+public final class Linux {
+  private static volatile Linux instance;
+
+  private final Mounts mounts;
+  private final Namespaces namespaces;
+  private final Sysctl sysctl;
+
+  private Linux() {
+    this.mounts = new JnrMounts();
+    this.namespaces = new JnrNamespaces(mounts);
+    this.sysctl = new ProcSysctl(namespaces);
+  }
+
+  /** The shared instance (created on first use). */
+  public static Linux get() {
+    Linux local = instance;
+    if (local == null) {
+      synchronized (Linux.class) {
+        local = instance;
+        if (local == null) {
+          local = new Linux();
+          instance = local;
+        }
+      }
+    }
+    return local;
+  }
+
+  public Namespaces namespaces() {
+    return namespaces;
+  }
+
+  public Mounts mounts() {
+    return mounts;
+  }
+
+  public Sysctl sysctl() {
+    return sysctl;
+  }
+}

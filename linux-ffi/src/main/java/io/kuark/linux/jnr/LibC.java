@@ -1,0 +1,55 @@
+package io.kuark.linux.jnr;
+
+import jnr.ffi.annotations.In;
+import jnr.ffi.annotations.Out;
+import jnr.ffi.types.size_t;
+import jnr.ffi.types.ssize_t;
+
+/**
+ * The libc functions Kuark calls. Only primitive, String and byte[] parameters are used so the
+ * binding works both with JNR's generated (ASM) invokers and its reflection/proxy mode ({@code
+ * -Djnr.ffi.asm.enabled=false}), the one a native image can use.
+ */
+public interface LibC {
+  int O_RDONLY = 0;
+  int O_CLOEXEC = 0x80000;
+  int CLONE_NEWNS = 0x00020000;
+  int CLONE_NEWNET = 0x40000000;
+  int MNT_DETACH = 2;
+
+  int AF_NETLINK = 16;
+  int SOCK_RAW = 3;
+  int SOCK_CLOEXEC = 0x80000;
+  int NETLINK_ROUTE = 0;
+  int SOL_SOCKET = 1;
+  int SO_RCVBUF = 8;
+  int SO_SNDBUF = 7;
+  int SOL_NETLINK = 270;
+  int NETLINK_EXT_ACK = 11;
+  int NETLINK_GET_STRICT_CHK = 12;
+  int MSG_TRUNC = 0x20;
+
+  int unshare(int flags);
+
+  int setns(int fd, int nstype);
+
+  int mount(String source, String target, String fstype, long flags, String data);
+
+  int umount2(String target, int flags);
+
+  int open(String path, int flags, int mode);
+
+  int close(int fd);
+
+  String strerror(int errnum);
+
+  int socket(int domain, int type, int protocol);
+
+  int setsockopt(int fd, int level, int optname, @In int[] optval, int optlen);
+
+  @ssize_t
+  long send(int fd, @In byte[] buf, @size_t long len, int flags);
+
+  @ssize_t
+  long recv(int fd, @Out byte[] buf, @size_t long len, int flags);
+}

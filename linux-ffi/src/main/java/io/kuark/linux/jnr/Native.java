@@ -1,0 +1,40 @@
+package io.kuark.linux.jnr;
+
+import io.kuark.linux.LinuxException;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Runtime;
+
+/** Loads libc once and turns failed calls into {@link LinuxException}s. */
+final class Native {
+  private static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
+  private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
+
+  private Native() {}
+
+  static LibC libc() {
+    return LIBC;
+  }
+
+  /** The errno of the last failed call on this thread. */
+  static int errno() {
+    return RUNTIME.getLastError();
+  }
+
+  static String strerror(int errno) {
+    return LIBC.strerror(errno);
+  }
+
+  /** An exception for the last failed call on this thread. */
+  static LinuxException lastError(String operation) {
+    int errno = errno();
+    return new LinuxException(operation, errno, strerror(errno));
+  }
+
+  /** Returns {@code rc} or throws the last error if it is negative. */
+  static int check(int rc, String operation) {
+    if (rc < 0) {
+      throw lastError(operation);
+    }
+    return rc;
+  }
+}

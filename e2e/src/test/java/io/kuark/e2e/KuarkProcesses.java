@@ -1,0 +1,286 @@
+package io.kuark.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * Starts Kuark programs (through the {@code kuark} launcher) and their helpers (etcd) as real
+ * processes, each in a private temporary directory with free ports, and takes everything down again
+ * in {@link #close()}: agents first, then servers, then etcd; then it checks that nothing is left
+ * behind (mounts, processes rooted in the temp dir), cleans up what is and reports it as a failure,
+ * and removes the temporary directory.
+ *
+ * <p>Logs are kept under {@code e2e/target/e2e-logs/<name>/}, so a failed run can be read after the
+ * temporary data is gone.
+ */
+final class KuarkProcesses implements AutoCloseable {
+  static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+  private static final Duration STOP_GRACE = Duration.ofSeconds(60);
+
+  private final RepoLayout repo = RepoLayout.current();
+  private final Path baseDir;
+  private final Path logDir;
+  private final List<ManagedProcess> agents = new ArrayList<>();
+  private final List<ManagedProcess> servers = new ArrayList<>();
+  private final List<ManagedProcess> helpers = new ArrayList<>();
+  private final Thread shutdownHook;
+  private boolean closed;
+
+  /** A harness for one test class; {@code name} names its log directory. */
+  KuarkProcesses(String name) {
+    try {
+      baseDir = Files.createTempDirectory("kuark-e2e-").toRealPath();
+      logDir = repo.root().resolve("e2e/target/e2e-logs").resolve(name);
+      Files.createDirectories(logDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    // A test JVM killed by a timeout must not leave servers behind either.
+    shutdownHook = new Thread(this::stopQuietly, "kuark-e2e-cleanup");
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  RepoLayout repo() {
+    return repo;
+  }
+
+  /** The private temporary directory all instances of this harness live in. */
+  Path baseDir() {
+    return baseDir;
+  }
+
+  /** A new empty directory under {@link #baseDir()}. */
+  Path newDir(String name) {
+    try {
+      return Files.createDirectories(baseDir.resolve(name));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A running kuark-server: its API port, admin kubeconfig and data directory. */
+  record Server(ManagedProcess process, int port, Path kubeconfig, Path dataDir) {
+    String url() {
+      return "https://127.0.0.1:" + port;
+    }
+  }
+
+  /** A running kuark-agent and the directories it was told to use. */
+  record Agent(
+      ManagedProcess process, String nodeName, Path dataDir, Path runDir, Path podLogDir) {}
+
+  /**
+   * Starts {@code kuark server} on loopback with a free port and its kubeconfig in the temp dir,
+   * plus {@code extraFlags}, and waits for {@code kuark-server ready}.
+   */
+  Server startServer(List<String> extraFlags) throws InterruptedException {
+    int index = servers.size();
+    Path dataDir = newDir("server-" + index);
+    Path kubeconfig = dataDir.resolve("kubeconfig.yaml");
+    int port = FreePorts.next();
+    List<String> command = new ArrayList<>();
+    command.add(repo.launcher().toString());
+    command.add("server");
+    Collections.addAll(
+        command,
+        "--data-dir",
+        dataDir.toString(),
+        "--bind-address",
+        "127.0.0.1",
+        "--secure-port",
+        Integer.toString(port),
+        "--write-kubeconfig",
+        kubeconfig.toString());
+    command.addAll(extraFlags);
+    ManagedProcess process = start("server-" + index, command, servers);
+    process.awaitLine("kuark-server ready", START_TIMEOUT);
+    return new Server(process, port, kubeconfig, dataDir);
+  }
+
+  /** Options of an agent started by a test; paths default to fresh dirs under the temp dir. */
+  record AgentOptions(String nodeIp, String clusterCidr, String serviceCidr, Path dataDir) {}
+
+  /**
+   * Starts {@code kuark agent} with the server's admin kubeconfig, every path in the temp dir
+   * (data, run, pod logs, CNI config) and a free agent port; waits for {@code kuark-agent ready}.
+   * Put image archives into {@code dataDir/agent/images/} before calling this.
+   */
+  Agent startAgent(Server server, AgentOptions options) throws InterruptedException {
+    int index = agents.size();
+    String nodeName = "e2e-node-" + UUID.randomUUID().toString().substring(0, 8);
+    Path runDir = newDir("agent-" + index + "-run");
+    Path podLogDir = newDir("agent-" + index + "-pod-logs");
+    Path cniConfDir = newDir("agent-" + index + "-cni-net.d");
+    List<String> command = new ArrayList<>();
+    command.add(repo.launcher().toString());
+    command.add("agent");
+    Collections.addAll(
+        command,
+        "--kubeconfig",
+        server.kubeconfig().toString(),
+        "--node-name",
+        nodeName,
+        "--node-ip",
+        options.nodeIp(),
+        "--data-dir",
+        options.dataDir().toString(),
+        "--run-dir",
+        runDir.toString(),
+        "--pod-log-dir",
+        podLogDir.toString(),
+        "--cni-conf-dir",
+        cniConfDir.toString(),
+        "--port",
+        Integer.toString(FreePorts.next()),
+        "--cluster-cidr",
+        options.clusterCidr(),
+        "--service-cidr",
+        options.serviceCidr());
+    ManagedProcess process = start("agent-" + index, command, agents);
+    process.awaitLine("kuark-agent ready", START_TIMEOUT);
+    return new Agent(process, nodeName, options.dataDir(), runDir, podLogDir);
+  }
+
+  /** Starts Debian's etcd on free loopback ports; returns its client URL once it serves. */
+  String startEtcd() throws InterruptedException {
+    int index = helpers.size();
+    Path dataDir = newDir("etcd-" + index);
+    String clientUrl = "http://127.0.0.1:" + FreePorts.next();
+    String peerUrl = "http://127.0.0.1:" + FreePorts.next();
+    List<String> command =
+        List.of(
+            "etcd",
+            "--name",
+            "e2e",
+            "--data-dir",
+            dataDir.toString(),
+            "--listen-client-urls",
+            clientUrl,
+            "--advertise-client-urls",
+            clientUrl,
+            "--listen-peer-urls",
+            peerUrl,
+            "--initial-advertise-peer-urls",
+            peerUrl,
+            "--initial-cluster",
+            "e2e=" + peerUrl);
+    ManagedProcess process = start("etcd-" + index, command, helpers);
+    process.awaitLine("ready to serve client requests", START_TIMEOUT);
+    return clientUrl;
+  }
+
+  private ManagedProcess start(String name, List<String> command, List<ManagedProcess> group) {
+    ManagedProcess process = ManagedProcess.start(name, command, logDir.resolve(name + ".log"));
+    group.add(process);
+    return process;
+  }
+
+  /** Stops one agent now (SIGTERM, then SIGKILL after the grace period). */
+  int stopAgent(Agent agent) throws InterruptedException {
+    agents.remove(agent.process());
+    return agent.process().stop(STOP_GRACE);
+  }
+
+  /**
+   * Stops everything in dependency order and removes the temp dir. Fails (after cleaning up anyway)
+   * when a mount or a process under the temp dir outlived the programs that made it.
+   */
+  @Override
+  public void close() throws InterruptedException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    stopAll();
+    List<String> leftovers = Leftovers.under(baseDir);
+    Leftovers.clean(baseDir);
+    List<String> stillThere = Leftovers.under(baseDir);
+    if (stillThere.isEmpty()) {
+      deleteTree(baseDir);
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException shuttingDown) {
+      // Already in shutdown: the hook runs (and finds everything stopped).
+    }
+    if (!leftovers.isEmpty()) {
+      throw new AssertionError(
+          "left behind under "
+              + baseDir
+              + " (cleaned up by the harness): "
+              + leftovers
+              + (stillThere.isEmpty() ? "" : "; could not clean: " + stillThere));
+    }
+  }
+
+  private void stopAll() throws InterruptedException {
+    for (List<ManagedProcess> group : List.of(agents, servers, helpers)) {
+      for (int i = group.size() - 1; i >= 0; i--) {
+        group.get(i).stop(STOP_GRACE);
+      }
+      group.clear();
+    }
+  }
+
+  private void stopQuietly() {
+    try {
+      stopAll();
+      Leftovers.clean(baseDir);
+      if (Leftovers.under(baseDir).isEmpty()) {
+        deleteTree(baseDir);
+      }
+    } catch (InterruptedException | RuntimeException e) {
+      // Best effort during JVM shutdown.
+    }
+  }
+
+  /** Deletes a directory tree without following symbolic links (callers ensure no mounts). */
+  static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try {
+      Files.walkFileTree(
+          root,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                throws IOException {
+              Files.delete(file);
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+              Files.delete(dir);
+              return FileVisitResult.CONTINUE;
+            }
+          });
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove " + root, e);
+    }
+  }
+
+  /** Lists the files of a directory, empty when it does not exist. */
+  static List<Path> list(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries.toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

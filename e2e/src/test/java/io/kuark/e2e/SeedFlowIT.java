@@ -1,0 +1,178 @@
+package io.kuark.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The seed flow end to end, as {@code kuark up} runs it: a server on the embedded store, an agent
+ * with the server's admin kubeconfig and the demo image in its images directory; then real kubectl
+ * creates a Deployment of {@code kuark.local/demo:latest}, the pod runs with an IP, the host reads
+ * the demo page from that IP, and deleting the Deployment removes pod, netns and containers.
+ *
+ * <p>Everything is private to the test: temp data/run/log/CNI dirs, free ports, and cluster and
+ * service CIDRs that a real install never uses (a real one defaults to 10.42/16 and 10.43/16).
+ */
+class SeedFlowIT {
+  private static final String CLUSTER_CIDR = "10.201.0.0/16";
+  private static final String SERVICE_CIDR = "10.202.0.0/16";
+  private static final String POD_PREFIX = "10.201.";
+  private static final Duration POD_TIMEOUT = Duration.ofMinutes(4);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<String> ROUTE_TYPES =
+      List.of("blackhole", "unreachable", "prohibit", "throw", "local", "broadcast");
+
+  private KuarkProcesses processes;
+
+  @AfterEach
+  void stopEverything() throws Exception {
+    try {
+      if (processes != null) {
+        processes.close();
+      }
+    } finally {
+      // The agent may keep its safety routes after it stops; the test ranges are ours to remove.
+      for (String cidr : List.of(CLUSTER_CIDR, SERVICE_CIDR)) {
+        for (String route : exec("ip", "route", "show", "root", cidr).lines().toList()) {
+          String[] words = route.trim().split("\\s+");
+          boolean typed = ROUTE_TYPES.contains(words[0]);
+          List<String> delete = new ArrayList<>(List.of("ip", "route", "del"));
+          delete.addAll(typed ? List.of(words[0], words[1]) : List.of(words[0]));
+          new ProcessBuilder(delete).redirectErrorStream(true).start().waitFor();
+        }
+      }
+    }
+  }
+
+  @Test
+  void deploymentOfTheDemoImageServesItsPageFromThePodIp() throws Exception {
+    processes = new KuarkProcesses(getClass().getSimpleName());
+    KuarkProcesses.Server server =
+        processes.startServer(
+            List.of(
+                "--storage",
+                "embedded",
+                "--cluster-cidr",
+                CLUSTER_CIDR,
+                "--service-cidr",
+                SERVICE_CIDR));
+    Path nodeDataDir = processes.newDir("node");
+    Path images = Files.createDirectories(nodeDataDir.resolve("agent/images"));
+    exec(
+        processes.repo().demoImageScript().toString(),
+        images.resolve("kuark-demo.oci.tar").toString());
+    KuarkProcesses.Agent agent =
+        processes.startAgent(
+            server,
+            new KuarkProcesses.AgentOptions("127.0.0.1", CLUSTER_CIDR, SERVICE_CIDR, nodeDataDir));
+    Kubectl kubectl =
+        new Kubectl(Kubectl.binary("default"), server.kubeconfig(), processes.newDir("kubectl"));
+
+    assertThat(kubectl.ok("get", "nodes")).contains(agent.nodeName());
+    assertThat(kubectl.ok("create", "deployment", "demo", "--image=kuark.local/demo:latest"))
+        .contains("deployment.apps/demo created");
+
+    JsonNode pod =
+        await("a Running demo pod with an IP")
+            .atMost(POD_TIMEOUT)
+            .pollInterval(Duration.ofSeconds(1))
+            .until(() -> runningDemoPod(kubectl), Objects::nonNull);
+    String podName = pod.path("metadata").path("name").asText();
+    String podUid = pod.path("metadata").path("uid").asText();
+    String podIp = pod.path("status").path("podIP").asText();
+    assertThat(pod.path("spec").path("nodeName").asText()).isEqualTo(agent.nodeName());
+    assertThat(podIp).startsWith(POD_PREFIX);
+
+    String wide = kubectl.ok("get", "pods", "-o", "wide");
+    assertThat(wide)
+        .containsPattern(
+            "(?m)^"
+                + Pattern.quote(podName)
+                + "\\s+1/1\\s+Running\\s+\\d+\\s+\\S+\\s+"
+                + Pattern.quote(podIp)
+                + "\\s+"
+                + Pattern.quote(agent.nodeName())
+                + "\\s");
+
+    // Network safety: the pod IP must be reached directly on this host, never via a gateway.
+    assertThat(exec("ip", "route", "get", podIp)).doesNotContain(" via ");
+    String page =
+        await("the demo page from " + podIp)
+            .atMost(Duration.ofMinutes(1))
+            .pollInterval(Duration.ofSeconds(1))
+            .ignoreExceptions()
+            .until(() -> httpGet("http://" + podIp + "/"), Objects::nonNull);
+    assertThat(page).contains("Hello from Kuark");
+
+    assertThat(kubectl.ok("delete", "deployment", "demo"))
+        .contains("deployment.apps \"demo\" deleted");
+    await("demo pods gone")
+        .atMost(POD_TIMEOUT)
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> kubectl.ok("get", "pods", "-o", "json").contains("\"items\": []"));
+    await("pod sandbox and containers gone")
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> {
+              assertThat(agent.runDir().resolve("netns").resolve(podUid)).doesNotExist();
+              assertThat(Leftovers.under(agent.runDir())).isEmpty();
+              assertThat(Leftovers.under(agent.dataDir())).isEmpty();
+            });
+  }
+
+  /** The first demo pod that is Running with a pod IP, or null. */
+  private static JsonNode runningDemoPod(Kubectl kubectl) throws IOException {
+    JsonNode pods = JSON.readTree(kubectl.ok("get", "pods", "-l", "app=demo", "-o", "json"));
+    for (JsonNode pod : pods.path("items")) {
+      JsonNode status = pod.path("status");
+      if (status.path("phase").asText().equals("Running")
+          && !status.path("podIP").asText().isEmpty()) {
+        return pod;
+      }
+    }
+    return null;
+  }
+
+  private static String httpGet(String url) throws IOException, InterruptedException {
+    HttpClient client =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(3))
+            .proxy(HttpClient.Builder.NO_PROXY)
+            .build();
+    HttpResponse<String> response =
+        client.send(
+            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build(),
+            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    return response.statusCode() == 200 ? response.body() : null;
+  }
+
+  /** Runs a short host command, fails unless it exits 0, returns its output. */
+  private static String exec(String... command) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
+      process.destroyForcibly();
+      throw new AssertionError(String.join(" ", command) + " failed:\n" + out);
+    }
+    return out;
+  }
+}

@@ -85,12 +85,17 @@ final class KuarkProcesses implements AutoCloseable {
    * plus {@code extraFlags}, and waits for {@code kuark-server ready}.
    */
   Server startServer(List<String> extraFlags) throws InterruptedException {
+    return startServer(repo.launcher(), extraFlags);
+  }
+
+  /** As {@link #startServer(List)} through another launcher (e.g. an installed one). */
+  Server startServer(Path launcher, List<String> extraFlags) throws InterruptedException {
     int index = servers.size();
     Path dataDir = newDir("server-" + index);
     Path kubeconfig = dataDir.resolve("kubeconfig.yaml");
     int port = FreePorts.next();
     List<String> command = new ArrayList<>();
-    command.add(repo.launcher().toString());
+    command.add(launcher.toString());
     command.add("server");
     Collections.addAll(
         command,
@@ -178,6 +183,17 @@ final class KuarkProcesses implements AutoCloseable {
     ManagedProcess process = start("etcd-" + index, command, helpers);
     process.awaitLine("ready to serve client requests", START_TIMEOUT);
     return clientUrl;
+  }
+
+  /**
+   * Starts {@code kuark ARGS} (e.g. {@code up …}) as a process stopped before any server, like an
+   * agent. The caller waits for whatever line it needs.
+   */
+  ManagedProcess launch(String name, List<String> args) {
+    List<String> command = new ArrayList<>();
+    command.add(repo.launcher().toString());
+    command.addAll(args);
+    return start(name, command, agents);
   }
 
   private ManagedProcess start(String name, List<String> command, List<ManagedProcess> group) {

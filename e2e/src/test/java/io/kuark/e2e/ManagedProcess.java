@@ -91,6 +91,15 @@ final class ManagedProcess {
     }
   }
 
+  /** Waits for the process to exit on its own; returns its exit code. */
+  int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException(name + " still runs after " + timeout + "\n" + output());
+    }
+    reader.join(TimeUnit.SECONDS.toMillis(5));
+    return process.exitValue();
+  }
+
   /** Everything the process printed so far. */
   String output() {
     synchronized (lines) {

@@ -14,10 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,8 +35,6 @@ class SeedFlowIT {
   private static final String POD_PREFIX = "10.201.";
   private static final Duration POD_TIMEOUT = Duration.ofMinutes(4);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<String> ROUTE_TYPES =
-      List.of("blackhole", "unreachable", "prohibit", "throw", "local", "broadcast");
 
   private KuarkProcesses processes;
 
@@ -50,15 +46,8 @@ class SeedFlowIT {
       }
     } finally {
       // The agent may keep its safety routes after it stops; the test ranges are ours to remove.
-      for (String cidr : List.of(CLUSTER_CIDR, SERVICE_CIDR)) {
-        for (String route : exec("ip", "route", "show", "root", cidr).lines().toList()) {
-          String[] words = route.trim().split("\\s+");
-          boolean typed = ROUTE_TYPES.contains(words[0]);
-          List<String> delete = new ArrayList<>(List.of("ip", "route", "del"));
-          delete.addAll(typed ? List.of(words[0], words[1]) : List.of(words[0]));
-          new ProcessBuilder(delete).redirectErrorStream(true).start().waitFor();
-        }
-      }
+      HostCommands.removeRoutesWithin(CLUSTER_CIDR);
+      HostCommands.removeRoutesWithin(SERVICE_CIDR);
     }
   }
 
@@ -76,7 +65,7 @@ class SeedFlowIT {
                 SERVICE_CIDR));
     Path nodeDataDir = processes.newDir("node");
     Path images = Files.createDirectories(nodeDataDir.resolve("agent/images"));
-    exec(
+    HostCommands.exec(
         processes.repo().demoImageScript().toString(),
         images.resolve("kuark-demo.oci.tar").toString());
     KuarkProcesses.Agent agent =
@@ -113,7 +102,7 @@ class SeedFlowIT {
                 + "\\s");
 
     // Network safety: the pod IP must be reached directly on this host, never via a gateway.
-    assertThat(exec("ip", "route", "get", podIp)).doesNotContain(" via ");
+    assertThat(HostCommands.exec("ip", "route", "get", podIp)).doesNotContain(" via ");
     String page =
         await("the demo page from " + podIp)
             .atMost(Duration.ofMinutes(1))
@@ -163,16 +152,5 @@ class SeedFlowIT {
             HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build(),
             HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     return response.statusCode() == 200 ? response.body() : null;
-  }
-
-  /** Runs a short host command, fails unless it exits 0, returns its output. */
-  private static String exec(String... command) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
-      process.destroyForcibly();
-      throw new AssertionError(String.join(" ", command) + " failed:\n" + out);
-    }
-    return out;
   }
 }

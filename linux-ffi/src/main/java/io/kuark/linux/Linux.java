@@ -2,7 +2,9 @@ package io.kuark.linux;
 
 import io.kuark.linux.jnr.JnrMounts;
 import io.kuark.linux.jnr.JnrNamespaces;
+import io.kuark.linux.jnr.JnrNetlink;
 import io.kuark.linux.jnr.ProcSysctl;
+import java.nio.file.Path;
 
 /**
  * Entry point to the Linux seams. One instance per process is enough (it owns the namespace thread
@@ -46,5 +48,27 @@ public final class Linux {
 
   public Sysctl sysctl() {
     return sysctl;
+  }
+
+  /**
+   * Opens an rtnetlink socket in the calling thread's network namespace (the host namespace for
+   * ordinary threads). The caller closes it.
+   */
+  public Netlink netlink() {
+    return new JnrNetlink();
+  }
+
+  /**
+   * Opens an rtnetlink socket inside the network namespace pinned at {@code netns}; every request
+   * on it acts there, whatever thread sends it. The caller closes it.
+   */
+  public Netlink netlink(Path netns) {
+    try {
+      return namespaces.runInNetns(netns, JnrNetlink::new);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

@@ -1,0 +1,14 @@
+package io.kuark.linux;
+
+import java.nio.file.Path;
+
+/**
+ * A veth pair to create in the socket's namespace.
+ *
+ * @param name the local end
+ * @param peerName the other end
+ * @param mtu MTU for both ends, 0 for the kernel default
+ * @param mac MAC of the local end, null for a random one
+ * @param peerNetns netns (pinned path) the peer is created in, null to keep it local
+ */
+public record VethSpec(String name, String peerName, int mtu, String mac, Path peerNetns) {}

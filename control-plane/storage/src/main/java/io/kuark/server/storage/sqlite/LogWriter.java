@@ -1,0 +1,358 @@
+package io.kuark.server.storage.sqlite;
+
+import io.kuark.server.storage.KeyValue;
+import io.kuark.server.storage.StorageException;
+import io.kuark.server.storage.WatchEvent;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * The only connection that writes. Every write takes {@link #lock}, so writes are serialized in
+ * this process and SQLite never sees two writers ("database is locked" cannot happen). Revisions
+ * are assigned here ({@code current + 1}) and each committed write is handed to the event sink
+ * while the lock is still held, so events leave in revision order.
+ */
+final class LogWriter implements AutoCloseable {
+
+  private static final int COMPACT_BATCH = 2000;
+
+  private final Connection connection;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Consumer<WatchEvent> eventSink;
+  private final PreparedStatement latest;
+  private final PreparedStatement insert;
+  private volatile long currentRevision;
+  private volatile long compactedRevision;
+
+  LogWriter(Connection connection, Consumer<WatchEvent> eventSink) throws SQLException {
+    this.connection = connection;
+    this.eventSink = eventSink;
+    Schema.create(connection);
+    this.latest =
+        connection.prepareStatement(
+            "SELECT id, value, create_revision, prev_revision, deleted FROM kv"
+                + " WHERE name = ? ORDER BY id DESC LIMIT 1");
+    this.insert =
+        connection.prepareStatement(
+            "INSERT INTO kv (id, name, create_revision, prev_revision, deleted, lease_expiry,"
+                + " value) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    this.currentRevision = loadCurrentRevision();
+    this.compactedRevision = loadCompactedRevision();
+  }
+
+  long currentRevision() {
+    return currentRevision;
+  }
+
+  long compactedRevision() {
+    return compactedRevision;
+  }
+
+  /** Runs {@code action} while no write can happen (used to register watches atomically). */
+  <T> T whileNoWrites(java.util.function.LongFunction<T> action) {
+    lock.lock();
+    try {
+      return action.apply(currentRevision);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  KeyValue create(String key, byte[] value, Duration ttl) {
+    lock.lock();
+    try {
+      LogRow prev = latestRow(key);
+      if (prev != null && !prev.deleted()) {
+        throw new StorageException.AlreadyExists(key);
+      }
+      long revision = currentRevision + 1;
+      LogRow row =
+          new LogRow(revision, key, value, revision, prev == null ? 0 : prev.revision(), false);
+      append(row, expiry(ttl), 0);
+      eventSink.accept(new WatchEvent(WatchEvent.Type.ADDED, row.keyValue(), null));
+      return row.keyValue();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  KeyValue update(String key, byte[] value, long expectedModRevision, Duration ttl) {
+    lock.lock();
+    try {
+      LogRow prev = latestRow(key);
+      if (prev == null || prev.deleted()) {
+        throw new StorageException.NotFound(key);
+      }
+      if (prev.revision() != expectedModRevision) {
+        throw new StorageException.Conflict(key, expectedModRevision, prev.revision());
+      }
+      LogRow row =
+          new LogRow(
+              currentRevision + 1, key, value, prev.createRevision(), prev.revision(), false);
+      append(row, expiry(ttl), expectedModRevision);
+      eventSink.accept(new WatchEvent(WatchEvent.Type.MODIFIED, row.keyValue(), prev.keyValue()));
+      return row.keyValue();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  KeyValue delete(String key, long expectedModRevision) {
+    lock.lock();
+    try {
+      LogRow prev = latestRow(key);
+      if (prev == null || prev.deleted()) {
+        throw new StorageException.NotFound(key);
+      }
+      if (expectedModRevision != 0 && prev.revision() != expectedModRevision) {
+        throw new StorageException.Conflict(key, expectedModRevision, prev.revision());
+      }
+      // The deletion row carries the last value so a DELETED event can show it.
+      LogRow row =
+          new LogRow(
+              currentRevision + 1, key, prev.value(), prev.createRevision(), prev.revision(), true);
+      append(row, 0, expectedModRevision);
+      eventSink.accept(new WatchEvent(WatchEvent.Type.DELETED, row.keyValue(), prev.keyValue()));
+      return row.keyValue();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Forgets every version that is not needed to read the key space at {@code revision - 1} or
+   * later: rows superseded before {@code revision}, then deletion rows before it. The compacted
+   * revision is published before any row goes, so concurrent readers notice and answer Gone.
+   * Deletes in batches, each its own short write, so writers are never held up for long.
+   */
+  void compact(long revision) {
+    lock.lock();
+    try {
+      if (revision <= compactedRevision) {
+        return;
+      }
+      if (revision > currentRevision) {
+        throw new IllegalArgumentException(
+            "cannot compact to future revision " + revision + " (current " + currentRevision + ")");
+      }
+      try (PreparedStatement s =
+          connection.prepareStatement(
+              "INSERT OR REPLACE INTO meta (name, value) VALUES ('compact_revision', ?)")) {
+        s.setLong(1, revision);
+        s.executeUpdate();
+      }
+      compactedRevision = revision;
+    } catch (SQLException e) {
+      throw unavailable("compact", e);
+    } finally {
+      lock.unlock();
+    }
+    deleteInBatches(
+        "DELETE FROM kv WHERE id IN (SELECT k.id FROM kv k WHERE k.id < ?1 AND EXISTS"
+            + " (SELECT 1 FROM kv n WHERE n.name = k.name AND n.id > k.id AND n.id < ?1)"
+            + " LIMIT "
+            + COMPACT_BATCH
+            + ")",
+        revision);
+    // Only now is each deletion row the last row of its key below the revision; dropping it
+    // leaves the key absent at revision - 1, as it was.
+    deleteInBatches(
+        "DELETE FROM kv WHERE id IN (SELECT id FROM kv WHERE id < ?1 AND deleted = 1 LIMIT "
+            + COMPACT_BATCH
+            + ")",
+        revision);
+    releaseFreePages();
+  }
+
+  /**
+   * Gives pages freed by compaction back to the file system. SQLite frees one page per step of
+   * {@code incremental_vacuum} and the driver steps a statement once per execute, so this repeats
+   * it inside one transaction (one fsync) until the free list is empty.
+   */
+  private void releaseFreePages() {
+    lock.lock();
+    try (Statement s = connection.createStatement()) {
+      connection.setAutoCommit(false);
+      try {
+        long free = freePages(s);
+        for (long i = 0; i < free; i++) {
+          // A fresh statement each time: a stepped-once statement stays "in progress" until
+          // closed, which would block the commit.
+          try (Statement step = connection.createStatement()) {
+            step.execute("PRAGMA incremental_vacuum(1)");
+          }
+        }
+        connection.commit();
+      } catch (SQLException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw unavailable("incremental vacuum", e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static long freePages(Statement s) throws SQLException {
+    try (ResultSet rs = s.executeQuery("PRAGMA freelist_count")) {
+      return rs.next() ? rs.getLong(1) : 0;
+    }
+  }
+
+  /** Checkpoints the WAL into the database and truncates it to zero bytes when it can. */
+  void checkpoint() {
+    runUnderLock("PRAGMA wal_checkpoint(TRUNCATE)");
+  }
+
+  /** Deletes keys whose lease expired before {@code nowMillis}; each is a real, evented delete. */
+  int expireLeases(long nowMillis) {
+    List<LogRow> expired = new ArrayList<>();
+    lock.lock();
+    try (PreparedStatement s =
+        connection.prepareStatement(
+            "SELECT k.name, k.id FROM kv k WHERE k.lease_expiry > 0 AND k.lease_expiry <= ?"
+                + " AND k.deleted = 0"
+                + " AND k.id = (SELECT max(id) FROM kv WHERE name = k.name) LIMIT 1000")) {
+      s.setLong(1, nowMillis);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          expired.add(new LogRow(rs.getLong(2), rs.getString(1), null, 0, 0, false));
+        }
+      }
+    } catch (SQLException e) {
+      throw unavailable("lease sweep", e);
+    } finally {
+      lock.unlock();
+    }
+    int deleted = 0;
+    for (LogRow row : expired) {
+      try {
+        delete(row.key(), row.revision());
+        deleted++;
+      } catch (StorageException.Conflict | StorageException.NotFound e) {
+        // Rewritten or deleted since the sweep looked: that write decided its fate.
+      }
+    }
+    return deleted;
+  }
+
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      latest.close();
+      insert.close();
+      connection.close();
+    } catch (SQLException e) {
+      throw unavailable("close", e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void deleteInBatches(String sql, long revision) {
+    while (true) {
+      lock.lock();
+      try (PreparedStatement s = connection.prepareStatement(sql)) {
+        s.setLong(1, revision);
+        if (s.executeUpdate() < COMPACT_BATCH) {
+          return;
+        }
+      } catch (SQLException e) {
+        throw unavailable("compact", e);
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  private void runUnderLock(String sql) {
+    lock.lock();
+    try (Statement s = connection.createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      throw unavailable(sql, e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void append(LogRow row, long leaseExpiry, long expected) {
+    try {
+      insert.setLong(1, row.revision());
+      insert.setString(2, row.key());
+      insert.setLong(3, row.createRevision());
+      insert.setLong(4, row.prevRevision());
+      insert.setInt(5, row.deleted() ? 1 : 0);
+      insert.setLong(6, leaseExpiry);
+      insert.setBytes(7, row.value());
+      insert.executeUpdate();
+    } catch (SQLException e) {
+      if (e.getMessage() != null && e.getMessage().contains("UNIQUE")) {
+        // The CAS guard fired: someone else's row already sits on top of prev_revision.
+        throw new StorageException.Conflict(row.key(), expected, -1);
+      }
+      throw unavailable("write of " + row.key(), e);
+    }
+    currentRevision = row.revision();
+  }
+
+  private LogRow latestRow(String key) {
+    try {
+      latest.setString(1, key);
+      try (ResultSet rs = latest.executeQuery()) {
+        if (!rs.next()) {
+          return null;
+        }
+        return new LogRow(
+            rs.getLong(1), key, rs.getBytes(2), rs.getLong(3), rs.getLong(4), rs.getInt(5) != 0);
+      }
+    } catch (SQLException e) {
+      throw unavailable("read of " + key, e);
+    }
+  }
+
+  private long loadCurrentRevision() throws SQLException {
+    try (Statement s = connection.createStatement()) {
+      long seq = 0;
+      try (ResultSet rs = s.executeQuery("SELECT seq FROM sqlite_sequence WHERE name = 'kv'")) {
+        if (rs.next()) {
+          seq = rs.getLong(1);
+        }
+      }
+      try (ResultSet rs = s.executeQuery("SELECT coalesce(max(id), 0) FROM kv")) {
+        rs.next();
+        return Math.max(seq, rs.getLong(1));
+      }
+    }
+  }
+
+  private long loadCompactedRevision() throws SQLException {
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE name = 'compact_revision'")) {
+      return rs.next() ? rs.getLong(1) : 0;
+    }
+  }
+
+  private static long expiry(Duration ttl) {
+    if (ttl == null) {
+      return 0;
+    }
+    return System.currentTimeMillis() + Math.max(1, ttl.toMillis());
+  }
+
+  static StorageException.Unavailable unavailable(String what, SQLException e) {
+    return new StorageException.Unavailable("sqlite " + what + " failed: " + e.getMessage(), e);
+  }
+}

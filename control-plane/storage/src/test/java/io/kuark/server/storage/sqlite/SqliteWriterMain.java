@@ -1,0 +1,28 @@
+package io.kuark.server.storage.sqlite;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.kuark.server.storage.KeyValue;
+import java.nio.file.Path;
+
+/**
+ * A child process for the crash test: writes keys to the database given as argument as fast as it
+ * can and prints {@code acked <key> <revision>} after each write returns, until killed.
+ */
+public final class SqliteWriterMain {
+
+  private SqliteWriterMain() {}
+
+  public static void main(String[] args) {
+    SqliteStorage storage = SqliteStorage.open(Path.of(args[0]));
+    for (long i = 0; ; i++) {
+      String key = "/crash/key-" + i;
+      KeyValue kv = storage.create(key, ("value-" + i).getBytes(UTF_8));
+      if (i % 3 == 1) {
+        kv = storage.update(key, ("updated-" + i).getBytes(UTF_8), kv.modRevision());
+      }
+      System.out.println("acked " + key + " " + kv.modRevision());
+      System.out.flush();
+    }
+  }
+}

@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class CustomResourceTypesTest {
+public class CustomResourceTypesTest {
 
-  static final String CRD =
+  public static final String CRD =
       """
       {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
        "metadata":{"name":"widgets.example.com"},

@@ -1,18 +1,84 @@
 package io.kuark.server.controller;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kuark.server.controller.deployment.DeploymentController;
+import io.kuark.server.controller.replicaset.ReplicaSetController;
+import io.kuark.server.controller.runtime.Controller;
+import io.kuark.server.controller.runtime.LoopContext;
+import io.kuark.server.controller.runtime.SharedInformers;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.jboss.logging.Logger;
 
 /** Starts every controller and the scheduler of a Kuark server; closing the handle stops them. */
-public final class ControlPlaneLoops {
+public final class ControlPlaneLoops implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(ControlPlaneLoops.class);
 
-  private ControlPlaneLoops() {}
+  private final SharedInformers informers;
+  private final ScheduledExecutorService delays;
+  private final ExecutorService background;
+  private final List<Controller> controllers = new ArrayList<>();
+  private final List<AutoCloseable> others = new ArrayList<>();
+
+  private ControlPlaneLoops(KubernetesClient client) {
+    this.informers = new SharedInformers(client);
+    this.delays =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "kuark-controller-delays");
+              t.setDaemon(true);
+              return t;
+            });
+    this.background =
+        Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "kuark-controller-events");
+              t.setDaemon(true);
+              return t;
+            });
+  }
 
   /**
    * Starts all controllers and the scheduler against the API reachable through {@code client}.
-   * Returns once informers are started (not necessarily synced). Closing the result stops the
+   * Returns once informers have listed (or after a bounded wait). Closing the result stops the
    * loops; it does not close the client.
    */
   public static AutoCloseable start(KubernetesClient client, ControlPlaneLoopsConfig config) {
-    return () -> {};
+    ControlPlaneLoops loops = new ControlPlaneLoops(client);
+    loops.startAll(client, config, Clock.systemUTC());
+    return loops;
+  }
+
+  private void startAll(KubernetesClient client, ControlPlaneLoopsConfig config, Clock clock) {
+    LoopContext ctx = new LoopContext(client, informers, delays, background, clock);
+    controllers.add(new ReplicaSetController(ctx).controller());
+    controllers.add(new DeploymentController(ctx).controller());
+    informers.startAll(30_000);
+    for (Controller c : controllers) {
+      c.start();
+    }
+    LOG.infof("control-plane loops started: %d controllers", controllers.size());
+  }
+
+  @Override
+  public void close() {
+    for (Controller c : controllers) {
+      c.close();
+    }
+    for (AutoCloseable c : others) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.debugf("closing %s: %s", c, e.toString());
+      }
+    }
+    informers.close();
+    delays.shutdownNow();
+    background.shutdownNow();
   }
 }

@@ -63,7 +63,10 @@ go_arch() {
 layout=$work/layout
 umoci init --layout "$layout"
 umoci new --image "$layout:$ref"
-umoci insert --image "$layout:$ref" "$root" /
+# unpack + repack (not `umoci insert`, whose layer tar lacks the final padding in umoci 0.4.7).
+umoci unpack --image "$layout:$ref" "$work/bundle" >/dev/null
+cp -a "$root/." "$work/bundle/rootfs/"
+umoci repack --image "$layout:$ref" "$work/bundle"
 umoci config --image "$layout:$ref" \
   --config.cmd httpd --config.cmd -f --config.cmd -p --config.cmd 80 --config.cmd -h --config.cmd /www \
   --config.env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \

@@ -1,0 +1,64 @@
+package io.kuark.agent;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Everything the agent is told on its command line. Every path and port is configurable so that
+ * several agents (and tests) run side by side.
+ *
+ * @param kubeconfig kubeconfig used to reach the API server (the only way the agent talks to it)
+ * @param nodeName name of the Node object this agent registers and whose pods it runs
+ * @param nodeIp InternalIP address reported for the node, also the pods' hostIP
+ * @param dataDir base data directory; agent state lives in {@code dataDir/agent}
+ * @param runDir runtime directory; pod network namespaces live in {@code runDir/netns/<pod-uid>}
+ * @param podLogDir root of the CRI-format container log files
+ * @param cniConfDir directory holding the CNI network configuration
+ * @param cniBinDirs directories searched for CNI plugin executables, in order
+ * @param port agent API port, reported as the kubelet endpoint
+ * @param clusterCidr pod network of the cluster (gets a host blackhole route)
+ * @param serviceCidr service network of the cluster (gets a host blackhole route)
+ * @param keepPods when true, pods keep running after the agent stops
+ * @param cgroupParent cgroup parent (relative to each hierarchy root) for all pod cgroups
+ * @param cniBridgePluginType plugin type written into the default CNI configuration
+ * @param clusterDns name server written to the pods' resolv.conf
+ * @param clusterDomain cluster DNS domain
+ */
+public record AgentConfig(
+    Path kubeconfig,
+    String nodeName,
+    String nodeIp,
+    Path dataDir,
+    Path runDir,
+    Path podLogDir,
+    Path cniConfDir,
+    List<Path> cniBinDirs,
+    int port,
+    String clusterCidr,
+    String serviceCidr,
+    boolean keepPods,
+    String cgroupParent,
+    String cniBridgePluginType,
+    String clusterDns,
+    String clusterDomain) {
+
+  /** Agent state: {@code dataDir/agent}. */
+  public Path agentDir() {
+    return dataDir.resolve("agent");
+  }
+
+  /** Where air-gap image archives are dropped to be imported at start. */
+  public Path imageDropDir() {
+    return agentDir().resolve("images");
+  }
+
+  /** runc's state root. */
+  public Path runcRoot() {
+    return agentDir().resolve("runc");
+  }
+
+  /** Directory holding the network namespace files of pods. */
+  public Path netnsDir() {
+    return runDir.resolve("netns");
+  }
+}

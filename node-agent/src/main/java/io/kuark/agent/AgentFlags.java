@@ -1,0 +1,146 @@
+package io.kuark.agent;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Parses the agent's command line ({@code --flag value} or {@code --flag=value}) into a config. */
+public final class AgentFlags {
+
+  /** A command line the agent cannot run with; the message is meant for the user. */
+  public static final class UsageException extends Exception {
+    UsageException(String message) {
+      super(message);
+    }
+  }
+
+  public static final String USAGE =
+      "usage: kuark-agent --kubeconfig PATH [--node-name N] [--node-ip IP] [--data-dir DIR]"
+          + " [--run-dir DIR] [--pod-log-dir DIR] [--cni-conf-dir DIR] [--cni-bin-dir DIR:DIR]"
+          + " [--port N] [--cluster-cidr CIDR] [--service-cidr CIDR] [--keep-pods]"
+          + " [--cgroup-parent NAME] [--cni-bridge-type TYPE] [--cluster-dns IP]"
+          + " [--cluster-domain D]";
+
+  private AgentFlags() {}
+
+  public static AgentConfig parse(String... args) throws UsageException {
+    Path kubeconfig = null;
+    String nodeName = null;
+    String nodeIp = null;
+    Path dataDir = Path.of("/var/lib/kuark");
+    Path runDir = Path.of("/run/kuark");
+    Path podLogDir = Path.of("/var/log/pods");
+    Path cniConfDir = Path.of("/etc/cni/net.d");
+    String cniBin = "/opt/cni/bin:/usr/lib/cni";
+    int port = 10250;
+    String clusterCidr = "10.42.0.0/16";
+    String serviceCidr = "10.43.0.0/16";
+    boolean keepPods = false;
+    String cgroupParent = "kuark";
+    String bridgeType = "bridge";
+    String clusterDns = "10.43.0.10";
+    String clusterDomain = "cluster.local";
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      String value = null;
+      int eq = arg.indexOf('=');
+      if (arg.startsWith("--") && eq > 0) {
+        value = arg.substring(eq + 1);
+        arg = arg.substring(0, eq);
+      }
+      if (arg.equals("--keep-pods")) {
+        keepPods = value == null || Boolean.parseBoolean(value);
+        continue;
+      }
+      if (value == null) {
+        if (i + 1 >= args.length) {
+          throw new UsageException("missing value for " + arg + "\n" + USAGE);
+        }
+        value = args[++i];
+      }
+      switch (arg) {
+        case "--kubeconfig" -> kubeconfig = Path.of(value);
+        case "--node-name" -> nodeName = value;
+        case "--node-ip" -> nodeIp = value;
+        case "--data-dir" -> dataDir = Path.of(value);
+        case "--run-dir" -> runDir = Path.of(value);
+        case "--pod-log-dir" -> podLogDir = Path.of(value);
+        case "--cni-conf-dir" -> cniConfDir = Path.of(value);
+        case "--cni-bin-dir" -> cniBin = value;
+        case "--port" -> port = parsePort(value);
+        case "--cluster-cidr" -> clusterCidr = value;
+        case "--service-cidr" -> serviceCidr = value;
+        case "--cgroup-parent" -> cgroupParent = value;
+        case "--cni-bridge-type" -> bridgeType = value;
+        case "--cluster-dns" -> clusterDns = value;
+        case "--cluster-domain" -> clusterDomain = value;
+        default -> throw new UsageException("unknown flag " + arg + "\n" + USAGE);
+      }
+    }
+    if (kubeconfig == null) {
+      throw new UsageException("--kubeconfig is required\n" + USAGE);
+    }
+    if (nodeName == null) {
+      nodeName = hostName();
+    }
+    if (nodeIp == null) {
+      nodeIp = defaultNodeIp();
+    }
+    List<Path> binDirs = new ArrayList<>();
+    for (String dir : cniBin.split(":")) {
+      if (!dir.isBlank()) {
+        binDirs.add(Path.of(dir));
+      }
+    }
+    return new AgentConfig(
+        kubeconfig,
+        nodeName.toLowerCase(Locale.ROOT),
+        nodeIp,
+        dataDir.toAbsolutePath(),
+        runDir.toAbsolutePath(),
+        podLogDir.toAbsolutePath(),
+        cniConfDir.toAbsolutePath(),
+        List.copyOf(binDirs),
+        port,
+        clusterCidr,
+        serviceCidr,
+        keepPods,
+        cgroupParent,
+        bridgeType,
+        clusterDns,
+        clusterDomain);
+  }
+
+  private static int parsePort(String value) throws UsageException {
+    try {
+      int port = Integer.parseInt(value);
+      if (port < 1 || port > 65535) {
+        throw new UsageException("--port out of range: " + value);
+      }
+      return port;
+    } catch (NumberFormatException e) {
+      throw new UsageException("--port is not a number: " + value);
+    }
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "localhost";
+    }
+  }
+
+  /** The address the host name resolves to, or loopback when it resolves to nothing useful. */
+  private static String defaultNodeIp() {
+    try {
+      InetAddress address = InetAddress.getLocalHost();
+      return address.getHostAddress();
+    } catch (UnknownHostException e) {
+      return "127.0.0.1";
+    }
+  }
+}

@@ -1,0 +1,175 @@
+package io.kuark.agent.image;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The node's local images: a verified blob store, one unpacked directory per layer (keyed by
+ * diffID, shared by every image that has the layer) and a small index of image records naming them.
+ *
+ * <p>Layout under {@code root}: {@code blobs/sha256/<hex>}, {@code layers/sha256/<hex>/}, {@code
+ * images.json}. Thread-safe.
+ */
+public final class ImageStore {
+
+  /** The image record is there but its layers disagree with its configuration. */
+  public static final class CorruptImageException extends IOException {
+    CorruptImageException(String message) {
+      super(message);
+    }
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path root;
+  private final BlobStore blobs;
+  private final LayerUnpacker unpacker;
+  private final List<ImageRecord> images = new ArrayList<>();
+
+  public ImageStore(Path root, OverlayMarks marks) throws IOException {
+    this.root = root;
+    this.blobs = new BlobStore(root.resolve("blobs"));
+    this.unpacker = new LayerUnpacker(marks);
+    Files.createDirectories(root.resolve("layers").resolve("sha256"));
+    Path index = root.resolve("images.json");
+    if (Files.exists(index)) {
+      images.addAll(JSON.readValue(index.toFile(), new TypeReference<List<ImageRecord>>() {}));
+    }
+  }
+
+  public BlobStore blobs() {
+    return blobs;
+  }
+
+  /** Finds an image by a (not yet normalized) reference as written in a pod spec. */
+  public synchronized Optional<ImageRecord> find(String image) {
+    ImageReference reference = ImageReference.parse(image);
+    for (ImageRecord record : images) {
+      if (reference.digest() != null) {
+        if (record.repository().equals(reference.name())
+                && record.manifestDigest().equals(reference.digest())
+            || record.configDigest().equals(reference.digest())) {
+          return Optional.of(record);
+        }
+      } else if (record.references().contains(reference.toString())) {
+        return Optional.of(record);
+      }
+    }
+    return Optional.empty();
+  }
+
+  public synchronized List<ImageRecord> list() {
+    return List.copyOf(images);
+  }
+
+  /**
+   * Records an image whose manifest, config and layers are already in the blob store, moving the
+   * given tags from any other image to this one (a tag names one image). Idempotent.
+   */
+  public synchronized ImageRecord record(ImageRecord image) throws IOException {
+    Set<String> tags = new LinkedHashSet<>(image.references());
+    List<ImageRecord> updated = new ArrayList<>();
+    for (ImageRecord existing : images) {
+      if (existing.configDigest().equals(image.configDigest())
+          && existing.manifestDigest().equals(image.manifestDigest())) {
+        tags.addAll(existing.references());
+        continue;
+      }
+      List<String> remaining = new ArrayList<>(existing.references());
+      remaining.removeAll(image.references());
+      updated.add(
+          new ImageRecord(
+              List.copyOf(remaining),
+              existing.repository(),
+              existing.manifestDigest(),
+              existing.configDigest(),
+              existing.diffIds()));
+    }
+    ImageRecord merged =
+        new ImageRecord(
+            List.copyOf(tags),
+            image.repository(),
+            image.manifestDigest(),
+            image.configDigest(),
+            image.diffIds());
+    updated.add(merged);
+    images.clear();
+    images.addAll(updated);
+    save();
+    return merged;
+  }
+
+  /** The image's start configuration. */
+  public ImageConfig config(ImageRecord image) throws IOException {
+    return ImageConfig.fromImageConfigJson(JSON.readTree(blobs.read(image.configDigest())));
+  }
+
+  /** The unpacked directory of the layer with {@code diffId} (it may not exist). */
+  public Path layerDir(String diffId) {
+    return root.resolve("layers").resolve("sha256").resolve(Digests.hex(diffId));
+  }
+
+  /** The image's layer directories, topmost first (the order overlayfs wants for lowerdir). */
+  public List<Path> layerDirsTopFirst(ImageRecord image) throws IOException {
+    List<Path> dirs = new ArrayList<>();
+    for (String diffId : image.diffIds()) {
+      Path dir = layerDir(diffId);
+      if (!Files.isDirectory(dir)) {
+        throw new CorruptImageException(
+            "layer " + diffId + " of " + image.imageId() + " is missing");
+      }
+      dirs.add(0, dir);
+    }
+    return dirs;
+  }
+
+  /**
+   * Unpacks the layer blob {@code blobDigest} unless its directory already exists, checking that
+   * its uncompressed content hashes to {@code diffId}.
+   */
+  public Path ensureLayer(String blobDigest, String diffId) throws IOException {
+    Path target = layerDir(diffId);
+    if (Files.isDirectory(target)) {
+      return target;
+    }
+    Path temp = Files.createTempDirectory(target.getParent(), "unpack-");
+    try {
+      String actual;
+      try (InputStream in = Files.newInputStream(blobs.path(blobDigest))) {
+        actual = unpacker.unpack(in, temp);
+      }
+      if (!actual.equals(diffId)) {
+        throw new CorruptImageException(
+            "layer " + blobDigest + " unpacks to " + actual + ", config says " + diffId);
+      }
+      try {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (java.nio.file.FileAlreadyExistsException
+          | java.nio.file.DirectoryNotEmptyException raced) {
+        // Another import unpacked the same layer first; its copy is as good as ours.
+      }
+      return target;
+    } finally {
+      if (Files.exists(temp)) {
+        LayerUnpacker.deleteRecursively(temp);
+      }
+    }
+  }
+
+  private void save() throws IOException {
+    Path index = root.resolve("images.json");
+    Path temp = root.resolve("images.json.tmp");
+    JSON.writerWithDefaultPrettyPrinter().writeValue(temp.toFile(), images);
+    Files.move(temp, index, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+}

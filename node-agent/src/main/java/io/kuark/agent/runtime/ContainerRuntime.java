@@ -1,0 +1,48 @@
+package io.kuark.agent.runtime;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The seam between pod logic and an OCI runtime. Containers are identified by ids the caller
+ * chooses; a container's bundle directory holds its {@code config.json} and (already mounted)
+ * rootfs. Containers outlive the agent process: after a restart {@link #list()} and {@link
+ * #status(String)} find them again.
+ */
+public interface ContainerRuntime {
+
+  /**
+   * Runtime name and version for the node's {@code containerRuntimeVersion}, e.g. {@code
+   * runc://1.1.5}.
+   */
+  String version();
+
+  /**
+   * Starts the container whose bundle (config.json + rootfs) is ready in {@code bundle}. Its
+   * stdout/stderr go to {@code logFile} in CRI format. Returns once the runtime accepted the
+   * container; use {@link #status(String)} to follow it.
+   */
+  void start(String id, Path bundle, Path logFile) throws IOException;
+
+  /**
+   * Current status; {@link ContainerStatus.State#UNKNOWN} when the runtime does not know the id.
+   */
+  ContainerStatus status(String id);
+
+  /**
+   * Stops the container: SIGTERM, then SIGKILL after {@code grace}. Returns when it has exited.
+   * Idempotent.
+   */
+  void stop(String id, Duration grace) throws IOException;
+
+  /** Forgets the container and its runtime state (the bundle directory is removed). Idempotent. */
+  void remove(String id) throws IOException;
+
+  /** Ids of all containers this runtime still has state for (running or exited). */
+  List<String> list() throws IOException;
+
+  /** Re-attaches log copying for a container found after an agent restart. */
+  void reattach(String id, Path logFile);
+}

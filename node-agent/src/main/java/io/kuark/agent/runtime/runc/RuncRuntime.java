@@ -1,0 +1,375 @@
+package io.kuark.agent.runtime.runc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kuark.agent.runtime.ContainerRuntime;
+import io.kuark.agent.runtime.ContainerStatus;
+import io.kuark.agent.runtime.ContainerStatus.State;
+import io.kuark.agent.runtime.LogCopiers;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+
+/**
+ * {@link ContainerRuntime} on runc. Each container is run by a tiny detached shell shim ({@code
+ * setsid sh shim.sh}) that execs {@code runc run} in the foreground and records its exit status in
+ * the bundle's {@code exit} file, so exit codes survive agent restarts. The container's stdout and
+ * stderr are named pipes in the bundle that the shim keeps open read-write: the container never
+ * sees EPIPE while the agent restarts, and the agent copies them into CRI log files.
+ *
+ * <p>Bundle files: {@code config.json}, {@code rootfs/}, {@code stdout.fifo}, {@code stderr.fifo},
+ * {@code exit} ("code epochMillis"), {@code runc.log}, {@code shim.log}.
+ */
+public final class RuncRuntime implements ContainerRuntime {
+
+  private static final Logger LOG = Logger.getLogger(RuncRuntime.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  static final String SHIM =
+      """
+      #!/bin/sh
+      # kuark container shim: $1 runc binary, $2 runc root, $3 bundle, $4 container id.
+      # Keeps the output fifos open read-write so the container never gets EPIPE when the agent
+      # restarts, runs the container in the foreground and records how it ended.
+      runc=$1 root=$2 bundle=$3 id=$4
+      exec 3<>"$bundle/stdout.fifo" 4<>"$bundle/stderr.fifo"
+      "$runc" --root "$root" --log "$bundle/runc.log" --log-format json run --bundle "$bundle" \\
+        --pid-file "$bundle/pid" "$id" </dev/null >&3 2>&4
+      rc=$?
+      printf '%s %s\\n' "$rc" "$(date +%s%3N)" >"$bundle/exit.tmp"
+      mv "$bundle/exit.tmp" "$bundle/exit"
+      """;
+
+  private final String runc;
+  private final Path root;
+  private final Path bundlesDir;
+  private final Path shim;
+  private final LogCopiers copiers;
+  private final String version;
+
+  /**
+   * @param runc the runc executable
+   * @param root runc's state directory ({@code --root})
+   * @param bundlesDir where container bundles live ({@code bundlesDir/<id>})
+   */
+  public RuncRuntime(String runc, Path root, Path bundlesDir, LogCopiers copiers)
+      throws IOException {
+    this.runc = runc;
+    this.root = root;
+    this.bundlesDir = bundlesDir;
+    this.copiers = copiers;
+    Files.createDirectories(root);
+    Files.createDirectories(bundlesDir);
+    this.shim = root.resolve("kuark-shim.sh");
+    if (!Files.exists(shim) || !Files.readString(shim).equals(SHIM)) {
+      Files.writeString(shim, SHIM);
+    }
+    this.version = readVersion(runc);
+  }
+
+  /** The bundle directory for a container id. */
+  public Path bundle(String id) {
+    return bundlesDir.resolve(id);
+  }
+
+  @Override
+  public String version() {
+    return "runc://" + version;
+  }
+
+  @Override
+  public void start(String id, Path bundle, Path logFile) throws IOException {
+    Files.deleteIfExists(bundle.resolve("exit"));
+    Files.deleteIfExists(bundle.resolve("pid"));
+    Files.deleteIfExists(bundle.resolve("runc.log"));
+    for (String fifo : new String[] {"stdout.fifo", "stderr.fifo"}) {
+      Path path = bundle.resolve(fifo);
+      if (!Files.exists(path)) {
+        exec(List.of("mkfifo", "-m", "0600", path.toString()), Duration.ofSeconds(10));
+      }
+    }
+    ProcessBuilder builder =
+        new ProcessBuilder(
+            "setsid", "sh", shim.toString(), runc, root.toString(), bundle.toString(), id);
+    builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    builder.redirectOutput(ProcessBuilder.Redirect.appendTo(bundle.resolve("shim.log").toFile()));
+    builder.redirectErrorStream(true);
+    builder.start();
+    copiers.attach(id, bundle, logFile);
+  }
+
+  @Override
+  public void reattach(String id, Path logFile) {
+    Path bundle = bundle(id);
+    if (!Files.exists(bundle.resolve("exit"))) {
+      copiers.attach(id, bundle, logFile);
+    }
+  }
+
+  @Override
+  public ContainerStatus status(String id) {
+    Path bundle = bundle(id);
+    Path exit = bundle.resolve("exit");
+    if (Files.exists(exit)) {
+      copiers.finished(id, bundle);
+      return exited(id, bundle, exit);
+    }
+    if (!Files.isDirectory(bundle)) {
+      return ContainerStatus.unknown();
+    }
+    JsonNode state = state(id);
+    if (state == null) {
+      // The shim has not created the container yet (or is about to write its exit file).
+      return new ContainerStatus(State.CREATING, 0, 0, null, null, false, null);
+    }
+    String status = state.path("status").asText();
+    Instant created = parseInstant(state.path("created").asText(null));
+    int pid = state.path("pid").asInt();
+    if (status.equals("running") || status.equals("paused")) {
+      return new ContainerStatus(State.RUNNING, pid, 0, created, null, false, null);
+    }
+    return new ContainerStatus(State.CREATING, pid, 0, created, null, false, null);
+  }
+
+  private ContainerStatus exited(String id, Path bundle, Path exit) {
+    int code = 255;
+    Instant finished = Instant.now();
+    try {
+      String[] parts = Files.readString(exit).trim().split(" ");
+      code = Integer.parseInt(parts[0]);
+      if (parts.length > 1) {
+        finished = Instant.ofEpochMilli(Long.parseLong(parts[1]));
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warnf("unreadable exit file for %s: %s", id, e.getMessage());
+    }
+    boolean started = Files.exists(bundle.resolve("pid"));
+    Instant startedAt = null;
+    if (started) {
+      try {
+        startedAt = Files.getLastModifiedTime(bundle.resolve("pid")).toInstant();
+      } catch (IOException e) {
+        startedAt = finished;
+      }
+    }
+    String message = started ? null : lastRuncError(bundle);
+    // runc reports a container killed by a signal as 128+signal, like a shell does.
+    return new ContainerStatus(State.EXITED, 0, code, startedAt, finished, !started, message);
+  }
+
+  /** The last error runc logged for a container that never started. */
+  private static String lastRuncError(Path bundle) {
+    Path log = bundle.resolve("runc.log");
+    String message = "container process did not start";
+    if (!Files.exists(log)) {
+      return message;
+    }
+    try {
+      for (String line : Files.readAllLines(log)) {
+        try {
+          JsonNode entry = JSON.readTree(line);
+          if ("error".equals(entry.path("level").asText())) {
+            message = entry.path("msg").asText(message);
+          }
+        } catch (IOException notJson) {
+          // runc may write plain text before its logger is set up.
+        }
+      }
+    } catch (IOException e) {
+      return message;
+    }
+    return message;
+  }
+
+  @Override
+  public void stop(String id, Duration grace) throws IOException {
+    Path exit = bundle(id).resolve("exit");
+    if (Files.exists(exit) || state(id) == null && !shimMayStillStart(id)) {
+      return;
+    }
+    signal(id, "TERM");
+    if (waitForExit(exit, grace)) {
+      return;
+    }
+    signal(id, "KILL");
+    if (!waitForExit(exit, Duration.ofSeconds(10))) {
+      throw new IOException("container " + id + " did not exit after SIGKILL");
+    }
+  }
+
+  /** A bundle without exit file and without runc state: the shim may still be creating it. */
+  private boolean shimMayStillStart(String id) {
+    Path bundle = bundle(id);
+    if (!Files.isDirectory(bundle) || Files.exists(bundle.resolve("exit"))) {
+      return false;
+    }
+    // Give the shim a moment to either create the container or record its failure.
+    for (int i = 0; i < 50; i++) {
+      if (Files.exists(bundle.resolve("exit")) || state(id) != null) {
+        return state(id) != null;
+      }
+      sleep(100);
+    }
+    return false;
+  }
+
+  private void signal(String id, String signal) {
+    try {
+      exec(List.of(runc, "--root", root.toString(), "kill", id, signal), Duration.ofSeconds(10));
+    } catch (IOException e) {
+      // It may have exited on its own in between.
+      LOG.debugf("runc kill %s %s: %s", id, signal, e.getMessage());
+    }
+  }
+
+  private static boolean waitForExit(Path exit, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(exit)) {
+        return true;
+      }
+      sleep(50);
+    }
+    return Files.exists(exit);
+  }
+
+  @Override
+  public void remove(String id) throws IOException {
+    if (state(id) != null) {
+      try {
+        exec(List.of(runc, "--root", root.toString(), "delete", "-f", id), Duration.ofSeconds(30));
+      } catch (IOException e) {
+        if (state(id) != null) {
+          throw e;
+        }
+      }
+    }
+    Path bundle = bundle(id);
+    copiers.finished(id, bundle);
+    Path rootfs = bundle.resolve("rootfs");
+    if (Files.exists(rootfs) && isMountPoint(rootfs)) {
+      throw new IOException("rootfs of " + id + " is still mounted; unmount it before remove");
+    }
+    deleteTree(bundle);
+  }
+
+  @Override
+  public List<String> list() throws IOException {
+    List<String> ids = new ArrayList<>();
+    try (Stream<Path> list = Files.list(bundlesDir)) {
+      for (Path dir : list.toList()) {
+        if (Files.isDirectory(dir)) {
+          ids.add(dir.getFileName().toString());
+        }
+      }
+    }
+    return ids;
+  }
+
+  /** {@code runc state} as JSON, or null when runc does not know the container. */
+  JsonNode state(String id) {
+    try {
+      String out =
+          exec(List.of(runc, "--root", root.toString(), "state", id), Duration.ofSeconds(10));
+      return JSON.readTree(out);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static boolean isMountPoint(Path path) {
+    try {
+      Path parent = path.getParent();
+      Object dev = Files.getAttribute(path, "unix:dev");
+      Object parentDev = Files.getAttribute(parent, "unix:dev");
+      return !dev.equals(parentDev);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  private static Instant parseInstant(String text) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return Instant.parse(text);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static String readVersion(String runc) {
+    try {
+      String out = exec(List.of(runc, "--version"), Duration.ofSeconds(10));
+      for (String line : out.split("\n")) {
+        if (line.startsWith("runc version ")) {
+          return line.substring("runc version ".length()).trim();
+        }
+      }
+    } catch (IOException e) {
+      LOG.warnf("cannot read runc version: %s", e.getMessage());
+    }
+    return "unknown";
+  }
+
+  /** Runs a command to completion and returns its stdout; non-zero exit is an IOException. */
+  static String exec(List<String> command, Duration timeout) throws IOException {
+    Process process = new ProcessBuilder(command).start();
+    try (InputStream stdout = process.getInputStream();
+        InputStream stderr = process.getErrorStream()) {
+      byte[] out = stdout.readAllBytes();
+      byte[] err = stderr.readAllBytes();
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        throw new IOException(
+            command.get(0) + " " + command.get(command.size() > 1 ? 1 : 0) + " timed out");
+      }
+      if (process.exitValue() != 0) {
+        throw new IOException(
+            String.join(" ", command)
+                + " failed ("
+                + process.exitValue()
+                + "): "
+                + new String(err, StandardCharsets.UTF_8).trim());
+      }
+      return new String(out, StandardCharsets.UTF_8);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static java.nio.file.attribute.FileAttribute<?> privateDir() {
+    return PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+  }
+}

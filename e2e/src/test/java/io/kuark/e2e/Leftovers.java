@@ -67,6 +67,21 @@ final class Leftovers {
     return mounts;
   }
 
+  /** Processes whose root directory is at or below {@code dir}: containers started there. */
+  static List<String> processesRootedUnder(Path dir) {
+    String prefix = dir.toString();
+    List<String> found = new ArrayList<>();
+    ProcessHandle.allProcesses()
+        .forEach(
+            p -> {
+              String root = rootOf(p.pid());
+              if (root.equals(prefix) || root.startsWith(prefix + "/")) {
+                found.add(p.pid() + " " + p.info().commandLine().orElse("?"));
+              }
+            });
+    return found;
+  }
+
   private static List<ProcessHandle> processesUnder(Path dir) {
     String prefix = dir.toString();
     long self = ProcessHandle.current().pid();

@@ -1,5 +1,6 @@
 package io.kuark.server.storage;
 
+import io.kuark.server.storage.etcd.EtcdStorage;
 import io.kuark.server.storage.sqlite.SqliteStorage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,7 +33,7 @@ public final class StorageFactory {
         if (config.etcdEndpoints().isEmpty()) {
           throw new IllegalArgumentException("storage kind etcd needs at least one endpoint");
         }
-        throw new StorageException.Unavailable("the etcd backend is not built yet", null);
+        return EtcdStorage.connect(config.etcdEndpoints());
       default:
         throw new IllegalArgumentException(
             "unknown storage kind '" + kind + "' (expected embedded or etcd)");

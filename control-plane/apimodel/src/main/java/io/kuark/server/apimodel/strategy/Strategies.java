@@ -1,0 +1,52 @@
+package io.kuark.server.apimodel.strategy;
+
+import io.kuark.server.apimodel.ResourceType;
+import io.kuark.server.apimodel.validation.NameRules;
+import java.util.Set;
+
+/** Picks the {@link ResourceStrategy} for a resource type. */
+public final class Strategies {
+
+  /** Kinds whose {@code metadata.generation} starts at 1 and bumps on spec changes. */
+  private static final Set<String> GENERATION_KINDS =
+      Set.of(
+          "networking.k8s.io/NetworkPolicy",
+          "networking.k8s.io/Ingress",
+          "policy/PodDisruptionBudget");
+
+  private Strategies() {}
+
+  /**
+   * The strategy for a type. Custom resources (no model class) track generation and reset status
+   * when their status subresource is on. Strategies are stateless: cache them per type if wanted.
+   */
+  public static ResourceStrategy forType(ResourceType type) {
+    if (type.modelClass() == null) {
+      return new GenericStrategy(type, true);
+    }
+    String key = type.group() + "/" + type.kind();
+    return switch (key) {
+      case "/Pod" -> new PodStrategy(type);
+      case "/Service" -> new ServiceStrategy(type);
+      case "/Namespace" -> new CoreStrategies.Namespace(type);
+      case "/ConfigMap" -> new CoreStrategies.ConfigMap(type);
+      case "/Secret" -> new CoreStrategies.Secret(type);
+      case "/Node" -> new CoreStrategies.Node(type);
+      case "/PersistentVolumeClaim" -> new CoreStrategies.PersistentVolumeClaim(type);
+      case "/PersistentVolume" -> new CoreStrategies.PersistentVolume(type);
+      case "apps/Deployment" -> new WorkloadStrategies.Deployment(type);
+      case "apps/ReplicaSet" -> new WorkloadStrategies.ReplicaSet(type);
+      case "apps/DaemonSet" -> new WorkloadStrategies.DaemonSet(type);
+      case "apps/StatefulSet" -> new WorkloadStrategies.StatefulSet(type);
+      case "batch/Job" -> new WorkloadStrategies.Job(type);
+      case "batch/CronJob" -> new WorkloadStrategies.CronJob(type);
+      case "apiextensions.k8s.io/CustomResourceDefinition" -> new CrdStrategy(type);
+      default -> {
+        if (type.group().equals("rbac.authorization.k8s.io")) {
+          yield new GenericStrategy(type, NameRules::pathSegmentName, false);
+        }
+        yield new GenericStrategy(type, GENERATION_KINDS.contains(key));
+      }
+    };
+  }
+}

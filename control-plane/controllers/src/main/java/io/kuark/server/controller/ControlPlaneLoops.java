@@ -6,6 +6,9 @@ import io.kuark.server.controller.replicaset.ReplicaSetController;
 import io.kuark.server.controller.runtime.Controller;
 import io.kuark.server.controller.runtime.LoopContext;
 import io.kuark.server.controller.runtime.SharedInformers;
+import io.kuark.server.scheduler.ApiBinder;
+import io.kuark.server.scheduler.Binder;
+import io.kuark.server.scheduler.Scheduler;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,19 +52,32 @@ public final class ControlPlaneLoops implements AutoCloseable {
    * loops; it does not close the client.
    */
   public static AutoCloseable start(KubernetesClient client, ControlPlaneLoopsConfig config) {
+    return start(client, config, new ApiBinder(client));
+  }
+
+  /**
+   * As {@link #start(KubernetesClient, ControlPlaneLoopsConfig)} with another way to bind pods;
+   * tests use it against API fakes that lack the pods/binding subresource.
+   */
+  public static AutoCloseable start(
+      KubernetesClient client, ControlPlaneLoopsConfig config, Binder binder) {
     ControlPlaneLoops loops = new ControlPlaneLoops(client);
-    loops.startAll(client, config, Clock.systemUTC());
+    loops.startAll(client, config, binder, Clock.systemUTC());
     return loops;
   }
 
-  private void startAll(KubernetesClient client, ControlPlaneLoopsConfig config, Clock clock) {
+  private void startAll(
+      KubernetesClient client, ControlPlaneLoopsConfig config, Binder binder, Clock clock) {
     LoopContext ctx = new LoopContext(client, informers, delays, background, clock);
     controllers.add(new ReplicaSetController(ctx).controller());
     controllers.add(new DeploymentController(ctx).controller());
+    Scheduler scheduler = new Scheduler(ctx, binder);
+    others.add(scheduler);
     informers.startAll(30_000);
     for (Controller c : controllers) {
       c.start();
     }
+    scheduler.start();
     LOG.infof("control-plane loops started: %d controllers", controllers.size());
   }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -84,14 +83,11 @@ class DeploymentControllerTest {
           new PodStatusBuilder()
               .withPhase("Running")
               .withConditions(
-                  new PodCondition(
-                      null,
-                      null,
-                      Instant.now().minusSeconds(5).toString(),
-                      null,
-                      null,
-                      "True",
-                      "Ready"))
+                  new io.fabric8.kubernetes.api.model.PodConditionBuilder()
+                      .withType("Ready")
+                      .withStatus("True")
+                      .withLastTransitionTime(Instant.now().minusSeconds(5).toString())
+                      .build())
               .build());
       try {
         client.pods().inNamespace("default").resource(p).updateStatus();

@@ -1,0 +1,284 @@
+package io.kuark.server.scheduler;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.cache.Lister;
+import io.kuark.server.controller.runtime.EventRecorder;
+import io.kuark.server.controller.runtime.Handlers;
+import io.kuark.server.controller.runtime.LoopContext;
+import io.kuark.server.controller.runtime.Pods;
+import io.kuark.server.controller.runtime.Times;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * The {@code default-scheduler}: feeds pending pods of that scheduler into the queue and bound pods
+ * and nodes into the cache from shared informers, runs scheduling cycles on one thread and bindings
+ * on a small pool, and reports FailedScheduling events and the PodScheduled condition.
+ */
+public final class Scheduler implements SchedulingOutcomes, AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(Scheduler.class);
+
+  private final KubernetesClient client;
+  private final Lister<Pod> pods;
+  private final SchedulerCache cache = new SchedulerCache();
+  private final SchedulingQueue queue = new SchedulingQueue(System::nanoTime);
+  private final EventRecorder events;
+  private final ExecutorService background;
+  private final ExecutorService binders;
+  private final SchedulingCycle cycle;
+  private final LoopContext ctx;
+  private final AtomicLong scheduledCount = new AtomicLong();
+  private Thread loop;
+  private ScheduledFuture<?> housekeeping;
+
+  public Scheduler(LoopContext ctx, Binder binder) {
+    this.ctx = ctx;
+    this.client = ctx.client();
+    this.pods = ctx.informers().lister(Pod.class);
+    this.events = ctx.recorder(DefaultProfile.SCHEDULER_NAME);
+    this.background = ctx.background();
+    this.binders =
+        Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "kuark-scheduler-bind");
+              t.setDaemon(true);
+              return t;
+            });
+    this.cycle =
+        new SchedulingCycle(
+            cache, queue, DefaultProfile.create(new Random()), binder, binders, this, pods::get);
+    ctx.informers()
+        .get(Pod.class)
+        .addEventHandler(Handlers.of(this::podAdded, this::podUpdated, this::podDeleted));
+    ctx.informers()
+        .get(Node.class)
+        .addEventHandler(Handlers.of(this::nodeAdded, this::nodeUpdated, this::nodeDeleted));
+  }
+
+  /** Pods this scheduler is responsible for: its name (or none), pending, not being deleted. */
+  static boolean responsible(Pod pod) {
+    String name = pod.getSpec().getSchedulerName();
+    return (name == null || name.isEmpty() || DefaultProfile.SCHEDULER_NAME.equals(name))
+        && Pods.isActive(pod)
+        && !Pods.isScheduled(pod);
+  }
+
+  private void podAdded(Pod pod) {
+    if (Pods.isScheduled(pod)) {
+      if (!Pods.isTerminal(pod)) {
+        synchronized (cache) {
+          cache.addBoundPod(pod);
+        }
+      }
+      queue.delete(pod);
+    } else if (responsible(pod)) {
+      queue.add(pod);
+    }
+  }
+
+  private void podUpdated(Pod old, Pod pod) {
+    if (Pods.isScheduled(pod)) {
+      synchronized (cache) {
+        if (Pods.isTerminal(pod)) {
+          cache.removePod(pod);
+        } else {
+          cache.addBoundPod(pod);
+        }
+      }
+      queue.delete(pod);
+      if (Pods.isTerminal(pod) && !Pods.isTerminal(old)) {
+        queue.moveAllToActiveOrBackoff();
+      }
+    } else if (responsible(pod)) {
+      if (!Objects.equals(old.getSpec(), pod.getSpec())
+          || !Objects.equals(old.getMetadata().getLabels(), pod.getMetadata().getLabels())) {
+        queue.add(pod);
+      }
+    } else {
+      queue.delete(pod);
+    }
+  }
+
+  private void podDeleted(Pod pod) {
+    queue.delete(pod);
+    boolean freed;
+    synchronized (cache) {
+      freed = cache.isAssumedOrBound(pod);
+      cache.removePod(pod);
+    }
+    if (freed) {
+      queue.moveAllToActiveOrBackoff();
+    }
+  }
+
+  private void nodeAdded(Node node) {
+    synchronized (cache) {
+      cache.upsertNode(node);
+    }
+    queue.moveAllToActiveOrBackoff();
+  }
+
+  private void nodeUpdated(Node old, Node node) {
+    synchronized (cache) {
+      cache.upsertNode(node);
+    }
+    if (schedulingRelevantChange(old, node)) {
+      queue.moveAllToActiveOrBackoff();
+    }
+  }
+
+  /** Heartbeats alone do not change what fits; spec, labels, allocatable and readiness do. */
+  static boolean schedulingRelevantChange(Node old, Node node) {
+    return !Objects.equals(old.getSpec(), node.getSpec())
+        || !Objects.equals(old.getMetadata().getLabels(), node.getMetadata().getLabels())
+        || old.getStatus() == null
+        || node.getStatus() == null
+        || !Objects.equals(old.getStatus().getAllocatable(), node.getStatus().getAllocatable())
+        || !Objects.equals(ready(old), ready(node));
+  }
+
+  private static String ready(Node node) {
+    if (node.getStatus() == null || node.getStatus().getConditions() == null) {
+      return null;
+    }
+    for (NodeCondition c : node.getStatus().getConditions()) {
+      if ("Ready".equals(c.getType())) {
+        return c.getStatus();
+      }
+    }
+    return null;
+  }
+
+  private void nodeDeleted(Node node) {
+    synchronized (cache) {
+      cache.removeNode(node.getMetadata().getName());
+    }
+  }
+
+  /** Starts the scheduling thread; informers must be started by the caller. */
+  public synchronized void start() {
+    loop = new Thread(this::runLoop, "kuark-scheduler");
+    loop.setDaemon(true);
+    loop.start();
+    housekeeping =
+        ctx.delays()
+            .scheduleAtFixedRate(queue::flushUnschedulableLeftovers, 30, 30, TimeUnit.SECONDS);
+  }
+
+  private void runLoop() {
+    while (true) {
+      Optional<QueuedPod> next;
+      try {
+        next = queue.pop();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (next.isEmpty()) {
+        return;
+      }
+      try {
+        cycle.run(next.get());
+      } catch (RuntimeException e) {
+        LOG.warnf("scheduling %s failed: %s", next.get().key(), e.toString());
+        queue.addBackoff(next.get());
+      }
+    }
+  }
+
+  public long scheduledCount() {
+    return scheduledCount.get();
+  }
+
+  @Override
+  public void scheduled(Pod pod, String node, long latencyNanos) {
+    scheduledCount.incrementAndGet();
+    events.normal(
+        pod,
+        "Scheduled",
+        String.format(
+            "Successfully assigned %s/%s to %s",
+            pod.getMetadata().getNamespace(), pod.getMetadata().getName(), node));
+  }
+
+  @Override
+  public void unschedulable(Pod pod, String message) {
+    events.warning(pod, "FailedScheduling", message);
+    background.execute(() -> setUnschedulableCondition(pod, message));
+  }
+
+  @Override
+  public void failed(Pod pod, String message) {
+    events.warning(pod, "FailedScheduling", message);
+  }
+
+  /**
+   * Sets PodScheduled=False/Unschedulable with the message, unless it already says exactly that.
+   */
+  private void setUnschedulableCondition(Pod pod, String message) {
+    PodCondition current = Pods.condition(pod, "PodScheduled");
+    if (current != null
+        && "False".equals(current.getStatus())
+        && "Unschedulable".equals(current.getReason())
+        && message.equals(current.getMessage())) {
+      return;
+    }
+    Pod copy = client.getKubernetesSerialization().clone(pod);
+    List<PodCondition> conditions = new ArrayList<>();
+    if (copy.getStatus().getConditions() != null) {
+      for (PodCondition c : copy.getStatus().getConditions()) {
+        if (!"PodScheduled".equals(c.getType())) {
+          conditions.add(c);
+        }
+      }
+    }
+    String since =
+        current != null && "False".equals(current.getStatus())
+            ? current.getLastTransitionTime()
+            : Times.now(ctx.clock());
+    conditions.add(
+        new io.fabric8.kubernetes.api.model.PodConditionBuilder()
+            .withType("PodScheduled")
+            .withStatus("False")
+            .withReason("Unschedulable")
+            .withMessage(message)
+            .withLastTransitionTime(since)
+            .build());
+    copy.getStatus().setConditions(conditions);
+    if (copy.getStatus().getPhase() == null) {
+      copy.getStatus().setPhase("Pending");
+    }
+    try {
+      client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(copy).updateStatus();
+    } catch (RuntimeException e) {
+      // A newer version of the pod exists (or it is gone); the next failed attempt writes again.
+      LOG.debugf("PodScheduled condition of %s: %s", pod.getMetadata().getName(), e.toString());
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    queue.close();
+    if (housekeeping != null) {
+      housekeeping.cancel(false);
+    }
+    if (loop != null) {
+      loop.interrupt();
+    }
+    binders.shutdownNow();
+  }
+}

@@ -11,25 +11,38 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * The only connection that writes. Every write takes {@link #lock}, so writes are serialized in
- * this process and SQLite never sees two writers ("database is locked" cannot happen). Revisions
- * are assigned here ({@code current + 1}) and each committed write is handed to the event sink
- * while the lock is still held, so events leave in revision order.
+ * The only connection that writes. Every write happens under {@link #lock}, so writes are
+ * serialized in this process and SQLite never sees two writers ("database is locked" cannot
+ * happen). Concurrent writes are group-committed (one transaction, one fsync per batch). Revisions
+ * are assigned here ({@code current + 1}) and committed writes are handed to the event sink while
+ * the lock is still held, so events leave in revision order.
  */
 final class LogWriter implements AutoCloseable {
 
   private static final int COMPACT_BATCH = 2000;
+  private static final int MAX_BATCH = 256;
 
   private final Connection connection;
   private final ReentrantLock lock = new ReentrantLock();
   private final Consumer<WatchEvent> eventSink;
   private final PreparedStatement latest;
   private final PreparedStatement insert;
+  private final PreparedStatement begin;
+  private final PreparedStatement commit;
+  private final PreparedStatement rollback;
+  private final ConcurrentLinkedQueue<PendingWrite> pending = new ConcurrentLinkedQueue<>();
+
+  /** Committed head: the revision of the latest durable write. */
   private volatile long currentRevision;
+
+  /** Highest revision assigned in the open batch; only touched under the lock. */
+  private long head;
+
   private volatile long compactedRevision;
 
   LogWriter(Connection connection, Consumer<WatchEvent> eventSink) throws SQLException {
@@ -44,6 +57,9 @@ final class LogWriter implements AutoCloseable {
         connection.prepareStatement(
             "INSERT INTO kv (id, name, create_revision, prev_revision, deleted, lease_expiry,"
                 + " value) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    this.begin = connection.prepareStatement("BEGIN IMMEDIATE");
+    this.commit = connection.prepareStatement("COMMIT");
+    this.rollback = connection.prepareStatement("ROLLBACK");
     this.currentRevision = loadCurrentRevision();
     this.compactedRevision = loadCompactedRevision();
   }
@@ -67,63 +83,151 @@ final class LogWriter implements AutoCloseable {
   }
 
   KeyValue create(String key, byte[] value, Duration ttl) {
-    lock.lock();
-    try {
-      LogRow prev = latestRow(key);
-      if (prev != null && !prev.deleted()) {
-        throw new StorageException.AlreadyExists(key);
-      }
-      long revision = currentRevision + 1;
-      LogRow row =
-          new LogRow(revision, key, value, revision, prev == null ? 0 : prev.revision(), false);
-      append(row, expiry(ttl), 0);
-      eventSink.accept(new WatchEvent(WatchEvent.Type.ADDED, row.keyValue(), null));
-      return row.keyValue();
-    } finally {
-      lock.unlock();
-    }
+    long leaseExpiry = expiry(ttl);
+    return submit(
+        () -> {
+          LogRow prev = latestRow(key);
+          if (prev != null && !prev.deleted()) {
+            throw new StorageException.AlreadyExists(key);
+          }
+          long revision = head + 1;
+          LogRow row =
+              new LogRow(revision, key, value, revision, prev == null ? 0 : prev.revision(), false);
+          append(row, leaseExpiry, 0);
+          return new WatchEvent(WatchEvent.Type.ADDED, row.keyValue(), null);
+        });
   }
 
   KeyValue update(String key, byte[] value, long expectedModRevision, Duration ttl) {
-    lock.lock();
-    try {
-      LogRow prev = latestRow(key);
-      if (prev == null || prev.deleted()) {
-        throw new StorageException.NotFound(key);
-      }
-      if (prev.revision() != expectedModRevision) {
-        throw new StorageException.Conflict(key, expectedModRevision, prev.revision());
-      }
-      LogRow row =
-          new LogRow(
-              currentRevision + 1, key, value, prev.createRevision(), prev.revision(), false);
-      append(row, expiry(ttl), expectedModRevision);
-      eventSink.accept(new WatchEvent(WatchEvent.Type.MODIFIED, row.keyValue(), prev.keyValue()));
-      return row.keyValue();
-    } finally {
-      lock.unlock();
-    }
+    long leaseExpiry = expiry(ttl);
+    return submit(
+        () -> {
+          LogRow prev = latestRow(key);
+          if (prev == null || prev.deleted()) {
+            throw new StorageException.NotFound(key);
+          }
+          if (prev.revision() != expectedModRevision) {
+            throw new StorageException.Conflict(key, expectedModRevision, prev.revision());
+          }
+          LogRow row =
+              new LogRow(head + 1, key, value, prev.createRevision(), prev.revision(), false);
+          append(row, leaseExpiry, expectedModRevision);
+          return new WatchEvent(WatchEvent.Type.MODIFIED, row.keyValue(), prev.keyValue());
+        });
   }
 
   KeyValue delete(String key, long expectedModRevision) {
+    return submit(
+        () -> {
+          LogRow prev = latestRow(key);
+          if (prev == null || prev.deleted()) {
+            throw new StorageException.NotFound(key);
+          }
+          if (expectedModRevision != 0 && prev.revision() != expectedModRevision) {
+            throw new StorageException.Conflict(key, expectedModRevision, prev.revision());
+          }
+          // The deletion row carries the last value so a DELETED event can show it.
+          LogRow row =
+              new LogRow(head + 1, key, prev.value(), prev.createRevision(), prev.revision(), true);
+          append(row, 0, expectedModRevision);
+          return new WatchEvent(WatchEvent.Type.DELETED, row.keyValue(), prev.keyValue());
+        });
+  }
+
+  /** One write's logic, run by whichever thread commits its batch. */
+  private interface WriteStep {
+    /** Checks preconditions and appends a row; returns the change it made. */
+    WatchEvent apply();
+  }
+
+  /** A queued write and, once its batch is done, its outcome. Guarded by {@link #lock}. */
+  private static final class PendingWrite {
+    final WriteStep step;
+    WatchEvent event;
+    RuntimeException error;
+    boolean done;
+
+    PendingWrite(WriteStep step) {
+      this.step = step;
+    }
+  }
+
+  /**
+   * Group commit: the write is queued; whoever holds the lock next runs every queued write in one
+   * transaction with one fsync, publishes their events in revision order, and marks them done.
+   * Concurrent writers therefore share fsyncs instead of queueing behind one each.
+   */
+  private KeyValue submit(WriteStep step) {
+    PendingWrite write = new PendingWrite(step);
+    pending.add(write);
     lock.lock();
     try {
-      LogRow prev = latestRow(key);
-      if (prev == null || prev.deleted()) {
-        throw new StorageException.NotFound(key);
+      if (!write.done) {
+        commitPending();
       }
-      if (expectedModRevision != 0 && prev.revision() != expectedModRevision) {
-        throw new StorageException.Conflict(key, expectedModRevision, prev.revision());
-      }
-      // The deletion row carries the last value so a DELETED event can show it.
-      LogRow row =
-          new LogRow(
-              currentRevision + 1, key, prev.value(), prev.createRevision(), prev.revision(), true);
-      append(row, 0, expectedModRevision);
-      eventSink.accept(new WatchEvent(WatchEvent.Type.DELETED, row.keyValue(), prev.keyValue()));
-      return row.keyValue();
     } finally {
       lock.unlock();
+    }
+    if (write.error != null) {
+      throw write.error;
+    }
+    return write.event.current();
+  }
+
+  private void commitPending() {
+    List<PendingWrite> batch = new ArrayList<>();
+    for (PendingWrite w; batch.size() < MAX_BATCH && (w = pending.poll()) != null; ) {
+      batch.add(w);
+    }
+    head = currentRevision;
+    try {
+      begin.execute();
+      for (PendingWrite w : batch) {
+        try {
+          w.event = w.step.apply();
+        } catch (StorageException e) {
+          w.error = e;
+        }
+      }
+      commit.execute();
+    } catch (SQLException | BatchAbort e) {
+      // SQLite may already have rolled the transaction back (I/O error, disk full): nothing of
+      // this batch is trusted, every write in it fails.
+      rollback();
+      head = currentRevision;
+      StorageException.Unavailable failure =
+          unavailable("commit", e instanceof BatchAbort a ? a.cause : (SQLException) e);
+      for (PendingWrite w : batch) {
+        w.event = null;
+        w.error = w.error == null ? failure : w.error;
+        w.done = true;
+      }
+      return;
+    }
+    currentRevision = head;
+    for (PendingWrite w : batch) {
+      if (w.event != null) {
+        eventSink.accept(w.event);
+      }
+      w.done = true;
+    }
+  }
+
+  /** An SQL failure inside a batch: aborts the whole batch. */
+  private static final class BatchAbort extends RuntimeException {
+    final SQLException cause;
+
+    BatchAbort(SQLException cause) {
+      super(cause.getMessage(), cause, false, false);
+      this.cause = cause;
+    }
+  }
+
+  private void rollback() {
+    try {
+      rollback.execute();
+    } catch (SQLException e) {
+      // Nothing was open, or the connection is broken; either way nothing was committed.
     }
   }
 
@@ -253,6 +357,9 @@ final class LogWriter implements AutoCloseable {
     try {
       latest.close();
       insert.close();
+      begin.close();
+      commit.close();
+      rollback.close();
       connection.close();
     } catch (SQLException e) {
       throw unavailable("close", e);
@@ -303,9 +410,9 @@ final class LogWriter implements AutoCloseable {
         // The CAS guard fired: someone else's row already sits on top of prev_revision.
         throw new StorageException.Conflict(row.key(), expected, -1);
       }
-      throw unavailable("write of " + row.key(), e);
+      throw new BatchAbort(e);
     }
-    currentRevision = row.revision();
+    head = row.revision();
   }
 
   private LogRow latestRow(String key) {
@@ -319,7 +426,7 @@ final class LogWriter implements AutoCloseable {
             rs.getLong(1), key, rs.getBytes(2), rs.getLong(3), rs.getLong(4), rs.getInt(5) != 0);
       }
     } catch (SQLException e) {
-      throw unavailable("read of " + key, e);
+      throw new BatchAbort(e);
     }
   }
 

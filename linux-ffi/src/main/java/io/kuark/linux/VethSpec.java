@@ -10,5 +10,13 @@ import java.nio.file.Path;
  * @param mtu MTU for both ends, 0 for the kernel default
  * @param mac MAC of the local end, null for a random one
  * @param peerNetns netns (pinned path) the peer is created in, null to keep it local
+ * @param txQueueLen txqueuelen of both ends, -1 for the kernel default (CNI plugins use 0)
  */
-public record VethSpec(String name, String peerName, int mtu, String mac, Path peerNetns) {}
+public record VethSpec(
+    String name, String peerName, int mtu, String mac, Path peerNetns, int txQueueLen) {
+
+  /** A pair with the kernel's default txqueuelen. */
+  public VethSpec(String name, String peerName, int mtu, String mac, Path peerNetns) {
+    this(name, peerName, mtu, mac, peerNetns, -1);
+  }
+}

@@ -52,7 +52,7 @@ class NetlinkIT {
   @Test
   void bridgeWithVethPortMtuMacHairpinAndPeerInOtherNamespace() throws Exception {
     nl.createBridge("ktbr0", 1400, false);
-    nl.createVeth(new VethSpec("ktv0", "eth0", 1400, "02:42:0a:63:00:02", b));
+    nl.createVeth(new VethSpec("ktv0", "eth0", 1400, "02:42:0a:63:00:02", b, 0));
     nl.setMaster("ktv0", "ktbr0");
     nl.setUp("ktbr0", true);
     nl.setUp("ktv0", true);
@@ -77,6 +77,8 @@ class NetlinkIT {
     assertThat(ip(a, "-d", "link", "show", "ktbr0")).contains("bridge").contains("PROMISC");
     assertThat(ip(b, "-d", "link", "show", "eth0")).contains("mtu 1400").contains("veth");
     assertThat(ip(a, "-o", "link")).doesNotContain("eth0");
+    assertThat(ip(a, "link", "show", "ktv0")).doesNotContain("qlen");
+    assertThat(ip(b, "link", "show", "eth0")).doesNotContain("qlen");
 
     nl.setHairpin("ktv0", false);
     assertThat(ip(a, "-d", "link", "show", "ktv0")).contains("hairpin off");

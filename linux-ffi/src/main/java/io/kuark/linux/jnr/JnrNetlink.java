@@ -42,6 +42,7 @@ public final class JnrNetlink implements Netlink {
   private static final int IFLA_ADDRESS = 1;
   private static final int IFLA_IFNAME = 3;
   private static final int IFLA_MTU = 4;
+  private static final int IFLA_TXQLEN = 13;
   private static final int IFLA_MASTER = 10;
   private static final int IFLA_PROTINFO = 12;
   private static final int IFLA_LINKINFO = 18;
@@ -169,11 +170,17 @@ public final class JnrNetlink implements Netlink {
       if (spec.mac() != null) {
         req.attr(IFLA_ADDRESS, Macs.parse(spec.mac()));
       }
+      if (spec.txQueueLen() >= 0) {
+        req.attrU32(IFLA_TXQLEN, spec.txQueueLen());
+      }
       req.beginNested(IFLA_LINKINFO).attrString(IFLA_INFO_KIND, "veth");
       req.beginNested(IFLA_INFO_DATA).beginNested(VETH_INFO_PEER);
       req.ifinfomsg(AF_UNSPEC, 0, 0, 0).attrString(IFLA_IFNAME, spec.peerName());
       if (spec.mtu() > 0) {
         req.attrU32(IFLA_MTU, spec.mtu());
+      }
+      if (spec.txQueueLen() >= 0) {
+        req.attrU32(IFLA_TXQLEN, spec.txQueueLen());
       }
       if (peerNsFd >= 0) {
         req.attrU32(IFLA_NET_NS_FD, peerNsFd);

@@ -1,0 +1,402 @@
+package io.kuark.cni.bridge;
+
+import io.kuark.cni.CniException;
+import io.kuark.cni.CniRequest;
+import io.kuark.cni.config.BridgeConf;
+import io.kuark.cni.config.IpNet;
+import io.kuark.cni.ipam.Ipam;
+import io.kuark.cni.result.CniResult;
+import io.kuark.linux.Errno;
+import io.kuark.linux.IfAddress;
+import io.kuark.linux.Link;
+import io.kuark.linux.LinuxException;
+import io.kuark.linux.Netlink;
+import io.kuark.linux.Route;
+import io.kuark.linux.VethSpec;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * ADD, DEL and CHECK of the bridge plugin, step for step what the reference {@code bridge} plugin
+ * does for the same configuration: bridge, veth pair (container end created in the sandbox, host
+ * end moved to the host), IPAM, container addresses and routes, gateway address on the bridge,
+ * forwarding, masquerade.
+ */
+public final class BridgePlugin {
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final InetAddress V4_ANY = IpNet.parseIp("0.0.0.0");
+  private static final InetAddress V6_ANY = IpNet.parseIp("::");
+
+  private final HostNetwork host;
+  private final Masquerade masquerade;
+
+  public BridgePlugin(HostNetwork host) {
+    this.host = host;
+    this.masquerade = new Masquerade(host);
+  }
+
+  /** ADD; on failure everything created so far is removed again before the error propagates. */
+  public CniResult add(CniRequest req, BridgeConf conf, Ipam ipam) {
+    Path sandbox = requireNetns(req.netns());
+    boolean success = false;
+    boolean ipamDone = false;
+    String hostVeth = null;
+    try (Netlink hostNl = host.netlink();
+        Netlink podNl = host.linux().netlink(sandbox)) {
+      Link bridge = Bridges.ensure(hostNl, conf, host);
+      if (podNl.link(req.ifName()).isPresent()) {
+        throw new CniException(
+            CniException.PLUGIN_FAILURE,
+            "container veth name provided (" + req.ifName() + ") already exists");
+      }
+      hostVeth = createVeth(podNl, req.ifName(), conf);
+      podNl.setUp(req.ifName(), true);
+      hostNl.setUp(hostVeth, true);
+      hostNl.setMaster(hostVeth, conf.bridge());
+      hostNl.setHairpin(hostVeth, conf.hairpinMode());
+      if (conf.vlan() != 0) {
+        hostNl.addBridgeVlan(hostVeth, conf.vlan(), true, true);
+      }
+
+      List<CniResult.IpConfig> ips = new ArrayList<>();
+      List<CniResult.RouteEntry> routes = new ArrayList<>();
+      if (!conf.ipamType().isEmpty()) {
+        CniResult allocated = ipam.add(req, conf);
+        ipamDone = true;
+        if (allocated.ips().isEmpty()) {
+          throw new CniException(
+              CniException.PLUGIN_FAILURE, "IPAM plugin returned missing IP config");
+        }
+        for (CniResult.IpConfig ip : allocated.ips()) {
+          ips.add(new CniResult.IpConfig(ip.address(), ip.gateway(), 2));
+        }
+        routes.addAll(allocated.routes());
+        if (conf.isDefaultGateway()) {
+          addDefaultRoutes(ips, routes);
+        }
+        configureContainer(sandbox, podNl, req.ifName(), conf, ips, routes);
+        if (conf.isGateway()) {
+          configureGateway(hostNl, conf, ips);
+        }
+        if (conf.ipMasq()) {
+          for (CniResult.IpConfig ip : ips) {
+            masquerade.add(conf.name(), ip.address());
+          }
+        }
+      }
+      // The bridge's MAC follows its ports unless set, so read it after enslaving.
+      Link br = hostNl.requireLink(bridge.name());
+      Link hv = hostNl.requireLink(hostVeth);
+      Link cv = podNl.requireLink(req.ifName());
+      List<CniResult.Iface> ifaces =
+          List.of(
+              new CniResult.Iface(br.name(), br.mac(), null),
+              new CniResult.Iface(hv.name(), hv.mac(), null),
+              new CniResult.Iface(cv.name(), cv.mac(), req.netns()));
+      success = true;
+      return new CniResult(conf.cniVersion(), ifaces, ips, routes, conf.dns());
+    } catch (LinuxException e) {
+      throw new CniException(CniException.PLUGIN_FAILURE, e.getMessage(), e);
+    } finally {
+      if (!success) {
+        rollback(req, conf, ipam, sandbox, ipamDone);
+      }
+    }
+  }
+
+  private void rollback(
+      CniRequest req, BridgeConf conf, Ipam ipam, Path sandbox, boolean ipamDone) {
+    if (ipamDone) {
+      try {
+        ipam.del(req, conf);
+      } catch (RuntimeException ignored) {
+        // best effort; the ADD error is what the runtime needs to see
+      }
+    }
+    try (Netlink podNl = host.linux().netlink(sandbox)) {
+      podNl.deleteLink(req.ifName()); // removes the host end too
+    } catch (RuntimeException ignored) {
+      // best effort
+    }
+  }
+
+  /** DEL: releases IPAM, then removes the container interface; anything already gone is fine. */
+  public void del(CniRequest req, BridgeConf conf, Ipam ipam) {
+    if (!conf.ipamType().isEmpty()) {
+      ipam.del(req, conf);
+    }
+    if (req.netns() == null || req.netns().isEmpty()) {
+      return;
+    }
+    Path sandbox = Path.of(req.netns());
+    if (!Files.exists(sandbox)) {
+      return;
+    }
+    List<IpNet> addresses = new ArrayList<>();
+    try (Netlink podNl = host.linux().netlink(sandbox)) {
+      if (podNl.link(req.ifName()).isPresent()) {
+        for (IfAddress a : podNl.addresses(req.ifName())) {
+          if (a.scope() == 0) {
+            addresses.add(new IpNet(a.address(), a.prefixLength()));
+          }
+        }
+        podNl.deleteLink(req.ifName());
+      }
+    } catch (LinuxException e) {
+      if (e.errno() == Errno.ENOENT || e.errno() == Errno.EINVAL) {
+        return; // not a namespace (any more)
+      }
+      throw new CniException(CniException.PLUGIN_FAILURE, e.getMessage(), e);
+    }
+    if (conf.ipMasq()) {
+      for (IpNet a : addresses) {
+        masquerade.del(conf.name(), a);
+      }
+    }
+  }
+
+  /** CHECK against prevResult: bridge, veth pair, master, addresses and routes must still hold. */
+  public void check(CniRequest req, BridgeConf conf, Ipam ipam, CniResult prev) {
+    Path sandbox = requireNetns(req.netns());
+    try (Netlink hostNl = host.netlink();
+        Netlink podNl = host.linux().netlink(sandbox)) {
+      Link br =
+          hostNl
+              .link(conf.bridge())
+              .orElseThrow(() -> fail("bridge " + conf.bridge() + " does not exist"));
+      if (!"bridge".equals(br.kind())) {
+        throw fail(conf.bridge() + " is not a bridge");
+      }
+      CniResult.Iface container = null;
+      CniResult.Iface hostSide = null;
+      for (CniResult.Iface i : prev.interfaces()) {
+        if (i.sandbox() != null && i.name().equals(req.ifName())) {
+          container = i;
+        } else if (i.sandbox() == null && !i.name().equals(conf.bridge())) {
+          hostSide = i;
+        }
+      }
+      if (container == null) {
+        throw fail("prevResult has no interface " + req.ifName() + " in the sandbox");
+      }
+      Link cv =
+          podNl
+              .link(req.ifName())
+              .orElseThrow(() -> fail("container interface " + req.ifName() + " does not exist"));
+      if (container.mac() != null && !container.mac().equalsIgnoreCase(cv.mac())) {
+        throw fail(
+            "container interface "
+                + req.ifName()
+                + " has MAC "
+                + cv.mac()
+                + ", expected "
+                + container.mac());
+      }
+      if (hostSide != null) {
+        String name = hostSide.name();
+        Link hv =
+            hostNl.link(name).orElseThrow(() -> fail("host veth " + name + " does not exist"));
+        if (hv.masterIndex() != br.index()) {
+          throw fail("host veth " + name + " is not attached to bridge " + conf.bridge());
+        }
+      }
+      List<IfAddress> have = podNl.addresses(req.ifName());
+      for (CniResult.IpConfig ip : prev.ips()) {
+        boolean found = false;
+        for (IfAddress a : have) {
+          found |=
+              a.address().equals(ip.address().address())
+                  && a.prefixLength() == ip.address().prefixLength();
+        }
+        if (!found) {
+          throw fail("address " + ip.address() + " is missing on " + req.ifName());
+        }
+      }
+      List<Route> routes = podNl.routes(0);
+      for (CniResult.RouteEntry r : prev.routes()) {
+        boolean found = false;
+        for (Route k : routes) {
+          found |=
+              k.table() == Route.TABLE_MAIN
+                  && k.linkIndex() == cv.index()
+                  && sameDestination(k, r.dst());
+        }
+        if (!found) {
+          throw fail("route " + r.dst() + " is missing in the sandbox");
+        }
+      }
+      if (!conf.ipamType().isEmpty()) {
+        ipam.check(req, conf, prev);
+      }
+    } catch (LinuxException e) {
+      throw new CniException(CniException.PLUGIN_FAILURE, e.getMessage(), e);
+    }
+  }
+
+  private static boolean sameDestination(Route k, IpNet dst) {
+    if (dst.prefixLength() == 0) {
+      return k.isDefault() && k.ipv6() == !dst.isV4();
+    }
+    return !k.isDefault()
+        && k.prefixLength() == dst.prefixLength()
+        && k.destination().equals(dst.network());
+  }
+
+  private static CniException fail(String message) {
+    return new CniException(CniException.PLUGIN_FAILURE, message);
+  }
+
+  private String createVeth(Netlink podNl, String ifName, BridgeConf conf) {
+    for (int attempt = 0; ; attempt++) {
+      byte[] b = new byte[4];
+      RANDOM.nextBytes(b);
+      String hostVeth = "veth" + HexFormat.of().formatHex(b);
+      try {
+        podNl.createVeth(
+            new VethSpec(ifName, hostVeth, conf.mtu(), conf.mac(), host.netnsPath(), 0));
+        return hostVeth;
+      } catch (LinuxException e) {
+        if (e.errno() != Errno.EEXIST || attempt >= 10) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static void addDefaultRoutes(
+      List<CniResult.IpConfig> ips, List<CniResult.RouteEntry> routes) {
+    boolean v4 = false;
+    boolean v6 = false;
+    for (CniResult.IpConfig ip : ips) {
+      if (ip.gateway() == null) {
+        continue;
+      }
+      if (ip.isV4() && !v4) {
+        routes.add(new CniResult.RouteEntry(new IpNet(V4_ANY, 0), ip.gateway()));
+        v4 = true;
+      } else if (!ip.isV4() && !v6) {
+        routes.add(new CniResult.RouteEntry(new IpNet(V6_ANY, 0), ip.gateway()));
+        v6 = true;
+      }
+    }
+  }
+
+  private void configureContainer(
+      Path sandbox,
+      Netlink podNl,
+      String ifName,
+      BridgeConf conf,
+      List<CniResult.IpConfig> ips,
+      List<CniResult.RouteEntry> routes) {
+    boolean hasV6 = false;
+    for (CniResult.IpConfig ip : ips) {
+      hasV6 |= !ip.isV4();
+    }
+    boolean v6 = hasV6;
+    try {
+      host.linux()
+          .namespaces()
+          .runInNetns(
+              sandbox,
+              () -> {
+                if (v6) {
+                  host.linux().sysctl().set("net/ipv6/conf/" + ifName + "/disable_ipv6", "0");
+                }
+                if (!conf.enableDad()) {
+                  // No duplicate address detection: IPAM addresses must work at once.
+                  try {
+                    host.linux().sysctl().set("net/ipv6/conf/" + ifName + "/accept_dad", "0");
+                  } catch (RuntimeException e) {
+                    // IPv6 is disabled in this sandbox
+                  }
+                }
+                host.linux().sysctl().set("net/ipv4/conf/" + ifName + "/arp_notify", "1");
+                return null;
+              });
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new CniException(
+          CniException.PLUGIN_FAILURE, "sysctl in sandbox: " + e.getMessage(), e);
+    }
+    InetAddress gw4 = null;
+    InetAddress gw6 = null;
+    for (CniResult.IpConfig ip : ips) {
+      podNl.addAddress(ifName, ip.address().address(), ip.address().prefixLength());
+      if (ip.gateway() != null && ip.isV4() && gw4 == null) {
+        gw4 = ip.gateway();
+      } else if (ip.gateway() != null && !ip.isV4() && gw6 == null) {
+        gw6 = ip.gateway();
+      }
+    }
+    int index = podNl.requireLink(ifName).index();
+    for (CniResult.RouteEntry r : routes) {
+      InetAddress gw = r.gw() != null ? r.gw() : (r.dst().isV4() ? gw4 : gw6);
+      IpNet dst = r.dst().canonical();
+      Route route =
+          gw != null
+              ? Route.via(
+                  dst.prefixLength() == 0 ? null : dst.network(), dst.prefixLength(), gw, index)
+              : Route.dev(dst.network(), dst.prefixLength(), index).withScope(Route.SCOPE_UNIVERSE);
+      if (dst.prefixLength() == 0 && gw == null) {
+        route =
+            new Route(
+                !dst.isV4(),
+                null,
+                0,
+                null,
+                index,
+                Route.TABLE_MAIN,
+                Route.TYPE_UNICAST,
+                Route.SCOPE_UNIVERSE,
+                Route.PROTO_BOOT,
+                0,
+                false,
+                null);
+      }
+      podNl.addRoute(route);
+    }
+  }
+
+  private void configureGateway(Netlink hostNl, BridgeConf conf, List<CniResult.IpConfig> ips) {
+    boolean v4 = false;
+    boolean v6 = false;
+    for (CniResult.IpConfig ip : ips) {
+      if (ip.gateway() == null) {
+        continue;
+      }
+      Bridges.ensureAddress(
+          hostNl,
+          conf.bridge(),
+          new IpNet(ip.gateway(), ip.address().prefixLength()),
+          conf.forceAddress());
+      v4 |= ip.isV4();
+      v6 |= !ip.isV4();
+    }
+    if (v4) {
+      host.sysctl("net/ipv4/ip_forward", "1");
+    }
+    if (v6) {
+      host.sysctl("net/ipv6/conf/all/forwarding", "1");
+    }
+  }
+
+  private static Path requireNetns(String netns) {
+    if (netns == null || netns.isEmpty()) {
+      throw new CniException(
+          CniException.INVALID_ENVIRONMENT, "required env variable CNI_NETNS missing");
+    }
+    Path p = Path.of(netns);
+    if (!Files.exists(p)) {
+      throw new CniException(
+          CniException.PLUGIN_FAILURE,
+          "failed to open netns \"" + netns + "\": no such file or directory");
+    }
+    return p;
+  }
+}

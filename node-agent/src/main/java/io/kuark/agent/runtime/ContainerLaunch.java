@@ -12,7 +12,9 @@ import java.util.List;
  * @param uid user id of the process
  * @param gid group id of the process
  * @param hostname the container's hostname (the pod name)
- * @param netnsPath the pod's network namespace to join
+ * @param netnsPath the pod's network namespace to join; null with {@code hostNetwork} false means a
+ *     fresh one
+ * @param hostNetwork share the host's network namespace (no network namespace entry at all)
  * @param readOnlyRootfs mount the root filesystem read-only
  * @param privileged all capabilities, no masked paths, devices allowed
  * @param mounts bind mounts from the host (pod files, volumes)
@@ -27,6 +29,7 @@ public record ContainerLaunch(
     int gid,
     String hostname,
     Path netnsPath,
+    boolean hostNetwork,
     boolean readOnlyRootfs,
     boolean privileged,
     List<BindMount> mounts,

@@ -13,6 +13,9 @@ import java.util.List;
  */
 public interface ContainerRuntime {
 
+  /** The bundle directory the runtime uses for container {@code id} (the caller fills it). */
+  Path bundle(String id);
+
   /**
    * Runtime name and version for the node's {@code containerRuntimeVersion}, e.g. {@code
    * runc://1.1.5}.

@@ -189,10 +189,12 @@ public final class OciSpecBuilder {
     namespaces.addObject().put("type", "ipc");
     namespaces.addObject().put("type", "uts");
     namespaces.addObject().put("type", "mount");
-    ObjectNode network = namespaces.addObject();
-    network.put("type", "network");
-    if (launch.netnsPath() != null) {
-      network.put("path", launch.netnsPath().toString());
+    if (!launch.hostNetwork()) {
+      ObjectNode network = namespaces.addObject();
+      network.put("type", "network");
+      if (launch.netnsPath() != null) {
+        network.put("path", launch.netnsPath().toString());
+      }
     }
     if (launch.cgroupsPath() != null) {
       linux.put("cgroupsPath", launch.cgroupsPath());

@@ -56,6 +56,9 @@ public final class RuncRuntime implements ContainerRuntime {
   private final Path shim;
   private final LogCopiers copiers;
   private final String version;
+  private final java.util.Map<String, Long> limboSince =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Duration LIMBO_LIMIT = Duration.ofSeconds(10);
 
   /**
    * @param runc the runc executable
@@ -77,7 +80,7 @@ public final class RuncRuntime implements ContainerRuntime {
     this.version = readVersion(runc);
   }
 
-  /** The bundle directory for a container id. */
+  @Override
   public Path bundle(String id) {
     return bundlesDir.resolve(id);
   }
@@ -127,11 +130,25 @@ public final class RuncRuntime implements ContainerRuntime {
     if (!Files.isDirectory(bundle)) {
       return ContainerStatus.unknown();
     }
+    ContainerStatus fast = runningFromPidFile(bundle);
+    if (fast != null) {
+      return fast;
+    }
     JsonNode state = state(id);
     if (state == null) {
-      // The shim has not created the container yet (or is about to write its exit file).
-      return new ContainerStatus(State.CREATING, 0, 0, null, null, false, null);
+      boolean hadPid = Files.exists(bundle.resolve("pid"));
+      // Either the shim has not created the container yet, or it is about to write the exit file.
+      // If that limbo lasts, the shim is gone (host reboot, killed): the container is lost.
+      long since = limboSince.computeIfAbsent(id, k -> System.nanoTime());
+      if (System.nanoTime() - since > LIMBO_LIMIT.toNanos()) {
+        limboSince.remove(id);
+        return new ContainerStatus(
+            State.EXITED, 0, 255, null, Instant.now(), !hadPid, "container shim is gone");
+      }
+      return new ContainerStatus(
+          hadPid ? State.RUNNING : State.CREATING, 0, 0, null, null, false, null);
     }
+    limboSince.remove(id);
     String status = state.path("status").asText();
     Instant created = parseInstant(state.path("created").asText(null));
     int pid = state.path("pid").asInt();
@@ -139,6 +156,31 @@ public final class RuncRuntime implements ContainerRuntime {
       return new ContainerStatus(State.RUNNING, pid, 0, created, null, false, null);
     }
     return new ContainerStatus(State.CREATING, pid, 0, created, null, false, null);
+  }
+
+  /**
+   * Cheap check for the common case: runc wrote the pid file and that process still exists, so the
+   * container runs (no runc process spawned per poll).
+   */
+  private static ContainerStatus runningFromPidFile(Path bundle) {
+    Path pidFile = bundle.resolve("pid");
+    try {
+      if (!Files.exists(pidFile)) {
+        return null;
+      }
+      String text = Files.readString(pidFile).trim();
+      if (text.isEmpty()) {
+        return null;
+      }
+      int pid = Integer.parseInt(text);
+      if (!Files.exists(Path.of("/proc", text))) {
+        return null;
+      }
+      Instant started = Files.getLastModifiedTime(pidFile).toInstant();
+      return new ContainerStatus(State.RUNNING, pid, 0, started, null, false, null);
+    } catch (IOException | NumberFormatException e) {
+      return null;
+    }
   }
 
   private ContainerStatus exited(String id, Path bundle, Path exit) {

@@ -87,6 +87,7 @@ class RuncRuntimeIT {
             null,
             false,
             false,
+            false,
             List.of(),
             "/" + cgroupParent + "/" + id,
             resources);

@@ -1,0 +1,266 @@
+package io.kuark.agent.pod;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.kuark.agent.AgentConfig;
+import io.kuark.agent.image.ImageConfig;
+import io.kuark.agent.image.ImageRecord;
+import io.kuark.agent.image.ImageStore;
+import io.kuark.agent.linux.HostKernel;
+import io.kuark.agent.runtime.ContainerLaunch;
+import io.kuark.agent.runtime.ContainerLaunch.BindMount;
+import io.kuark.agent.runtime.ContainerRuntime;
+import io.kuark.agent.runtime.runc.OciSpecBuilder;
+import io.kuark.agent.volume.PodVolumes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * Creates and starts one runtime container for a pod's container spec: image lookup, overlay
+ * rootfs, user, environment, argv, mounts, cgroup limits, the OCI spec, then the runtime start.
+ * Every failure is a {@link StartException} carrying the waiting reason kubelet would report.
+ */
+public final class ContainerStarter {
+
+  private static final Logger LOG = Logger.getLogger(ContainerStarter.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Why a container could not be started, as a kubelet waiting reason + message. */
+  public static final class StartException extends Exception {
+    private final String reason;
+
+    public StartException(String reason, String message) {
+      super(message);
+      this.reason = reason;
+    }
+
+    public String reason() {
+      return reason;
+    }
+  }
+
+  /** Identity of a container bundle, written next to it to find its pod after a restart. */
+  public record BundleMeta(String podUid, String namespace, String podName, String slot) {}
+
+  private final AgentConfig config;
+  private final ImageStore images;
+  private final HostKernel kernel;
+  private final ContainerRuntime runtime;
+  private final Sources sources;
+  private final OciSpecBuilder specs = new OciSpecBuilder();
+
+  /** Everything container content comes from (API objects behind the volumes and env). */
+  public interface Sources extends EnvResolver.Sources, PodVolumes.Sources {}
+
+  public ContainerStarter(
+      AgentConfig config,
+      ImageStore images,
+      HostKernel kernel,
+      ContainerRuntime runtime,
+      Sources sources) {
+    this.config = config;
+    this.images = images;
+    this.kernel = kernel;
+    this.runtime = runtime;
+    this.sources = sources;
+  }
+
+  /** The pod's directory for hosts/resolv.conf/volumes. */
+  public Path podDir(String uid) {
+    return config.agentDir().resolve("pods").resolve(uid);
+  }
+
+  /** The CRI log file of a container attempt. */
+  public Path logFile(Pod pod, String containerName, int restartCount) {
+    return config
+        .podLogDir()
+        .resolve(
+            pod.getMetadata().getNamespace()
+                + "_"
+                + pod.getMetadata().getName()
+                + "_"
+                + pod.getMetadata().getUid())
+        .resolve(containerName)
+        .resolve(restartCount + ".log");
+  }
+
+  /** The image a container would run, or a StartException with ErrImagePull. */
+  public ImageRecord resolveImage(Container container) throws StartException {
+    try {
+      return images
+          .find(container.getImage())
+          .orElseThrow(
+              () ->
+                  new StartException(
+                      "ErrImagePull",
+                      "image "
+                          + container.getImage()
+                          + " is not present on the node (import it into the agent's images directory)"));
+    } catch (IllegalArgumentException e) {
+      throw new StartException("InvalidImageName", e.getMessage());
+    }
+  }
+
+  /**
+   * Starts container {@code id} for {@code container}.
+   *
+   * @return the image id it runs
+   */
+  public String start(
+      Pod pod, Container container, String slot, String id, int restartCount, PodState state)
+      throws StartException {
+    ImageRecord image = resolveImage(container);
+    Path bundle = runtime.bundle(id);
+    Path rootfs = bundle.resolve("rootfs");
+    boolean mounted = false;
+    try {
+      Files.createDirectories(bundle);
+      JSON.writeValue(
+          bundle.resolve("kuark.json").toFile(),
+          new BundleMeta(
+              pod.getMetadata().getUid(),
+              pod.getMetadata().getNamespace(),
+              pod.getMetadata().getName(),
+              slot));
+      ImageConfig imageConfig = images.config(image);
+      kernel.mountOverlay(
+          images.layerDirsTopFirst(image), bundle.resolve("upper"), bundle.resolve("work"), rootfs);
+      mounted = true;
+      ContainerLaunch launch = launch(pod, container, imageConfig, rootfs, id, state);
+      ObjectNode spec = specs.build(launch, rootfs.toString());
+      JSON.writeValue(bundle.resolve("config.json").toFile(), spec);
+      runtime.start(id, bundle, logFile(pod, container.getName(), restartCount));
+      return image.imageId();
+    } catch (StartException e) {
+      cleanup(id, mounted);
+      throw e;
+    } catch (EnvResolver.ConfigException
+        | PodVolumes.VolumeException
+        | UserSpec.UnknownUserException e) {
+      cleanup(id, mounted);
+      throw new StartException("CreateContainerConfigError", e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      LOG.warnf(
+          e,
+          "cannot create container %s of pod %s/%s",
+          container.getName(),
+          pod.getMetadata().getNamespace(),
+          pod.getMetadata().getName());
+      cleanup(id, mounted);
+      throw new StartException("CreateContainerError", e.getMessage());
+    }
+  }
+
+  private ContainerLaunch launch(
+      Pod pod, Container container, ImageConfig image, Path rootfs, String id, PodState state)
+      throws IOException, StartException {
+    String podIp = state.podIps.isEmpty() ? null : state.podIps.get(0);
+    Map<String, String> env =
+        EnvResolver.resolve(pod, container, image.env(), podIp, config.nodeIp(), sources);
+    List<String> argv =
+        CommandResolver.resolve(
+            container.getCommand(), container.getArgs(), image.entrypoint(), image.cmd(), env);
+    if (argv.isEmpty()) {
+      throw new StartException("CreateContainerError", "no command specified");
+    }
+    SecurityContext security = container.getSecurityContext();
+    Long runAsUser = security == null ? null : security.getRunAsUser();
+    Long runAsGroup = security == null ? null : security.getRunAsGroup();
+    if (pod.getSpec().getSecurityContext() != null) {
+      if (runAsUser == null) {
+        runAsUser = pod.getSpec().getSecurityContext().getRunAsUser();
+      }
+      if (runAsGroup == null) {
+        runAsGroup = pod.getSpec().getSecurityContext().getRunAsGroup();
+      }
+    }
+    UserSpec.Ids ids = UserSpec.resolve(image.user(), runAsUser, runAsGroup, rootfs);
+    Path podDir = podDir(pod.getMetadata().getUid());
+    List<BindMount> mounts = new ArrayList<>();
+    mounts.add(new BindMount(podDir.resolve("hosts"), "/etc/hosts", false));
+    mounts.add(new BindMount(podDir.resolve("resolv.conf"), "/etc/resolv.conf", false));
+    mounts.add(new BindMount(podDir.resolve("hostname"), "/etc/hostname", false));
+    Path termination = podDir.resolve("termination").resolve(id);
+    Files.createDirectories(termination.getParent());
+    Files.writeString(termination, "");
+    String terminationPath =
+        container.getTerminationMessagePath() == null
+                || container.getTerminationMessagePath().isEmpty()
+            ? "/dev/termination-log"
+            : container.getTerminationMessagePath();
+    mounts.add(new BindMount(termination, terminationPath, false));
+    Map<String, Path> volumes = PodVolumes.prepare(pod, podDir, sources);
+    if (container.getVolumeMounts() != null) {
+      for (VolumeMount mount : container.getVolumeMounts()) {
+        Path source = volumes.get(mount.getName());
+        if (source == null) {
+          throw new StartException(
+              "CreateContainerConfigError",
+              "volume \"" + mount.getName() + "\" is not defined in the pod");
+        }
+        if (mount.getSubPath() != null && !mount.getSubPath().isEmpty()) {
+          source = source.resolve(mount.getSubPath()).normalize();
+          if (!Files.exists(source)) {
+            Files.createDirectories(source);
+          }
+        }
+        mounts.add(
+            new BindMount(source, mount.getMountPath(), Boolean.TRUE.equals(mount.getReadOnly())));
+      }
+    }
+    boolean hostNetwork = Boolean.TRUE.equals(pod.getSpec().getHostNetwork());
+    String cwd =
+        container.getWorkingDir() != null && !container.getWorkingDir().isEmpty()
+            ? container.getWorkingDir()
+            : image.workingDir();
+    List<String> envList = new ArrayList<>();
+    env.forEach((k, v) -> envList.add(k + "=" + v));
+    return new ContainerLaunch(
+        argv,
+        envList,
+        cwd == null || cwd.isEmpty() ? "/" : cwd,
+        ids.uid(),
+        ids.gid(),
+        pod.getSpec().getHostname() != null && !pod.getSpec().getHostname().isEmpty()
+            ? pod.getSpec().getHostname()
+            : pod.getMetadata().getName(),
+        hostNetwork ? null : config.netnsDir().resolve(pod.getMetadata().getUid()),
+        hostNetwork,
+        security != null && Boolean.TRUE.equals(security.getReadOnlyRootFilesystem()),
+        security != null && Boolean.TRUE.equals(security.getPrivileged()),
+        mounts,
+        cgroupsPath(pod.getMetadata().getUid(), id),
+        ResourceMapping.resources(container));
+  }
+
+  /** {@code /<parent>/pod<uid>/<id>}: one cgroup per pod, one child per container. */
+  public String cgroupsPath(String podUid, String id) {
+    return "/" + config.cgroupParent() + "/pod" + podUid + "/" + id;
+  }
+
+  /** Removes a container completely: runtime state, rootfs mount, bundle. Idempotent. */
+  public void destroy(String id) {
+    cleanup(id, true);
+  }
+
+  private void cleanup(String id, boolean mounted) {
+    try {
+      Path rootfs = runtime.bundle(id).resolve("rootfs");
+      if (mounted || kernel.isMounted(rootfs)) {
+        kernel.unmount(rootfs);
+      }
+      runtime.remove(id);
+    } catch (IOException | RuntimeException e) {
+      LOG.warnf("cleanup of container %s: %s", id, e.getMessage());
+    }
+  }
+}

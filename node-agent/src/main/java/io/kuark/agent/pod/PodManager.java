@@ -1,0 +1,247 @@
+package io.kuark.agent.pod;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.kuark.agent.AgentConfig;
+import io.kuark.agent.linux.HostKernel;
+import io.kuark.agent.runtime.ContainerRuntime;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs the pods bound to this node: an informer on pods with {@code spec.nodeName=<node>} feeds one
+ * {@link PodWorker} per pod UID. On start it re-adopts pods from their saved state (containers keep
+ * running, nothing restarts) and, once the informer has synced, tears down pods that were deleted
+ * while the agent was down and removes container bundles no pod owns.
+ */
+public final class PodManager implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(PodManager.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** What pod workers use. */
+  public record Deps(
+      AgentConfig config,
+      HostKernel kernel,
+      ContainerRuntime runtime,
+      ContainerStarter starter,
+      PodSandbox sandbox,
+      StatusWriter statusWriter,
+      Clock clock) {}
+
+  private final Deps deps;
+  private final KubernetesClient client;
+  private final Map<String, PodWorker> workers = new ConcurrentHashMap<>();
+  private SharedIndexInformer<Pod> informer;
+
+  public PodManager(Deps deps, KubernetesClient client) {
+    this.deps = deps;
+    this.client = client;
+  }
+
+  private Path podsDir() {
+    return deps.config().agentDir().resolve("pods");
+  }
+
+  /** Starts watching pods; returns once the first list is in and leftovers are handled. */
+  public void start() throws IOException {
+    Files.createDirectories(podsDir());
+    // Re-attach log copying of containers still running from before a restart.
+    informer =
+        client
+            .pods()
+            .inAnyNamespace()
+            .withField("spec.nodeName", deps.config().nodeName())
+            .inform(
+                new ResourceEventHandler<>() {
+                  @Override
+                  public void onAdd(Pod pod) {
+                    onPod(pod);
+                  }
+
+                  @Override
+                  public void onUpdate(Pod oldPod, Pod pod) {
+                    onPod(pod);
+                  }
+
+                  @Override
+                  public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
+                    PodWorker worker = workers.get(pod.getMetadata().getUid());
+                    if (worker != null) {
+                      worker.gone();
+                    }
+                  }
+                },
+                Duration.ofMinutes(10).toMillis());
+    cleanUpLeftovers();
+  }
+
+  private void onPod(Pod pod) {
+    if (!deps.config().nodeName().equals(pod.getSpec().getNodeName())) {
+      return; // the field selector should have filtered it; never run another node's pod
+    }
+    String uid = pod.getMetadata().getUid();
+    PodWorker worker = workers.computeIfAbsent(uid, u -> newWorker(pod));
+    worker.update(pod);
+  }
+
+  private PodWorker newWorker(Pod pod) {
+    String uid = pod.getMetadata().getUid();
+    Path stateFile = podsDir().resolve(uid).resolve("state.json");
+    PodState state = null;
+    if (Files.exists(stateFile)) {
+      try {
+        state = PodState.load(stateFile);
+        LOG.infof(
+            "re-adopting pod %s/%s", pod.getMetadata().getNamespace(), pod.getMetadata().getName());
+        reattachLogs(pod, state);
+      } catch (IOException e) {
+        LOG.warnf("unreadable state of pod %s: %s", uid, e.getMessage());
+      }
+    }
+    if (state == null) {
+      state = new PodState();
+      state.uid = uid;
+      state.namespace = pod.getMetadata().getNamespace();
+      state.name = pod.getMetadata().getName();
+    }
+    return startWorker(uid, state, stateFile);
+  }
+
+  private PodWorker startWorker(String uid, PodState state, Path stateFile) {
+    PodWorker worker = new PodWorker(deps, uid, state, stateFile);
+    Thread thread =
+        new Thread(
+            () -> {
+              worker.run();
+              if (worker.finished()) {
+                workers.remove(uid, worker);
+              }
+            },
+            "pod-" + state.namespace + "-" + state.name);
+    thread.setDaemon(true);
+    thread.start();
+    return worker;
+  }
+
+  private void reattachLogs(Pod pod, PodState state) {
+    state.slots.forEach(
+        (key, slot) -> {
+          if (slot.id != null && slot.ended == null) {
+            String name = key.substring(key.indexOf('/') + 1);
+            deps.runtime().reattach(slot.id, deps.starter().logFile(pod, name, slot.restartCount));
+          }
+        });
+  }
+
+  /**
+   * Pods with saved state that the API no longer has are torn down; container bundles of unknown
+   * pods are destroyed.
+   */
+  private void cleanUpLeftovers() throws IOException {
+    Set<String> known = new HashSet<>();
+    for (Pod pod : informer.getStore().list()) {
+      known.add(pod.getMetadata().getUid());
+    }
+    try (Stream<Path> dirs = Files.list(podsDir())) {
+      for (Path dir : dirs.toList()) {
+        String uid = dir.getFileName().toString();
+        Path stateFile = dir.resolve("state.json");
+        if (known.contains(uid) || workers.containsKey(uid)) {
+          continue;
+        }
+        PodState state;
+        try {
+          state = PodState.load(stateFile);
+        } catch (IOException e) {
+          state = new PodState();
+          state.uid = uid;
+          state.namespace = "unknown";
+          state.name = uid;
+        }
+        LOG.infof(
+            "pod %s/%s was deleted while the agent was down; cleaning up",
+            state.namespace, state.name);
+        PodWorker worker = startWorker(uid, state, stateFile);
+        workers.put(uid, worker);
+        worker.gone();
+      }
+    }
+    Set<String> owned = new HashSet<>();
+    try (Stream<Path> dirs = Files.list(podsDir())) {
+      for (Path dir : dirs.toList()) {
+        owned.add(dir.getFileName().toString());
+      }
+    }
+    for (String id : deps.runtime().list()) {
+      Path meta = deps.runtime().bundle(id).resolve("kuark.json");
+      String podUid = null;
+      try {
+        podUid = JSON.readTree(meta.toFile()).path("podUid").asText(null);
+      } catch (IOException e) {
+        // no or broken metadata: an orphan
+      }
+      if (podUid == null || !owned.contains(podUid)) {
+        LOG.infof("removing orphaned container %s", id);
+        try {
+          deps.runtime().stop(id, Duration.ZERO);
+        } catch (IOException e) {
+          LOG.warnf("stopping orphan %s: %s", id, e.getMessage());
+        }
+        deps.starter().destroy(id);
+      }
+    }
+  }
+
+  /** Pod UIDs with a live worker. */
+  public Set<String> activePods() {
+    return Set.copyOf(workers.keySet());
+  }
+
+  /**
+   * Stops the informer. With {@code stopPods} every pod is torn down locally (containers killed,
+   * network released) but left in the API; otherwise pods keep running for the next agent.
+   */
+  public void shutdown(boolean stopPods, Duration grace) {
+    if (informer != null) {
+      informer.stop();
+    }
+    List<PodWorker> all = List.copyOf(workers.values());
+    for (PodWorker worker : all) {
+      worker.stopLoop();
+    }
+    if (stopPods) {
+      List<Thread> stoppers = new java.util.ArrayList<>();
+      for (PodWorker worker : all) {
+        Thread thread = new Thread(() -> worker.teardownLocal(grace), "shutdown-" + worker.uid());
+        thread.start();
+        stoppers.add(thread);
+      }
+      for (Thread thread : stoppers) {
+        try {
+          thread.join();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    shutdown(false, Duration.ZERO);
+  }
+}

@@ -1,0 +1,562 @@
+package io.kuark.agent.pod;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.kuark.agent.runtime.ContainerRuntime;
+import io.kuark.agent.runtime.ContainerStatus;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * Drives one pod towards its spec, level-triggered: each {@link #sync()} looks at the latest pod
+ * object and the runtime, starts what is missing (sandbox, then init containers in order, then
+ * containers), applies the restart policy with back-off, and publishes the resulting status. When
+ * the pod is being deleted (or is gone from the API) it tears everything down and finishes.
+ *
+ * <p>One worker per pod, one sync at a time (its own thread).
+ */
+final class PodWorker implements Runnable {
+
+  private static final Logger LOG = Logger.getLogger(PodWorker.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final long IDLE_RESYNC_MILLIS = 1000;
+
+  private final PodManager.Deps deps;
+  private final String uid;
+  private final PodState state;
+  private final Path stateFile;
+  private final Object signal = new Object();
+  private volatile Pod pod;
+  private volatile boolean goneFromApi;
+  private volatile boolean stopRequested;
+  private volatile boolean finished;
+  private boolean dirty = true;
+  private PodStatus lastPublished;
+
+  PodWorker(PodManager.Deps deps, String uid, PodState state, Path stateFile) {
+    this.deps = deps;
+    this.uid = uid;
+    this.state = state;
+    this.stateFile = stateFile;
+  }
+
+  String uid() {
+    return uid;
+  }
+
+  boolean finished() {
+    return finished;
+  }
+
+  /** A newer version of the pod from the API. */
+  void update(Pod latest) {
+    pod = latest;
+    wake();
+  }
+
+  /** The pod no longer exists in the API: tear down. */
+  void gone() {
+    goneFromApi = true;
+    wake();
+  }
+
+  /** Stops the worker loop without touching the pod (agent shutdown with --keep-pods). */
+  void stopLoop() {
+    stopRequested = true;
+    wake();
+  }
+
+  private void wake() {
+    synchronized (signal) {
+      dirty = true;
+      signal.notifyAll();
+    }
+  }
+
+  @Override
+  public void run() {
+    while (!stopRequested && !finished) {
+      try {
+        sync();
+      } catch (RuntimeException e) {
+        LOG.errorf(e, "sync of pod %s/%s failed", state.namespace, state.name);
+      }
+      if (finished) {
+        break;
+      }
+      synchronized (signal) {
+        if (!dirty && !stopRequested) {
+          try {
+            signal.wait(IDLE_RESYNC_MILLIS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+        }
+        dirty = false;
+      }
+    }
+  }
+
+  void sync() {
+    Pod current = pod;
+    if (goneFromApi || current == null || current.getMetadata().getDeletionTimestamp() != null) {
+      if (current != null || goneFromApi) {
+        terminate(current);
+      }
+      return;
+    }
+    if (state.startTimeMillis == 0) {
+      state.startTimeMillis =
+          current.getStatus() != null && current.getStatus().getStartTime() != null
+              ? Instant.parse(current.getStatus().getStartTime()).toEpochMilli()
+              : deps.clock().millis();
+    }
+    if (!state.sandboxReady) {
+      try {
+        deps.sandbox().setUp(current, state);
+        PodFiles.write(
+            current,
+            deps.starter().podDir(uid),
+            state.podIps,
+            deps.config().clusterDns(),
+            deps.config().clusterDomain());
+        save();
+      } catch (IOException | RuntimeException e) {
+        LOG.warnf("pod %s/%s: sandbox not ready: %s", state.namespace, state.name, e.getMessage());
+        publish(current, sandboxPendingView(current, e.getMessage()));
+        return;
+      }
+    }
+    List<ContainerView> initViews = new ArrayList<>();
+    boolean initDone = true;
+    List<Container> inits =
+        current.getSpec().getInitContainers() == null
+            ? List.of()
+            : current.getSpec().getInitContainers();
+    for (Container container : inits) {
+      ContainerView view = step(current, container, "init/" + container.getName(), true, initDone);
+      initViews.add(view);
+      if (!(view.state() == ContainerView.State.TERMINATED && view.exitCode() == 0)) {
+        initDone = false;
+      }
+    }
+    List<ContainerView> views = new ArrayList<>();
+    for (Container container : current.getSpec().getContainers()) {
+      views.add(step(current, container, "app/" + container.getName(), false, initDone));
+    }
+    save();
+    publish(
+        current,
+        new PodView(
+            true,
+            state.podIps,
+            deps.config().nodeIp(),
+            Instant.ofEpochMilli(state.startTimeMillis),
+            initViews,
+            views));
+  }
+
+  /** Moves one container slot forward and returns how it looks now. */
+  private ContainerView step(
+      Pod current, Container container, String key, boolean init, boolean mayStart) {
+    PodState.Slot slot = state.slot(key);
+    long now = deps.clock().millis();
+    if (slot.id != null && slot.ended == null) {
+      ContainerStatus status = deps.runtime().status(slot.id);
+      switch (status.state()) {
+        case RUNNING:
+          slot.waitingReason = null;
+          return view(
+              container,
+              slot,
+              ContainerView.State.RUNNING,
+              null,
+              null,
+              0,
+              status.startedAt(),
+              null,
+              true);
+        case CREATING:
+          return view(
+              container,
+              slot,
+              ContainerView.State.WAITING,
+              "ContainerCreating",
+              null,
+              0,
+              null,
+              null,
+              false);
+        case EXITED:
+          slot.ended = ended(slot.id, status);
+          LOG.infof(
+              "pod %s/%s: container %s exited with %d (%s)",
+              state.namespace,
+              state.name,
+              container.getName(),
+              status.exitCode(),
+              slot.ended.reason);
+          break;
+        case UNKNOWN:
+        default:
+          slot.ended = new PodState.Ended();
+          slot.ended.id = slot.id;
+          slot.ended.exitCode = 255;
+          slot.ended.reason = "ContainerStatusUnknown";
+          slot.ended.message = "The container could not be located when the pod was synced";
+          slot.ended.finishedMillis = now;
+          break;
+      }
+    }
+    if (slot.ended != null) {
+      if (!shouldRestart(current, init, slot.ended.exitCode)) {
+        PodState.Ended e = slot.ended;
+        return view(
+            container,
+            slot,
+            ContainerView.State.TERMINATED,
+            e.reason,
+            e.message,
+            e.exitCode,
+            instant(e.startedMillis),
+            instant(e.finishedMillis),
+            false);
+      }
+      Duration ran =
+          Duration.ofMillis(Math.max(0, slot.ended.finishedMillis - slot.ended.startedMillis));
+      long restartAt =
+          slot.ended.finishedMillis + RestartBackoff.delay(slot.restartCount, ran).toMillis();
+      if (now < restartAt) {
+        long seconds = (restartAt - slot.ended.finishedMillis) / 1000;
+        ContainerView waiting =
+            new ContainerView(
+                container.getName(),
+                container.getImage(),
+                slot.imageId,
+                null,
+                slot.restartCount,
+                ContainerView.State.WAITING,
+                "CrashLoopBackOff",
+                "back-off "
+                    + seconds
+                    + "s restarting failed container="
+                    + container.getName()
+                    + " pod="
+                    + state.name
+                    + "_"
+                    + state.namespace
+                    + "("
+                    + uid
+                    + ")",
+                0,
+                null,
+                null,
+                termination(slot.ended),
+                false);
+        return waiting;
+      }
+      deps.starter().destroy(slot.ended.id);
+      slot.last = slot.ended;
+      slot.ended = null;
+      slot.id = null;
+      slot.restartCount++;
+    }
+    if (slot.id == null) {
+      if (!mayStart) {
+        return view(
+            container,
+            slot,
+            ContainerView.State.WAITING,
+            "PodInitializing",
+            null,
+            0,
+            null,
+            null,
+            false);
+      }
+      String id = newId();
+      try {
+        slot.imageId = deps.starter().start(current, container, key, id, slot.restartCount, state);
+        slot.id = id;
+        slot.waitingReason = null;
+        slot.waitingMessage = null;
+        save();
+        LOG.infof(
+            "pod %s/%s: started container %s as %s",
+            state.namespace, state.name, container.getName(), id);
+        return view(
+            container,
+            slot,
+            ContainerView.State.WAITING,
+            "ContainerCreating",
+            null,
+            0,
+            null,
+            null,
+            false);
+      } catch (ContainerStarter.StartException e) {
+        String reason = e.reason();
+        if (reason.equals("ErrImagePull")
+            && ("ErrImagePull".equals(slot.waitingReason)
+                || "ImagePullBackOff".equals(slot.waitingReason))) {
+          reason = "ImagePullBackOff";
+        }
+        if (!reason.equals(slot.waitingReason)) {
+          LOG.warnf(
+              "pod %s/%s: container %s: %s: %s",
+              state.namespace, state.name, container.getName(), e.reason(), e.getMessage());
+        }
+        slot.waitingReason = reason;
+        slot.waitingMessage = e.getMessage();
+        return view(
+            container,
+            slot,
+            ContainerView.State.WAITING,
+            reason,
+            e.getMessage(),
+            0,
+            null,
+            null,
+            false);
+      }
+    }
+    return view(
+        container,
+        slot,
+        ContainerView.State.WAITING,
+        "ContainerCreating",
+        null,
+        0,
+        null,
+        null,
+        false);
+  }
+
+  private ContainerView view(
+      Container container,
+      PodState.Slot slot,
+      ContainerView.State kind,
+      String reason,
+      String message,
+      int exitCode,
+      Instant startedAt,
+      Instant finishedAt,
+      boolean ready) {
+    String id = slot.id != null ? "runc://" + slot.id : null;
+    return new ContainerView(
+        container.getName(),
+        container.getImage(),
+        slot.imageId,
+        id,
+        slot.restartCount,
+        kind,
+        reason,
+        message,
+        exitCode,
+        startedAt,
+        finishedAt,
+        termination(slot.last),
+        ready);
+  }
+
+  private static ContainerView.Termination termination(PodState.Ended e) {
+    if (e == null) {
+      return null;
+    }
+    return new ContainerView.Termination(
+        e.exitCode,
+        e.reason,
+        e.message,
+        instant(e.startedMillis),
+        instant(e.finishedMillis),
+        "runc://" + e.id);
+  }
+
+  private static PodState.Ended ended(String id, ContainerStatus status) {
+    PodState.Ended e = new PodState.Ended();
+    e.id = id;
+    if (status.startFailed()) {
+      e.exitCode = 128;
+      e.reason = "StartError";
+      e.message = status.message();
+    } else {
+      e.exitCode = status.exitCode();
+      e.reason = status.exitCode() == 0 ? "Completed" : "Error";
+    }
+    e.startedMillis = status.startedAt() == null ? 0 : status.startedAt().toEpochMilli();
+    e.finishedMillis =
+        status.finishedAt() == null
+            ? System.currentTimeMillis()
+            : status.finishedAt().toEpochMilli();
+    return e;
+  }
+
+  static boolean shouldRestart(Pod pod, boolean init, int exitCode) {
+    String policy = PodStatusComputer.restartPolicy(pod);
+    if (init) {
+      return exitCode != 0 && !policy.equals("Never");
+    }
+    return switch (policy) {
+      case "Always" -> true;
+      case "OnFailure" -> exitCode != 0;
+      default -> false;
+    };
+  }
+
+  private PodView sandboxPendingView(Pod current, String message) {
+    List<ContainerView> inits = new ArrayList<>();
+    if (current.getSpec().getInitContainers() != null) {
+      for (Container c : current.getSpec().getInitContainers()) {
+        inits.add(ContainerView.waiting(c.getName(), c.getImage(), "PodInitializing", null));
+      }
+    }
+    List<ContainerView> apps = new ArrayList<>();
+    for (Container c : current.getSpec().getContainers()) {
+      apps.add(ContainerView.waiting(c.getName(), c.getImage(), "ContainerCreating", null));
+    }
+    return new PodView(
+        false,
+        List.of(),
+        deps.config().nodeIp(),
+        Instant.ofEpochMilli(state.startTimeMillis),
+        inits,
+        apps);
+  }
+
+  private void publish(Pod current, PodView view) {
+    PodStatus status =
+        PodStatusComputer.compute(current, lastPublished, view, deps.clock().instant());
+    if (status.equals(lastPublished)) {
+      return;
+    }
+    try {
+      deps.statusWriter().write(current, status);
+      lastPublished = status;
+    } catch (RuntimeException e) {
+      LOG.warnf("pod %s/%s: status update failed: %s", state.namespace, state.name, e.getMessage());
+    }
+  }
+
+  /** Kills and removes everything of the pod, then deletes it from the API if it is still there. */
+  private void terminate(Pod current) {
+    long grace = 30;
+    if (current != null) {
+      if (current.getMetadata().getDeletionGracePeriodSeconds() != null) {
+        grace = current.getMetadata().getDeletionGracePeriodSeconds();
+      } else if (current.getSpec().getTerminationGracePeriodSeconds() != null) {
+        grace = current.getSpec().getTerminationGracePeriodSeconds();
+      }
+    }
+    teardownLocal(Duration.ofSeconds(grace));
+    if (!goneFromApi && current != null) {
+      try {
+        deps.statusWriter().deleteNow(current);
+      } catch (RuntimeException e) {
+        LOG.warnf(
+            "pod %s/%s: final delete failed: %s", state.namespace, state.name, e.getMessage());
+        return; // try again on the next sync
+      }
+    }
+    LOG.infof("pod %s/%s: removed", state.namespace, state.name);
+    finished = true;
+  }
+
+  /**
+   * Stops and removes all containers, releases the network and removes the pod's files. The pod
+   * object in the API is not touched. Idempotent.
+   */
+  void teardownLocal(Duration grace) {
+    LOG.infof("pod %s/%s: stopping (grace %ds)", state.namespace, state.name, grace.toSeconds());
+    stopContainers(grace);
+    for (PodState.Slot slot : state.slots.values()) {
+      if (slot.id != null) {
+        deps.starter().destroy(slot.id);
+      }
+      if (slot.ended != null && !slot.ended.id.equals(slot.id)) {
+        deps.starter().destroy(slot.ended.id);
+      }
+    }
+    deps.sandbox().tearDown(uid, state.namespace, state.name, state);
+    try {
+      deleteTree(deps.starter().podDir(uid));
+      deleteTree(deps.config().podLogDir().resolve(state.namespace + "_" + state.name + "_" + uid));
+    } catch (IOException e) {
+      LOG.warnf("pod %s/%s: removing files: %s", state.namespace, state.name, e.getMessage());
+    }
+  }
+
+  /** Stops all running containers of the pod in parallel, so the grace period is not multiplied. */
+  void stopContainers(Duration grace) {
+    List<Thread> stoppers = new ArrayList<>();
+    for (PodState.Slot slot : state.slots.values()) {
+      if (slot.id == null || slot.ended != null) {
+        continue;
+      }
+      String id = slot.id;
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  deps.runtime().stop(id, grace);
+                } catch (IOException e) {
+                  LOG.warnf("stopping container %s: %s", id, e.getMessage());
+                }
+              },
+              "stop-" + id);
+      thread.start();
+      stoppers.add(thread);
+    }
+    for (Thread thread : stoppers) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private void save() {
+    try {
+      state.save(stateFile);
+    } catch (IOException e) {
+      LOG.warnf("pod %s/%s: cannot save state: %s", state.namespace, state.name, e.getMessage());
+    }
+  }
+
+  private static Instant instant(long millis) {
+    return millis == 0 ? null : Instant.ofEpochMilli(millis);
+  }
+
+  private static String newId() {
+    byte[] bytes = new byte[16];
+    RANDOM.nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  /** Exposed for the runtime seam's users in this package. */
+  ContainerRuntime runtime() {
+    return deps.runtime();
+  }
+}

@@ -2,16 +2,21 @@ package io.kuark.server.controller;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kuark.server.controller.deployment.DeploymentController;
+import io.kuark.server.controller.nodeipam.NodeIpamController;
 import io.kuark.server.controller.replicaset.ReplicaSetController;
 import io.kuark.server.controller.runtime.Controller;
 import io.kuark.server.controller.runtime.LoopContext;
 import io.kuark.server.controller.runtime.SharedInformers;
+import io.kuark.server.controller.serviceaccount.ClusterCa;
+import io.kuark.server.controller.serviceaccount.RootCaPublisher;
+import io.kuark.server.controller.serviceaccount.ServiceAccountController;
 import io.kuark.server.scheduler.ApiBinder;
 import io.kuark.server.scheduler.Binder;
 import io.kuark.server.scheduler.Scheduler;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -71,6 +76,15 @@ public final class ControlPlaneLoops implements AutoCloseable {
     LoopContext ctx = new LoopContext(client, informers, delays, background, clock);
     controllers.add(new ReplicaSetController(ctx).controller());
     controllers.add(new DeploymentController(ctx).controller());
+    controllers.add(
+        new NodeIpamController(ctx, config.clusterCidr(), config.nodeCidrMaskSize()).controller());
+    controllers.add(new ServiceAccountController(ctx).controller());
+    Optional<String> ca = ClusterCa.pem(client.getConfiguration());
+    if (ca.isPresent()) {
+      controllers.add(new RootCaPublisher(ctx, ca.get()).controller());
+    } else {
+      LOG.warn("the client has no CA bundle: kube-root-ca.crt ConfigMaps are not published");
+    }
     Scheduler scheduler = new Scheduler(ctx, binder);
     others.add(scheduler);
     informers.startAll(30_000);

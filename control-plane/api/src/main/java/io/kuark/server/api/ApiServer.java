@@ -1,0 +1,223 @@
+package io.kuark.server.api;
+
+import io.kuark.server.api.alloc.NodePortAllocator;
+import io.kuark.server.api.alloc.ServiceIpAllocator;
+import io.kuark.server.api.handler.ApiContext;
+import io.kuark.server.api.handler.ResourceDispatcher;
+import io.kuark.server.api.handler.ResponseShaper;
+import io.kuark.server.api.http.Authenticator;
+import io.kuark.server.api.http.Statuses;
+import io.kuark.server.api.http.UserInfo;
+import io.kuark.server.api.store.ObjectStore;
+import io.kuark.server.api.strategy.Strategies;
+import io.kuark.server.api.system.HealthChecks;
+import io.kuark.server.api.system.RequestMetrics;
+import io.kuark.server.api.watch.WatchCaches;
+import io.kuark.server.api.watch.WatchHandler;
+import io.kuark.server.apimodel.ResourceType;
+import io.kuark.server.apimodel.discovery.DiscoveryDocuments;
+import io.kuark.server.auth.pki.Pem;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
+
+/**
+ * The Kubernetes REST API over HTTPS on Vert.x: client-certificate authentication, discovery,
+ * health, metrics and generic REST for every catalog resource over {@code Storage}, with one watch
+ * cache per resource type. A plain library: {@link #start} serves until {@link #close}.
+ */
+public final class ApiServer implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(ApiServer.class);
+
+  /** Upstream's request body limit. */
+  public static final int MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+  private static final int WORKERS = 32;
+
+  private final ApiServerSetup setup;
+  private final HttpServer http;
+  private final WorkerExecutor workers;
+  private final WatchCaches watchCaches;
+  private final ApiContext context;
+  private final ResourceDispatcher dispatcher;
+  private final HealthChecks health;
+  private final AtomicBoolean bootstrapped = new AtomicBoolean();
+
+  private ApiServer(
+      ApiServerSetup setup,
+      HttpServer http,
+      WorkerExecutor workers,
+      WatchCaches watchCaches,
+      ApiContext context,
+      ResourceDispatcher dispatcher,
+      HealthChecks health) {
+    this.setup = setup;
+    this.http = http;
+    this.workers = workers;
+    this.watchCaches = watchCaches;
+    this.context = context;
+    this.dispatcher = dispatcher;
+    this.health = health;
+  }
+
+  /**
+   * Starts watch caches, creates the bootstrap objects (system namespaces, the {@code kubernetes}
+   * Service and its endpoints) and listens. Blocks until the port is bound.
+   */
+  public static ApiServer start(ApiServerSetup setup) {
+    ObjectStore store = new ObjectStore(setup.storage());
+    WatchCaches caches = new WatchCaches(setup.storage(), WatchCaches.DEFAULT_CAPACITY);
+    for (ResourceType type : setup.catalog().all()) {
+      if (type.persisted() && type.supports("watch")) {
+        caches.forType(type);
+      }
+    }
+    ServiceIpAllocator ips = new ServiceIpAllocator(setup.storage(), setup.config().serviceCidr());
+    Strategies strategies = new Strategies(ips, new NodePortAllocator(setup.storage()));
+    ResponseShaper shaper = new ResponseShaper(setup.tables());
+    ApiContext ctx =
+        new ApiContext(store, setup.catalog(), caches, strategies, setup.admission(), shaper);
+    ResourceDispatcher dispatcher = new ResourceDispatcher(ctx);
+    WorkerExecutor workers =
+        setup.vertx().createSharedWorkerExecutor("kuark-api", WORKERS, 5, TimeUnit.MINUTES);
+    RequestMetrics metrics = new RequestMetrics();
+    HealthChecks health = new HealthChecks();
+    health.addLive("ping", () -> true);
+    health.addLive("log", () -> true);
+    health.addLive(
+        "etcd",
+        () -> {
+          setup.storage().currentRevision();
+          return true;
+        });
+    WatchHandler watches = new WatchHandler(setup.vertx(), store, caches, shaper);
+    ApiRequestHandler resources =
+        new ApiRequestHandler(setup.catalog(), dispatcher, watches, workers, metrics);
+    NonResourceHandler other =
+        new NonResourceHandler(
+            health,
+            metrics,
+            new DiscoveryDocuments(setup.catalog()),
+            setup.openApi(),
+            setup.config().advertiseAddress() + ":" + setup.config().securePort());
+    Router router = Router.router(setup.vertx());
+    router
+        .route()
+        .handler(
+            BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
+    router.route().handler(rc -> route(rc, resources, other));
+    router.errorHandler(413, rc -> fail(rc, Statuses.tooLarge()));
+    router.errorHandler(
+        500,
+        rc -> {
+          LOG.errorf(rc.failure(), "internal error serving %s", rc.request().uri());
+          fail(rc, Statuses.internal("unexpected failure"));
+        });
+    HttpServer http =
+        setup
+            .vertx()
+            .createHttpServer(options(setup))
+            .requestHandler(router)
+            .listen()
+            .toCompletionStage()
+            .toCompletableFuture()
+            .join();
+    ApiServer server = new ApiServer(setup, http, workers, caches, ctx, dispatcher, health);
+    server.bootstrap();
+    LOG.infof(
+        "API server listening on https://%s:%d", setup.config().bindAddress(), http.actualPort());
+    return server;
+  }
+
+  private static void route(
+      RoutingContext rc, ApiRequestHandler resources, NonResourceHandler other) {
+    String path = rc.request().path();
+    Optional<UserInfo> user = Authenticator.authenticate(rc.request());
+    if (user.isEmpty() && !NonResourceHandler.isPublic(path)) {
+      fail(rc, Statuses.unauthorized());
+      return;
+    }
+    if (other.handle(rc)) {
+      return;
+    }
+    if (!resources.handle(rc, user.orElse(null))) {
+      fail(rc, Statuses.notFoundPath());
+    }
+  }
+
+  private static void fail(RoutingContext rc, io.kuark.server.api.http.ApiException e) {
+    if (rc.response().ended()) {
+      return;
+    }
+    NonResourceHandler.json(rc, e.code(), e.status(), "application/json");
+  }
+
+  private static HttpServerOptions options(ApiServerSetup setup) {
+    String caPem = Pem.encode(setup.pki().ca().certificate());
+    return new HttpServerOptions()
+        .setHost(setup.config().bindAddress())
+        .setPort(setup.config().securePort())
+        .setSsl(true)
+        .setKeyCertOptions(
+            new PemKeyCertOptions()
+                .setKeyValue(Buffer.buffer(Pem.encode(setup.pki().serving().key())))
+                .setCertValue(
+                    Buffer.buffer(Pem.encode(setup.pki().serving().certificate()) + caPem)))
+        .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(caPem)))
+        .setClientAuth(ClientAuth.REQUEST)
+        .setMaxHeaderSize(64 * 1024)
+        .setIdleTimeout(0)
+        .setTcpNoDelay(true);
+  }
+
+  private void bootstrap() {
+    new SystemBootstrap(
+            context, dispatcher.creator(), setup.config(), context.strategies().serviceIps())
+        .run();
+    bootstrapped.set(true);
+    health.addReady("poststarthook/bootstrap-controller", bootstrapped::get);
+  }
+
+  /** The port actually bound (useful with port 0). */
+  public int port() {
+    return http.actualPort();
+  }
+
+  /** Objects over storage, for server-internal use. */
+  public ApiContext context() {
+    return context;
+  }
+
+  /** Number of storage watches held by the watch caches. */
+  public int storageWatchCount() {
+    return watchCaches.size();
+  }
+
+  /** Whether /readyz passes. */
+  public boolean ready() {
+    return health.readyz(false).code() == 200;
+  }
+
+  /** Stops listening, ends all watches and frees the workers; does not close the storage. */
+  @Override
+  public void close() {
+    try {
+      http.close().toCompletionStage().toCompletableFuture().join();
+    } finally {
+      watchCaches.close();
+      workers.close();
+    }
+  }
+}

@@ -1,0 +1,210 @@
+package io.kuark.server.api.handler;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kuark.server.api.http.ApiRequest;
+import io.kuark.server.api.http.ApiResponse;
+import io.kuark.server.api.http.Json;
+import io.kuark.server.api.http.OutputFormat;
+import io.kuark.server.api.http.Statuses;
+import io.kuark.server.api.patch.FieldSet;
+import io.kuark.server.api.patch.JsonPatch;
+import io.kuark.server.api.patch.MergePatch;
+import io.kuark.server.api.patch.PatchException;
+import io.kuark.server.api.patch.StrategicMergePatch;
+import io.kuark.server.api.store.Meta;
+import io.kuark.server.apimodel.ResourceType;
+import java.time.Instant;
+
+/**
+ * PATCH of an object or its status: JSON patch, merge patch, strategic merge patch (built-in types
+ * only, as upstream) and server-side apply ({@code application/apply-patch+yaml}: creates the
+ * object when missing, otherwise merges the applied configuration and records the manager in
+ * managedFields).
+ */
+final class PatchHandler implements ResourceHandler {
+
+  private final ApiContext ctx;
+  private final ObjectUpdater updater;
+  private final CreateHandler creator;
+
+  PatchHandler(ApiContext ctx, CreateHandler creator) {
+    this.ctx = ctx;
+    this.updater = new ObjectUpdater(ctx);
+    this.creator = creator;
+  }
+
+  @Override
+  public ApiResponse handle(ApiRequest req) {
+    ResourceType type = req.type();
+    String sub = req.info().subresource();
+    if (!sub.isEmpty() && !sub.equals("status")) {
+      throw Statuses.methodNotAllowed("patch");
+    }
+    String contentType = mediaType(req.contentType());
+    boolean builtIn = type.modelClass() != null;
+    if (req.body() == null || req.body().length == 0) {
+      throw Statuses.badRequest("the request body is empty");
+    }
+    JsonNode patch =
+        Json.parseBody(
+            req.body(), contentType.equals("application/apply-patch+yaml") ? "yaml" : "json");
+    boolean dryRun = req.dryRun();
+    ObjectUpdater.Mode mode = sub.isEmpty() ? ObjectUpdater.Mode.MAIN : ObjectUpdater.Mode.STATUS;
+    WriteResult result;
+    switch (contentType) {
+      case "application/json-patch+json":
+        result = update(req, mode, dryRun, current -> asObject(JsonPatch.apply(current, patch)));
+        break;
+      case "application/merge-patch+json":
+        requireObject(patch);
+        result = update(req, mode, dryRun, current -> asObject(MergePatch.apply(current, patch)));
+        break;
+      case "application/strategic-merge-patch+json":
+        if (!builtIn) {
+          throw Statuses.unsupportedMediaType(contentType);
+        }
+        requireObject(patch);
+        result =
+            update(req, mode, dryRun, current -> StrategicMergePatch.apply(current, patch, true));
+        break;
+      case "application/apply-patch+yaml":
+        result = apply(req, (ObjectNode) requireObject(patch), mode, dryRun, builtIn);
+        break;
+      default:
+        throw Statuses.unsupportedMediaType(contentType);
+    }
+    OutputFormat format = OutputFormat.negotiate(req.accept());
+    return new ApiResponse(
+        result.created() ? 201 : 200,
+        ctx.shaper().single(type, result.object(), format, req.param("includeObject"), true),
+        result.warnings());
+  }
+
+  private WriteResult update(
+      ApiRequest req,
+      ObjectUpdater.Mode mode,
+      boolean dryRun,
+      java.util.function.UnaryOperator<ObjectNode> apply) {
+    return updater.update(
+        req.type(),
+        req.info().namespace(),
+        req.info().name(),
+        current -> {
+          // A patch that sets no resourceVersion must not turn into a conditional update.
+          String rv = Meta.resourceVersion(current);
+          ObjectNode patched;
+          try {
+            patched = apply.apply(current);
+          } catch (PatchException e) {
+            throw Statuses.failure(422, "Invalid", e.getMessage(), null);
+          }
+          if (Meta.resourceVersion(patched).equals(rv)) {
+            Meta.metadata(patched).remove("resourceVersion");
+          }
+          MetadataRules.checkIdentity(
+              req.type(), patched, req.info().namespace(), req.info().name());
+          return patched;
+        },
+        mode,
+        dryRun,
+        null);
+  }
+
+  private WriteResult apply(
+      ApiRequest req,
+      ObjectNode applied,
+      ObjectUpdater.Mode mode,
+      boolean dryRun,
+      boolean builtIn) {
+    ResourceType type = req.type();
+    String manager = req.param("fieldManager");
+    if (manager.isEmpty()) {
+      throw Statuses.badRequest(
+          "PATCH, application/apply-patch+yaml requires fieldManager to be set");
+    }
+    MetadataRules.checkKind(type, applied, type.kind(), type.apiVersion());
+    MetadataRules.checkIdentity(type, applied, req.info().namespace(), req.info().name());
+    ObjectNode fields = FieldSet.of(applied, builtIn);
+    return updater.update(
+        type,
+        req.info().namespace(),
+        req.info().name(),
+        current -> {
+          ObjectNode merged = StrategicMergePatch.apply(current, applied, builtIn);
+          if (Meta.resourceVersion(applied).isEmpty()) {
+            Meta.metadata(merged).remove("resourceVersion");
+          }
+          recordManager(merged, manager, type.apiVersion(), fields, mode);
+          return merged;
+        },
+        mode,
+        dryRun,
+        () -> {
+          ObjectNode created = applied.deepCopy();
+          recordManager(created, manager, type.apiVersion(), fields, mode);
+          return creator.create(type, created, dryRun);
+        });
+  }
+
+  /** Replaces {@code manager}'s Apply entry in managedFields. */
+  private static void recordManager(
+      ObjectNode object,
+      String manager,
+      String apiVersion,
+      ObjectNode fields,
+      ObjectUpdater.Mode mode) {
+    ObjectNode meta = Meta.metadata(object);
+    ArrayNode old =
+        meta.path("managedFields").isArray() ? (ArrayNode) meta.get("managedFields") : null;
+    ArrayNode entries = Json.NODES.arrayNode();
+    String subresource = mode == ObjectUpdater.Mode.STATUS ? "status" : "";
+    if (old != null) {
+      for (JsonNode e : old) {
+        boolean same =
+            e.path("manager").asText().equals(manager)
+                && e.path("operation").asText().equals("Apply")
+                && e.path("subresource").asText("").equals(subresource);
+        if (!same) {
+          entries.add(e);
+        }
+      }
+    }
+    ObjectNode entry = entries.addObject();
+    entry.put("manager", manager);
+    entry.put("operation", "Apply");
+    entry.put("apiVersion", apiVersion);
+    entry.put("time", Meta.format(Instant.now()));
+    entry.put("fieldsType", "FieldsV1");
+    entry.set("fieldsV1", fields);
+    if (!subresource.isEmpty()) {
+      entry.put("subresource", subresource);
+    }
+    meta.set("managedFields", entries);
+  }
+
+  private static JsonNode requireObject(JsonNode patch) {
+    if (!patch.isObject()) {
+      throw Statuses.badRequest("the patch must be a JSON object");
+    }
+    return patch;
+  }
+
+  private static ObjectNode asObject(JsonNode node) {
+    if (!(node instanceof ObjectNode object)) {
+      throw Statuses.failure(422, "Invalid", "the patch did not produce an object", null);
+    }
+    return object;
+  }
+
+  private static String mediaType(String contentType) {
+    if (contentType == null) {
+      return "";
+    }
+    int semi = contentType.indexOf(';');
+    return (semi < 0 ? contentType : contentType.substring(0, semi))
+        .trim()
+        .toLowerCase(java.util.Locale.ROOT);
+  }
+}

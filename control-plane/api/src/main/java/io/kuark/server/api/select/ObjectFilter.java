@@ -1,0 +1,25 @@
+package io.kuark.server.api.select;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kuark.server.api.store.Meta;
+
+/** What a list or watch selects: a namespace (empty for all), a label and a field selector. */
+public record ObjectFilter(String namespace, LabelSelector labels, FieldSelector fields) {
+
+  public static ObjectFilter of(String namespace, String labelSelector, String fieldSelector) {
+    return new ObjectFilter(
+        namespace == null ? "" : namespace,
+        LabelSelector.parse(labelSelector),
+        FieldSelector.parse(fieldSelector));
+  }
+
+  public boolean matches(JsonNode object) {
+    if (!namespace.isEmpty() && !namespace.equals(Meta.namespace(object))) {
+      return false;
+    }
+    if (!labels.isEverything() && !labels.matches(Meta.labels(object))) {
+      return false;
+    }
+    return fields.isEverything() || fields.matches(object);
+  }
+}

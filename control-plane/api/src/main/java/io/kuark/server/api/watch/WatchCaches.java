@@ -1,0 +1,43 @@
+package io.kuark.server.api.watch;
+
+import io.kuark.server.api.store.StorageKeys;
+import io.kuark.server.apimodel.ResourceType;
+import io.kuark.server.storage.Storage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** One {@link WatchCache} per stored resource (group + plural), created on first use. */
+public final class WatchCaches implements AutoCloseable {
+
+  /** Events kept per resource type. */
+  public static final int DEFAULT_CAPACITY = 4096;
+
+  private final Storage storage;
+  private final int capacity;
+  private final ConcurrentHashMap<String, WatchCache> caches = new ConcurrentHashMap<>();
+
+  public WatchCaches(Storage storage, int capacity) {
+    this.storage = storage;
+    this.capacity = capacity;
+  }
+
+  public WatchCache forType(ResourceType type) {
+    String prefix = StorageKeys.typePrefix(type);
+    return caches.computeIfAbsent(prefix, p -> new WatchCache(storage, p, capacity).start());
+  }
+
+  /** Number of storage watches held (one per resource type in use). */
+  public int size() {
+    return caches.size();
+  }
+
+  @Override
+  public void close() {
+    List<WatchCache> all = new ArrayList<>(caches.values());
+    caches.clear();
+    for (WatchCache cache : all) {
+      cache.close();
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package io.kuark.server.api;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.kuark.server.api.handler.DefaultTableConverter;
+import io.kuark.server.api.strategy.ObjectAdmission;
+import io.kuark.server.apimodel.ResourceCatalog;
+import io.kuark.server.auth.pki.ClusterPki;
+import io.kuark.server.auth.pki.Kubeconfig;
+import io.kuark.server.auth.pki.ServingNames;
+import io.kuark.server.storage.Storage;
+import io.kuark.server.storage.sqlite.SqliteStorage;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** An in-process API server on a temporary SQLite store, with an admin kubeconfig. */
+final class TestApiServer implements AutoCloseable {
+
+  final Path dir;
+  final Vertx vertx;
+  final Storage storage;
+  final ClusterPki pki;
+  final ApiServer server;
+  final Path kubeconfig;
+
+  TestApiServer() {
+    try {
+      dir = Files.createTempDirectory("kuark-api-test");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    storage = SqliteStorage.open(dir.resolve("state.db"));
+    pki =
+        ClusterPki.loadOrCreate(
+            dir.resolve("tls"), ServingNames.forThisHost("10.43.0.1", List.of()));
+    server =
+        ApiServer.start(
+            new ApiServerSetup(
+                vertx,
+                storage,
+                ResourceCatalog.builtIns(),
+                pki,
+                new ApiServerConfig("127.0.0.1", 0, "10.43.0.0/16", "127.0.0.1"),
+                ObjectAdmission.NONE,
+                new DefaultTableConverter(),
+                OpenApiSource.NONE));
+    kubeconfig = dir.resolve("kubeconfig.yaml");
+    Kubeconfig.write(kubeconfig, url(), pki.ca().certificate(), pki.admin());
+  }
+
+  String url() {
+    return "https://127.0.0.1:" + server.port();
+  }
+
+  KubernetesClient client() {
+    Config config = Config.fromKubeconfig(readKubeconfig());
+    return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  String readKubeconfig() {
+    try {
+      return Files.readString(kubeconfig);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    storage.close();
+    vertx.close().toCompletionStage().toCompletableFuture().join();
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

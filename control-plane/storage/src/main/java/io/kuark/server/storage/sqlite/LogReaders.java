@@ -22,6 +22,10 @@ import java.util.concurrent.BlockingQueue;
  */
 final class LogReaders implements AutoCloseable {
 
+  /** Keeps row k only if it is its key's latest row at revision ?3. */
+  private static final String LATEST_AT_REVISION =
+      " AND NOT EXISTS (SELECT 1 FROM kv n WHERE n.name = k.name AND n.id > k.id AND n.id <= ?3)";
+
   private final BlockingQueue<Connection> pool;
   private final List<Connection> all = new ArrayList<>();
 
@@ -61,22 +65,22 @@ final class LogReaders implements AutoCloseable {
    * ({@code limit} 0: all).
    */
   List<KeyValue> range(String from, String prefixEnd, long revision, int limit) {
+    // Walks the (name, id) index in key order and keeps a row when no later row of the same key
+    // is visible at the revision: no sort, and a LIMIT stops the scan early.
     String sql =
-        "SELECT k.name, k.value, k.create_revision, k.id FROM kv k JOIN"
-            + " (SELECT max(id) AS id FROM kv WHERE name >= ? "
-            + (prefixEnd == null ? "" : "AND name < ? ")
-            + "AND id <= ? GROUP BY name) m ON k.id = m.id"
-            + " WHERE k.deleted = 0 ORDER BY k.name"
+        "SELECT k.name, k.value, k.create_revision, k.id FROM kv k WHERE k.name >= ?1 "
+            + (prefixEnd == null ? "" : "AND k.name < ?2 ")
+            + "AND k.id <= ?3 AND k.deleted = 0"
+            + LATEST_AT_REVISION
+            + " ORDER BY k.name"
             + (limit > 0 ? " LIMIT " + limit : "");
     return withConnection(
         c -> {
           try (PreparedStatement s = c.prepareStatement(sql)) {
-            int i = 1;
-            s.setString(i++, from);
-            if (prefixEnd != null) {
-              s.setString(i++, prefixEnd);
-            }
-            s.setLong(i, revision);
+            s.setString(1, from);
+            // ?2 is bound even when the SQL has no upper bound; SQLite ignores it then.
+            s.setString(2, prefixEnd == null ? "" : prefixEnd);
+            s.setLong(3, revision);
             List<KeyValue> out = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
               while (rs.next()) {
@@ -92,19 +96,17 @@ final class LogReaders implements AutoCloseable {
   /** How many live keys are in {@code [from, prefixEnd)} as of {@code revision}. */
   long count(String from, String prefixEnd, long revision) {
     String sql =
-        "SELECT count(*) FROM kv k JOIN"
-            + " (SELECT max(id) AS id FROM kv WHERE name >= ? "
-            + (prefixEnd == null ? "" : "AND name < ? ")
-            + "AND id <= ? GROUP BY name) m ON k.id = m.id WHERE k.deleted = 0";
+        "SELECT count(*) FROM kv k WHERE k.name >= ?1 "
+            + (prefixEnd == null ? "" : "AND k.name < ?2 ")
+            + "AND k.id <= ?3 AND k.deleted = 0"
+            + LATEST_AT_REVISION;
     return withConnection(
         c -> {
           try (PreparedStatement s = c.prepareStatement(sql)) {
-            int i = 1;
-            s.setString(i++, from);
-            if (prefixEnd != null) {
-              s.setString(i++, prefixEnd);
-            }
-            s.setLong(i, revision);
+            s.setString(1, from);
+            // ?2 is bound even when the SQL has no upper bound; SQLite ignores it then.
+            s.setString(2, prefixEnd == null ? "" : prefixEnd);
+            s.setLong(3, revision);
             try (ResultSet rs = s.executeQuery()) {
               rs.next();
               return rs.getLong(1);

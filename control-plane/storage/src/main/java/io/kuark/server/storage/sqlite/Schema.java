@@ -31,8 +31,10 @@ final class Schema {
       s.execute("PRAGMA auto_vacuum = INCREMENTAL");
       s.execute("PRAGMA journal_mode = WAL");
       s.execute("PRAGMA synchronous = FULL");
-      // Bounded WAL: checkpoint every 1000 pages and shrink the file back after checkpoints.
-      s.execute("PRAGMA wal_autocheckpoint = 1000");
+      // Checkpoints normally come from the Checkpointer beside the writer; this is the backstop
+      // that bounds the WAL (about 40 MB) should it fall behind. journal_size_limit shrinks the
+      // file back after a reset.
+      s.execute("PRAGMA wal_autocheckpoint = 10000");
       s.execute("PRAGMA journal_size_limit = 67108864");
       s.execute("PRAGMA temp_store = MEMORY");
     }

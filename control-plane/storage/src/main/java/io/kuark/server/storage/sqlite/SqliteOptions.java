@@ -10,7 +10,8 @@ import java.time.Duration;
  * @param minRetainedRevisions a compaction never goes closer than this many revisions to the head
  * @param ttlSweepInterval how often expired keys are looked for (deletion lags expiry by at most
  *     this)
- * @param checkpointInterval how often the WAL is checkpointed and truncated, bounding its size
+ * @param checkpointInterval how often WAL frames are copied into the database file (passively,
+ *     beside the writer), which lets the WAL start over instead of growing
  * @param readerConnections size of the read connection pool
  */
 public record SqliteOptions(
@@ -23,6 +24,6 @@ public record SqliteOptions(
   /** Five minutes of history (upstream's compaction interval), at least 1,000 revisions. */
   public static SqliteOptions defaults() {
     return new SqliteOptions(
-        Duration.ofMinutes(5), 1000, Duration.ofMillis(250), Duration.ofSeconds(30), 4);
+        Duration.ofMinutes(5), 1000, Duration.ofMillis(250), Duration.ofSeconds(1), 4);
   }
 }

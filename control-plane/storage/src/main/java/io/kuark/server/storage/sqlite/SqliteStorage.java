@@ -38,6 +38,7 @@ public final class SqliteStorage implements Storage {
   private final LogWriter writer;
   private final LogReaders readers;
   private final ExecutorService watchThreads;
+  private final Checkpointer checkpointer;
   private final Upkeep upkeep;
 
   private SqliteStorage(Path file, SqliteOptions options) throws SQLException, IOException {
@@ -55,7 +56,8 @@ public final class SqliteStorage implements Storage {
     this.writer = new LogWriter(Schema.connect(file), hub);
     this.readers = new LogReaders(file, Math.max(1, options.readerConnections()));
     this.watchThreads = watchThreadPool();
-    this.upkeep = new Upkeep(writer, options);
+    this.checkpointer = new Checkpointer(file);
+    this.upkeep = new Upkeep(writer, checkpointer, options);
   }
 
   /** Opens (creating when missing) the database at {@code file} with default options. */
@@ -166,7 +168,10 @@ public final class SqliteStorage implements Storage {
     return writer.compactedRevision();
   }
 
-  /** Checkpoints and truncates the WAL now (also done periodically). */
+  /**
+   * Checkpoints the WAL and truncates it to zero bytes now, waiting for writers (periodic
+   * checkpoints are passive and leave the file allocated).
+   */
   public void checkpoint() {
     writer.checkpoint();
   }
@@ -190,6 +195,12 @@ public final class SqliteStorage implements Storage {
       Thread.currentThread().interrupt();
     }
     readers.close();
+    checkpointer.close();
+    try {
+      writer.checkpoint();
+    } catch (StorageException e) {
+      // Best effort: the WAL is replayed on the next open anyway.
+    }
     writer.close();
     try {
       fileLock.release();

@@ -7,6 +7,7 @@ import io.kuark.server.storage.WatchListener;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jboss.logging.Logger;
@@ -187,7 +188,12 @@ final class SqliteWatch implements Storage.Watch, Runnable {
 
   private void schedule() {
     if (draining.compareAndSet(false, true)) {
-      executor.execute(this);
+      try {
+        executor.execute(this);
+      } catch (RejectedExecutionException e) {
+        // The storage is closing; its watches end there.
+        draining.set(false);
+      }
     }
   }
 

@@ -19,7 +19,7 @@ final class Upkeep implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private long revisionAtLastCompaction;
 
-  Upkeep(LogWriter writer, SqliteOptions options) {
+  Upkeep(LogWriter writer, Checkpointer checkpointer, SqliteOptions options) {
     this.writer = writer;
     this.options = options;
     this.revisionAtLastCompaction = writer.currentRevision();
@@ -32,7 +32,7 @@ final class Upkeep implements AutoCloseable {
             });
     schedule(this::sweep, options.ttlSweepInterval().toMillis());
     schedule(this::compact, options.compactionInterval().toMillis());
-    schedule(writer::checkpoint, options.checkpointInterval().toMillis());
+    schedule(checkpointer::passive, options.checkpointInterval().toMillis());
   }
 
   private void schedule(Runnable task, long periodMillis) {

@@ -32,6 +32,17 @@ import java.util.function.Function;
  */
 public final class OpenApiDocuments {
 
+  /** A ready HTTP answer: body bytes and Content-Type. */
+  public record Response(byte[] body, String contentType) {}
+
+  /** What kubectl asks for on {@code /openapi/v2}. */
+  public static final String V2_PROTOBUF_ACCEPT =
+      "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
+
+  /** The Content-Type of the protobuf answer (Go's mime parser rejects the {@code @} form). */
+  public static final String V2_PROTOBUF_CONTENT_TYPE =
+      "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
+
   /** A serialised document with its content hash (for ETag and the v3 {@code ?hash=}). */
   public record Rendered(byte[] json, String hash) {}
 
@@ -67,6 +78,37 @@ public final class OpenApiDocuments {
     this.catalog = catalog;
     this.customSchemas = customSchemas;
     this.kubernetesVersion = kubernetesVersion;
+  }
+
+  /**
+   * Answers any {@code /openapi/...} GET: {@code /openapi/v2} as protobuf when the Accept header
+   * names protobuf before JSON, else JSON; {@code /openapi/v3} (index) and {@code
+   * /openapi/v3/{api/v1|apis/g/v}} as JSON. Empty → 404.
+   */
+  public Optional<Response> respond(String path, String accept) {
+    String p = stripSlashes(path);
+    if (p.equals("openapi/v2")) {
+      String a = accept == null ? "" : accept;
+      int proto = a.indexOf("protobuf");
+      int json = a.indexOf("json");
+      boolean wantsProto = proto >= 0 && (json < 0 || proto < json);
+      return Optional.of(
+          wantsProto
+              ? new Response(v2Protobuf().json(), V2_PROTOBUF_CONTENT_TYPE)
+              : new Response(v2Rendered().json(), "application/json"));
+    }
+    if (p.equals("openapi/v3")) {
+      try {
+        return Optional.of(new Response(MAPPER.writeValueAsBytes(v3Index()), "application/json"));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    if (p.startsWith("openapi/v3/")) {
+      return v3Rendered(p.substring("openapi/v3/".length()))
+          .map(r -> new Response(r.json(), "application/json"));
+    }
+    return Optional.empty();
   }
 
   /** {@code GET /openapi/v2} (JSON). */

@@ -49,16 +49,10 @@ public final class TableConverter {
     ObjectNode meta = table.putObject("metadata");
     PartialObjects.listMeta(
         meta, options.resourceVersion(), options.continueToken(), options.remainingItemCount());
-    ArrayNode columns = table.putArray("columnDefinitions");
-    if (!options.noHeaders()) {
-      for (ColumnDefinition c : printer.columns()) {
-        ObjectNode col = columns.addObject();
-        col.put("name", c.name());
-        col.put("type", c.type());
-        col.put("format", c.format());
-        col.put("description", c.description());
-        col.put("priority", c.priority());
-      }
+    if (options.noHeaders()) {
+      table.putArray("columnDefinitions");
+    } else {
+      table.set("columnDefinitions", columnDefinitions(type, printerColumns));
     }
     ArrayNode rows = table.putArray("rows");
     for (JsonNode o : objects) {
@@ -82,6 +76,29 @@ public final class TableConverter {
       }
     }
     return table;
+  }
+
+  /** The {@code columnDefinitions} array alone (for callers that assemble the Table themselves). */
+  public ArrayNode columnDefinitions(ResourceType type, JsonNode printerColumns) {
+    ArrayNode columns = JsonNodeFactory.instance.arrayNode();
+    for (ColumnDefinition c : printerFor(type, printerColumns).columns()) {
+      ObjectNode col = columns.addObject();
+      col.put("name", c.name());
+      col.put("type", c.type());
+      col.put("format", c.format());
+      col.put("description", c.description());
+      col.put("priority", c.priority());
+    }
+    return columns;
+  }
+
+  /**
+   * One row's cells alone, matching {@link #columnDefinitions}: String, Long, Double, Boolean or
+   * null values.
+   */
+  public List<Object> cells(
+      ResourceType type, JsonNode printerColumns, JsonNode object, Instant now) {
+    return printerFor(type, printerColumns).cells(object, now);
   }
 
   /** The column definitions the table for that type has. */

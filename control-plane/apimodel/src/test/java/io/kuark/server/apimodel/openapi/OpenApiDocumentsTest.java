@@ -206,6 +206,23 @@ class OpenApiDocumentsTest {
   }
 
   @Test
+  void respondNegotiatesProtobufAndJson() {
+    var proto = DOCS.respond("/openapi/v2", OpenApiDocuments.V2_PROTOBUF_ACCEPT).orElseThrow();
+    assertThat(proto.contentType())
+        .isEqualTo("application/com.github.proto-openapi.spec.v2.v1.0+protobuf");
+    assertThat(proto.body()[0]).isEqualTo((byte) 0x0A);
+    var json = DOCS.respond("/openapi/v2", "application/json").orElseThrow();
+    assertThat(json.contentType()).isEqualTo("application/json");
+    assertThat(new String(json.body(), java.nio.charset.StandardCharsets.UTF_8))
+        .startsWith("{\"swagger\":\"2.0\"");
+    assertThat(DOCS.respond("/openapi/v3", null).orElseThrow().contentType())
+        .isEqualTo("application/json");
+    assertThat(DOCS.respond("/openapi/v3/apis/apps/v1", null)).isPresent();
+    assertThat(DOCS.respond("/openapi/v3/apis/nope/v1", null)).isEmpty();
+    assertThat(DOCS.respond("/openapi/v4", null)).isEmpty();
+  }
+
+  @Test
   void documentsAreCachedPerCatalogGeneration() {
     assertThat(DOCS.v2()).isSameAs(DOCS.v2());
     assertThat(DOCS.v2Rendered().json().length).isGreaterThan(100_000);

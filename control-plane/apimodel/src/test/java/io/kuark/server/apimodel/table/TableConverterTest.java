@@ -301,6 +301,16 @@ class TableConverterTest {
   }
 
   @Test
+  void columnsAndCellsAreAvailableSeparately() {
+    ResourceType pods = type("", "pods");
+    assertThat(tables.columnDefinitions(pods, null)).hasSize(9);
+    JsonNode pod =
+        json(
+            "{'metadata':{'name':'a'},'spec':{'containers':[{'name':'c'}]},'status':{'phase':'Pending'}}");
+    assertThat(tables.cells(pods, null, pod, NOW)).hasSize(9).startsWith("a", "0/1", "Pending");
+  }
+
+  @Test
   void partialObjectMetadataList() {
     ObjectNode list =
         PartialObjects.list(

@@ -6,6 +6,13 @@ import jnr.ffi.Runtime;
 
 /** Loads libc once and turns failed calls into {@link LinuxException}s. */
 final class Native {
+  static {
+    // A native image cannot generate classes at run time: force JNR's reflection/proxy mode there.
+    if (System.getProperty("org.graalvm.nativeimage.imagecode") != null) {
+      System.setProperty("jnr.ffi.asm.enabled", "false");
+    }
+  }
+
   private static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
   private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
 

@@ -18,8 +18,8 @@ import java.util.stream.Stream;
 
 /**
  * ADD+DEL latency of kuark-bridge in-process, the kuark-bridge binary and Debian's reference
- * bridge+host-local, interleaved in one run on throwaway namespaces (a "host" netns per variant,
- * a fresh pod netns per iteration, created outside the timed region). Prints a markdown table.
+ * bridge+host-local, interleaved in one run on throwaway namespaces (a "host" netns per variant, a
+ * fresh pod netns per iteration, created outside the timed region). Prints a markdown table.
  *
  * <p>Run as root: {@code java -cp … io.kuark.bench.cni.CniBench [iterations] [binaryPath]}.
  */
@@ -77,8 +77,15 @@ public final class CniBench {
     }
 
     private void call(String command, Path pod, String id) throws Exception {
-      CniRequest req = new CniRequest(command, id, pod.toString(), "eth0", "", "/usr/lib/cni",
-          conf.getBytes(StandardCharsets.UTF_8));
+      CniRequest req =
+          new CniRequest(
+              command,
+              id,
+              pod.toString(),
+              "eth0",
+              "",
+              "/usr/lib/cni",
+              conf.getBytes(StandardCharsets.UTF_8));
       CniOutcome out;
       if (inProcess != null) {
         out = inProcess.execute(req);
@@ -128,7 +135,12 @@ public final class CniBench {
     List<Variant> variants = new ArrayList<>();
     try {
       Variant ref = bench.new Variant("reference bridge+host-local (exec)", REFERENCE, 1);
-      Variant bin = bench.new Variant("kuark-bridge binary (JVM, AppCDS, C1)", Path.of(binary).toAbsolutePath().toString(), 2);
+      Variant bin =
+          bench
+          .new Variant(
+              "kuark-bridge binary (JVM, AppCDS, C1)",
+              Path.of(binary).toAbsolutePath().toString(),
+              2);
       Variant inp = bench.new Variant("kuark-bridge in-process", null, 3);
       variants.addAll(List.of(ref, bin, inp));
       for (int i = 0; i < 2; i++) { // warm-up: page cache, JIT of the in-process path
@@ -146,12 +158,14 @@ public final class CniBench {
         }
       }
       System.out.printf("iterations: %d exec, %d in-process%n%n", iterations, inProcessIterations);
-      System.out.println("| path | ADD median ms | ADD p90 ms | DEL median ms | DEL p90 ms | ADD vs reference |");
+      System.out.println(
+          "| path | ADD median ms | ADD p90 ms | DEL median ms | DEL p90 ms | ADD vs reference |");
       System.out.println("|---|---|---|---|---|---|");
       double refAdd = median(ref.add);
       for (Variant v : variants) {
-        System.out.printf("| %s | %.2f | %.2f | %.2f | %.2f | %.2f× |%n", v.label, median(v.add), p90(v.add),
-            median(v.del), p90(v.del), median(v.add) / refAdd);
+        System.out.printf(
+            "| %s | %.2f | %.2f | %.2f | %.2f | %.2f× |%n",
+            v.label, median(v.add), p90(v.add), median(v.del), p90(v.del), median(v.add) / refAdd);
       }
     } finally {
       for (Variant v : variants) {

@@ -52,6 +52,11 @@ public final class OpenApiDocuments {
   /** Model schemas are the same for every catalog: generate them once per JVM. */
   private static final ModelSchemas MODELS = new ModelSchemas();
 
+  /** The shared model schema generator (also used by {@link UnknownFields}). */
+  static ModelSchemas models() {
+    return MODELS;
+  }
+
   private final ResourceCatalog catalog;
   private final Function<ResourceType, JsonNode> customSchemas;
   private final String kubernetesVersion;

@@ -2,6 +2,11 @@ package io.kuark.server.controller;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kuark.server.controller.deployment.DeploymentController;
+import io.kuark.server.controller.discovery.ApiDiscovery;
+import io.kuark.server.controller.discovery.CachedDiscovery;
+import io.kuark.server.controller.discovery.ClientDiscovery;
+import io.kuark.server.controller.gc.GarbageCollector;
+import io.kuark.server.controller.namespace.NamespaceController;
 import io.kuark.server.controller.nodeipam.NodeIpamController;
 import io.kuark.server.controller.replicaset.ReplicaSetController;
 import io.kuark.server.controller.runtime.Controller;
@@ -14,6 +19,7 @@ import io.kuark.server.scheduler.ApiBinder;
 import io.kuark.server.scheduler.Binder;
 import io.kuark.server.scheduler.Scheduler;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -85,6 +91,11 @@ public final class ControlPlaneLoops implements AutoCloseable {
     } else {
       LOG.warn("the client has no CA bundle: kube-root-ca.crt ConfigMaps are not published");
     }
+    ApiDiscovery discovery =
+        new CachedDiscovery(new ClientDiscovery(client), Duration.ofSeconds(30));
+    controllers.add(new NamespaceController(ctx, discovery).controller());
+    GarbageCollector gc = new GarbageCollector(ctx, discovery);
+    others.add(gc);
     Scheduler scheduler = new Scheduler(ctx, binder);
     others.add(scheduler);
     informers.startAll(30_000);
@@ -92,6 +103,11 @@ public final class ControlPlaneLoops implements AutoCloseable {
       c.start();
     }
     scheduler.start();
+    try {
+      gc.start();
+    } catch (RuntimeException e) {
+      LOG.warnf("garbage collector could not start (discovery failed): %s", e.toString());
+    }
     LOG.infof("control-plane loops started: %d controllers", controllers.size());
   }
 

@@ -3,7 +3,6 @@ package io.kuark.bench.storage;
 import io.kuark.server.storage.etcd.EtcdStorage;
 import io.kuark.server.storage.sqlite.SqliteStorage;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,12 +35,14 @@ public final class StorageBench {
   private final int ops;
   private final int warmup;
   private final byte[] value = new byte[512];
-  private final List<String> rows = new ArrayList<>();
+
+  /** "backend | operation" to the figures of each round, in first-seen order. */
+  private final Map<String, List<double[]>> results = new java.util.LinkedHashMap<>();
 
   private StorageBench(Map<String, String> flags) {
     this.flags = flags;
-    this.ops = intFlag("ops", 2000);
-    this.warmup = intFlag("warmup", 300);
+    this.ops = intFlag("ops", 1000);
+    this.warmup = intFlag("warmup", 200);
     java.util.Arrays.fill(value, (byte) 'x');
   }
 
@@ -58,20 +59,43 @@ public final class StorageBench {
   }
 
   private void run() throws Exception {
+    int rounds = intFlag("rounds", 3);
+    String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
     Path dir = Files.createTempDirectory("kuark-storage-bench");
     try (EtcdLauncher etcd = EtcdLauncher.start(flags.getOrDefault("etcd", "/usr/bin/etcd"), dir)) {
-      for (String backend : flags.getOrDefault("backends", "embedded,etcd,raw-etcd").split(",")) {
-        try (BenchTarget target = open(backend, dir, etcd.clientUrl())) {
-          measure(target, "/bench/" + backend + "/");
+      // Backends take turns within each round, so load drift on the machine hits all alike.
+      for (int round = 0; round < rounds; round++) {
+        for (String backend : flags.getOrDefault("backends", "embedded,etcd,raw-etcd").split(",")) {
+          try (BenchTarget target = open(backend, dir, etcd.clientUrl())) {
+            measure(target, "/bench/" + backend + "/r" + round + "/");
+          }
         }
       }
     } finally {
       deleteTree(dir);
     }
+    String loadAfter = Files.readString(Path.of("/proc/loadavg")).trim();
+    System.out.println();
+    System.out.println(
+        "Median of "
+            + rounds
+            + " rounds. /proc/loadavg before: "
+            + loadBefore
+            + "; after: "
+            + loadAfter);
     System.out.println();
     System.out.println("| backend | operation | ops/s | p50 ms | p99 ms |");
     System.out.println("|---|---|---:|---:|---:|");
-    rows.forEach(System.out::println);
+    for (Map.Entry<String, List<double[]>> e : results.entrySet()) {
+      System.out.printf(
+          "| %s | %.0f | %.2f | %.2f |%n",
+          e.getKey(), median(e.getValue(), 0), median(e.getValue(), 1), median(e.getValue(), 2));
+    }
+  }
+
+  private static double median(List<double[]> rounds, int column) {
+    double[] v = rounds.stream().mapToDouble(r -> r[column]).sorted().toArray();
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
   private static BenchTarget open(String backend, Path dir, String etcdUrl) {
@@ -165,7 +189,7 @@ public final class StorageBench {
     for (int i = 0; i < 20; i++) {
       t.list(prefix);
     }
-    int reads = intFlag("list-reads", 100);
+    int reads = intFlag("list-reads", 50);
     Latencies lat = new Latencies();
     long start = System.nanoTime();
     for (int i = 0; i < reads; i++) {
@@ -181,7 +205,7 @@ public final class StorageBench {
 
   private void measureWatchFanOut(BenchTarget t, String prefix) throws Exception {
     int watchers = intFlag("watchers", 100);
-    int events = intFlag("watch-events", 200);
+    int events = intFlag("watch-events", 100);
     Map<String, Long> sentAt = new ConcurrentHashMap<>();
     Latencies lat = new Latencies();
     CountDownLatch all = new CountDownLatch(watchers * events);
@@ -222,13 +246,13 @@ public final class StorageBench {
   }
 
   private void report(BenchTarget t, String op, Latencies lat, long elapsedNanos) {
-    double opsPerSec = lat.count() / (elapsedNanos / 1e9);
-    String row =
-        String.format(
-            "| %s | %s | %.0f | %.2f | %.2f |",
-            t.name(), op, opsPerSec, lat.quantileMillis(0.50), lat.quantileMillis(0.99));
-    System.err.println(row);
-    rows.add(row);
+    double[] figures = {
+      lat.count() / (elapsedNanos / 1e9), lat.quantileMillis(0.50), lat.quantileMillis(0.99)
+    };
+    System.err.printf(
+        "%s | %s: %.0f ops/s, p50 %.2f ms, p99 %.2f ms%n",
+        t.name(), op, figures[0], figures[1], figures[2]);
+    results.computeIfAbsent(t.name() + " | " + op, k -> new ArrayList<>()).add(figures);
   }
 
   private static void deleteTree(Path root) throws IOException {
@@ -240,9 +264,5 @@ public final class StorageBench {
         Files.deleteIfExists(p);
       }
     }
-  }
-
-  static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -432,15 +432,22 @@ final class LogWriter implements AutoCloseable {
 
   private long loadCurrentRevision() throws SQLException {
     try (Statement s = connection.createStatement()) {
-      long seq = 0;
-      try (ResultSet rs = s.executeQuery("SELECT seq FROM sqlite_sequence WHERE name = 'kv'")) {
-        if (rs.next()) {
-          seq = rs.getLong(1);
-        }
-      }
+      long head;
       try (ResultSet rs = s.executeQuery("SELECT coalesce(max(id), 0) FROM kv")) {
         rs.next();
-        return Math.max(seq, rs.getLong(1));
+        head = rs.getLong(1);
+      }
+      // Files written with an AUTOINCREMENT table keep their sequence there.
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'")) {
+        rs.next();
+        if (rs.getInt(1) == 0) {
+          return head;
+        }
+      }
+      try (ResultSet rs = s.executeQuery("SELECT seq FROM sqlite_sequence WHERE name = 'kv'")) {
+        return rs.next() ? Math.max(head, rs.getLong(1)) : head;
       }
     }
   }

@@ -8,10 +8,11 @@ import java.util.Properties;
 import org.sqlite.JDBC;
 
 /**
- * The database layout and connection settings. One table, {@code kv}, is the revision log: its
- * autoincrement id is the revision, and {@code UNIQUE(name, prev_revision)} makes a second write on
- * top of the same version impossible (the compare-and-swap guard). {@code meta} holds the compacted
- * revision.
+ * The database layout and connection settings. One table, {@code kv}, is the revision log: its row
+ * id is the revision (assigned by the writer as head + 1; the head row is never compacted, so
+ * {@code max(id)} is the current revision and no AUTOINCREMENT bookkeeping page is written per
+ * commit), and {@code UNIQUE(name, prev_revision)} makes a second write on top of the same version
+ * impossible (the compare-and-swap guard). {@code meta} holds the compacted revision.
  */
 final class Schema {
 
@@ -46,7 +47,7 @@ final class Schema {
     try (Statement s = c.createStatement()) {
       s.execute(
           "CREATE TABLE IF NOT EXISTS kv ("
-              + " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+              + " id INTEGER PRIMARY KEY,"
               + " name TEXT NOT NULL,"
               + " create_revision INTEGER NOT NULL,"
               + " prev_revision INTEGER NOT NULL,"

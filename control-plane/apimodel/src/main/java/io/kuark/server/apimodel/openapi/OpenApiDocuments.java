@@ -274,6 +274,8 @@ public final class OpenApiDocuments {
 
     Map<String, ObjectNode> v3 = new TreeMap<>();
     Map<String, Rendered> v3Rendered = new TreeMap<>();
+    Map<String, Set<String>> directRefs = new java.util.HashMap<>();
+    Map<String, JsonNode> v3Defs = new java.util.HashMap<>();
     for (Map.Entry<String, ObjectNode> e : v3Paths.entrySet()) {
       ObjectNode doc = JSON.objectNode();
       doc.put("openapi", "3.0.0");
@@ -281,20 +283,25 @@ public final class OpenApiDocuments {
       i.put("title", "Kubernetes");
       i.put("version", kubernetesVersion);
       doc.set("paths", e.getValue());
-      Set<String> needed = new HashSet<>(v3Roots.get(e.getKey()));
-      Set<String> closure = new HashSet<>();
-      for (String root : needed) {
-        closure.add(root);
-        if (defs.containsKey(root)) {
-          Renderer.collectRefs(defs.get(root), ModelSchemas.REF_PREFIX, closure, defs);
-        }
-      }
-      Renderer.collectRefs(e.getValue(), Renderer.V3_PREFIX, closure, Map.of());
+      // breadth-first over each definition's direct references (computed once per build)
+      java.util.ArrayDeque<String> queue = new java.util.ArrayDeque<>(v3Roots.get(e.getKey()));
+      Set<String> pathRefs = new HashSet<>();
+      Renderer.collectRefs(e.getValue(), Renderer.V3_PREFIX, pathRefs, Map.of());
+      queue.addAll(pathRefs);
       Set<String> full = new HashSet<>();
-      for (String name : closure) {
-        full.add(name);
-        if (defs.containsKey(name)) {
-          Renderer.collectRefs(defs.get(name), ModelSchemas.REF_PREFIX, full, defs);
+      while (!queue.isEmpty()) {
+        String name = queue.poll();
+        if (full.add(name)) {
+          queue.addAll(
+              directRefs.computeIfAbsent(
+                  name,
+                  n -> {
+                    Set<String> refs = new HashSet<>();
+                    if (defs.containsKey(n)) {
+                      Renderer.collectRefs(defs.get(n), ModelSchemas.REF_PREFIX, refs, Map.of());
+                    }
+                    return refs;
+                  }));
         }
       }
       ObjectNode components = doc.putObject("components");
@@ -302,7 +309,8 @@ public final class OpenApiDocuments {
       for (String name : new TreeMap<>(toMap(full)).keySet()) {
         ObjectNode def = defs.get(name);
         if (def != null) {
-          schemas.set(name, Renderer.toV3(def));
+          // converted once per build and shared by every group-version document
+          schemas.set(name, v3Defs.computeIfAbsent(name, n -> Renderer.toV3(def)));
         }
       }
       ObjectNode scheme = components.putObject("securitySchemes").putObject("BearerToken");

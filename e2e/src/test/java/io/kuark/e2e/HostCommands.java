@@ -54,4 +54,36 @@ final class HostCommands {
       new ProcessBuilder(delete).redirectErrorStream(true).start().waitFor();
     }
   }
+
+  /**
+   * Removes what a CNI bridge plugin leaves by design after the last DEL: a bridge holding an
+   * address of the test's private pod range ({@code prefix}, e.g. "10.201."). A bridge that also
+   * holds other addresses (a real installation's) only loses the test's address.
+   */
+  static void removeBridgesWithAddressesIn(String prefix) throws IOException, InterruptedException {
+    List<String[]> ours = new ArrayList<>();
+    List<String> otherLinks = new ArrayList<>();
+    for (String line : exec("ip", "-o", "-4", "addr", "show").lines().toList()) {
+      // "5: kuark0    inet 10.201.0.1/24 brd 10.201.0.255 scope global kuark0"
+      String[] words = line.trim().split("\\s+");
+      if (words.length < 4) {
+        continue;
+      }
+      String link = words[1];
+      if (words[3].startsWith(prefix)) {
+        ours.add(new String[] {link, words[3]});
+      } else {
+        otherLinks.add(link);
+      }
+    }
+    for (String[] linkAndAddress : ours) {
+      String link = linkAndAddress[0];
+      String details = exec("ip", "-d", "-o", "link", "show", "dev", link);
+      List<String> command =
+          details.contains(" bridge ") && !otherLinks.contains(link)
+              ? List.of("ip", "link", "del", "dev", link)
+              : List.of("ip", "addr", "del", linkAndAddress[1], "dev", link);
+      new ProcessBuilder(command).redirectErrorStream(true).start().waitFor();
+    }
+  }
 }

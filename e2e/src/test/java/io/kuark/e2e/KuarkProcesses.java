@@ -34,6 +34,7 @@ final class KuarkProcesses implements AutoCloseable {
   private final List<ManagedProcess> agents = new ArrayList<>();
   private final List<ManagedProcess> servers = new ArrayList<>();
   private final List<ManagedProcess> helpers = new ArrayList<>();
+  private final List<String> cgroupParents = new ArrayList<>();
   private final Thread shutdownHook;
   private boolean closed;
 
@@ -123,7 +124,11 @@ final class KuarkProcesses implements AutoCloseable {
    */
   Agent startAgent(Server server, AgentOptions options) throws InterruptedException {
     int index = agents.size();
-    String nodeName = "e2e-node-" + UUID.randomUUID().toString().substring(0, 8);
+    String id = UUID.randomUUID().toString().substring(0, 8);
+    String nodeName = "e2e-node-" + id;
+    // Pod cgroups under a parent of this test only, removed again in close().
+    String cgroupParent = "kuark-e2e-" + id;
+    cgroupParents.add(cgroupParent);
     Path runDir = newDir("agent-" + index + "-run");
     Path podLogDir = newDir("agent-" + index + "-pod-logs");
     Path cniConfDir = newDir("agent-" + index + "-cni-net.d");
@@ -151,10 +156,12 @@ final class KuarkProcesses implements AutoCloseable {
         "--cluster-cidr",
         options.clusterCidr(),
         "--service-cidr",
-        options.serviceCidr());
+        options.serviceCidr(),
+        "--cgroup-parent",
+        cgroupParent);
     ManagedProcess process = start("agent-" + index, command, agents);
     process.awaitLine("kuark-agent ready", START_TIMEOUT);
-    return new Agent(process, nodeName, options.dataDir(), runDir, podLogDir);
+    return new Agent(process, nodeName, options.dataDir(), runDir, podLogDir, cgroupParent);
   }
 
   /** Starts Debian's etcd on free loopback ports; returns its client URL once it serves. */
@@ -219,8 +226,14 @@ final class KuarkProcesses implements AutoCloseable {
     }
     closed = true;
     stopAll();
-    List<String> leftovers = Leftovers.under(baseDir);
+    List<String> leftovers = new ArrayList<>(Leftovers.under(baseDir));
     Leftovers.clean(baseDir);
+    for (String parent : cgroupParents) {
+      // The parent itself is the agent's to keep; pod cgroups below it must be gone.
+      for (String cgroup : Cgroups.removeTree(parent)) {
+        leftovers.add("cgroup " + cgroup);
+      }
+    }
     List<String> stillThere = Leftovers.under(baseDir);
     if (stillThere.isEmpty()) {
       deleteTree(baseDir);
@@ -253,6 +266,9 @@ final class KuarkProcesses implements AutoCloseable {
     try {
       stopAll();
       Leftovers.clean(baseDir);
+      for (String parent : cgroupParents) {
+        Cgroups.removeTree(parent);
+      }
       if (Leftovers.under(baseDir).isEmpty()) {
         deleteTree(baseDir);
       }

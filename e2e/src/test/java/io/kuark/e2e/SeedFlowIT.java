@@ -46,6 +46,7 @@ class SeedFlowIT {
       }
     } finally {
       // The agent may keep its safety routes after it stops; the test ranges are ours to remove.
+      HostCommands.removeBridgesWithAddressesIn(POD_PREFIX);
       HostCommands.removeRoutesWithin(CLUSTER_CIDR);
       HostCommands.removeRoutesWithin(SERVICE_CIDR);
     }

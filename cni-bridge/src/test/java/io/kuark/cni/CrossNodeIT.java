@@ -162,6 +162,62 @@ class CrossNodeIT {
     assertThat(TestHost.in(nodeA, "ip", "route", "get", "10.99.111.2")).contains("dev ktvx");
   }
 
+  @Test
+  void ipMasqRewritesPodTrafficLeavingTheNode() throws Exception {
+    // A third pod on node A with ipMasq: its traffic to node B's underlay address leaves as node A.
+    Path podM = h.newNetns("podM");
+    String conf =
+        ("{\"cniVersion\":\"1.0.0\",\"name\":\"%sm\",\"type\":\"kuark-bridge\",\"bridge\":\"%sm\","
+                + "\"isGateway\":true,\"isDefaultGateway\":true,\"ipMasq\":true,"
+                + "\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"%s\","
+                + "\"ranges\":[[{\"subnet\":\"10.99.120.0/24\"}]]}}")
+            .formatted(h.network(), h.bridge(), h.dataDir);
+    new KuarkBridge(h.linux, nodeA)
+        .add(
+            new CniRequest(
+                "ADD",
+                "pod-m",
+                podM.toString(),
+                "eth0",
+                "",
+                Plugins.CNI_PATH,
+                conf.getBytes(StandardCharsets.UTF_8)));
+    InetAddress target = ip("10.99.100.2");
+    ServerSocket server =
+        h.linux
+            .namespaces()
+            .runInNetns(
+                nodeB,
+                () -> {
+                  ServerSocket srv = new ServerSocket();
+                  srv.bind(new InetSocketAddress(target, 0));
+                  return srv;
+                });
+    try (server) {
+      CompletableFuture<String> seen =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try (Socket c = server.accept()) {
+                  return c.getInetAddress().getHostAddress();
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      h.linux
+          .namespaces()
+          .runInNetns(
+              podM,
+              () -> {
+                try (Socket c = new Socket()) {
+                  c.connect(new InetSocketAddress(target, server.getLocalPort()), 5000);
+                }
+                return null;
+              });
+      // Node B has no route back to 10.99.120.0/24: the connection only works because of the SNAT.
+      assertThat(seen.get()).isEqualTo("10.99.100.1");
+    }
+  }
+
   /**
    * Creates the node's VXLAN device (flannel-style: the pod CIDR's .0 as a /32) and returns its
    * MAC.

@@ -77,9 +77,14 @@ final class KuarkProcesses implements AutoCloseable {
     }
   }
 
-  /** A running kuark-agent and the directories it was told to use. */
+  /** A running kuark-agent and the directories (and cgroup parent) it was told to use. */
   record Agent(
-      ManagedProcess process, String nodeName, Path dataDir, Path runDir, Path podLogDir) {}
+      ManagedProcess process,
+      String nodeName,
+      Path dataDir,
+      Path runDir,
+      Path podLogDir,
+      String cgroupParent) {}
 
   /**
    * Starts {@code kuark server} on loopback with a free port and its kubeconfig in the temp dir,

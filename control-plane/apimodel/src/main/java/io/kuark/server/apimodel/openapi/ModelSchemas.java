@@ -80,6 +80,10 @@ final class ModelSchemas {
       schema.put("x-kubernetes-preserve-unknown-fields", true);
       return name;
     }
+    String kindText = Descriptions.ofDefinition(name);
+    if (kindText != null) {
+      schema.put("description", kindText);
+    }
     schema.put("type", "object");
     ObjectNode properties = JSON.objectNode();
     BeanDescription bean = mapper.getSerializationConfig().introspect(mapper.constructType(type));
@@ -91,6 +95,12 @@ final class ModelSchemas {
     }
     for (Map.Entry<String, BeanPropertyDefinition> e : sorted.entrySet()) {
       ObjectNode prop = schemaFor(e.getValue().getPrimaryType());
+      String text =
+          Descriptions.ofField(
+              name, e.getKey(), sorted.containsKey("apiVersion") && sorted.containsKey("kind"));
+      if (text != null) {
+        prop.put("description", text);
+      }
       PatchMetadata.ListSemantics semantics = PatchMetadata.of(name, e.getKey());
       if (semantics != null) {
         if (semantics.listType() != null) {

@@ -5,6 +5,8 @@ import io.kuark.server.controller.deployment.DeploymentController;
 import io.kuark.server.controller.discovery.ApiDiscovery;
 import io.kuark.server.controller.discovery.CachedDiscovery;
 import io.kuark.server.controller.discovery.ClientDiscovery;
+import io.kuark.server.controller.endpoints.EndpointSliceController;
+import io.kuark.server.controller.endpoints.EndpointsController;
 import io.kuark.server.controller.gc.GarbageCollector;
 import io.kuark.server.controller.namespace.NamespaceController;
 import io.kuark.server.controller.nodeipam.NodeIpamController;
@@ -91,6 +93,8 @@ public final class ControlPlaneLoops implements AutoCloseable {
     } else {
       LOG.warn("the client has no CA bundle: kube-root-ca.crt ConfigMaps are not published");
     }
+    controllers.add(new EndpointSliceController(ctx).controller());
+    controllers.add(new EndpointsController(ctx).controller());
     ApiDiscovery discovery =
         new CachedDiscovery(new ClientDiscovery(client), Duration.ofSeconds(30));
     controllers.add(new NamespaceController(ctx, discovery).controller());

@@ -18,7 +18,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -606,7 +605,8 @@ final class DeploymentSync {
   }
 
   private void write(DeploymentStatus s) {
-    if (Objects.equals(s, d.getStatus())) {
+    if (io.kuark.server.controller.runtime.Semantic.equal(
+        client.getKubernetesSerialization(), s, d.getStatus())) {
       return;
     }
     Deployment copy = client.getKubernetesSerialization().clone(d);

@@ -149,7 +149,8 @@ public final class ReplicaSetController {
     }
     Instant now = clock.instant();
     ReplicaSetStatus status = computeStatus(rs, owned, failure, now);
-    if (!Objects.equals(status, rs.getStatus())) {
+    if (!io.kuark.server.controller.runtime.Semantic.equal(
+        client.getKubernetesSerialization(), status, rs.getStatus())) {
       ReplicaSet copy = client.getKubernetesSerialization().clone(rs);
       copy.setStatus(status);
       client

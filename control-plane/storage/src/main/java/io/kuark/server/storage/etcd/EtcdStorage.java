@@ -5,18 +5,15 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
-import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.kv.DeleteResponse;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
-import io.etcd.jetcd.options.CompactOption;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
-import io.etcd.jetcd.options.WatchOption;
 import io.kuark.server.storage.ContinueToken;
 import io.kuark.server.storage.KeyRange;
 import io.kuark.server.storage.KeyValue;
@@ -28,7 +25,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,7 +35,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
 
 /**
  * The etcd backend over jetcd. Keys are stored as their UTF-8 bytes, unchanged. Every write is one
@@ -47,7 +46,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class EtcdStorage implements Storage {
 
+  private static final Logger LOG = Logger.getLogger(EtcdStorage.class);
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Upstream's default compaction interval. */
+  public static final Duration DEFAULT_COMPACTION_INTERVAL = Duration.ofMinutes(5);
 
   private final Client client;
   private final KV kv;
@@ -55,11 +58,15 @@ public final class EtcdStorage implements Storage {
   private final LeasePool leases;
   private final ExecutorService deliveryThreads;
   private final ScheduledExecutorService timer;
-  private final AtomicLong knownCompacted = new AtomicLong();
+  private final CompactionRecord compaction;
+  private final Set<EtcdWatch> watches = ConcurrentHashMap.newKeySet();
+  private long lastSeenCompactionVersion = -1;
+  private long revisionAtLastRound;
 
-  private EtcdStorage(Client client) {
+  private EtcdStorage(Client client, Duration compactionInterval) {
     this.client = client;
     this.kv = client.getKVClient();
+    this.compaction = new CompactionRecord(kv);
     this.watchClient = client.getWatchClient();
     this.leases = new LeasePool(client.getLeaseClient());
     AtomicInteger n = new AtomicInteger();
@@ -71,8 +78,12 @@ public final class EtcdStorage implements Storage {
             TimeUnit.SECONDS,
             new SynchronousQueue<>(),
             r -> daemon(r, "kuark-etcd-watch-" + n.incrementAndGet()));
-    this.timer =
-        Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "kuark-etcd-watch-resume"));
+    this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "kuark-etcd-upkeep"));
+    if (compactionInterval != null) {
+      long period = compactionInterval.toMillis();
+      timer.scheduleWithFixedDelay(
+          this::compactPeriodically, period, period, TimeUnit.MILLISECONDS);
+    }
   }
 
   /**
@@ -82,12 +93,20 @@ public final class EtcdStorage implements Storage {
    * @throws StorageException.Unavailable when etcd cannot be reached
    */
   public static EtcdStorage connect(List<String> endpoints) {
+    return connect(endpoints, DEFAULT_COMPACTION_INTERVAL);
+  }
+
+  /**
+   * Connects as {@link #connect(List)}, compacting every {@code compactionInterval} ({@code null}:
+   * never; someone else compacts).
+   */
+  public static EtcdStorage connect(List<String> endpoints, Duration compactionInterval) {
     Client client =
         Client.builder()
             .endpoints(endpoints.toArray(new String[0]))
             .connectTimeout(Duration.ofSeconds(5))
             .build();
-    EtcdStorage storage = new EtcdStorage(client);
+    EtcdStorage storage = new EtcdStorage(client, compactionInterval);
     try {
       // Fail fast at start-up rather than after the full request timeout.
       EtcdErrors.await(
@@ -211,7 +230,10 @@ public final class EtcdStorage implements Storage {
   @Override
   public Watch watch(String prefix, long afterRevision, WatchListener listener) {
     long after = afterRevision > 0 ? afterRevision : currentRevision();
-    EtcdWatch watch = new EtcdWatch(watchClient, prefix, after, listener, deliveryThreads, timer);
+    EtcdWatch watch =
+        new EtcdWatch(
+            watchClient, prefix, after, listener, deliveryThreads, timer, watches::remove);
+    watches.add(watch);
     watch.start();
     return watch;
   }
@@ -224,49 +246,69 @@ public final class EtcdStorage implements Storage {
     return r.getHeader().getRevision();
   }
 
+  /**
+   * Compacts etcd to {@code revision} and records it (see {@link CompactionRecord}); a revision at
+   * or below the recorded one is a no-op.
+   */
   @Override
   public void compact(long revision) {
+    while (true) {
+      CompactionRecord.State state;
+      try {
+        state = compaction.read();
+      } catch (EtcdErrors.CompactedRevision e) {
+        throw new StorageException.Unavailable("cannot read the compaction record", e);
+      }
+      if (revision <= state.revision()) {
+        return;
+      }
+      try {
+        if (compaction.compactIfUnchanged(revision, state.version())) {
+          return;
+        }
+      } catch (EtcdErrors.CompactedRevision e) {
+        return;
+      }
+      // Another server moved the record meanwhile: look again.
+    }
+  }
+
+  /** The revision recorded by the last compaction through Kuark (0 if none). */
+  @Override
+  public long compactedRevision() {
     try {
-      call(
-          kv.compact(revision, CompactOption.builder().withCompactPhysical(true).build()),
-          "compact",
-          null);
-      knownCompacted.accumulateAndGet(revision, Math::max);
-    } catch (StorageException.Gone e) {
-      // Already compacted at or beyond it: nothing to do.
+      return compaction.read().revision();
+    } catch (EtcdErrors.CompactedRevision e) {
+      throw new StorageException.Unavailable("cannot read the compaction record", e);
     }
   }
 
   /**
-   * Asks etcd (a watch from revision 1 fails with the compacted revision if there is one); falls
-   * back to the highest revision this client compacted to.
+   * One round of periodic compaction (upstream's scheme): compact to the revision seen one round
+   * ago, so at least one interval of history stays watchable, unless another server compacted since
+   * our last round.
    */
-  @Override
-  public long compactedRevision() {
-    CompletableFuture<Long> result = new CompletableFuture<>();
-    io.etcd.jetcd.Watch.Watcher probe =
-        watchClient.watch(
-            bytes("\0kuark-compaction-probe"),
-            WatchOption.builder().withRevision(1).withCreateNotify(true).build(),
-            io.etcd.jetcd.Watch.listener(
-                response -> result.complete(0L),
-                error -> {
-                  if (error instanceof CompactedException c) {
-                    result.complete(c.getCompactedRevision());
-                  } else {
-                    result.completeExceptionally(error);
-                  }
-                }));
+  private void compactPeriodically() {
     try {
-      long found = EtcdErrors.await(result, "compaction probe");
-      return Math.max(found, knownCompacted.get());
-    } finally {
-      probe.close();
+      CompactionRecord.State state = compaction.read();
+      long now = currentRevision();
+      if (lastSeenCompactionVersion == state.version() && revisionAtLastRound > state.revision()) {
+        compaction.compactIfUnchanged(revisionAtLastRound, state.version());
+        state = compaction.read();
+      }
+      lastSeenCompactionVersion = state.version();
+      revisionAtLastRound = now;
+    } catch (RuntimeException e) {
+      LOG.warnf(e, "periodic etcd compaction failed: %s", e.getMessage());
     }
   }
 
+  /** Closes the client; open watches end with {@link StorageException.Unavailable}. */
   @Override
   public void close() {
+    for (EtcdWatch w : watches) {
+      w.fail(new StorageException.Unavailable("storage closed", null));
+    }
     timer.shutdownNow();
     deliveryThreads.shutdown();
     client.close();
@@ -299,7 +341,14 @@ public final class EtcdStorage implements Storage {
     try {
       return EtcdErrors.await(future, what);
     } catch (EtcdErrors.CompactedRevision e) {
-      long compacted = e.compactedRevision > 0 ? e.compactedRevision : knownCompacted.get();
+      long compacted = e.compactedRevision;
+      if (compacted <= 0) {
+        try {
+          compacted = compaction.read().revision();
+        } catch (RuntimeException unreadable) {
+          compacted = 0;
+        }
+      }
       throw new StorageException.Gone(key, revision, compacted);
     }
   }

@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -34,6 +35,7 @@ final class EtcdWatch implements Storage.Watch, Runnable {
   private final WatchListener listener;
   private final Executor deliveryThreads;
   private final ScheduledExecutorService timer;
+  private final Consumer<EtcdWatch> onEnd;
   private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean draining = new AtomicBoolean();
   private final ReentrantLock delivery = new ReentrantLock();
@@ -53,7 +55,9 @@ final class EtcdWatch implements Storage.Watch, Runnable {
       long afterRevision,
       WatchListener listener,
       Executor deliveryThreads,
-      ScheduledExecutorService timer) {
+      ScheduledExecutorService timer,
+      Consumer<EtcdWatch> onEnd) {
+    this.onEnd = onEnd;
     this.watchClient = watchClient;
     this.prefix = prefix;
     this.lastDelivered = afterRevision;
@@ -171,6 +175,7 @@ final class EtcdWatch implements Storage.Watch, Runnable {
 
   @Override
   public void close() {
+    onEnd.accept(this);
     delivery.lock();
     try {
       closed = true;
@@ -218,6 +223,7 @@ final class EtcdWatch implements Storage.Watch, Runnable {
   }
 
   private void end(StorageException error) {
+    onEnd.accept(this);
     delivery.lock();
     try {
       if (closed) {

@@ -3,6 +3,7 @@ package io.kuark.server.storage.sqlite;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.kuark.server.storage.Storage;
 import io.kuark.server.storage.StorageConfig;
@@ -109,6 +110,26 @@ class SqliteStorageIT extends StorageContractIT {
     // The reopened store continues the revision sequence after everything acknowledged.
     assertThat(storage.create("/after-crash", "x".getBytes(UTF_8)).modRevision())
         .isGreaterThan(maxAcked);
+  }
+
+  @Test
+  void periodicCompactionKeepsOneIntervalOfHistory() {
+    storage.close();
+    storage =
+        SqliteStorage.open(
+            dbFile,
+            new SqliteOptions(
+                Duration.ofMillis(200), 0, Duration.ofMillis(100), Duration.ofSeconds(1), 2));
+    var kv = storage.create(prefix + "k", "v0".getBytes(UTF_8));
+    long first = kv.modRevision();
+    for (int i = 1; i <= 5; i++) {
+      kv = storage.update(prefix + "k", ("v" + i).getBytes(UTF_8), kv.modRevision());
+    }
+    long written = kv.modRevision();
+    await().atMost(Duration.ofSeconds(60)).until(() -> storage.compactedRevision() >= written);
+    assertThatThrownBy(() -> storage.list(prefix, 0, null, first))
+        .isInstanceOf(StorageException.Gone.class);
+    assertThat(storage.get(prefix + "k").orElseThrow().value()).isEqualTo("v5".getBytes(UTF_8));
   }
 
   @Test

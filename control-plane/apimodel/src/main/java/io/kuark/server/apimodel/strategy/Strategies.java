@@ -8,11 +8,7 @@ import java.util.Set;
 public final class Strategies {
 
   /** Kinds whose {@code metadata.generation} starts at 1 and bumps on spec changes. */
-  private static final Set<String> GENERATION_KINDS =
-      Set.of(
-          "networking.k8s.io/NetworkPolicy",
-          "networking.k8s.io/Ingress",
-          "policy/PodDisruptionBudget");
+  private static final Set<String> GENERATION_KINDS = Set.of("networking.k8s.io/NetworkPolicy");
 
   private Strategies() {}
 
@@ -41,6 +37,17 @@ public final class Strategies {
       case "batch/Job" -> new WorkloadStrategies.Job(type);
       case "batch/CronJob" -> new WorkloadStrategies.CronJob(type);
       case "apiextensions.k8s.io/CustomResourceDefinition" -> new CrdStrategy(type);
+      case "rbac.authorization.k8s.io/Role", "rbac.authorization.k8s.io/ClusterRole" ->
+          new ClusterStrategies.Role(type);
+      case "rbac.authorization.k8s.io/RoleBinding",
+          "rbac.authorization.k8s.io/ClusterRoleBinding" ->
+          new ClusterStrategies.RoleBinding(type);
+      case "storage.k8s.io/StorageClass" -> new ClusterStrategies.StorageClass(type);
+      case "scheduling.k8s.io/PriorityClass" -> new ClusterStrategies.PriorityClass(type);
+      case "discovery.k8s.io/EndpointSlice" -> new ClusterStrategies.EndpointSlice(type);
+      case "policy/PodDisruptionBudget" -> new ClusterStrategies.PodDisruptionBudget(type);
+      case "networking.k8s.io/Ingress" -> new ClusterStrategies.Ingress(type);
+      case "node.k8s.io/RuntimeClass" -> new ClusterStrategies.RuntimeClass(type);
       default -> {
         if (type.group().equals("rbac.authorization.k8s.io")) {
           yield new GenericStrategy(type, NameRules::pathSegmentName, false);

@@ -48,6 +48,7 @@ final class CorePrinters {
             col("Endpoints", "string", "The set of all endpoints is the union of all subsets."),
             CorePrinters::endpoints));
     out.put("/PersistentVolume", persistentVolume());
+    out.put("/ResourceQuota", resourceQuota());
     out.put("/PersistentVolumeClaim", persistentVolumeClaim());
   }
 
@@ -341,6 +342,39 @@ final class CorePrinters {
       }
     }
     return Cells.listWithMore(list, Cells.NONE);
+  }
+
+  /** Name, Age, then "resource: used/hard" lists split into requests and limits.* entries. */
+  private static Printer resourceQuota() {
+    return Printer.of(
+        List.of(
+            nameColumn(),
+            age(),
+            col(
+                "Request",
+                "string",
+                "Request represents a minimum amount of cpu/memory that a container may consume."),
+            col(
+                "Limit",
+                "string",
+                "Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node.")),
+        (o, now) -> {
+          JsonNode hard = o.path("status").path("hard");
+          JsonNode used = o.path("status").path("used");
+          java.util.TreeSet<String> names = new java.util.TreeSet<>();
+          hard.fieldNames().forEachRemaining(names::add);
+          List<String> requests = new ArrayList<>();
+          List<String> limits = new ArrayList<>();
+          for (String r : names) {
+            String entry = r + ": " + used.path(r).asText("0") + "/" + hard.path(r).asText("0");
+            if (r.startsWith("limits.")) {
+              limits.add(entry);
+            } else {
+              requests.add(entry);
+            }
+          }
+          return cells(o, ageOf(o, now), String.join(", ", requests), String.join(", ", limits));
+        });
   }
 
   private static Printer persistentVolume() {

@@ -301,6 +301,19 @@ class TableConverterTest {
   }
 
   @Test
+  void resourceQuotaSplitsRequestsAndLimits() {
+    JsonNode q =
+        json(
+            "{'metadata':{'name':'q'},'status':{'hard':{'pods':'10','limits.cpu':'4','requests.memory':'1Gi'},"
+                + "'used':{'pods':'2','limits.cpu':'1'}}}");
+    ObjectNode table =
+        tables.table(type("", "resourcequotas"), null, List.of(q), TableOptions.defaults(), NOW);
+    assertThat(headers(table)).containsExactly("Name", "Age", "Request", "Limit");
+    assertThat(row(table, 0))
+        .containsExactly("q", "<unknown>", "pods: 2/10, requests.memory: 0/1Gi", "limits.cpu: 1/4");
+  }
+
+  @Test
   void columnsAndCellsAreAvailableSeparately() {
     ResourceType pods = type("", "pods");
     assertThat(tables.columnDefinitions(pods, null)).hasSize(9);

@@ -17,6 +17,7 @@ import io.kuark.server.api.watch.WatchHandler;
 import io.kuark.server.apimodel.ResourceType;
 import io.kuark.server.apimodel.discovery.DiscoveryDocuments;
 import io.kuark.server.auth.pki.Pem;
+import io.vertx.core.Context;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientAuth;
@@ -27,7 +28,10 @@ import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
@@ -45,6 +49,11 @@ public final class ApiServer implements AutoCloseable {
   public static final int MAX_BODY_BYTES = 3 * 1024 * 1024;
 
   private static final int WORKERS = 32;
+
+  /** HTTP server instances sharing the port, each on its own event loop. */
+  private static final int LISTENERS = 2;
+
+  private final List<HttpServer> extraListeners = new ArrayList<>();
 
   private final ApiServerSetup setup;
   private final HttpServer http;
@@ -125,20 +134,39 @@ public final class ApiServer implements AutoCloseable {
           LOG.errorf(rc.failure(), "internal error serving %s", rc.request().uri());
           fail(rc, Statuses.internal("unexpected failure"));
         });
-    HttpServer http =
-        setup
-            .vertx()
-            .createHttpServer(options(setup))
-            .requestHandler(router)
-            .listen()
-            .toCompletionStage()
-            .toCompletableFuture()
-            .join();
+    HttpServer http = listen(setup, router, setup.config().securePort());
+    List<HttpServer> extra = new ArrayList<>();
+    for (int i = 1; i < LISTENERS; i++) {
+      // More listeners on the same port spread connections over more event loops.
+      extra.add(listen(setup, router, http.actualPort()));
+    }
     ApiServer server = new ApiServer(setup, http, workers, caches, ctx, dispatcher, health);
     server.bootstrap();
     LOG.infof(
         "API server listening on https://%s:%d", setup.config().bindAddress(), http.actualPort());
     return server;
+  }
+
+  /** Binds one HTTP server on its own event-loop context. */
+  private static HttpServer listen(ApiServerSetup setup, Router router, int port) {
+    Context context = setup.vertx().getOrCreateContext();
+    CompletableFuture<HttpServer> bound = new CompletableFuture<>();
+    context.runOnContext(
+        v ->
+            setup
+                .vertx()
+                .createHttpServer(options(setup).setPort(port))
+                .requestHandler(router)
+                .listen()
+                .onComplete(
+                    ar -> {
+                      if (ar.succeeded()) {
+                        bound.complete(ar.result());
+                      } else {
+                        bound.completeExceptionally(ar.cause());
+                      }
+                    }));
+    return bound.join();
   }
 
   private static void route(
@@ -214,6 +242,9 @@ public final class ApiServer implements AutoCloseable {
   @Override
   public void close() {
     try {
+      for (HttpServer extra : extraListeners) {
+        extra.close().toCompletionStage().toCompletableFuture().join();
+      }
       http.close().toCompletionStage().toCompletableFuture().join();
     } finally {
       watchCaches.close();

@@ -9,6 +9,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.kuark.server.api.protobuf.ProtobufDecoder;
+import io.kuark.server.api.protobuf.ProtobufException;
+import io.kuark.server.api.protobuf.ProtobufSchema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -28,6 +31,8 @@ public final class Json {
   private static final ObjectMapper YAML = new YAMLMapper();
 
   public static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  private static final ProtobufDecoder PROTOBUF = new ProtobufDecoder(ProtobufSchema.builtIn());
 
   private Json() {}
 
@@ -65,6 +70,14 @@ public final class Json {
    * says so. Malformed input is a 400 BadRequest.
    */
   public static JsonNode parseBody(byte[] body, String contentType) {
+    if (ProtobufDecoder.isProtobuf(body)) {
+      try {
+        return PROTOBUF.decode(body);
+      } catch (ProtobufException e) {
+        throw Statuses.failure(
+            415, "UnsupportedMediaType", "cannot decode protobuf body: " + e.getMessage(), null);
+      }
+    }
     boolean yaml = contentType != null && contentType.contains("yaml");
     try {
       if (!yaml && looksLikeJson(body)) {

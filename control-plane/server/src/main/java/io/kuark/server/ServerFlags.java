@@ -1,0 +1,116 @@
+package io.kuark.server;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The kuark-server command line.
+ *
+ * @param dataDir {@code --data-dir} (server state under DIR/server)
+ * @param storage {@code --storage embedded|etcd}
+ * @param etcdEndpoints {@code --etcd-endpoints URL,URL}
+ * @param bindAddress {@code --bind-address}
+ * @param securePort {@code --secure-port}
+ * @param writeKubeconfig {@code --write-kubeconfig}
+ * @param clusterCidr {@code --cluster-cidr}
+ * @param serviceCidr {@code --service-cidr}
+ * @param advertiseAddress {@code --advertise-address}, or null to pick this host's address
+ */
+public record ServerFlags(
+    Path dataDir,
+    String storage,
+    List<String> etcdEndpoints,
+    String bindAddress,
+    int securePort,
+    Path writeKubeconfig,
+    String clusterCidr,
+    String serviceCidr,
+    String advertiseAddress) {
+
+  /** Usage text for {@code --help} and flag errors. */
+  public static final String USAGE =
+      "usage: kuark-server [--data-dir DIR] [--storage embedded|etcd] [--etcd-endpoints URL,URL]\n"
+          + "                    [--bind-address ADDR] [--secure-port PORT]"
+          + " [--write-kubeconfig PATH]\n"
+          + "                    [--cluster-cidr CIDR] [--service-cidr CIDR]"
+          + " [--advertise-address IP]\n";
+
+  /**
+   * Parses {@code args} ({@code --flag value} or {@code --flag=value}).
+   *
+   * @throws IllegalArgumentException for unknown flags or bad values
+   */
+  public static ServerFlags parse(String[] args) {
+    Path dataDir = Path.of("/var/lib/kuark");
+    String storage = "embedded";
+    List<String> endpoints = new ArrayList<>();
+    String bind = "0.0.0.0";
+    int port = 6443;
+    Path kubeconfig = Path.of("/etc/kuark/kuark.yaml");
+    String clusterCidr = "10.42.0.0/16";
+    String serviceCidr = "10.43.0.0/16";
+    String advertise = null;
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      String value;
+      int eq = arg.indexOf('=');
+      String flag = eq > 0 ? arg.substring(0, eq) : arg;
+      if (eq > 0) {
+        value = arg.substring(eq + 1);
+      } else {
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException("flag needs a value: " + flag);
+        }
+        value = args[++i];
+      }
+      switch (flag) {
+        case "--data-dir":
+          dataDir = Path.of(value);
+          break;
+        case "--storage":
+          if (!value.equals("embedded") && !value.equals("etcd")) {
+            throw new IllegalArgumentException("--storage must be embedded or etcd");
+          }
+          storage = value;
+          break;
+        case "--etcd-endpoints":
+          for (String e : value.split(",")) {
+            if (!e.isBlank()) {
+              endpoints.add(e.trim());
+            }
+          }
+          break;
+        case "--bind-address":
+          bind = value;
+          break;
+        case "--secure-port":
+          try {
+            port = Integer.parseInt(value);
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--secure-port must be a number");
+          }
+          break;
+        case "--write-kubeconfig":
+          kubeconfig = Path.of(value);
+          break;
+        case "--cluster-cidr":
+          clusterCidr = value;
+          break;
+        case "--service-cidr":
+          serviceCidr = value;
+          break;
+        case "--advertise-address":
+          advertise = value;
+          break;
+        default:
+          throw new IllegalArgumentException("unknown flag: " + flag);
+      }
+    }
+    if (storage.equals("etcd") && endpoints.isEmpty()) {
+      throw new IllegalArgumentException("--storage etcd needs --etcd-endpoints");
+    }
+    return new ServerFlags(
+        dataDir, storage, endpoints, bind, port, kubeconfig, clusterCidr, serviceCidr, advertise);
+  }
+}

@@ -1,0 +1,114 @@
+package io.kuark.server;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.kuark.server.api.ApiServer;
+import io.kuark.server.api.ApiServerConfig;
+import io.kuark.server.api.ApiServerSetup;
+import io.kuark.server.apimodel.ResourceCatalog;
+import io.kuark.server.auth.pki.ClusterPki;
+import io.kuark.server.auth.pki.Kubeconfig;
+import io.kuark.server.auth.pki.ServingNames;
+import io.kuark.server.controller.ControlPlaneLoops;
+import io.kuark.server.controller.ControlPlaneLoopsConfig;
+import io.kuark.server.storage.Storage;
+import io.kuark.server.storage.StorageConfig;
+import io.kuark.server.storage.StorageFactory;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * A running kuark-server: storage, certificates, the API, the admin kubeconfig and the control
+ * plane loops. {@link #close} stops them in reverse order.
+ */
+final class ServerRuntime implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(ServerRuntime.class);
+
+  private final List<AutoCloseable> started = new ArrayList<>();
+  private ApiServer api;
+
+  /** Starts everything; on failure what was started is stopped again. */
+  static ServerRuntime start(Vertx vertx, ServerFlags flags) {
+    ServerRuntime runtime = new ServerRuntime();
+    try {
+      runtime.startAll(vertx, flags);
+      return runtime;
+    } catch (RuntimeException e) {
+      runtime.close();
+      throw e;
+    }
+  }
+
+  private void startAll(Vertx vertx, ServerFlags flags) {
+    Storage storage =
+        StorageFactory.open(
+            new StorageConfig(flags.storage(), flags.dataDir(), flags.etcdEndpoints()));
+    started.add(storage);
+    String advertise =
+        flags.advertiseAddress() != null
+            ? flags.advertiseAddress()
+            : HostAddress.pick(flags.bindAddress());
+    ResourceCatalog catalog = ResourceCatalog.builtIns();
+    ApiServerConfig apiConfig =
+        new ApiServerConfig(
+            flags.bindAddress(), flags.securePort(), flags.serviceCidr(), advertise);
+    String firstServiceIp =
+        new io.kuark.server.api.alloc.ServiceIpAllocator(storage, flags.serviceCidr()).firstIp();
+    List<String> extraNames = new ArrayList<>();
+    extraNames.add(advertise);
+    if (!flags.bindAddress().equals("0.0.0.0")) {
+      extraNames.add(flags.bindAddress());
+    }
+    ClusterPki pki =
+        ClusterPki.loadOrCreate(
+            flags.dataDir().resolve("server").resolve("tls"),
+            ServingNames.forThisHost(firstServiceIp, extraNames));
+    api =
+        ApiServer.start(
+            new ApiServerSetup(
+                vertx,
+                storage,
+                catalog,
+                pki,
+                apiConfig,
+                ApiModelBridge.admission(),
+                ApiModelBridge.tables(catalog),
+                ApiModelBridge.openApi(catalog)));
+    started.add(api);
+    String host = flags.bindAddress().equals("0.0.0.0") ? "127.0.0.1" : flags.bindAddress();
+    String url = "https://" + host + ":" + api.port();
+    Kubeconfig.write(flags.writeKubeconfig(), url, pki.ca().certificate(), pki.admin());
+    LOG.infof("admin kubeconfig written to %s", flags.writeKubeconfig());
+    // The loops use the admin identity until least-privilege identities arrive (issue 4).
+    KubernetesClient client =
+        new KubernetesClientBuilder()
+            .withConfig(
+                Config.fromKubeconfig(Kubeconfig.render(url, pki.ca().certificate(), pki.admin())))
+            .build();
+    started.add(client);
+    AutoCloseable loops =
+        ControlPlaneLoops.start(
+            client, new ControlPlaneLoopsConfig(flags.clusterCidr(), 24, flags.serviceCidr()));
+    started.add(loops);
+  }
+
+  boolean ready() {
+    return api != null && api.ready();
+  }
+
+  @Override
+  public void close() {
+    for (int i = started.size() - 1; i >= 0; i--) {
+      try {
+        started.get(i).close();
+      } catch (Exception e) {
+        LOG.warnf(e, "stopping %s failed", started.get(i).getClass().getSimpleName());
+      }
+    }
+    started.clear();
+  }
+}

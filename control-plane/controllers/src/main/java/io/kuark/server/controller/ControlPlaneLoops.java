@@ -10,6 +10,7 @@ import io.kuark.server.controller.endpoints.EndpointsController;
 import io.kuark.server.controller.gc.GarbageCollector;
 import io.kuark.server.controller.namespace.NamespaceController;
 import io.kuark.server.controller.nodeipam.NodeIpamController;
+import io.kuark.server.controller.nodelifecycle.NodeLifecycleController;
 import io.kuark.server.controller.replicaset.ReplicaSetController;
 import io.kuark.server.controller.runtime.Controller;
 import io.kuark.server.controller.runtime.LoopContext;
@@ -93,6 +94,9 @@ public final class ControlPlaneLoops implements AutoCloseable {
     } else {
       LOG.warn("the client has no CA bundle: kube-root-ca.crt ConfigMaps are not published");
     }
+    NodeLifecycleController lifecycle = new NodeLifecycleController(ctx, Duration.ofSeconds(40));
+    controllers.add(lifecycle.controller());
+    others.add(lifecycle);
     controllers.add(new EndpointSliceController(ctx).controller());
     controllers.add(new EndpointsController(ctx).controller());
     ApiDiscovery discovery =
@@ -107,6 +111,7 @@ public final class ControlPlaneLoops implements AutoCloseable {
       c.start();
     }
     scheduler.start();
+    lifecycle.startMonitor();
     try {
       gc.start();
     } catch (RuntimeException e) {

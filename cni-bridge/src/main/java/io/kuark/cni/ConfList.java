@@ -12,7 +12,8 @@ import java.util.List;
  * each plugin gets the list's {@code name} and {@code cniVersion}, and from the second plugin on
  * the previous plugin's result as {@code prevResult} (ADD), or the cached ADD result (CHECK, DEL).
  */
-public record ConfList(String name, String cniVersion, boolean disableCheck, List<ObjectNode> plugins) {
+public record ConfList(
+    String name, String cniVersion, boolean disableCheck, List<ObjectNode> plugins) {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   /** Parses a conflist; a single plugin config (legacy .conf) becomes a one-plugin list. */
@@ -21,7 +22,8 @@ public record ConfList(String name, String cniVersion, boolean disableCheck, Lis
     try {
       root = MAPPER.readTree(json);
     } catch (IOException e) {
-      throw new CniException(CniException.DECODING_FAILURE, "invalid network config list: " + e.getMessage());
+      throw new CniException(
+          CniException.DECODING_FAILURE, "invalid network config list: " + e.getMessage());
     }
     if (root == null || !root.isObject()) {
       throw new CniException(CniException.DECODING_FAILURE, "network config list is not an object");
@@ -32,7 +34,8 @@ public record ConfList(String name, String cniVersion, boolean disableCheck, Lis
     if (root.has("plugins")) {
       for (JsonNode p : root.get("plugins")) {
         if (!p.isObject()) {
-          throw new CniException(CniException.INVALID_NETWORK_CONFIG, "plugin entry is not an object");
+          throw new CniException(
+              CniException.INVALID_NETWORK_CONFIG, "plugin entry is not an object");
         }
         plugins.add((ObjectNode) p);
       }
@@ -40,7 +43,8 @@ public record ConfList(String name, String cniVersion, boolean disableCheck, Lis
       plugins.add((ObjectNode) root);
     }
     if (name.isEmpty() || plugins.isEmpty()) {
-      throw new CniException(CniException.INVALID_NETWORK_CONFIG, "network config list needs a name and plugins");
+      throw new CniException(
+          CniException.INVALID_NETWORK_CONFIG, "network config list needs a name and plugins");
     }
     return new ConfList(name, version, root.path("disableCheck").asBoolean(false), plugins);
   }
@@ -57,7 +61,8 @@ public record ConfList(String name, String cniVersion, boolean disableCheck, Lis
       try {
         conf.set("prevResult", MAPPER.readTree(prevResult));
       } catch (IOException e) {
-        throw new CniException(CniException.DECODING_FAILURE, "invalid prevResult: " + e.getMessage());
+        throw new CniException(
+            CniException.DECODING_FAILURE, "invalid prevResult: " + e.getMessage());
       }
     }
     try {

@@ -27,37 +27,54 @@ import java.util.List;
 public final class KuarkBridge {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  private final BridgePlugin plugin;
   private final Ipam builtinHostLocal = new BuiltinHostLocal();
   private final Ipam execIpam = new ExecIpam(MAPPER);
-  private final HostNetwork host;
+  private final Linux linux;
+  private final Path hostNetns;
+  private volatile BridgePlugin plugin;
 
   /** Works in the calling process's own network namespace (production). */
   public KuarkBridge() {
-    this(Linux.get(), null);
+    this(null, null);
   }
 
   /**
+   * @param linux the Linux seams, or null for {@link Linux#get()} (loaded on first ADD/DEL/CHECK,
+   *     so VERSION, STATUS and GC never load native code)
    * @param hostNetns a pinned netns that plays "the host" (bridge, host veth ends, sysctls, nft),
    *     or null for the caller's namespace
    */
   public KuarkBridge(Linux linux, Path hostNetns) {
-    this.host = new HostNetwork(linux, hostNetns);
-    this.plugin = new BridgePlugin(host);
+    this.linux = linux;
+    this.hostNetns = hostNetns;
+  }
+
+  private BridgePlugin plugin() {
+    BridgePlugin p = plugin;
+    if (p == null) {
+      synchronized (this) {
+        p = plugin;
+        if (p == null) {
+          p = new BridgePlugin(new HostNetwork(linux != null ? linux : Linux.get(), hostNetns));
+          plugin = p;
+        }
+      }
+    }
+    return p;
   }
 
   /** ADD: returns the result (encode it with {@link #toJson(CniResult)}). */
   public CniResult add(CniRequest request) {
     BridgeConf conf = parse(request, "ADD");
     requireAttachmentEnv(request, true);
-    return plugin.add(request, conf, ipamFor(conf));
+    return plugin().add(request, conf, ipamFor(conf));
   }
 
   /** DEL: idempotent; a missing netns, link or reservation is success. */
   public void del(CniRequest request) {
     BridgeConf conf = parse(request, "DEL");
     requireAttachmentEnv(request, false);
-    plugin.del(request, conf, ipamFor(conf));
+    plugin().del(request, conf, ipamFor(conf));
   }
 
   /** CHECK: throws a CniException describing the first drift from prevResult. */
@@ -71,8 +88,9 @@ public final class KuarkBridge {
     if (conf.prevResult() == null || !conf.prevResult().isObject()) {
       throw new CniException(CniException.PLUGIN_FAILURE, "Required prevResult missing");
     }
-    plugin.check(
-        request, conf, ipamFor(conf), CniResult.fromJson(conf.prevResult(), conf.cniVersion()));
+    plugin()
+        .check(
+            request, conf, ipamFor(conf), CniResult.fromJson(conf.prevResult(), conf.cniVersion()));
   }
 
   /** STATUS (1.1): succeeds when ADDs can be served, else error 50. */

@@ -22,14 +22,16 @@ class ConfListTest {
     assertThat(first.get("name").asText()).isEqualTo("kuark");
     assertThat(first.get("cniVersion").asText()).isEqualTo("1.0.0");
     assertThat(first.has("prevResult")).isFalse();
-    JsonNode second = mapper.readTree(list.pluginConfig(1, "{\"cniVersion\":\"1.0.0\",\"ips\":[]}"));
+    JsonNode second =
+        mapper.readTree(list.pluginConfig(1, "{\"cniVersion\":\"1.0.0\",\"ips\":[]}"));
     assertThat(second.get("prevResult").get("ips").isArray()).isTrue();
     assertThat(second.get("name").asText()).isEqualTo("kuark");
   }
 
   @Test
   void singlePluginConfigIsAOneEntryList() {
-    ConfList list = ConfList.parse("{\"cniVersion\":\"0.4.0\",\"name\":\"n\",\"type\":\"bridge\"}".getBytes());
+    ConfList list =
+        ConfList.parse("{\"cniVersion\":\"0.4.0\",\"name\":\"n\",\"type\":\"bridge\"}".getBytes());
     assertThat(list.plugins()).hasSize(1);
     assertThatThrownBy(() -> ConfList.parse("{\"plugins\":[]}".getBytes()))
         .isInstanceOfSatisfying(CniException.class, e -> assertThat(e.code()).isEqualTo(7));

@@ -3,7 +3,7 @@ package io.kuark.server.scheduler;
 import io.fabric8.kubernetes.api.model.Pod;
 
 /** A pod waiting in the scheduling queue with its attempt bookkeeping. */
-final class QueuedPod {
+public final class QueuedPod {
   Pod pod;
   final long enqueuedNanos;
   int attempts;
@@ -17,7 +17,7 @@ final class QueuedPod {
     this.enqueuedNanos = now;
   }
 
-  String key() {
+  public String key() {
     return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
   }
 

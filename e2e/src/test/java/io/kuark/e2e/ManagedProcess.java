@@ -128,7 +128,8 @@ final class ManagedProcess {
     for (ProcessHandle child : tree) {
       child.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> child).join();
     }
-    reader.join(TimeUnit.SECONDS.toMillis(5));
+    // Helpers that share the output pipe (e.g. a launcher's forwarders) close it last.
+    reader.join(TimeUnit.SECONDS.toMillis(30));
     return process.exitValue();
   }
 
@@ -145,8 +146,11 @@ final class ManagedProcess {
           lines.notifyAll();
         }
       }
-    } catch (IOException e) {
-      // The stream closes when the process dies; what was read so far stays available.
+    } catch (IOException | RuntimeException e) {
+      // Normally the stream just ends with the process; anything else is worth seeing in the log.
+      synchronized (lines) {
+        lines.add("[e2e harness] output reader stopped: " + e);
+      }
     } finally {
       synchronized (lines) {
         lines.notifyAll();

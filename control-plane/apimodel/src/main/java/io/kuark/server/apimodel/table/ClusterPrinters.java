@@ -12,10 +12,8 @@ import static io.kuark.server.apimodel.table.CorePrinters.simple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** Printers for the non-core, non-workload kinds Kuark serves, with upstream's columns. */
 final class ClusterPrinters {
@@ -287,25 +285,29 @@ final class ClusterPrinters {
                     .path("kubernetes.io/ingress.class")
                     .asText("");
           }
-          Set<String> hosts = new LinkedHashSet<>();
-          for (JsonNode r : spec.path("rules")) {
-            if (!r.path("host").asText("").isEmpty()) {
+          List<String> hosts = new ArrayList<>();
+          JsonNode rules = spec.path("rules");
+          boolean more = false;
+          for (JsonNode r : rules) {
+            if (hosts.size() == 3) {
+              more = true;
+            }
+            if (!more && !r.path("host").asText("").isEmpty()) {
               hosts.add(r.path("host").asText());
             }
           }
-          List<String> addresses = new ArrayList<>();
-          for (JsonNode ing : o.path("status").path("loadBalancer").path("ingress")) {
-            if (!ing.path("ip").asText("").isEmpty()) {
-              addresses.add(ing.path("ip").asText());
-            } else if (!ing.path("hostname").asText("").isEmpty()) {
-              addresses.add(ing.path("hostname").asText());
-            }
-          }
+          String hostText =
+              hosts.isEmpty()
+                  ? "*"
+                  : String.join(",", hosts) + (more ? " + " + (rules.size() - 3) + " more..." : "");
+          String addresses =
+              String.join(
+                  ",", CorePrinters.loadBalancerAddresses(o.path("status").path("loadBalancer")));
           return cells(
               o,
               Cells.orNone(cls),
-              hosts.isEmpty() ? "*" : Cells.listWithMore(new ArrayList<>(hosts), "*"),
-              String.join(",", addresses),
+              hostText,
+              addresses,
               spec.path("tls").size() > 0 ? "80, 443" : "80",
               ageOf(o, now));
         });

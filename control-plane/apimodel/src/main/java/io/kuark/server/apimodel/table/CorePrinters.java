@@ -110,7 +110,8 @@ final class CorePrinters {
           return cells(
               o,
               type,
-              Cells.orNone(spec.path("clusterIP").asText("")),
+              Cells.orNone(
+                  spec.path("clusterIPs").path(0).asText(spec.path("clusterIP").asText(""))),
               externalIp(type, spec, o.path("status")),
               ports(spec.path("ports")),
               ageOf(o, now),
@@ -125,14 +126,7 @@ final class CorePrinters {
       case "ClusterIP", "NodePort":
         return external.isEmpty() ? Cells.NONE : String.join(",", external);
       case "LoadBalancer":
-        List<String> lb = new ArrayList<>();
-        for (JsonNode ing : status.path("loadBalancer").path("ingress")) {
-          if (!ing.path("ip").asText("").isEmpty()) {
-            lb.add(ing.path("ip").asText());
-          } else if (!ing.path("hostname").asText("").isEmpty()) {
-            lb.add(ing.path("hostname").asText());
-          }
-        }
+        List<String> lb = new ArrayList<>(loadBalancerAddresses(status.path("loadBalancer")));
         lb.addAll(external);
         return lb.isEmpty() ? "<pending>" : String.join(",", lb);
       case "ExternalName":
@@ -140,6 +134,19 @@ final class CorePrinters {
       default:
         return "<unknown>";
     }
+  }
+
+  /** The sorted, distinct IPs (or hostnames) of a load balancer status. */
+  static java.util.SortedSet<String> loadBalancerAddresses(JsonNode loadBalancer) {
+    java.util.SortedSet<String> out = new TreeSet<>();
+    for (JsonNode ing : loadBalancer.path("ingress")) {
+      if (!ing.path("ip").asText("").isEmpty()) {
+        out.add(ing.path("ip").asText());
+      } else if (!ing.path("hostname").asText("").isEmpty()) {
+        out.add(ing.path("hostname").asText());
+      }
+    }
+    return out;
   }
 
   private static String ports(JsonNode ports) {

@@ -236,14 +236,12 @@ final class WorkloadPrinters {
         });
   }
 
+  /** Complete, Failed, Suspended, FailureTarget (first true condition in that order) or Running. */
   private static String jobStatus(JsonNode job) {
-    String[] order = {"Failed", "Complete", "Suspended", "FailureTarget", "SuccessCriteriaMet"};
-    for (String type : order) {
+    for (String type : new String[] {"Complete", "Failed", "Suspended", "FailureTarget"}) {
       for (JsonNode c : job.path("status").path("conditions")) {
         if (type.equals(c.path("type").asText()) && "True".equals(c.path("status").asText())) {
-          return "FailureTarget".equals(type)
-              ? "Failed"
-              : "SuccessCriteriaMet".equals(type) ? "Complete" : type;
+          return type;
         }
       }
     }

@@ -301,6 +301,51 @@ class TableConverterTest {
   }
 
   @Test
+  void ingressHostsAndAddresses() {
+    JsonNode ing =
+        json(
+            "{'metadata':{'name':'i'},'spec':{'ingressClassName':'nginx','tls':[{}],'rules':[{'host':'a'},{'host':'b'},{'host':'c'},{'host':'d'},{'host':'e'}]},"
+                + "'status':{'loadBalancer':{'ingress':[{'ip':'192.0.2.9'},{'ip':'192.0.2.1'}]}}}");
+    ObjectNode table =
+        tables.table(
+            catalog.find("networking.k8s.io", "v1", "ingresses").orElseThrow(),
+            null,
+            List.of(ing),
+            TableOptions.defaults(),
+            NOW);
+    assertThat(row(table, 0).subList(0, 5))
+        .containsExactly("i", "nginx", "a,b,c + 2 more...", "192.0.2.1,192.0.2.9", "80, 443");
+  }
+
+  @Test
+  void jobStatusPrefersCompleteThenFailed() {
+    JsonNode failed =
+        json(
+            "{'metadata':{'name':'j'},'spec':{'template':{'spec':{'containers':[]}}},'status':{'conditions':["
+                + "{'type':'FailureTarget','status':'True'},{'type':'Failed','status':'True'}]}}");
+    assertThat(
+            row(
+                    tables.table(
+                        type("batch", "jobs"), null, List.of(failed), TableOptions.defaults(), NOW),
+                    0)
+                .get(1))
+        .isEqualTo("Failed");
+    JsonNode running =
+        json("{'metadata':{'name':'j'},'spec':{'parallelism':3},'status':{'succeeded':1}}");
+    assertThat(
+            row(
+                    tables.table(
+                        type("batch", "jobs"),
+                        null,
+                        List.of(running),
+                        TableOptions.defaults(),
+                        NOW),
+                    0)
+                .subList(1, 4))
+        .containsExactly("Running", "1/1 of 3", "");
+  }
+
+  @Test
   void resourceQuotaSplitsRequestsAndLimits() {
     JsonNode q =
         json(

@@ -253,6 +253,69 @@ class BridgeLifecycleIT {
   }
 
   @Test
+  void macspoofchkDropsFramesWithAForeignSourceMac() throws Exception {
+    Path pod = h.newNetns("pod");
+    String conf = conf("1.0.0", ",\"macspoofchk\":true");
+    CniResult r = bridge.add(req("ADD", pod, "c-spoof", conf));
+    String hostVeth = r.interfaces().get(1).name();
+    String podMac = r.interfaces().get(2).mac();
+    String table = TestHost.in(h.hostNs, "nft", "list", "table", "bridge", "kuark_macspoof");
+    assertThat(table).contains(hostVeth).contains(podMac).contains("drop");
+
+    java.net.InetAddress gw = io.kuark.cni.config.IpNet.parseIp("10.99.40.1");
+    java.net.ServerSocket server =
+        h.linux
+            .namespaces()
+            .runInNetns(
+                h.hostNs,
+                () -> {
+                  java.net.ServerSocket s = new java.net.ServerSocket();
+                  s.bind(new java.net.InetSocketAddress(gw, 0));
+                  return s;
+                });
+    try (server) {
+      java.util.concurrent.Callable<Boolean> connects =
+          () ->
+              h.linux
+                  .namespaces()
+                  .runInNetns(
+                      pod,
+                      () -> {
+                        try (java.net.Socket c = new java.net.Socket()) {
+                          c.connect(
+                              new java.net.InetSocketAddress(gw, server.getLocalPort()), 1500);
+                          return true;
+                        } catch (java.io.IOException e) {
+                          return false;
+                        }
+                      });
+      Thread acceptor =
+          new Thread(
+              () -> {
+                while (!server.isClosed()) {
+                  try {
+                    server.accept().close();
+                  } catch (java.io.IOException e) {
+                    return;
+                  }
+                }
+              });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      assertThat(connects.call()).isTrue();
+      try (Netlink nl = h.linux.netlink(pod)) {
+        nl.setMac("eth0", "02:de:ad:be:ef:01");
+        TestHost.in(pod, "ip", "neigh", "flush", "all");
+        TestHost.in(h.hostNs, "ip", "neigh", "flush", "all");
+      }
+      assertThat(connects.call()).isFalse();
+    }
+    bridge.del(req("DEL", pod, "c-spoof", withPrev(conf, r)));
+    assertThat(TestHost.in(h.hostNs, "nft", "list", "table", "bridge", "kuark_macspoof"))
+        .doesNotContain(hostVeth);
+  }
+
+  @Test
   void delegatesIpamToAPluginOnCniPath() throws Exception {
     Path pod = h.newNetns("pod");
     String conf =

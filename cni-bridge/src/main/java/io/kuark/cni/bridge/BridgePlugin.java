@@ -34,10 +34,12 @@ public final class BridgePlugin {
 
   private final HostNetwork host;
   private final Masquerade masquerade;
+  private final MacSpoofCheck macSpoof;
 
   public BridgePlugin(HostNetwork host) {
     this.host = host;
     this.masquerade = new Masquerade(host);
+    this.macSpoof = new MacSpoofCheck(host);
   }
 
   /** ADD; on failure everything created so far is removed again before the error propagates. */
@@ -93,6 +95,9 @@ public final class BridgePlugin {
       Link br = hostNl.requireLink(bridge.name());
       Link hv = hostNl.requireLink(hostVeth);
       Link cv = podNl.requireLink(req.ifName());
+      if (conf.macspoofchk()) {
+        macSpoof.add(hv.name(), cv.mac());
+      }
       List<CniResult.Iface> ifaces =
           List.of(
               new CniResult.Iface(br.name(), br.mac(), null),
@@ -129,6 +134,27 @@ public final class BridgePlugin {
   public void del(CniRequest req, BridgeConf conf, Ipam ipam) {
     if (!conf.ipamType().isEmpty()) {
       ipam.del(req, conf);
+    }
+    if (conf.macspoofchk() && conf.prevResult() != null && conf.prevResult().isObject()) {
+      // The host veth died with the pair; its name and MAC pair come from the ADD result.
+      CniResult prev = CniResult.fromJson(conf.prevResult(), conf.cniVersion());
+      String mac = null;
+      for (CniResult.Iface i : prev.interfaces()) {
+        if (i.sandbox() != null && i.name().equals(req.ifName())) {
+          mac = i.mac();
+        }
+      }
+      for (CniResult.Iface i : prev.interfaces()) {
+        if (i.sandbox() == null && !i.name().equals(conf.bridge())) {
+          macSpoof.del(i.name(), mac);
+        }
+      }
+    }
+    if (conf.ipMasq() && conf.prevResult() != null && conf.prevResult().isObject()) {
+      // Works even when the sandbox is already gone.
+      for (CniResult.IpConfig ip : CniResult.fromJson(conf.prevResult(), conf.cniVersion()).ips()) {
+        masquerade.del(conf.name(), ip.address());
+      }
     }
     if (req.netns() == null || req.netns().isEmpty()) {
       return;

@@ -1,0 +1,98 @@
+package io.kuark.cni.bridge;
+
+import io.kuark.cni.CniException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * macspoofchk through nftables: frames entering the bridge from a guarded host veth must carry the
+ * container interface's MAC as source, else they are dropped. One table {@code bridge
+ * kuark_macspoof} holds the guarded ports and the allowed (port, MAC) pairs as sets, so ADD and DEL
+ * only add and remove set elements.
+ */
+final class MacSpoofCheck {
+  static final String TABLE = "kuark_macspoof";
+  private final HostNetwork host;
+
+  MacSpoofCheck(HostNetwork host) {
+    this.host = host;
+  }
+
+  void add(String hostVeth, String mac) {
+    String t = "bridge " + TABLE;
+    nft(
+        "add table "
+            + t
+            + "\n"
+            + "add set "
+            + t
+            + " guarded { type ifname; }\n"
+            + "add set "
+            + t
+            + " allowed { type ifname . ether_addr; }\n"
+            + "add chain "
+            + t
+            + " prerouting { type filter hook prerouting priority -300; policy accept; }\n"
+            + "flush chain "
+            + t
+            + " prerouting\n"
+            + "add rule "
+            + t
+            + " prerouting iifname @guarded iifname . ether saddr != @allowed drop\n"
+            + "add element "
+            + t
+            + " allowed { \""
+            + hostVeth
+            + "\" . "
+            + mac
+            + " }\n"
+            + "add element "
+            + t
+            + " guarded { \""
+            + hostVeth
+            + "\" }\n",
+        false);
+  }
+
+  /** Removes the port's entries; missing ones are fine. */
+  void del(String hostVeth, String mac) {
+    String t = "bridge " + TABLE;
+    nft("delete element " + t + " guarded { \"" + hostVeth + "\" }\n", true);
+    if (mac != null && !mac.isEmpty()) {
+      nft("delete element " + t + " allowed { \"" + hostVeth + "\" . " + mac + " }\n", true);
+    }
+  }
+
+  private void nft(String script, boolean tolerateFailure) {
+    List<String> cmd = new ArrayList<>();
+    if (host.netns() != null) {
+      cmd.add("nsenter");
+      cmd.add("--net=" + host.netns());
+    }
+    cmd.add("nft");
+    cmd.add("-f");
+    cmd.add("-");
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      try (OutputStream in = p.getOutputStream()) {
+        in.write(script.getBytes(StandardCharsets.UTF_8));
+      }
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (p.waitFor() != 0 && !tolerateFailure) {
+        throw new CniException(
+            CniException.PLUGIN_FAILURE, "failed to set up macspoofchk: " + out.trim());
+      }
+    } catch (IOException e) {
+      if (!tolerateFailure) {
+        throw new CniException(
+            CniException.PLUGIN_FAILURE, "failed to run nft: " + e.getMessage(), e);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CniException(CniException.TRY_AGAIN_LATER, "interrupted running nft", e);
+    }
+  }
+}

@@ -1,18 +1,25 @@
 package io.kuark.agent.pod;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.util.Set;
 
 /** Writes pod status through the API's status subresource and deletes finished pods. */
 public final class StatusWriter {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static final Set<String> OWNED_CONDITIONS =
+      Set.of(
+          "PodScheduled", "Initialized", "ContainersReady", "Ready", "PodReadyToStartContainers");
 
   private final KubernetesClient client;
 
@@ -21,18 +28,38 @@ public final class StatusWriter {
   }
 
   /**
-   * Replaces the fields the agent owns with a JSON merge patch on {@code pods/status}: lists
-   * (conditions, container statuses) are replaced whole.
+   * Replaces the pod's status through {@code pods/status} with a JSON patch ({@code add /status}
+   * replaces the whole member, so lists never merge). Conditions of types the agent does not own
+   * (readiness gates, DisruptionTarget, ...) and {@code nominatedNodeName} are carried over from
+   * the pod as the agent last saw it.
    */
   public void write(Pod pod, PodStatus status) {
-    ObjectNode patch = JSON.createObjectNode();
-    patch.set("status", JSON.valueToTree(status));
+    ObjectNode full = JSON.valueToTree(status);
+    PodStatus current = pod.getStatus();
+    if (current != null) {
+      if (current.getNominatedNodeName() != null) {
+        full.put("nominatedNodeName", current.getNominatedNodeName());
+      }
+      if (current.getConditions() != null) {
+        ArrayNode conditions = full.withArray("conditions");
+        for (PodCondition condition : current.getConditions()) {
+          if (!OWNED_CONDITIONS.contains(condition.getType())) {
+            conditions.add(JSON.valueToTree(condition));
+          }
+        }
+      }
+    }
+    ArrayNode patch = JSON.createArrayNode();
+    ObjectNode op = patch.addObject();
+    op.put("op", "add");
+    op.put("path", "/status");
+    op.set("value", full);
     client
         .pods()
         .inNamespace(pod.getMetadata().getNamespace())
         .withName(pod.getMetadata().getName())
         .subresource("status")
-        .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+        .patch(PatchContext.of(PatchType.JSON), patch.toString());
   }
 
   /** Deletes the pod object immediately (its containers are gone). A missing pod is fine. */

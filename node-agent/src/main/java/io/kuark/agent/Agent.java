@@ -1,0 +1,166 @@
+package io.kuark.agent;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.kuark.agent.image.ArchiveImporter;
+import io.kuark.agent.image.ExecOverlayMarks;
+import io.kuark.agent.image.ImageStore;
+import io.kuark.agent.linux.HostKernel;
+import io.kuark.agent.linux.LinuxFfiHostKernel;
+import io.kuark.agent.linux.NetlinkHostRoutes;
+import io.kuark.agent.network.CniConfigFiles;
+import io.kuark.agent.network.CniNetworkPlugin;
+import io.kuark.agent.network.NetworkPlugin;
+import io.kuark.agent.node.NodeAgent;
+import io.kuark.agent.pod.ContainerStarter;
+import io.kuark.agent.pod.PodManager;
+import io.kuark.agent.pod.PodSandbox;
+import io.kuark.agent.pod.StatusWriter;
+import io.kuark.agent.runtime.LogCopiers;
+import io.kuark.agent.runtime.runc.RuncRuntime;
+import io.kuark.linux.Linux;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import org.jboss.logging.Logger;
+
+/**
+ * The agent process: wires the kernel seam, image store, runtime, CNI, node registration and pod
+ * manager, in the order the node needs them (safety routes before any pod, images before pods, Node
+ * before pods).
+ */
+public final class Agent implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(Agent.class);
+
+  private final AgentConfig config;
+  private final HostKernel kernel;
+  private KubernetesClient client;
+  private boolean ownsClient;
+  private NodeAgent node;
+  private PodManager pods;
+  private Thread cniConfWriter;
+
+  public Agent(AgentConfig config, HostKernel kernel) {
+    this.config = config;
+    this.kernel = kernel;
+  }
+
+  /** The production kernel seam: linux-ffi for namespaces, mounts and routes. */
+  public static HostKernel linuxKernel() {
+    Linux linux = Linux.get();
+    return new LinuxFfiHostKernel(linux, new NetlinkHostRoutes(linux));
+  }
+
+  /** Builds the client from {@code --kubeconfig}. */
+  static KubernetesClient client(Path kubeconfig) throws IOException {
+    Config config =
+        Config.fromKubeconfig(null, Files.readString(kubeconfig), kubeconfig.toString());
+    return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  /** Starts everything; returns once the Node is registered and pods are being watched. */
+  public void start() throws IOException, InterruptedException {
+    KubernetesClient own = client(config.kubeconfig());
+    ownsClient = true;
+    start(own);
+  }
+
+  /** Like {@link #start()} with a given client (tests). */
+  public void start(KubernetesClient apiClient) throws IOException, InterruptedException {
+    this.client = apiClient;
+    Files.createDirectories(config.agentDir());
+    Files.createDirectories(config.netnsDir());
+    // Safety first: cluster and service addresses must never leave through the uplink.
+    kernel.ensureBlackholeRoute(config.clusterCidr());
+    kernel.ensureBlackholeRoute(config.serviceCidr());
+
+    ImageStore images =
+        new ImageStore(config.agentDir().resolve("content"), new ExecOverlayMarks());
+    Files.createDirectories(config.imageDropDir());
+    new ArchiveImporter(images, config.agentDir().resolve("tmp"))
+        .importDirectory(config.imageDropDir());
+
+    RuncRuntime runtime =
+        new RuncRuntime(
+            "runc",
+            config.runcRoot(),
+            config.agentDir().resolve("containers"),
+            new LogCopiers(Clock.systemUTC()));
+    NetworkPlugin network = new CniNetworkPlugin(config.cniConfDir(), config.cniBinDirs());
+
+    node = new NodeAgent(client, config, runtime.version(), Clock.systemUTC());
+    node.register();
+    node.startHeartbeats();
+    ensureCniConf();
+
+    ContainerStarter starter =
+        new ContainerStarter(config, images, kernel, runtime, new ApiSources(client));
+    PodSandbox sandbox = new PodSandbox(config, kernel, network);
+    pods =
+        new PodManager(
+            new PodManager.Deps(
+                config,
+                kernel,
+                runtime,
+                starter,
+                sandbox,
+                new StatusWriter(client),
+                Clock.systemUTC()),
+            client);
+    pods.start();
+  }
+
+  /**
+   * Writes the default CNI configuration once the node has a pod CIDR, unless the conf dir already
+   * has one. Waiting happens in the background: pods wait for their network meanwhile.
+   */
+  private void ensureCniConf() throws IOException {
+    if (CniConfigFiles.load(config.cniConfDir()).isPresent()) {
+      return;
+    }
+    cniConfWriter =
+        new Thread(
+            () -> {
+              try {
+                String podCidr = node.awaitPodCidr(Duration.ofDays(365));
+                if (podCidr != null
+                    && CniConfigFiles.writeDefaultIfMissing(
+                        config.cniConfDir(),
+                        podCidr,
+                        config.cniBridgePluginType(),
+                        "kuark0",
+                        config.agentDir().resolve("cni").resolve("networks"))) {
+                  LOG.infof("wrote default CNI configuration for pod CIDR %s", podCidr);
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              } catch (IOException | RuntimeException e) {
+                LOG.errorf(e, "cannot write the default CNI configuration");
+              }
+            },
+            "cni-conf");
+    cniConfWriter.setDaemon(true);
+    cniConfWriter.start();
+  }
+
+  /** Stops the agent; pods are torn down locally unless {@code --keep-pods}. */
+  @Override
+  public void close() {
+    if (cniConfWriter != null) {
+      cniConfWriter.interrupt();
+    }
+    if (pods != null) {
+      pods.shutdown(!config.keepPods(), Duration.ofSeconds(10));
+    }
+    if (node != null) {
+      node.close();
+    }
+    if (client != null && ownsClient) {
+      client.close();
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package io.kuark.agent;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.kuark.agent.pod.ContainerStarter;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/** Reads ConfigMaps, Secrets and ServiceAccount tokens for pods from the API server. */
+final class ApiSources implements ContainerStarter.Sources {
+
+  private static final Logger LOG = Logger.getLogger(ApiSources.class);
+
+  private final KubernetesClient client;
+
+  ApiSources(KubernetesClient client) {
+    this.client = client;
+  }
+
+  @Override
+  public Optional<Map<String, String>> configMap(String namespace, String name) {
+    ConfigMap map = client.configMaps().inNamespace(namespace).withName(name).get();
+    if (map == null) {
+      return Optional.empty();
+    }
+    Map<String, String> data = new LinkedHashMap<>();
+    if (map.getData() != null) {
+      data.putAll(map.getData());
+    }
+    if (map.getBinaryData() != null) {
+      map.getBinaryData()
+          .forEach(
+              (k, v) ->
+                  data.put(
+                      k, new String(Base64.getDecoder().decode(v), StandardCharsets.ISO_8859_1)));
+    }
+    return Optional.of(data);
+  }
+
+  @Override
+  public Optional<Map<String, String>> secret(String namespace, String name) {
+    Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
+    if (secret == null) {
+      return Optional.empty();
+    }
+    Map<String, String> data = new LinkedHashMap<>();
+    if (secret.getData() != null) {
+      secret
+          .getData()
+          .forEach(
+              (k, v) ->
+                  data.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
+    }
+    if (secret.getStringData() != null) {
+      data.putAll(secret.getStringData());
+    }
+    return Optional.of(data);
+  }
+
+  @Override
+  public Optional<String> serviceAccountToken(Pod pod, String audience, Long expirationSeconds) {
+    String account = pod.getSpec().getServiceAccountName();
+    if (account == null || account.isEmpty()) {
+      account = "default";
+    }
+    TokenRequest request =
+        new TokenRequestBuilder()
+            .withNewSpec()
+            .withAudiences(audience == null || audience.isEmpty() ? List.of() : List.of(audience))
+            .withExpirationSeconds(expirationSeconds == null ? 3607L : expirationSeconds)
+            .withNewBoundObjectRef()
+            .withApiVersion("v1")
+            .withKind("Pod")
+            .withName(pod.getMetadata().getName())
+            .withUid(pod.getMetadata().getUid())
+            .endBoundObjectRef()
+            .endSpec()
+            .build();
+    try {
+      TokenRequest issued =
+          client
+              .serviceAccounts()
+              .inNamespace(pod.getMetadata().getNamespace())
+              .withName(account)
+              .tokenRequest(request);
+      return issued == null || issued.getStatus() == null
+          ? Optional.empty()
+          : Optional.ofNullable(issued.getStatus().getToken());
+    } catch (KubernetesClientException e) {
+      LOG.debugf("token request for %s failed: %s", account, e.getMessage());
+      return Optional.empty();
+    }
+  }
+}

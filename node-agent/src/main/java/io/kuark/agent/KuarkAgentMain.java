@@ -1,0 +1,40 @@
+package io.kuark.agent;
+
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusApplication;
+import io.quarkus.runtime.annotations.QuarkusMain;
+import org.jboss.logging.Logger;
+
+/**
+ * {@code kuark-agent}: parses the command line, starts the {@link Agent}, prints {@code kuark-agent
+ * ready} once the Node is registered and runs until SIGTERM/SIGINT, then stops pods (unless {@code
+ * --keep-pods}).
+ */
+@QuarkusMain
+public class KuarkAgentMain implements QuarkusApplication {
+
+  private static final Logger LOG = Logger.getLogger(KuarkAgentMain.class);
+
+  @Override
+  public int run(String... args) throws Exception {
+    AgentConfig config;
+    try {
+      config = AgentFlags.parse(args);
+    } catch (AgentFlags.UsageException e) {
+      System.err.println(e.getMessage());
+      return 2;
+    }
+    try (Agent agent = new Agent(config, Agent.linuxKernel())) {
+      try {
+        agent.start();
+      } catch (Exception e) {
+        LOG.errorf(e, "kuark-agent failed to start");
+        return 1;
+      }
+      System.out.println("kuark-agent ready");
+      System.out.flush();
+      Quarkus.waitForExit();
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,286 @@
+package io.kuark.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kuark.agent.testing.DemoImage;
+import io.kuark.agent.testing.MockApi;
+import io.kuark.agent.testing.TestNetwork;
+import io.kuark.linux.Linux;
+import io.kuark.linux.Netlink;
+import io.kuark.linux.Route;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole agent against fabric8's mock API server (CRUD mode): a pod bound to the node runs the
+ * demo image with runc in its own netns on a test bridge, its status flows back, its web server
+ * answers on the pod IP, and deleting the pod releases everything.
+ */
+class AgentIT {
+
+  private MockApi api;
+  private KubernetesClient client;
+
+  private Path dir;
+  private TestNetwork network;
+  private AgentConfig config;
+  private Agent agent;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    api = new MockApi();
+    client = api.client();
+    dir = Files.createTempDirectory("kuark-agent-it");
+    network = new TestNetwork(dir);
+    String node = "node-" + UUID.randomUUID().toString().substring(0, 8);
+    config =
+        AgentFlags.parse(
+            "--kubeconfig",
+            dir.resolve("unused").toString(),
+            "--node-name",
+            node,
+            "--node-ip",
+            "127.0.0.1",
+            "--data-dir",
+            dir.resolve("data").toString(),
+            "--run-dir",
+            dir.resolve("run").toString(),
+            "--pod-log-dir",
+            dir.resolve("logs").toString(),
+            "--cni-conf-dir",
+            network.confDir.toString(),
+            "--cni-bin-dir",
+            "/usr/lib/cni",
+            "--cluster-cidr",
+            TestNetwork.CLUSTER_CIDR,
+            "--service-cidr",
+            TestNetwork.SERVICE_CIDR,
+            "--cgroup-parent",
+            "kuark-it-" + node);
+    Files.createDirectories(config.imageDropDir());
+    Files.copy(DemoImage.archive(), config.imageDropDir().resolve("demo.tar"));
+    agent = new Agent(config, Agent.linuxKernel());
+    agent.start(client);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (agent != null) {
+      agent.close();
+    }
+    if (network != null) {
+      network.close();
+    }
+    api.close();
+    for (String controller :
+        new String[] {
+          "memory", "cpu", "cpuacct", "pids", "devices", "freezer", "blkio", "cpuset", "systemd",
+          "unified"
+        }) {
+      Files.deleteIfExists(Path.of("/sys/fs/cgroup", controller, config.cgroupParent()));
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  /** Waits for the pod to match; on timeout fails with the pod as the API has it. */
+  private void awaitPod(String name, java.util.function.Predicate<Pod> condition) {
+    try {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> condition.test(client.pods().inNamespace("default").withName(name).get()));
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(
+          "pod never matched: "
+              + io.fabric8.kubernetes.client.utils.Serialization.asYaml(
+                  client.pods().inNamespace("default").withName(name).get()),
+          e);
+    }
+  }
+
+  @Test
+  void registersTheNodeAndInstallsSafetyRoutes() throws Exception {
+    Node node = client.nodes().withName(config.nodeName()).get();
+    assertThat(node).isNotNull();
+    assertThat(node.getStatus().getConditions())
+        .anyMatch(
+            c ->
+                c.getType().equals("Ready")
+                    && c.getStatus().equals("True")
+                    && c.getReason().equals("KubeletReady"));
+    assertThat(node.getStatus().getNodeInfo().getContainerRuntimeVersion()).startsWith("runc://");
+    assertThat(node.getStatus().getAddresses())
+        .anyMatch(a -> a.getType().equals("InternalIP") && a.getAddress().equals("127.0.0.1"));
+    assertThat(node.getStatus().getDaemonEndpoints().getKubeletEndpoint().getPort())
+        .isEqualTo(10250);
+    assertThat(node.getStatus().getCapacity())
+        .containsKeys("cpu", "memory", "pods", "ephemeral-storage");
+    assertThat(client.leases().inNamespace("kube-node-lease").withName(config.nodeName()).get())
+        .isNotNull();
+    try (Netlink netlink = Linux.get().netlink()) {
+      assertThat(netlink.routes(2))
+          .anyMatch(
+              r ->
+                  r.type() == Route.TYPE_BLACKHOLE
+                      && r.prefixLength() == 16
+                      && "10.211.0.0".equals(r.destination().getHostAddress()));
+    }
+  }
+
+  @Test
+  void runsAPodServesHttpOnItsIpAndCleansUpOnDelete() throws Exception {
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("demo")
+            .withNamespace("default")
+            .withUid(UUID.randomUUID().toString())
+            .endMetadata()
+            .withNewSpec()
+            .withNodeName(config.nodeName())
+            .addNewContainer()
+            .withName("web")
+            .withImage("kuark.local/demo:latest")
+            .endContainer()
+            .withTerminationGracePeriodSeconds(2L)
+            .endSpec()
+            .build();
+    client.pods().inNamespace("default").resource(pod).create();
+    String uid = client.pods().inNamespace("default").withName("demo").get().getMetadata().getUid();
+
+    awaitPod(
+        "demo",
+        p -> {
+          return p.getStatus() != null
+              && "Running".equals(p.getStatus().getPhase())
+              && p.getStatus().getPodIP() != null
+              && p.getStatus().getContainerStatuses().get(0).getReady();
+        });
+    Pod running = client.pods().inNamespace("default").withName("demo").get();
+    String podIp = running.getStatus().getPodIP();
+    assertThat(podIp).startsWith(network.subnet.substring(0, network.subnet.lastIndexOf('.')));
+    ContainerStatus status = running.getStatus().getContainerStatuses().get(0);
+    assertThat(status.getContainerID()).startsWith("runc://");
+    assertThat(status.getImageID()).startsWith("kuark.local/demo@sha256:");
+    assertThat(status.getState().getRunning()).isNotNull();
+    assertThat(status.getRestartCount()).isZero();
+    assertThat(running.getStatus().getQosClass()).isEqualTo("BestEffort");
+    assertThat(running.getStatus().getHostIP()).isEqualTo("127.0.0.1");
+    assertThat(running.getStatus().getConditions())
+        .extracting(c -> c.getType() + "=" + c.getStatus())
+        .contains(
+            "Ready=True",
+            "ContainersReady=True",
+            "Initialized=True",
+            "PodReadyToStartContainers=True",
+            "PodScheduled=True");
+
+    // The container really serves: TCP connect and an HTTP GET from the host into the pod network.
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(podIp, 80), 5000);
+    }
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://" + podIp + "/"))
+                    .timeout(Duration.ofSeconds(10))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("Hello from Kuark");
+    Path netns = config.netnsDir().resolve(uid);
+    assertThat(Linux.get().namespaces().isNetns(netns)).isTrue();
+
+    client.pods().inNamespace("default").withName("demo").delete();
+
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                !Files.exists(netns)
+                    && !Files.exists(config.agentDir().resolve("pods").resolve(uid)));
+    assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(dir.toString());
+    try (Stream<Path> bundles = Files.list(config.agentDir().resolve("containers"))) {
+      assertThat(bundles.toList()).isEmpty();
+    }
+    // host-local released the address.
+    try (Stream<Path> reservations = Files.walk(network.ipamDir)) {
+      assertThat(reservations.map(p -> p.getFileName().toString())).doesNotContain(podIp);
+    }
+    assertThat(Files.exists(Path.of("/sys/fs/cgroup/memory", config.cgroupParent(), "pod" + uid)))
+        .isFalse();
+  }
+
+  @Test
+  void restartsACrashingContainerWithBackoff() throws Exception {
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("crash")
+            .withNamespace("default")
+            .endMetadata()
+            .withNewSpec()
+            .withNodeName(config.nodeName())
+            .addNewContainer()
+            .withName("c")
+            .withImage("kuark.local/demo:latest")
+            .withCommand("sh", "-c", "echo started; exit 3")
+            .endContainer()
+            .withTerminationGracePeriodSeconds(1L)
+            .endSpec()
+            .build();
+    client.pods().inNamespace("default").resource(pod).create();
+    awaitPod(
+        "crash",
+        p -> {
+          if (p.getStatus() == null
+              || p.getStatus().getContainerStatuses() == null
+              || p.getStatus().getContainerStatuses().isEmpty()) {
+            return false;
+          }
+          ContainerStatus s = p.getStatus().getContainerStatuses().get(0);
+          return s.getRestartCount() >= 1
+              && s.getState().getWaiting() != null
+              && "CrashLoopBackOff".equals(s.getState().getWaiting().getReason());
+        });
+    Pod p = client.pods().inNamespace("default").withName("crash").get();
+    ContainerStatus s = p.getStatus().getContainerStatuses().get(0);
+    assertThat(s.getLastState().getTerminated().getExitCode()).isEqualTo(3);
+    assertThat(s.getLastState().getTerminated().getReason()).isEqualTo("Error");
+    assertThat(p.getStatus().getPhase()).isEqualTo("Running");
+    String uid = p.getMetadata().getUid();
+    Path log =
+        config
+            .podLogDir()
+            .resolve("default_crash_" + uid)
+            .resolve("c")
+            .resolve(s.getRestartCount() + ".log");
+    assertThat(Files.readAllLines(log)).anyMatch(l -> l.endsWith(" stdout F started"));
+
+    client.pods().inNamespace("default").withName("crash").delete();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> !Files.exists(config.agentDir().resolve("pods").resolve(uid)));
+  }
+}

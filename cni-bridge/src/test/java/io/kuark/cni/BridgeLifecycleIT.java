@@ -316,6 +316,44 @@ class BridgeLifecycleIT {
   }
 
   @Test
+  void binaryKilledDuringAddLeavesNothingAfterDel() throws Exception {
+    String conf = conf("1.0.0", "");
+    // The kill lands in different phases (JVM start, bridge, veth, IPAM, addresses) or after the
+    // ADD finished; whatever was done, DEL must clean it all up.
+    long[] delaysMs = {400, 900, 1500, 2200, 3200};
+    for (int i = 0; i < delaysMs.length; i++) {
+      Path pod = h.newNetns("crash" + i);
+      String id = "c-crash-" + i;
+      CniRequest add = req("ADD", pod, id, conf);
+      Process p =
+          h.linux
+              .namespaces()
+              .runInNetns(
+                  h.hostNs,
+                  () -> {
+                    ProcessBuilder pb = new ProcessBuilder(Plugins.KUARK_BINARY.toString());
+                    pb.environment().putAll(add.environment());
+                    pb.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .redirectError(ProcessBuilder.Redirect.DISCARD);
+                    Process proc = pb.start();
+                    try (var in = proc.getOutputStream()) {
+                      in.write(add.config());
+                    }
+                    return proc;
+                  });
+      Thread.sleep(delaysMs[i]);
+      p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+      p.waitFor();
+      assertThat(bridge.execute(req("DEL", pod, id, conf)).exitCode()).isZero();
+      assertThat(TestHost.in(pod, "ip", "-o", "link")).doesNotContain("eth0");
+    }
+    assertThat(TestHost.in(h.hostNs, "ip", "-o", "link")).doesNotContain("veth");
+    assertThat(Snapshot.ipamFiles(h.dataDir, h.network()).keySet())
+        .allMatch(f -> f.equals("lock") || f.startsWith("last_reserved_ip"));
+  }
+
+  @Test
   void delegatesIpamToAPluginOnCniPath() throws Exception {
     Path pod = h.newNetns("pod");
     String conf =

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -80,11 +81,16 @@ class SeedFlowIT {
     assertThat(kubectl.ok("create", "deployment", "demo", "--image=kuark.local/demo:latest"))
         .contains("deployment.apps/demo created");
 
-    JsonNode pod =
-        await("a Running demo pod with an IP")
-            .atMost(POD_TIMEOUT)
-            .pollInterval(Duration.ofSeconds(1))
-            .until(() -> runningDemoPod(kubectl), Objects::nonNull);
+    JsonNode pod;
+    try {
+      pod =
+          await("a Running demo pod with an IP")
+              .atMost(POD_TIMEOUT)
+              .pollInterval(Duration.ofSeconds(1))
+              .until(() -> runningDemoPod(kubectl), Objects::nonNull);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(e.getMessage() + "\n" + clusterState(kubectl), e);
+    }
     String podName = pod.path("metadata").path("name").asText();
     String podUid = pod.path("metadata").path("uid").asText();
     String podIp = pod.path("status").path("podIP").asText();
@@ -133,6 +139,21 @@ class SeedFlowIT {
                     .isEmpty();
               }
             });
+  }
+
+  /** What the cluster looks like, for failure messages. */
+  private static String clusterState(Kubectl kubectl) {
+    StringBuilder state = new StringBuilder();
+    for (List<String> args :
+        List.of(
+            List.of("get", "nodes", "-o", "wide"),
+            List.of("get", "deployments,replicasets,pods", "-o", "wide"),
+            List.of("get", "pods", "-o", "yaml"),
+            List.of("get", "events"))) {
+      state.append("$ kubectl ").append(String.join(" ", args)).append('\n');
+      state.append(kubectl.run(args.toArray(String[]::new))).append('\n');
+    }
+    return state.toString();
   }
 
   /** The first demo pod that is Running with a pod IP, or null. */

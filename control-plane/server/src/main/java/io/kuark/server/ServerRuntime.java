@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kuark.server.api.ApiServer;
 import io.kuark.server.api.ApiServerConfig;
 import io.kuark.server.api.ApiServerSetup;
+import io.kuark.server.api.model.ApiModelOpenApi;
 import io.kuark.server.apimodel.ResourceCatalog;
 import io.kuark.server.auth.pki.ClusterPki;
 import io.kuark.server.auth.pki.Kubeconfig;
@@ -53,6 +54,7 @@ final class ServerRuntime implements AutoCloseable {
             ? flags.advertiseAddress()
             : HostAddress.pick(flags.bindAddress());
     ResourceCatalog catalog = ResourceCatalog.builtIns();
+    ApiModelOpenApi openApi = ApiModelBridge.openApi(catalog);
     ApiServerConfig apiConfig =
         new ApiServerConfig(
             flags.bindAddress(), flags.securePort(), flags.serviceCidr(), advertise);
@@ -77,7 +79,7 @@ final class ServerRuntime implements AutoCloseable {
                 apiConfig,
                 ApiModelBridge.admission(),
                 ApiModelBridge.tables(catalog),
-                ApiModelBridge.openApi(catalog)));
+                openApi));
     started.add(api);
     String host = flags.bindAddress().equals("0.0.0.0") ? "127.0.0.1" : flags.bindAddress();
     String url = "https://" + host + ":" + api.port();
@@ -94,6 +96,7 @@ final class ServerRuntime implements AutoCloseable {
         ControlPlaneLoops.start(
             client, new ControlPlaneLoopsConfig(flags.clusterCidr(), 24, flags.serviceCidr()));
     started.add(loops);
+    ApiModelBridge.warmUp(openApi);
   }
 
   boolean ready() {

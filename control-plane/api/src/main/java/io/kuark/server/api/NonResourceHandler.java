@@ -80,11 +80,15 @@ final class NonResourceHandler {
       return false;
     }
     if (path.startsWith("/openapi/")) {
-      Optional<String> doc = openApi.document(path, rc.request().query());
+      Optional<OpenApiSource.Document> doc =
+          openApi.document(path, rc.request().getHeader("Accept"));
       if (doc.isEmpty()) {
         json(rc, 404, Statuses.notFoundPath().status(), "application/json");
       } else {
-        text(rc, 200, doc.get(), "application/json");
+        rc.response()
+            .setStatusCode(200)
+            .putHeader("Content-Type", doc.get().contentType())
+            .end(Buffer.buffer(doc.get().body()));
       }
       return true;
     }

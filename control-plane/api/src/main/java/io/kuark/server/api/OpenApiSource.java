@@ -6,12 +6,20 @@ import java.util.Optional;
 public interface OpenApiSource {
 
   /** No OpenAPI documents (404). */
-  OpenApiSource NONE = (path, query) -> Optional.empty();
+  OpenApiSource NONE = (path, accept) -> Optional.empty();
+
+  /**
+   * A document to send.
+   *
+   * @param body the bytes
+   * @param contentType its Content-Type
+   */
+  record Document(byte[] body, String contentType) {}
 
   /**
    * @param path the request path, e.g. {@code /openapi/v3/apis/apps/v1}
-   * @param query the raw query string or null
-   * @return the JSON document, or empty for 404
+   * @param accept the request's Accept header or null
+   * @return the document, or empty for 404
    */
-  Optional<String> document(String path, String query);
+  Optional<Document> document(String path, String accept);
 }

@@ -3,8 +3,9 @@ package io.kuark.server.api;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.kuark.server.api.handler.DefaultTableConverter;
-import io.kuark.server.api.strategy.ObjectAdmission;
+import io.kuark.server.api.model.ApiModelAdmission;
+import io.kuark.server.api.model.ApiModelTables;
+import io.kuark.server.api.model.CustomResourceColumns;
 import io.kuark.server.apimodel.ResourceCatalog;
 import io.kuark.server.auth.pki.ClusterPki;
 import io.kuark.server.auth.pki.Kubeconfig;
@@ -50,8 +51,8 @@ final class TestApiServer implements AutoCloseable {
                 ResourceCatalog.builtIns(),
                 pki,
                 new ApiServerConfig("127.0.0.1", 0, "10.43.0.0/16", "127.0.0.1"),
-                ObjectAdmission.NONE,
-                new DefaultTableConverter(),
+                new ApiModelAdmission(),
+                new ApiModelTables(CustomResourceColumns.NONE),
                 OpenApiSource.NONE));
     kubeconfig = dir.resolve("kubeconfig.yaml");
     Kubeconfig.write(kubeconfig, url(), pki.ca().certificate(), pki.admin());

@@ -175,6 +175,11 @@ public final class Statuses {
     return failure(504, "Timeout", message, null);
   }
 
+  /** An error carrying a Status built elsewhere (e.g. apimodel's 422 bodies). */
+  public static ApiException fromStatus(int code, ObjectNode status) {
+    return new ApiException(code, status);
+  }
+
   /** Any failure Status. */
   public static ApiException failure(int code, String reason, String message, ObjectNode details) {
     ObjectNode status = base();

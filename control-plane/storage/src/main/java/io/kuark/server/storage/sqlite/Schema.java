@@ -20,6 +20,14 @@ final class Schema {
 
   /** Opens a connection with WAL, full fsync on commit, and a busy timeout. */
   static Connection connect(Path file) throws SQLException {
+    return connect(file, true);
+  }
+
+  /**
+   * Opens a connection; {@code syncEachCommit} false relaxes this connection's commits to
+   * synchronous=NORMAL (durable against process crashes only, see {@link SqliteOptions}).
+   */
+  static Connection connect(Path file, boolean syncEachCommit) throws SQLException {
     // Straight to the driver, not DriverManager: works the same under Quarkus class loaders and in
     // native images.
     Connection c = JDBC.createConnection("jdbc:sqlite:" + file.toAbsolutePath(), new Properties());
@@ -31,7 +39,7 @@ final class Schema {
       // compaction give freed pages back to the file system. A no-op later.
       s.execute("PRAGMA auto_vacuum = INCREMENTAL");
       s.execute("PRAGMA journal_mode = WAL");
-      s.execute("PRAGMA synchronous = FULL");
+      s.execute("PRAGMA synchronous = " + (syncEachCommit ? "FULL" : "NORMAL"));
       // Checkpoints normally come from the Checkpointer beside the writer; this is the backstop
       // that bounds the WAL (about 40 MB) should it fall behind. journal_size_limit shrinks the
       // file back after a reset.

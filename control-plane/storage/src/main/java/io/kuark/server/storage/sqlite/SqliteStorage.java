@@ -53,7 +53,7 @@ public final class SqliteStorage implements Storage {
       lockChannel.close();
       throw new StorageException.Unavailable(file + " is in use by another process", null);
     }
-    this.writer = new LogWriter(Schema.connect(file), hub);
+    this.writer = new LogWriter(Schema.connect(file, options.syncEachCommit()), hub);
     this.readers = new LogReaders(file, Math.max(1, options.readerConnections()));
     this.watchThreads = watchThreadPool();
     this.checkpointer = new Checkpointer(file);

@@ -38,7 +38,7 @@ class SqliteStorageIT extends StorageContractIT {
 
   private static SqliteOptions fastUpkeep() {
     return new SqliteOptions(
-        Duration.ofMinutes(5), 1000, Duration.ofMillis(100), Duration.ofSeconds(1), 2);
+        Duration.ofMinutes(5), 1000, Duration.ofMillis(100), Duration.ofSeconds(1), 2, true);
   }
 
   @Override
@@ -119,7 +119,7 @@ class SqliteStorageIT extends StorageContractIT {
         SqliteStorage.open(
             dbFile,
             new SqliteOptions(
-                Duration.ofMillis(200), 0, Duration.ofMillis(100), Duration.ofSeconds(1), 2));
+                Duration.ofMillis(200), 0, Duration.ofMillis(100), Duration.ofSeconds(1), 2, true));
     var kv = storage.create(prefix + "k", "v0".getBytes(UTF_8));
     long first = kv.modRevision();
     for (int i = 1; i <= 5; i++) {

@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -26,6 +27,7 @@ final class LogWriter implements AutoCloseable {
 
   private static final int COMPACT_BATCH = 2000;
   private static final int MAX_BATCH = 256;
+  private static final int VACUUM_CHUNK = 1000;
 
   private final Connection connection;
   private final ReentrantLock lock = new ReentrantLock();
@@ -83,6 +85,9 @@ final class LogWriter implements AutoCloseable {
   }
 
   KeyValue create(String key, byte[] value, Duration ttl) {
+    // Checked here: inside a batch a bad value would fail everyone's writes.
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(value, "value");
     long leaseExpiry = expiry(ttl);
     return submit(
         () -> {
@@ -99,6 +104,8 @@ final class LogWriter implements AutoCloseable {
   }
 
   KeyValue update(String key, byte[] value, long expectedModRevision, Duration ttl) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(value, "value");
     long leaseExpiry = expiry(ttl);
     return submit(
         () -> {
@@ -117,6 +124,7 @@ final class LogWriter implements AutoCloseable {
   }
 
   KeyValue delete(String key, long expectedModRevision) {
+    Objects.requireNonNull(key, "key");
     return submit(
         () -> {
           LogRow prev = latestRow(key);
@@ -190,13 +198,17 @@ final class LogWriter implements AutoCloseable {
         }
       }
       commit.execute();
-    } catch (SQLException | BatchAbort e) {
+    } catch (SQLException | RuntimeException e) {
       // SQLite may already have rolled the transaction back (I/O error, disk full): nothing of
       // this batch is trusted, every write in it fails.
       rollback();
       head = currentRevision;
       StorageException.Unavailable failure =
-          unavailable("commit", e instanceof BatchAbort a ? a.cause : (SQLException) e);
+          e instanceof BatchAbort a
+              ? unavailable("commit", a.cause)
+              : e instanceof SQLException sql
+                  ? unavailable("commit", sql)
+                  : new StorageException.Unavailable("write batch failed: " + e, e);
       for (PendingWrite w : batch) {
         w.event = null;
         w.error = w.error == null ? failure : w.error;
@@ -279,32 +291,38 @@ final class LogWriter implements AutoCloseable {
   /**
    * Gives pages freed by compaction back to the file system. SQLite frees one page per step of
    * {@code incremental_vacuum} and the driver steps a statement once per execute, so this repeats
-   * it inside one transaction (one fsync) until the free list is empty.
+   * it, a chunk of pages per transaction (one fsync each), until the free list is empty.
    */
   private void releaseFreePages() {
-    lock.lock();
-    try (Statement s = connection.createStatement()) {
-      connection.setAutoCommit(false);
-      try {
+    while (true) {
+      lock.lock();
+      try (Statement s = connection.createStatement()) {
         long free = freePages(s);
-        for (long i = 0; i < free; i++) {
-          // A fresh statement each time: a stepped-once statement stays "in progress" until
-          // closed, which would block the commit.
-          try (Statement step = connection.createStatement()) {
-            step.execute("PRAGMA incremental_vacuum(1)");
-          }
+        if (free == 0) {
+          return;
         }
-        connection.commit();
+        connection.setAutoCommit(false);
+        try {
+          // At most VACUUM_CHUNK pages per transaction, so writers wait only briefly.
+          for (long i = 0; i < Math.min(free, VACUUM_CHUNK); i++) {
+            // A fresh statement each time: a stepped-once statement stays "in progress" until
+            // closed, which would block the commit.
+            try (Statement step = connection.createStatement()) {
+              step.execute("PRAGMA incremental_vacuum(1)");
+            }
+          }
+          connection.commit();
+        } catch (SQLException e) {
+          connection.rollback();
+          throw e;
+        } finally {
+          connection.setAutoCommit(true);
+        }
       } catch (SQLException e) {
-        connection.rollback();
-        throw e;
+        throw unavailable("incremental vacuum", e);
       } finally {
-        connection.setAutoCommit(true);
+        lock.unlock();
       }
-    } catch (SQLException e) {
-      throw unavailable("incremental vacuum", e);
-    } finally {
-      lock.unlock();
     }
   }
 

@@ -17,6 +17,10 @@ public final class Strategies {
    * when their status subresource is on. Strategies are stateless: cache them per type if wanted.
    */
   public static ResourceStrategy forType(ResourceType type) {
+    if (!type.persisted()) {
+      // bindings and the review kinds are requests, not stored objects: nothing to default or check
+      return VirtualStrategy.INSTANCE;
+    }
     if (type.modelClass() == null) {
       return new GenericStrategy(type, true);
     }

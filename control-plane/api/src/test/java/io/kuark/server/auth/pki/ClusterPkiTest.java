@@ -1,0 +1,85 @@
+package io.kuark.server.auth.pki;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.X509Certificate;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ClusterPkiTest {
+
+  Path dir;
+
+  @BeforeEach
+  void tmp() throws IOException {
+    dir = Files.createTempDirectory("pki");
+  }
+
+  @AfterEach
+  void clean() throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  @Test
+  void createsOnceAndReusesWithPrivateKeys() throws Exception {
+    ServingNames names = ServingNames.forThisHost("10.43.0.1", List.of());
+    ClusterPki first = ClusterPki.loadOrCreate(dir, names);
+    ClusterPki second = ClusterPki.loadOrCreate(dir, names);
+    assertThat(second.ca().certificate()).isEqualTo(first.ca().certificate());
+    assertThat(second.serving().certificate()).isEqualTo(first.serving().certificate());
+    for (String key : new String[] {"ca.key", "serving.key", "client-admin.key"}) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(key))))
+          .isEqualTo("rw-------");
+    }
+    X509Certificate admin = first.admin().certificate();
+    assertThat(admin.getSubjectX500Principal().getName()).contains("CN=admin", "O=system:masters");
+    assertThat(first.ca().signed(admin)).isTrue();
+    List<String> sans =
+        first.serving().certificate().getSubjectAlternativeNames().stream()
+            .map(e -> String.valueOf(e.get(1)))
+            .toList();
+    assertThat(sans)
+        .contains(
+            "localhost",
+            "127.0.0.1",
+            "10.43.0.1",
+            "kubernetes",
+            "kubernetes.default",
+            "kubernetes.default.svc",
+            "kubernetes.default.svc.cluster.local");
+    long days = (admin.getNotAfter().getTime() - admin.getNotBefore().getTime()) / 86_400_000L;
+    assertThat(days).isBetween(365L, 366L);
+  }
+
+  @Test
+  void servingCertificateIsReissuedForNewNames() {
+    ClusterPki first =
+        ClusterPki.loadOrCreate(dir, ServingNames.forThisHost("10.43.0.1", List.of()));
+    ClusterPki second =
+        ClusterPki.loadOrCreate(dir, ServingNames.forThisHost("10.43.0.1", List.of("api.example")));
+    assertThat(second.serving().certificate()).isNotEqualTo(first.serving().certificate());
+    assertThat(second.ca().certificate()).isEqualTo(first.ca().certificate());
+  }
+
+  @Test
+  void kubeconfigIsPrivateAndEmbedsCredentials() throws IOException {
+    ClusterPki pki = ClusterPki.loadOrCreate(dir, ServingNames.forThisHost("10.43.0.1", List.of()));
+    Path file = dir.resolve("etc/deep/kuark.yaml");
+    Kubeconfig.write(file, "https://127.0.0.1:6443", pki.ca().certificate(), pki.admin());
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-------");
+    assertThat(Files.readString(file))
+        .contains(
+            "server: https://127.0.0.1:6443", "certificate-authority-data:", "client-key-data:");
+  }
+}

@@ -68,6 +68,9 @@ class SqliteStorageIT extends StorageContractIT {
     Process child =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // The driver unpacks its native library per JVM; a killed JVM cannot remove it,
+                // so let it land in this test's directory.
+                "-Dorg.sqlite.tmpdir=" + dir,
                 "-cp",
                 System.getProperty("java.class.path"),
                 SqliteWriterMain.class.getName(),

@@ -40,6 +40,8 @@ final class ManagedProcess {
     // Never let a launcher decide to run Maven in the middle of a test run.
     builder.environment().put("KUARK_SKIP_BUILD", "1");
     try {
+      // One log per run: a re-run must not show the previous run's lines.
+      Files.deleteIfExists(logFile);
       return new ManagedProcess(name, builder.start(), logFile);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + command, e);

@@ -1,6 +1,7 @@
 package io.kuark.server.controller;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kuark.server.controller.daemonset.DaemonSetController;
 import io.kuark.server.controller.deployment.DeploymentController;
 import io.kuark.server.controller.discovery.ApiDiscovery;
 import io.kuark.server.controller.discovery.CachedDiscovery;
@@ -8,6 +9,7 @@ import io.kuark.server.controller.discovery.ClientDiscovery;
 import io.kuark.server.controller.endpoints.EndpointSliceController;
 import io.kuark.server.controller.endpoints.EndpointsController;
 import io.kuark.server.controller.gc.GarbageCollector;
+import io.kuark.server.controller.job.JobController;
 import io.kuark.server.controller.namespace.NamespaceController;
 import io.kuark.server.controller.nodeipam.NodeIpamController;
 import io.kuark.server.controller.nodelifecycle.NodeLifecycleController;
@@ -97,6 +99,8 @@ public final class ControlPlaneLoops implements AutoCloseable {
     NodeLifecycleController lifecycle = new NodeLifecycleController(ctx, Duration.ofSeconds(40));
     controllers.add(lifecycle.controller());
     others.add(lifecycle);
+    controllers.add(new JobController(ctx).controller());
+    controllers.add(new DaemonSetController(ctx).controller());
     controllers.add(new EndpointSliceController(ctx).controller());
     controllers.add(new EndpointsController(ctx).controller());
     ApiDiscovery discovery =

@@ -72,7 +72,7 @@ class SchedulerTest {
     }
     await()
         .ignoreExceptions()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () -> {
               List<Pod> pods = client.pods().inNamespace("default").list().getItems();
@@ -111,7 +111,7 @@ class SchedulerTest {
             + " available: 1 No preemption victims found for incoming pod.";
     await()
         .ignoreExceptions()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () -> {
               Pod pod = client.pods().inNamespace("default").withName("huge").get();
@@ -130,7 +130,7 @@ class SchedulerTest {
     client.nodes().resource(Fixtures.node("big", "8", "16Gi")).create();
     await()
         .ignoreExceptions()
-        .atMost(Duration.ofSeconds(30))
+        .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () ->
                 assertThat(
@@ -156,7 +156,7 @@ class SchedulerTest {
     client.pods().inNamespace("default").resource(mine).create();
     await()
         .ignoreExceptions()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () ->
                 assertThat(

@@ -123,7 +123,7 @@ class DeploymentControllerTest {
     await()
         .ignoreExceptions()
         .ignoreExceptions()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () -> {
               List<ReplicaSet> rss = replicaSets("web");
@@ -153,7 +153,7 @@ class DeploymentControllerTest {
     await()
         .ignoreExceptions()
         .ignoreExceptions()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () -> {
               markAllReady();
@@ -183,7 +183,7 @@ class DeploymentControllerTest {
     await()
         .ignoreExceptions()
         .ignoreExceptions()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () -> {
               markAllReady();
@@ -207,7 +207,7 @@ class DeploymentControllerTest {
     await()
         .ignoreExceptions()
         .ignoreExceptions()
-        .atMost(Duration.ofSeconds(30))
+        .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () -> {
               markAllReady();
@@ -232,6 +232,160 @@ class DeploymentControllerTest {
               assertThat(d.getStatus().getUpdatedReplicas()).isEqualTo(4);
               assertThat(condition(d, "Progressing").getReason())
                   .isEqualTo("NewReplicaSetAvailable");
+            });
+  }
+
+  private static List<Pod> pods(String app) {
+    return client.pods().inNamespace("default").withLabel("app", app).list().getItems();
+  }
+
+  private static Deployment get(String name) {
+    return client.apps().deployments().inNamespace("default").withName(name).get();
+  }
+
+  private static void setImage(String name, String image, long generation) {
+    client
+        .apps()
+        .deployments()
+        .inNamespace("default")
+        .withName(name)
+        .edit(
+            d -> {
+              d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage(image);
+              d.getMetadata().setGeneration(generation);
+              return d;
+            });
+  }
+
+  private static ReplicaSet revision(String app, String rev) {
+    return replicaSets(app).stream()
+        .filter(
+            r ->
+                rev.equals(
+                    r.getMetadata().getAnnotations().get("deployment.kubernetes.io/revision")))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void rollingBackToAnOldTemplateRevivesItsReplicaSetWithTheNextRevision() {
+    client
+        .apps()
+        .deployments()
+        .inNamespace("default")
+        .resource(deployment("undo", 2, "busybox:1"))
+        .create();
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              markAllReady();
+              assertThat(get("undo").getStatus().getAvailableReplicas()).isEqualTo(2);
+            });
+    String firstHash = revision("undo", "1").getMetadata().getLabels().get("pod-template-hash");
+    setImage("undo", "busybox:2", 2);
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              markAllReady();
+              assertThat(revision("undo", "2").getSpec().getReplicas()).isEqualTo(2);
+              assertThat(get("undo").getStatus().getUpdatedReplicas()).isEqualTo(2);
+              assertThat(get("undo").getStatus().getReplicas()).isEqualTo(2);
+            });
+    // What `kubectl rollout undo` does: put revision 1's template back into the Deployment.
+    setImage("undo", "busybox:1", 3);
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              markAllReady();
+              assertThat(replicaSets("undo").size()).isEqualTo(2);
+              ReplicaSet revived = revision("undo", "3");
+              assertThat(revived.getMetadata().getLabels())
+                  .containsEntry("pod-template-hash", firstHash);
+              assertThat(revived.getMetadata().getAnnotations())
+                  .containsEntry("deployment.kubernetes.io/revision-history", "1");
+              assertThat(revived.getSpec().getReplicas()).isEqualTo(2);
+              assertThat(revision("undo", "2").getSpec().getReplicas()).isZero();
+              assertThat(get("undo").getMetadata().getAnnotations())
+                  .containsEntry("deployment.kubernetes.io/revision", "3");
+            });
+  }
+
+  @Test
+  void recreateScalesTheOldReplicaSetToZeroBeforeCreatingTheNewOne() {
+    Deployment d = deployment("recreate", 2, "busybox:1");
+    d.getSpec().getStrategy().setType("Recreate");
+    d.getSpec().getStrategy().setRollingUpdate(null);
+    client.apps().deployments().inNamespace("default").resource(d).create();
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              markAllReady();
+              assertThat(get("recreate").getStatus().getAvailableReplicas()).isEqualTo(2);
+            });
+    setImage("recreate", "busybox:2", 2);
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> assertThat(revision("recreate", "1").getSpec().getReplicas()).isZero());
+    // The ReplicaSet controller removes the old pods (the mock API deletes at once); only then
+    // may the new ReplicaSet exist.
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              markAllReady();
+              assertThat(revision("recreate", "2").getSpec().getReplicas()).isEqualTo(2);
+              assertThat(revision("recreate", "1").getSpec().getReplicas()).isZero();
+              assertThat(pods("recreate"))
+                  .allSatisfy(
+                      p ->
+                          assertThat(p.getSpec().getContainers().get(0).getImage())
+                              .isEqualTo("busybox:2"));
+              assertThat(get("recreate").getStatus().getAvailableReplicas()).isEqualTo(2);
+            });
+  }
+
+  @Test
+  void pausedDeploymentScalesButDoesNotRollOut() {
+    Deployment d = deployment("paused", 1, "busybox:1");
+    d.getSpec().setPaused(true);
+    client.apps().deployments().inNamespace("default").resource(d).create();
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(condition(get("paused"), "Progressing").getReason())
+                    .isEqualTo("DeploymentPaused"));
+    assertThat(replicaSets("paused")).isEmpty();
+    client
+        .apps()
+        .deployments()
+        .inNamespace("default")
+        .withName("paused")
+        .edit(
+            x -> {
+              x.getSpec().setPaused(false);
+              return x;
+            });
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              markAllReady();
+              assertThat(replicaSets("paused").size()).isEqualTo(1);
+              assertThat(get("paused").getStatus().getAvailableReplicas()).isEqualTo(1);
             });
   }
 }

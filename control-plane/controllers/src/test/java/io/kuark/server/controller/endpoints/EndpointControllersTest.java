@@ -92,7 +92,7 @@ class EndpointControllersTest {
 
       await()
           .ignoreExceptions()
-          .atMost(Duration.ofSeconds(20))
+          .atMost(Duration.ofSeconds(60))
           .untilAsserted(
               () -> {
                 List<EndpointSlice> s = slices();
@@ -146,7 +146,7 @@ class EndpointControllersTest {
       client.pods().inNamespace("default").withName("a").delete();
       await()
           .ignoreExceptions()
-          .atMost(Duration.ofSeconds(20))
+          .atMost(Duration.ofSeconds(60))
           .untilAsserted(
               () -> {
                 EndpointSlice slice = slices().get(0);

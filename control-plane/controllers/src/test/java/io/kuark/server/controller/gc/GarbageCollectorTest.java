@@ -90,7 +90,7 @@ class GarbageCollectorTest {
     ConfigMap keeper = create("keeper", null, null);
     create("kept-child", ref(keeper, false), null);
     client.configMaps().inNamespace("default").withName("owner").delete();
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(get("child")).isNull());
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(get("child")).isNull());
     assertThat(get("kept-child")).isNotNull();
   }
 
@@ -105,7 +105,7 @@ class GarbageCollectorTest {
             .build();
     create("orphaned", ghost, null);
     await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(60))
         .untilAsserted(() -> assertThat(get("orphaned")).isNull());
   }
 
@@ -130,7 +130,7 @@ class GarbageCollectorTest {
     client.configMaps().inNamespace("default").resource(child).create();
     await()
         .ignoreExceptions()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () ->
                 assertThat(get("two-owners").getMetadata().getOwnerReferences())
@@ -145,7 +145,7 @@ class GarbageCollectorTest {
     client.configMaps().inNamespace("default").withName("fg-owner").delete();
     await()
         .ignoreExceptions()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () -> {
               assertThat(get("fg-child")).isNull();
@@ -161,7 +161,7 @@ class GarbageCollectorTest {
     client.configMaps().inNamespace("default").withName("or-owner").delete();
     await()
         .ignoreExceptions()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () -> {
               assertThat(get("or-child").getMetadata().getOwnerReferences()).isEmpty();

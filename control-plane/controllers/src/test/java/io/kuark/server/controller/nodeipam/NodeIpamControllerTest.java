@@ -41,7 +41,7 @@ class NodeIpamControllerTest {
       }
       await()
           .ignoreExceptions()
-          .atMost(Duration.ofSeconds(20))
+          .atMost(Duration.ofSeconds(60))
           .untilAsserted(
               () -> {
                 List<Node> nodes = client.nodes().list().getItems();

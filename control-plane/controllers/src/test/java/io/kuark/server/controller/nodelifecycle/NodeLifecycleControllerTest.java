@@ -68,7 +68,7 @@ class NodeLifecycleControllerTest {
       loops.with(c.controller()).start();
       await()
           .ignoreExceptions()
-          .atMost(Duration.ofSeconds(30))
+          .atMost(Duration.ofSeconds(60))
           .untilAsserted(
               () -> {
                 Node n = client.nodes().withName("silent").get();

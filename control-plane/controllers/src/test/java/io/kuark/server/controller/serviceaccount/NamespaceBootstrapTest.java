@@ -31,7 +31,7 @@ class NamespaceBootstrapTest {
           .create();
       await()
           .ignoreExceptions()
-          .atMost(Duration.ofSeconds(20))
+          .atMost(Duration.ofSeconds(60))
           .untilAsserted(
               () -> {
                 assertThat(client.serviceAccounts().inNamespace("team-a").withName("default").get())
@@ -54,7 +54,7 @@ class NamespaceBootstrapTest {
               });
       await()
           .ignoreExceptions()
-          .atMost(Duration.ofSeconds(20))
+          .atMost(Duration.ofSeconds(60))
           .untilAsserted(
               () -> {
                 assertThat(client.serviceAccounts().inNamespace("team-a").withName("default").get())

@@ -24,6 +24,9 @@ public class KuarkAgentMain implements QuarkusApplication {
       System.err.println(e.getMessage());
       return 2;
     }
+    LOG.infof(
+        "kuark-agent starting: node %s (%s), data %s, run %s",
+        config.nodeName(), config.nodeIp(), config.agentDir(), config.runDir());
     try (Agent agent = new Agent(config, Agent.linuxKernel())) {
       try {
         agent.start();

@@ -62,6 +62,21 @@ class DifferentialIT {
       assertThat(add2.exitCode()).as(kind + " ADD 2: " + add2.stdout()).isZero();
       all.set("result1", Snapshot.JSON.readTree(add1.stdout()));
       all.set("result2", Snapshot.JSON.readTree(add2.stdout()));
+      // CHECK by both implementations against this run's ADD result: each must accept what the
+      // other built. Only for "multirange": the reference 1.1.1 CHECK rejects its own ADD when a
+      // route has no gw ("Expected Route … not found") or the bridge MAC follows its ports.
+      ObjectNode withPrev = (ObjectNode) Snapshot.JSON.readTree(conf);
+      withPrev.set("prevResult", Snapshot.JSON.readTree(add1.stdout()));
+      String checkConf = Snapshot.JSON.writeValueAsString(withPrev);
+      for (Kind checker :
+          which.equals("multirange")
+              ? List.of(Kind.REFERENCE, Kind.KUARK_IN_PROCESS)
+              : List.of(Kind.KUARK_IN_PROCESS)) {
+        CniOutcome check = Plugins.invoke(checker, h, "CHECK", pod1, "ctr-1", "eth0", checkConf);
+        assertThat(check.exitCode())
+            .as(checker + " CHECK of " + kind + " ADD: " + check.stdout())
+            .isZero();
+      }
       List<String> hostKeys =
           List.of(
               "net/ipv4/ip_forward",

@@ -41,6 +41,7 @@ class AgentIT {
 
   private Path dir;
   private TestNetwork network;
+  private String[] args;
   private AgentConfig config;
   private Agent agent;
 
@@ -51,30 +52,32 @@ class AgentIT {
     dir = Files.createTempDirectory("kuark-agent-it");
     network = new TestNetwork(dir);
     String node = "node-" + UUID.randomUUID().toString().substring(0, 8);
-    config =
-        AgentFlags.parse(
-            "--kubeconfig",
-            dir.resolve("unused").toString(),
-            "--node-name",
-            node,
-            "--node-ip",
-            "127.0.0.1",
-            "--data-dir",
-            dir.resolve("data").toString(),
-            "--run-dir",
-            dir.resolve("run").toString(),
-            "--pod-log-dir",
-            dir.resolve("logs").toString(),
-            "--cni-conf-dir",
-            network.confDir.toString(),
-            "--cni-bin-dir",
-            "/usr/lib/cni",
-            "--cluster-cidr",
-            TestNetwork.CLUSTER_CIDR,
-            "--service-cidr",
-            TestNetwork.SERVICE_CIDR,
-            "--cgroup-parent",
-            "kuark-it-" + node);
+    args =
+        new String[] {
+          "--kubeconfig",
+          dir.resolve("unused").toString(),
+          "--node-name",
+          node,
+          "--node-ip",
+          "127.0.0.1",
+          "--data-dir",
+          dir.resolve("data").toString(),
+          "--run-dir",
+          dir.resolve("run").toString(),
+          "--pod-log-dir",
+          dir.resolve("logs").toString(),
+          "--cni-conf-dir",
+          network.confDir.toString(),
+          "--cni-bin-dir",
+          "/usr/lib/cni",
+          "--cluster-cidr",
+          TestNetwork.CLUSTER_CIDR,
+          "--service-cidr",
+          TestNetwork.SERVICE_CIDR,
+          "--cgroup-parent",
+          "kuark-it-" + node
+        };
+    config = AgentFlags.parse(args);
     Files.createDirectories(config.imageDropDir());
     Files.copy(DemoImage.archive(), config.imageDropDir().resolve("demo.tar"));
     agent = new Agent(config, Agent.linuxKernel());
@@ -279,6 +282,58 @@ class AgentIT {
     assertThat(Files.readAllLines(log)).anyMatch(l -> l.endsWith(" stdout F started"));
 
     client.pods().inNamespace("default").withName("crash").delete();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> !Files.exists(config.agentDir().resolve("pods").resolve(uid)));
+  }
+
+  @Test
+  void anAgentRestartReadoptsRunningPodsWithoutRestartingThem() throws Exception {
+    // The first agent keeps its pods when it stops, like an agent upgrade or a crash.
+    agent.close();
+    String[] keepArgs = java.util.Arrays.copyOf(args, args.length + 1);
+    keepArgs[args.length] = "--keep-pods";
+    agent = new Agent(AgentFlags.parse(keepArgs), Agent.linuxKernel());
+    agent.start(client);
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("steady")
+            .withNamespace("default")
+            .endMetadata()
+            .withNewSpec()
+            .withNodeName(config.nodeName())
+            .addNewContainer()
+            .withName("web")
+            .withImage("kuark.local/demo:latest")
+            .endContainer()
+            .withTerminationGracePeriodSeconds(1L)
+            .endSpec()
+            .build();
+    client.pods().inNamespace("default").resource(pod).create();
+    awaitPod("steady", p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()));
+    Pod before = client.pods().inNamespace("default").withName("steady").get();
+    String containerId = before.getStatus().getContainerStatuses().get(0).getContainerID();
+    String podIp = before.getStatus().getPodIP();
+
+    agent.close();
+    agent = new Agent(config, Agent.linuxKernel());
+    agent.start(client);
+
+    // Give the new agent several sync rounds; nothing may restart and the server keeps answering.
+    await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(30)).until(() -> true);
+    Pod after = client.pods().inNamespace("default").withName("steady").get();
+    ContainerStatus status = after.getStatus().getContainerStatuses().get(0);
+    assertThat(status.getContainerID()).isEqualTo(containerId);
+    assertThat(status.getRestartCount()).isZero();
+    assertThat(status.getState().getRunning()).isNotNull();
+    assertThat(after.getStatus().getPodIP()).isEqualTo(podIp);
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(podIp, 80), 5000);
+    }
+
+    String uid = after.getMetadata().getUid();
+    client.pods().inNamespace("default").withName("steady").delete();
     await()
         .atMost(Duration.ofSeconds(60))
         .until(() -> !Files.exists(config.agentDir().resolve("pods").resolve(uid)));

@@ -104,6 +104,22 @@ public final class KuarkBridge {
             CniException.PLUGIN_NOT_AVAILABLE, "IPAM plugin not available: " + e.msg());
       }
     }
+    if ("host-local".equals(conf.ipamType())) {
+      // host-local needs its data directory (or the place to create it) to be writable.
+      java.nio.file.Path dir =
+          io.kuark.cni.ipam.HostLocalConf.parse(conf.ipam()).dataDir().toAbsolutePath();
+      while (dir != null && !java.nio.file.Files.exists(dir)) {
+        dir = dir.getParent();
+      }
+      if (dir == null
+          || !java.nio.file.Files.isWritable(dir)
+          || !java.nio.file.Files.isDirectory(dir)) {
+        throw new CniException(
+            CniException.PLUGIN_NOT_AVAILABLE,
+            "host-local data directory is not writable: "
+                + io.kuark.cni.ipam.HostLocalConf.parse(conf.ipam()).dataDir());
+      }
+    }
   }
 
   /** GC (1.1): releases IPAM state of attachments not in cni.dev/valid-attachments. */

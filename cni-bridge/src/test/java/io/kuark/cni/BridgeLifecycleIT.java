@@ -215,6 +215,12 @@ class BridgeLifecycleIT {
     assertThat(version.get("cniVersion").asText()).isEqualTo("1.1.0");
     assertThat(version.get("supportedVersions").toString()).contains("0.4.0", "1.0.0", "1.1.0");
     assertThat(bridge.execute(req("STATUS", null, "", conf("1.0.0", ""))).exitCode()).isEqualTo(1);
+    // host-local's data directory under a regular file cannot be created: not available (50).
+    java.nio.file.Path blocker = java.nio.file.Files.createFile(h.dir.resolve("not-a-dir"));
+    String broken = conf.replace(h.dataDir.toString(), blocker.resolve("ipam").toString());
+    CniOutcome unavailable = bridge.execute(req("STATUS", null, "", broken));
+    assertThat(unavailable.exitCode()).isEqualTo(1);
+    assertThat(Snapshot.JSON.readTree(unavailable.stdout()).get("code").asInt()).isEqualTo(50);
 
     Path pod1 = h.newNetns("pod1");
     Path pod2 = h.newNetns("pod2");

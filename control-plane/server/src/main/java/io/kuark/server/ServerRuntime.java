@@ -6,7 +6,10 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kuark.server.api.ApiServer;
 import io.kuark.server.api.ApiServerConfig;
 import io.kuark.server.api.ApiServerSetup;
+import io.kuark.server.api.crd.CustomResourceDefinitions;
+import io.kuark.server.api.model.ApiModelAdmission;
 import io.kuark.server.api.model.ApiModelOpenApi;
+import io.kuark.server.api.model.ApiModelTables;
 import io.kuark.server.apimodel.ResourceCatalog;
 import io.kuark.server.auth.pki.ClusterPki;
 import io.kuark.server.auth.pki.Kubeconfig;
@@ -54,7 +57,8 @@ final class ServerRuntime implements AutoCloseable {
             ? flags.advertiseAddress()
             : HostAddress.pick(flags.bindAddress());
     ResourceCatalog catalog = ResourceCatalog.builtIns();
-    ApiModelOpenApi openApi = ApiModelBridge.openApi(catalog);
+    CustomResourceDefinitions crds = new CustomResourceDefinitions(catalog);
+    ApiModelOpenApi openApi = new ApiModelOpenApi(catalog, crds::schema);
     ApiServerConfig apiConfig =
         new ApiServerConfig(
             flags.bindAddress(), flags.securePort(), flags.serviceCidr(), advertise);
@@ -77,9 +81,10 @@ final class ServerRuntime implements AutoCloseable {
                 catalog,
                 pki,
                 apiConfig,
-                ApiModelBridge.admission(),
-                ApiModelBridge.tables(catalog),
-                openApi));
+                new ApiModelAdmission(crds::schema),
+                new ApiModelTables(crds),
+                openApi,
+                crds));
     started.add(api);
     String host = flags.bindAddress().equals("0.0.0.0") ? "127.0.0.1" : flags.bindAddress();
     String url = "https://" + host + ":" + api.port();
@@ -96,7 +101,7 @@ final class ServerRuntime implements AutoCloseable {
         ControlPlaneLoops.start(
             client, new ControlPlaneLoopsConfig(flags.clusterCidr(), 24, flags.serviceCidr()));
     started.add(loops);
-    ApiModelBridge.warmUp(openApi);
+    OpenApiWarmUp.start(openApi);
   }
 
   boolean ready() {

@@ -2,6 +2,7 @@ package io.kuark.server.api;
 
 import io.kuark.server.api.alloc.NodePortAllocator;
 import io.kuark.server.api.alloc.ServiceIpAllocator;
+import io.kuark.server.api.crd.CustomResourceSync;
 import io.kuark.server.api.handler.ApiContext;
 import io.kuark.server.api.handler.ResourceDispatcher;
 import io.kuark.server.api.handler.ResponseShaper;
@@ -54,6 +55,7 @@ public final class ApiServer implements AutoCloseable {
   private static final int LISTENERS = 2;
 
   private final List<HttpServer> extraListeners = new ArrayList<>();
+  private final List<AutoCloseable> closeables = new ArrayList<>();
 
   private final ApiServerSetup setup;
   private final HttpServer http;
@@ -99,6 +101,8 @@ public final class ApiServer implements AutoCloseable {
     ApiContext ctx =
         new ApiContext(store, setup.catalog(), caches, strategies, setup.admission(), shaper);
     ResourceDispatcher dispatcher = new ResourceDispatcher(ctx);
+    Optional<CustomResourceSync> crdSync =
+        CustomResourceSync.start(setup.customResources(), store, caches, setup.catalog());
     WorkerExecutor workers =
         setup.vertx().createSharedWorkerExecutor("kuark-api", WORKERS, 5, TimeUnit.MINUTES);
     RequestMetrics metrics = new RequestMetrics();
@@ -247,6 +251,13 @@ public final class ApiServer implements AutoCloseable {
       }
       http.close().toCompletionStage().toCompletableFuture().join();
     } finally {
+      for (AutoCloseable c : closeables) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          LOG.debugf(e, "closing %s", c);
+        }
+      }
       watchCaches.close();
       workers.close();
     }

@@ -1,5 +1,6 @@
 package io.kuark.server.api;
 
+import io.kuark.server.api.crd.CustomResourceDefinitions;
 import io.kuark.server.api.handler.TableConverter;
 import io.kuark.server.api.strategy.ObjectAdmission;
 import io.kuark.server.apimodel.ResourceCatalog;
@@ -18,6 +19,7 @@ import io.vertx.core.Vertx;
  * @param admission defaulting and validation ({@link ObjectAdmission#NONE} for none)
  * @param tables Table printers
  * @param openApi OpenAPI documents ({@link OpenApiSource#NONE} for none)
+ * @param customResources the CRD registry the server keeps in step with stored CRDs
  */
 public record ApiServerSetup(
     Vertx vertx,
@@ -27,4 +29,5 @@ public record ApiServerSetup(
     ApiServerConfig config,
     ObjectAdmission admission,
     TableConverter tables,
-    OpenApiSource openApi) {}
+    OpenApiSource openApi,
+    CustomResourceDefinitions customResources) {}

@@ -3,9 +3,9 @@ package io.kuark.server.api;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.kuark.server.api.crd.CustomResourceDefinitions;
 import io.kuark.server.api.model.ApiModelAdmission;
 import io.kuark.server.api.model.ApiModelTables;
-import io.kuark.server.api.model.CustomResourceColumns;
 import io.kuark.server.apimodel.ResourceCatalog;
 import io.kuark.server.auth.pki.ClusterPki;
 import io.kuark.server.auth.pki.Kubeconfig;
@@ -31,6 +31,7 @@ final class TestApiServer implements AutoCloseable {
   final ClusterPki pki;
   final ApiServer server;
   final Path kubeconfig;
+  final CustomResourceDefinitions crds;
 
   TestApiServer() {
     try {
@@ -43,17 +44,20 @@ final class TestApiServer implements AutoCloseable {
     pki =
         ClusterPki.loadOrCreate(
             dir.resolve("tls"), ServingNames.forThisHost("10.43.0.1", List.of()));
+    ResourceCatalog catalog = ResourceCatalog.builtIns();
+    crds = new CustomResourceDefinitions(catalog);
     server =
         ApiServer.start(
             new ApiServerSetup(
                 vertx,
                 storage,
-                ResourceCatalog.builtIns(),
+                catalog,
                 pki,
                 new ApiServerConfig("127.0.0.1", 0, "10.43.0.0/16", "127.0.0.1"),
-                new ApiModelAdmission(),
-                new ApiModelTables(CustomResourceColumns.NONE),
-                OpenApiSource.NONE));
+                new ApiModelAdmission(crds::schema),
+                new ApiModelTables(crds),
+                OpenApiSource.NONE,
+                crds));
     kubeconfig = dir.resolve("kubeconfig.yaml");
     Kubeconfig.write(kubeconfig, url(), pki.ca().certificate(), pki.admin());
   }

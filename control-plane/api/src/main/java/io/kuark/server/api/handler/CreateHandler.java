@@ -35,13 +35,15 @@ public final class CreateHandler implements ResourceHandler {
     ObjectNode object = Json.parseObject(req.body(), req.contentType());
     MetadataRules.checkKind(type, object, type.kind(), type.apiVersion());
     MetadataRules.checkIdentity(type, object, req.info().namespace(), null);
+    List<String> fieldWarnings = FieldValidation.apply(type, object, req.param("fieldValidation"));
     boolean dryRun = req.dryRun();
     WriteResult result = create(type, object, dryRun);
     OutputFormat format = OutputFormat.negotiate(req.accept());
     return new ApiResponse(
-        201,
-        ctx.shaper().single(type, result.object(), format, req.param("includeObject"), true),
-        result.warnings());
+            201,
+            ctx.shaper().single(type, result.object(), format, req.param("includeObject"), true),
+            result.warnings())
+        .withWarnings(fieldWarnings);
   }
 
   /** Creates {@code object} (already identity-checked); returns the stored object. */

@@ -30,6 +30,8 @@ final class UpdateHandler implements ResourceHandler {
     ObjectNode body = Json.parseObject(req.body(), req.contentType());
     MetadataRules.checkKind(type, body, type.kind(), type.apiVersion());
     MetadataRules.checkIdentity(type, body, req.info().namespace(), req.info().name());
+    java.util.List<String> fieldWarnings =
+        FieldValidation.apply(type, body, req.param("fieldValidation"));
     WriteResult result;
     if (sub.equals("finalize")) {
       result =
@@ -70,8 +72,9 @@ final class UpdateHandler implements ResourceHandler {
     }
     OutputFormat format = OutputFormat.negotiate(req.accept());
     return new ApiResponse(
-        200,
-        ctx.shaper().single(type, result.object(), format, req.param("includeObject"), true),
-        result.warnings());
+            200,
+            ctx.shaper().single(type, result.object(), format, req.param("includeObject"), true),
+            result.warnings())
+        .withWarnings(fieldWarnings);
   }
 }

@@ -1,19 +1,25 @@
 package io.kuark.server.api.model;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.kuark.server.api.OpenApiSource;
 import io.kuark.server.api.system.VersionInfo;
 import io.kuark.server.apimodel.ResourceCatalog;
+import io.kuark.server.apimodel.ResourceType;
 import io.kuark.server.apimodel.openapi.OpenApiDocuments;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** OpenAPI v2/v3 documents built by the apimodel module from the catalog. */
 public final class ApiModelOpenApi implements OpenApiSource {
 
   private final OpenApiDocuments documents;
 
-  public ApiModelOpenApi(ResourceCatalog catalog) {
+  /**
+   * @param customSchemas the openAPIV3Schema of a custom resource type, null for built-ins
+   */
+  public ApiModelOpenApi(ResourceCatalog catalog, Function<ResourceType, JsonNode> customSchemas) {
     this.documents =
-        new OpenApiDocuments(catalog, type -> null, VersionInfo.GIT_VERSION.replace("-kuark", ""));
+        new OpenApiDocuments(catalog, customSchemas, VersionInfo.GIT_VERSION.replace("-kuark", ""));
   }
 
   /** Builds the documents once (slow the first time); call on a background thread at start. */

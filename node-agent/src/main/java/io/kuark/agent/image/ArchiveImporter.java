@@ -53,7 +53,8 @@ public final class ArchiveImporter {
   }
 
   /**
-   * Imports every {@code *.tar}, {@code *.tar.gz} and {@code *.tgz} file in {@code dropDir}. An
+   * Imports every {@code *.tar}, {@code *.tar.gz} and {@code *.tgz} file in {@code dropDir} that
+   * was not imported before in the same version (a stamp per archive next to the scratch dir). An
    * archive that fails is logged and skipped so one bad file cannot stop the node.
    *
    * @return the images imported
@@ -77,9 +78,18 @@ public final class ArchiveImporter {
               .sorted()
               .toList();
     }
+    Path stamps = scratchDir.resolveSibling("imported");
+    Files.createDirectories(stamps);
     for (Path archive : archives) {
+      // An archive imported before (same name, size and mtime) is skipped: restarts stay fast.
+      Path stamp = stamps.resolve(archive.getFileName() + ".stamp");
+      String identity = Files.size(archive) + " " + Files.getLastModifiedTime(archive).toMillis();
+      if (Files.exists(stamp) && Files.readString(stamp).equals(identity)) {
+        continue;
+      }
       try {
         List<ImageRecord> images = importArchive(archive);
+        Files.writeString(stamp, identity);
         for (ImageRecord image : images) {
           LOG.infof("imported %s from %s as %s", image.references(), archive, image.imageId());
         }

@@ -338,4 +338,72 @@ class AgentIT {
         .atMost(Duration.ofSeconds(60))
         .until(() -> !Files.exists(config.agentDir().resolve("pods").resolve(uid)));
   }
+
+  @Test
+  void probesDecideReadinessAndLivenessRestarts() throws Exception {
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("probed")
+            .withNamespace("default")
+            .endMetadata()
+            .withNewSpec()
+            .withNodeName(config.nodeName())
+            .addNewContainer()
+            .withName("good")
+            .withImage("kuark.local/demo:latest")
+            .withNewReadinessProbe()
+            .withNewHttpGet()
+            .withPath("/index.html")
+            .withNewPort(80)
+            .endHttpGet()
+            .withPeriodSeconds(1)
+            .endReadinessProbe()
+            .endContainer()
+            .addNewContainer()
+            .withName("bad")
+            .withImage("kuark.local/demo:latest")
+            .withCommand("httpd", "-f", "-p", "8080", "-h", "/www")
+            .withNewReadinessProbe()
+            .withNewHttpGet()
+            .withPath("/nope")
+            .withNewPort(8080)
+            .endHttpGet()
+            .withPeriodSeconds(1)
+            .endReadinessProbe()
+            .withNewLivenessProbe()
+            .withNewExec()
+            .withCommand("sh", "-c", "exit 1")
+            .endExec()
+            .withPeriodSeconds(1)
+            .withFailureThreshold(1)
+            .endLivenessProbe()
+            .endContainer()
+            .withTerminationGracePeriodSeconds(1L)
+            .endSpec()
+            .build();
+    client.pods().inNamespace("default").resource(pod).create();
+    awaitPod(
+        "probed",
+        p -> {
+          if (p.getStatus() == null
+              || p.getStatus().getContainerStatuses() == null
+              || p.getStatus().getContainerStatuses().size() < 2) {
+            return false;
+          }
+          ContainerStatus good = p.getStatus().getContainerStatuses().get(0);
+          ContainerStatus bad = p.getStatus().getContainerStatuses().get(1);
+          return Boolean.TRUE.equals(good.getReady()) && bad.getRestartCount() >= 1;
+        });
+    Pod p = client.pods().inNamespace("default").withName("probed").get();
+    assertThat(p.getStatus().getContainerStatuses().get(1).getReady()).isFalse();
+    assertThat(p.getStatus().getConditions())
+        .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("False"));
+    assertThat(p.getStatus().getContainerStatuses().get(0).getRestartCount()).isZero();
+    String uid = p.getMetadata().getUid();
+    client.pods().inNamespace("default").withName("probed").delete();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> !Files.exists(config.agentDir().resolve("pods").resolve(uid)));
+  }
 }

@@ -41,6 +41,8 @@ final class PodWorker implements Runnable {
   private volatile boolean finished;
   private boolean dirty = true;
   private PodStatus lastPublished;
+  private final java.util.Map<String, ProbeTracker> readinessProbes = new java.util.HashMap<>();
+  private final java.util.Map<String, ProbeTracker> livenessProbes = new java.util.HashMap<>();
 
   PodWorker(PodManager.Deps deps, String uid, PodState state, Path stateFile) {
     this.deps = deps;
@@ -176,6 +178,7 @@ final class PodWorker implements Runnable {
       switch (status.state()) {
         case RUNNING:
           slot.waitingReason = null;
+          boolean ready = probe(current, container, slot, status);
           return view(
               container,
               slot,
@@ -185,7 +188,7 @@ final class PodWorker implements Runnable {
               0,
               status.startedAt(),
               null,
-              true);
+              ready);
         case CREATING:
           return view(
               container,
@@ -266,6 +269,8 @@ final class PodWorker implements Runnable {
         return waiting;
       }
       deps.starter().destroy(slot.ended.id);
+      readinessProbes.remove(slot.ended.id);
+      livenessProbes.remove(slot.ended.id);
       slot.last = slot.ended;
       slot.ended = null;
       slot.id = null;
@@ -340,6 +345,55 @@ final class PodWorker implements Runnable {
         null,
         null,
         false);
+  }
+
+  /**
+   * Runs the container's liveness and readiness probes when due. A liveness verdict of failure
+   * kills the container (the restart policy then applies); returns readiness (true without a
+   * readiness probe).
+   */
+  private boolean probe(
+      Pod current, Container container, PodState.Slot slot, ContainerStatus status) {
+    long now = deps.clock().millis();
+    long started = status.startedAt() == null ? now : status.startedAt().toEpochMilli();
+    String podIp = state.podIps.isEmpty() ? null : state.podIps.get(0);
+    String id = slot.id;
+    if (container.getLivenessProbe() != null) {
+      ProbeTracker liveness =
+          livenessProbes.computeIfAbsent(
+              id, k -> new ProbeTracker(container.getLivenessProbe(), started, true));
+      if (liveness.due(now)
+          && !liveness.record(
+              Prober.probe(container.getLivenessProbe(), container, podIp, id, deps.runtime()),
+              now)) {
+        LOG.infof(
+            "pod %s/%s: container %s failed liveness probe, will be restarted",
+            state.namespace, state.name, container.getName());
+        livenessProbes.remove(id);
+        readinessProbes.remove(id);
+        long grace =
+            current.getSpec().getTerminationGracePeriodSeconds() == null
+                ? 30
+                : current.getSpec().getTerminationGracePeriodSeconds();
+        try {
+          deps.runtime().stop(id, Duration.ofSeconds(grace));
+        } catch (IOException e) {
+          LOG.warnf("stopping unhealthy container %s: %s", id, e.getMessage());
+        }
+        return false;
+      }
+    }
+    if (container.getReadinessProbe() == null) {
+      return true;
+    }
+    ProbeTracker readiness =
+        readinessProbes.computeIfAbsent(
+            id, k -> new ProbeTracker(container.getReadinessProbe(), started, false));
+    if (readiness.due(now)) {
+      readiness.record(
+          Prober.probe(container.getReadinessProbe(), container, podIp, id, deps.runtime()), now);
+    }
+    return readiness.result();
   }
 
   private ContainerView view(

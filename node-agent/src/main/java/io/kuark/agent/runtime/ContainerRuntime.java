@@ -48,4 +48,10 @@ public interface ContainerRuntime {
 
   /** Re-attaches log copying for a container found after an agent restart. */
   void reattach(String id, Path logFile);
+
+  /**
+   * Runs {@code command} inside the running container and returns its exit code; a command that
+   * exceeds {@code timeout} is reported as a failure (exit code -1).
+   */
+  int exec(String id, List<String> command, Duration timeout) throws IOException;
 }

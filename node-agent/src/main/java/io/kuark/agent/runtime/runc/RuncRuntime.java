@@ -306,6 +306,29 @@ public final class RuncRuntime implements ContainerRuntime {
   }
 
   @Override
+  public int exec(String id, List<String> command, Duration timeout) throws IOException {
+    List<String> argv = new ArrayList<>(List.of(runc, "--root", root.toString(), "exec", id));
+    argv.addAll(command);
+    Process process =
+        new ProcessBuilder(argv)
+            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        return -1;
+      }
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+      throw new IOException("interrupted", e);
+    }
+  }
+
+  @Override
   public List<String> list() throws IOException {
     List<String> ids = new ArrayList<>();
     try (Stream<Path> list = Files.list(bundlesDir)) {

@@ -238,6 +238,9 @@ public final class Scheduler implements SchedulingOutcomes, AutoCloseable {
       return;
     }
     Pod copy = client.getKubernetesSerialization().clone(pod);
+    if (copy.getStatus() == null) {
+      copy.setStatus(new io.fabric8.kubernetes.api.model.PodStatus());
+    }
     List<PodCondition> conditions = new ArrayList<>();
     if (copy.getStatus().getConditions() != null) {
       for (PodCondition c : copy.getStatus().getConditions()) {

@@ -49,7 +49,7 @@ public final class NodeIpamController {
       return;
     }
     for (Node other : nodes.list()) {
-      if (cidr.equals(other.getSpec().getPodCIDR())) {
+      if (cidr.equals(io.kuark.server.controller.runtime.Nodes.spec(other).getPodCIDR())) {
         return;
       }
     }
@@ -77,8 +77,8 @@ public final class NodeIpamController {
       return Optional.of(Duration.ofSeconds(30));
     }
     Node copy = client.getKubernetesSerialization().clone(node);
-    copy.getSpec().setPodCIDR(cidr.get());
-    copy.getSpec().setPodCIDRs(List.of(cidr.get()));
+    io.kuark.server.controller.runtime.Nodes.writableSpec(copy).setPodCIDR(cidr.get());
+    io.kuark.server.controller.runtime.Nodes.writableSpec(copy).setPodCIDRs(List.of(cidr.get()));
     try {
       client.nodes().resource(copy).update();
     } catch (RuntimeException e) {

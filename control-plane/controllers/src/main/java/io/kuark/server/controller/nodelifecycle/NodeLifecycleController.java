@@ -158,6 +158,9 @@ public final class NodeLifecycleController implements AutoCloseable {
   private Node markUnknown(Node node, Instant now) {
     boolean changed = false;
     Node copy = client.getKubernetesSerialization().clone(node);
+    if (copy.getStatus() == null) {
+      copy.setStatus(new io.fabric8.kubernetes.api.model.NodeStatus());
+    }
     List<NodeCondition> conditions =
         copy.getStatus().getConditions() == null
             ? new ArrayList<>()
@@ -202,7 +205,9 @@ public final class NodeLifecycleController implements AutoCloseable {
 
   private Node reconcileTaints(Node node, String ready, Instant now) {
     List<Taint> current =
-        node.getSpec().getTaints() == null ? List.of() : node.getSpec().getTaints();
+        io.kuark.server.controller.runtime.Nodes.spec(node).getTaints() == null
+            ? List.of()
+            : io.kuark.server.controller.runtime.Nodes.spec(node).getTaints();
     List<Taint> wanted = new ArrayList<>();
     for (Taint t : current) {
       String k = t.getKey();
@@ -220,14 +225,15 @@ public final class NodeLifecycleController implements AutoCloseable {
       wanted.add(keep(current, key, "NoSchedule", null));
       wanted.add(keep(current, key, "NoExecute", Times.format(now)));
     }
-    if (Boolean.TRUE.equals(node.getSpec().getUnschedulable())) {
+    if (Boolean.TRUE.equals(
+        io.kuark.server.controller.runtime.Nodes.spec(node).getUnschedulable())) {
       wanted.add(keep(current, UNSCHEDULABLE, "NoSchedule", null));
     }
     if (sameTaints(current, wanted)) {
       return node;
     }
     Node copy = client.getKubernetesSerialization().clone(node);
-    copy.getSpec().setTaints(wanted);
+    io.kuark.server.controller.runtime.Nodes.writableSpec(copy).setTaints(wanted);
     return client.nodes().resource(copy).update();
   }
 
@@ -295,7 +301,9 @@ public final class NodeLifecycleController implements AutoCloseable {
 
   private Optional<Duration> evict(Node node, Instant now) {
     List<Taint> taints =
-        node.getSpec().getTaints() == null ? List.of() : node.getSpec().getTaints();
+        io.kuark.server.controller.runtime.Nodes.spec(node).getTaints() == null
+            ? List.of()
+            : io.kuark.server.controller.runtime.Nodes.spec(node).getTaints();
     Optional<Duration> next = Optional.empty();
     for (Pod p : podsOn(node.getMetadata().getName())) {
       if (p.getMetadata().getDeletionTimestamp() != null) {

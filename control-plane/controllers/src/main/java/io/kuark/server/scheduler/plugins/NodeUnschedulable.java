@@ -23,7 +23,8 @@ public final class NodeUnschedulable implements FilterPlugin {
 
   @Override
   public Status filter(CycleState state, PodInfo pod, NodeInfo node) {
-    if (!Boolean.TRUE.equals(node.node().getSpec().getUnschedulable())) {
+    if (!Boolean.TRUE.equals(
+        io.kuark.server.controller.runtime.Nodes.spec(node.node()).getUnschedulable())) {
       return Status.success();
     }
     if (Tolerations.tolerates(pod.pod.getSpec().getTolerations(), UNSCHEDULABLE)) {

@@ -24,7 +24,7 @@ public final class TaintToleration implements FilterPlugin, ScorePlugin {
 
   @Override
   public Status filter(CycleState state, PodInfo pod, NodeInfo node) {
-    List<Taint> taints = node.node().getSpec().getTaints();
+    List<Taint> taints = io.kuark.server.controller.runtime.Nodes.spec(node.node()).getTaints();
     if (taints == null) {
       return Status.success();
     }
@@ -43,7 +43,7 @@ public final class TaintToleration implements FilterPlugin, ScorePlugin {
 
   @Override
   public long score(CycleState state, PodInfo pod, NodeInfo node) {
-    List<Taint> taints = node.node().getSpec().getTaints();
+    List<Taint> taints = io.kuark.server.controller.runtime.Nodes.spec(node.node()).getTaints();
     if (taints == null) {
       return 0;
     }

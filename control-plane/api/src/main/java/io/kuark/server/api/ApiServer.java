@@ -140,9 +140,11 @@ public final class ApiServer implements AutoCloseable {
         });
     HttpServer http = listen(setup, router, setup.config().securePort());
     List<HttpServer> extra = new ArrayList<>();
-    for (int i = 1; i < LISTENERS; i++) {
-      // More listeners on the same port spread connections over more event loops.
-      extra.add(listen(setup, router, http.actualPort()));
+    // More listeners on the same port spread connections over more event loops. Vert.x shares a
+    // bound port between servers asking for the same port; an ephemeral (0) port is not shared.
+    int listeners = setup.config().securePort() == 0 ? 1 : LISTENERS;
+    for (int i = 1; i < listeners; i++) {
+      extra.add(listen(setup, router, setup.config().securePort()));
     }
     ApiServer server = new ApiServer(setup, http, workers, caches, ctx, dispatcher, health);
     server.bootstrap();
@@ -215,8 +217,11 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private void bootstrap() {
-    new SystemBootstrap(
-            context, dispatcher.creator(), setup.config(), context.strategies().serviceIps())
+    ApiServerConfig c = setup.config();
+    // The kubernetes Service and its endpoints name the port actually bound.
+    ApiServerConfig bound =
+        new ApiServerConfig(c.bindAddress(), port(), c.serviceCidr(), c.advertiseAddress());
+    new SystemBootstrap(context, dispatcher.creator(), bound, context.strategies().serviceIps())
         .run();
     bootstrapped.set(true);
     health.addReady("poststarthook/bootstrap-controller", bootstrapped::get);

@@ -1,0 +1,244 @@
+package io.kuark.server.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kuark.server.api.http.Json;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Status codes, reasons and watch semantics over plain HTTPS against an in-process server. */
+class ApiSemanticsIT {
+
+  static TestApiServer api;
+  static RawClient admin;
+  static RawClient anonymous;
+
+  @BeforeAll
+  static void start() {
+    api = new TestApiServer();
+    admin = new RawClient(api, true);
+    anonymous = new RawClient(api, false);
+    admin.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"sem\"}}");
+  }
+
+  @AfterAll
+  static void stop() {
+    api.close();
+  }
+
+  private static JsonNode json(HttpResponse<String> r) {
+    return Json.parseBody(r.body().getBytes(StandardCharsets.UTF_8), "application/json");
+  }
+
+  private static void assertStatus(HttpResponse<String> r, int code, String reason) {
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(code);
+    JsonNode s = json(r);
+    assertThat(s.path("kind").asText()).isEqualTo("Status");
+    assertThat(s.path("reason").asText()).isEqualTo(reason);
+    assertThat(s.path("code").asInt()).isEqualTo(code);
+  }
+
+  @Test
+  void anonymousOnlyReachesHealthAndVersion() {
+    assertStatus(anonymous.get("/api/v1/namespaces"), 401, "Unauthorized");
+    assertThat(anonymous.get("/healthz").statusCode()).isEqualTo(200);
+    assertThat(anonymous.get("/readyz?verbose").body()).contains("[+]etcd ok");
+    assertThat(anonymous.get("/version").body()).contains("v1.33.0-kuark");
+  }
+
+  @Test
+  void errorsAreUpstreamStatuses() {
+    String cms = "/api/v1/namespaces/sem/configmaps";
+    assertStatus(admin.post(cms, "{\"metadata\":{\"name\":\"bad\""), 400, "BadRequest");
+    assertStatus(admin.get(cms + "/missing"), 404, "NotFound");
+    assertThat(admin.post(cms, "{\"metadata\":{\"name\":\"e1\"}}").statusCode()).isEqualTo(201);
+    assertStatus(admin.post(cms, "{\"metadata\":{\"name\":\"e1\"}}"), 409, "AlreadyExists");
+    assertStatus(
+        admin.send(
+            "PUT",
+            cms + "/e1",
+            "application/json",
+            "{\"metadata\":{\"name\":\"e1\",\"resourceVersion\":\"1\"}}"),
+        409,
+        "Conflict");
+    assertStatus(admin.send("PATCH", cms + "/e1", "text/plain", "{}"), 415, "UnsupportedMediaType");
+    assertStatus(
+        admin.send("POST", cms + "/e1", "application/json", "{}"), 405, "MethodNotAllowed");
+    assertStatus(admin.post(cms, "{\"metadata\":{\"name\":\"Bad_Name\"}}"), 422, "Invalid");
+    assertThat(
+            json(admin.post(cms, "{\"metadata\":{\"name\":\"Bad_Name\"}}"))
+                .path("details")
+                .path("causes")
+                .get(0)
+                .path("field")
+                .asText())
+        .isEqualTo("metadata.name");
+    String big =
+        "{\"metadata\":{\"name\":\"big\"},\"data\":{\"a\":\""
+            + "x".repeat(3 * 1024 * 1024 + 10)
+            + "\"}}";
+    assertThat(admin.post(cms, big).statusCode()).isEqualTo(413);
+    assertStatus(admin.get(cms + "/big"), 404, "NotFound");
+    // YAML bodies are accepted too.
+    assertThat(
+            admin
+                .send("POST", cms, "application/yaml", "metadata:\n  name: y1\ndata:\n  k: v\n")
+                .statusCode())
+        .isEqualTo(201);
+  }
+
+  @Test
+  void dryRunWritesNothing() {
+    String cms = "/api/v1/namespaces/sem/configmaps";
+    assertThat(admin.post(cms + "?dryRun=All", "{\"metadata\":{\"name\":\"dry\"}}").statusCode())
+        .isEqualTo(201);
+    assertStatus(admin.get(cms + "/dry"), 404, "NotFound");
+  }
+
+  @Test
+  void finalizersKeepObjectsUntilRemoved() {
+    String cms = "/api/v1/namespaces/sem/configmaps";
+    admin.post(cms, "{\"metadata\":{\"name\":\"fin\",\"finalizers\":[\"example.com/hold\"]}}");
+    assertThat(admin.send("DELETE", cms + "/fin", null, null).statusCode()).isEqualTo(200);
+    JsonNode marked = json(admin.get(cms + "/fin"));
+    assertThat(marked.path("metadata").has("deletionTimestamp")).isTrue();
+    HttpResponse<String> unblocked =
+        admin.send(
+            "PATCH",
+            cms + "/fin",
+            "application/json-patch+json",
+            "[{\"op\":\"remove\",\"path\":\"/metadata/finalizers\"}]");
+    assertThat(unblocked.statusCode()).isEqualTo(200);
+    assertStatus(admin.get(cms + "/fin"), 404, "NotFound");
+  }
+
+  @Test
+  void terminatingNamespaceRejectsNewContent() {
+    admin.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"doomed\"}}");
+    admin.send("DELETE", "/api/v1/namespaces/doomed", null, null);
+    JsonNode ns = json(admin.get("/api/v1/namespaces/doomed"));
+    assertThat(ns.path("status").path("phase").asText()).isEqualTo("Terminating");
+    assertStatus(
+        admin.post("/api/v1/namespaces/doomed/configmaps", "{\"metadata\":{\"name\":\"late\"}}"),
+        403,
+        "Forbidden");
+    // The namespace controller's last step: removing the kubernetes finalizer deletes it.
+    ns = json(admin.get("/api/v1/namespaces/doomed"));
+    ((com.fasterxml.jackson.databind.node.ObjectNode) ns.path("spec")).putArray("finalizers");
+    assertThat(
+            admin
+                .send(
+                    "PUT", "/api/v1/namespaces/doomed/finalize", "application/json", ns.toString())
+                .statusCode())
+        .isEqualTo(200);
+    assertStatus(admin.get("/api/v1/namespaces/doomed"), 404, "NotFound");
+  }
+
+  @Test
+  void watchResumesSendsInitialEventsAndOneStorageWatchServesMany() throws Exception {
+    String cms = "/api/v1/namespaces/sem/configmaps";
+    admin.post(cms, "{\"metadata\":{\"name\":\"w0\"}}");
+    String rv = json(admin.get(cms)).path("metadata").path("resourceVersion").asText();
+    int storageWatches = api.server.storageWatchCount();
+    List<HttpResponse<InputStream>> watches = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      watches.add(admin.stream(cms + "?watch=true&resourceVersion=" + rv + "&timeoutSeconds=60"));
+    }
+    HttpResponse<InputStream> initial =
+        admin.stream(
+            cms
+                + "?watch=true&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan&timeoutSeconds=60");
+    admin.post(cms, "{\"metadata\":{\"name\":\"w1\"}}");
+    for (HttpResponse<InputStream> w : watches) {
+      BufferedReader r =
+          new BufferedReader(new InputStreamReader(w.body(), StandardCharsets.UTF_8));
+      JsonNode event =
+          Json.parseBody(r.readLine().getBytes(StandardCharsets.UTF_8), "application/json");
+      assertThat(event.path("type").asText()).isEqualTo("ADDED");
+      assertThat(event.path("object").path("metadata").path("name").asText()).isEqualTo("w1");
+      w.body().close();
+    }
+    assertThat(api.server.storageWatchCount()).isEqualTo(storageWatches);
+    BufferedReader r =
+        new BufferedReader(new InputStreamReader(initial.body(), StandardCharsets.UTF_8));
+    List<String> types = new ArrayList<>();
+    boolean sawEnd = false;
+    while (!sawEnd) {
+      JsonNode event =
+          Json.parseBody(r.readLine().getBytes(StandardCharsets.UTF_8), "application/json");
+      types.add(event.path("type").asText());
+      sawEnd =
+          event.path("type").asText().equals("BOOKMARK")
+              && event
+                  .path("object")
+                  .path("metadata")
+                  .path("annotations")
+                  .path("k8s.io/initial-events-end")
+                  .asText()
+                  .equals("true");
+    }
+    assertThat(types).contains("ADDED").endsWith("BOOKMARK");
+    initial.body().close();
+  }
+
+  @Test
+  void watchOlderThanTheCacheWindowIsExpired() throws Exception {
+    String cms = "/api/v1/namespaces/sem/configmaps";
+    String old = json(admin.get(cms)).path("metadata").path("resourceVersion").asText();
+    admin.post(cms, "{\"metadata\":{\"name\":\"after\"}}");
+    // A restarted API server's watch cache starts at the current revision, like upstream's.
+    ApiServer restarted =
+        ApiServer.start(
+            new ApiServerSetup(
+                api.vertx,
+                api.storage,
+                io.kuark.server.apimodel.ResourceCatalog.builtIns(),
+                api.pki,
+                new ApiServerConfig("127.0.0.1", 0, "10.43.0.0/16", "127.0.0.1"),
+                io.kuark.server.api.strategy.ObjectAdmission.NONE,
+                new io.kuark.server.api.handler.DefaultTableConverter(),
+                OpenApiSource.NONE,
+                new io.kuark.server.api.crd.CustomResourceDefinitions(
+                    io.kuark.server.apimodel.ResourceCatalog.builtIns())));
+    try {
+      RawClient client = new RawClient("https://127.0.0.1:" + restarted.port(), api.pki, true);
+      HttpResponse<InputStream> w = client.stream(cms + "?watch=true&resourceVersion=" + old);
+      BufferedReader r =
+          new BufferedReader(new InputStreamReader(w.body(), StandardCharsets.UTF_8));
+      JsonNode event =
+          Json.parseBody(r.readLine().getBytes(StandardCharsets.UTF_8), "application/json");
+      assertThat(event.path("type").asText()).isEqualTo("ERROR");
+      assertThat(event.path("object").path("code").asInt()).isEqualTo(410);
+      assertThat(event.path("object").path("reason").asText()).isEqualTo("Expired");
+      w.body().close();
+    } finally {
+      restarted.close();
+    }
+  }
+
+  @Test
+  void tableAndMetadataOutputs() {
+    HttpResponse<String> table = admin.send("GET", "/api/v1/namespaces", null, null);
+    assertThat(table.statusCode()).isEqualTo(200);
+    RawClient c = admin;
+    HttpResponse<String> t =
+        c.sendWithAccept("/api/v1/namespaces", "application/json;as=Table;v=v1;g=meta.k8s.io");
+    JsonNode doc = json(t);
+    assertThat(doc.path("kind").asText()).isEqualTo("Table");
+    assertThat(doc.path("columnDefinitions").get(1).path("name").asText()).isEqualTo("Status");
+    HttpResponse<String> m =
+        c.sendWithAccept(
+            "/api/v1/namespaces",
+            "application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io");
+    assertThat(json(m).path("kind").asText()).isEqualTo("PartialObjectMetadataList");
+  }
+}

@@ -1,6 +1,7 @@
 package io.kuark.server.controller;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kuark.server.controller.cronjob.CronJobController;
 import io.kuark.server.controller.daemonset.DaemonSetController;
 import io.kuark.server.controller.deployment.DeploymentController;
 import io.kuark.server.controller.discovery.ApiDiscovery;
@@ -101,6 +102,7 @@ public final class ControlPlaneLoops implements AutoCloseable {
     others.add(lifecycle);
     controllers.add(new JobController(ctx).controller());
     controllers.add(new DaemonSetController(ctx).controller());
+    controllers.add(new CronJobController(ctx).controller());
     controllers.add(new EndpointSliceController(ctx).controller());
     controllers.add(new EndpointsController(ctx).controller());
     ApiDiscovery discovery =

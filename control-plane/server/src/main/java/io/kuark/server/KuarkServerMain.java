@@ -15,6 +15,7 @@ import jakarta.inject.Inject;
 public class KuarkServerMain implements QuarkusApplication {
 
   @Inject Vertx vertx;
+  @Inject ServerLifecycle lifecycle;
 
   public static void main(String[] args) {
     Quarkus.run(KuarkServerMain.class, args);
@@ -37,6 +38,7 @@ public class KuarkServerMain implements QuarkusApplication {
       System.err.println("kuark-server: cannot start: " + e);
       return 1;
     }
+    lifecycle.manage(runtime);
     try {
       while (!runtime.ready()) {
         Thread.sleep(20);
@@ -47,7 +49,7 @@ public class KuarkServerMain implements QuarkusApplication {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      runtime.close();
+      lifecycle.stop();
     }
     return 0;
   }

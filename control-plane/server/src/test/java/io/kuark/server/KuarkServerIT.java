@@ -145,6 +145,53 @@ class KuarkServerIT {
   }
 
   @Test
+  void customResourceDefinitionsAreServed() throws IOException {
+    Path crd = dir.resolve("crd.yaml");
+    Files.writeString(
+        crd,
+        String.join(
+            "\n",
+            "apiVersion: apiextensions.k8s.io/v1",
+            "kind: CustomResourceDefinition",
+            "metadata: {name: gadgets.example.com}",
+            "spec:",
+            "  group: example.com",
+            "  scope: Namespaced",
+            "  names: {plural: gadgets, singular: gadget, kind: Gadget, shortNames: [gd]}",
+            "  versions:",
+            "  - name: v1",
+            "    served: true",
+            "    storage: true",
+            "    additionalPrinterColumns: [{name: Size, type: integer, jsonPath: .spec.size}]",
+            "    schema:",
+            "      openAPIV3Schema:",
+            "        type: object",
+            "        properties:",
+            "          spec: {type: object, properties: {size: {type: integer, minimum: 1}}}",
+            ""));
+    Path cr = dir.resolve("cr.yaml");
+    Files.writeString(
+        cr,
+        "apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g1, namespace: default}\nspec: {size: 7}\n");
+    k33.run("apply", "-f", crd.toString()).ok();
+    k33.run("wait", "--for", "condition=established", "crd/gadgets.example.com", "--timeout=60s")
+        .ok();
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .until(() -> k33.run("api-resources").out().contains("gadgets"));
+    k27.run("apply", "-f", cr.toString()).ok();
+    String table = k33.run("get", "gadgets").ok().out();
+    assertThat(table).contains("SIZE", "g1", "7");
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(
+        bad,
+        "apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g2, namespace: default}\nspec: {size: 0}\n");
+    Kubectl.Result invalid = k33.run("apply", "-f", bad.toString());
+    assertThat(invalid.exitCode()).isNotZero();
+    assertThat(invalid.err()).contains("is invalid", "spec.size");
+  }
+
+  @Test
   void healthAndMetricsEndpoints() {
     assertThat(k33.run("get", "--raw", "/readyz?verbose").ok().out())
         .contains("[+]etcd ok", "readyz check passed");

@@ -145,6 +145,8 @@ final class ApiRequestHandler {
       error = api;
     } else if (cause instanceof io.kuark.server.storage.StorageException.Unavailable) {
       error = Statuses.unavailable(cause.getMessage());
+    } else if (cause instanceof java.util.concurrent.RejectedExecutionException) {
+      error = Statuses.unavailable("the server is shutting down");
     } else {
       LOG.errorf(cause, "internal error serving %s %s", rc.request().method(), rc.request().uri());
       error = Statuses.internal(String.valueOf(cause.getMessage()));

@@ -3,6 +3,7 @@ package io.kuark.server;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory;
 import io.kuark.server.api.ApiServer;
 import io.kuark.server.api.ApiServerConfig;
 import io.kuark.server.api.ApiServerSetup;
@@ -20,6 +21,7 @@ import io.kuark.server.storage.Storage;
 import io.kuark.server.storage.StorageConfig;
 import io.kuark.server.storage.StorageFactory;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.util.ArrayList;
 import java.util.List;
 import org.jboss.logging.Logger;
@@ -91,10 +93,21 @@ final class ServerRuntime implements AutoCloseable {
     Kubeconfig.write(flags.writeKubeconfig(), url, pki.ca().certificate(), pki.admin());
     LOG.infof("admin kubeconfig written to %s", flags.writeKubeconfig());
     // The loops use the admin identity until least-privilege identities arrive (issue 4).
+    Config clientConfig =
+        Config.fromKubeconfig(Kubeconfig.render(url, pki.ca().certificate(), pki.admin()));
+    // In-process calls only wait for this JVM; generous timeouts keep informers from giving up
+    // while a busy machine is still warming up (many TLS handshakes and cold JIT at start).
+    clientConfig.setConnectionTimeout(60_000);
+    clientConfig.setRequestTimeout(60_000);
+    // The loops' client gets its own event loops: fabric8 decodes responses on them, which must
+    // never stall the API server's event loops.
+    Vertx clientVertx =
+        Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setPreferNativeTransport(true));
+    started.add(() -> clientVertx.close().toCompletionStage().toCompletableFuture().join());
     KubernetesClient client =
         new KubernetesClientBuilder()
-            .withConfig(
-                Config.fromKubeconfig(Kubeconfig.render(url, pki.ca().certificate(), pki.admin())))
+            .withHttpClientFactory(new VertxHttpClientFactory(clientVertx))
+            .withConfig(clientConfig)
             .build();
     started.add(client);
     AutoCloseable loops =

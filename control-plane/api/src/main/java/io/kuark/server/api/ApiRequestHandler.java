@@ -114,7 +114,7 @@ final class ApiRequestHandler {
       rc.request()
           .toWebSocket()
           .onSuccess(ws -> serveWatch(req, watch, new WebSocketWatchSink(ws), null))
-          .onFailure(e -> LOG.debugf(e, "websocket upgrade failed for %s", req.info().resource()));
+          .onFailure(e -> LOG.warnf(e, "websocket upgrade failed for %s", req.info().resource()));
       return;
     }
     serveWatch(req, watch, new HttpWatchSink(rc.response()), rc);

@@ -49,6 +49,7 @@ public final class CronJobController {
   private final EventRecorder events;
   private final Clock clock;
   private final Controller controller;
+  private final Map<String, Instant> firstSeen = new java.util.concurrent.ConcurrentHashMap<>();
 
   public CronJobController(LoopContext ctx) {
     this.client = ctx.client();
@@ -165,7 +166,12 @@ public final class CronJobController {
         since = Times.parse(cj.getMetadata().getCreationTimestamp());
       }
       if (since == null) {
-        since = clock.instant();
+        // No creationTimestamp: count from when this controller first saw it, not from "now"
+        // on every sync (which would never let a time become due).
+        since =
+            firstSeen.computeIfAbsent(
+                cj.getMetadata().getUid() == null ? key : cj.getMetadata().getUid(),
+                k -> clock.instant());
       }
       ZonedDateTime due = null;
       ZonedDateTime t = since.atZone(zone);

@@ -275,6 +275,9 @@ public final class DaemonSetController {
           for (int s = i; s < createOn.size(); s++) {
             expectations.creationObserved(key);
           }
+          if (io.kuark.server.controller.runtime.ApiErrors.namespaceTerminating(e)) {
+            return;
+          }
           events.warning(ds, "FailedCreate", "Error creating: " + e.getMessage());
           throw e;
         }

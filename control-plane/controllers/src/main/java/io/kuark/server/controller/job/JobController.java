@@ -212,6 +212,9 @@ public final class JobController {
               for (int s = i; s < diff; s++) {
                 expectations.creationObserved(key);
               }
+              if (io.kuark.server.controller.runtime.ApiErrors.namespaceTerminating(e)) {
+                return Optional.empty();
+              }
               events.warning(job, "FailedCreate", "Error creating: " + e.getMessage());
               throw e;
             }

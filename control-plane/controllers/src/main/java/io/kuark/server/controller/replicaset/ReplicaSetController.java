@@ -144,6 +144,10 @@ public final class ReplicaSetController {
       try {
         manageReplicas(key, rs, owned);
       } catch (KubernetesClientException e) {
+        if (io.kuark.server.controller.runtime.ApiErrors.namespaceTerminating(e)) {
+          // The namespace (and this ReplicaSet with it) is going away; upstream stops here too.
+          return Optional.empty();
+        }
         failure = e.getMessage();
       }
     }

@@ -95,6 +95,8 @@ public final class GarbageCollector implements AutoCloseable {
               o -> enqueueAll(graph.observe(o, r)),
               (o, n) -> enqueueAll(graph.observe(n, r)),
               o -> enqueueAll(graph.remove(o))));
+      // Keep retrying a failed first list instead of letting fabric8 stop the informer.
+      informer.exceptionHandler((isStarted, error) -> true);
       informers.put(id, informer);
       informer.start();
     }

@@ -10,12 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
 
 /**
  * One informer per resource type, shared by every controller that needs it, so N controllers
  * watching pods cost one watch. Controllers register handlers before {@link #startAll}.
  */
 public final class SharedInformers implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(SharedInformers.class);
   private final KubernetesClient client;
   private final Map<Class<?>, SharedIndexInformer<?>> informers = new LinkedHashMap<>();
   private boolean started;
@@ -35,6 +37,13 @@ public final class SharedInformers implements AutoCloseable {
       return (SharedIndexInformer<T>) existing;
     }
     SharedIndexInformer<T> informer = client.resources(type).inAnyNamespace().runnableInformer(0);
+    // fabric8 stops an informer whose first list fails (e.g. the API answers slowly while it is
+    // still starting); the control plane must keep trying instead of running blind forever.
+    informer.exceptionHandler(
+        (isStarted, error) -> {
+          LOG.debugf("informer for %s retries after: %s", type.getSimpleName(), error.toString());
+          return true;
+        });
     informers.put(type, informer);
     if (started) {
       informer.start();

@@ -22,16 +22,19 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** An in-process API server on a temporary SQLite store, with an admin kubeconfig. */
+/**
+ * An in-process API server on a temporary SQLite store, with an admin kubeconfig. Everything it
+ * creates (temp dir, Vert.x, storage) is removed by {@link #close}, or at once if starting fails.
+ */
 final class TestApiServer implements AutoCloseable {
 
   final Path dir;
   final Vertx vertx;
   final Storage storage;
   final ClusterPki pki;
+  final CustomResourceDefinitions crds;
   final ApiServer server;
   final Path kubeconfig;
-  final CustomResourceDefinitions crds;
 
   TestApiServer() {
     try {
@@ -40,26 +43,37 @@ final class TestApiServer implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-    storage = SqliteStorage.open(dir.resolve("state.db"));
-    pki =
-        ClusterPki.loadOrCreate(
-            dir.resolve("tls"), ServingNames.forThisHost("10.43.0.1", List.of()));
-    ResourceCatalog catalog = ResourceCatalog.builtIns();
-    crds = new CustomResourceDefinitions(catalog);
-    server =
-        ApiServer.start(
-            new ApiServerSetup(
-                vertx,
-                storage,
-                catalog,
-                pki,
-                new ApiServerConfig("127.0.0.1", 0, "10.43.0.0/16", "127.0.0.1"),
-                new ApiModelAdmission(crds::schema),
-                new ApiModelTables(crds),
-                OpenApiSource.NONE,
-                crds));
-    kubeconfig = dir.resolve("kubeconfig.yaml");
-    Kubeconfig.write(kubeconfig, url(), pki.ca().certificate(), pki.admin());
+    Storage opened = null;
+    try {
+      opened = SqliteStorage.open(dir.resolve("state.db"));
+      storage = opened;
+      pki =
+          ClusterPki.loadOrCreate(
+              dir.resolve("tls"), ServingNames.forThisHost("10.43.0.1", List.of()));
+      ResourceCatalog catalog = ResourceCatalog.builtIns();
+      crds = new CustomResourceDefinitions(catalog);
+      server =
+          ApiServer.start(
+              new ApiServerSetup(
+                  vertx,
+                  storage,
+                  catalog,
+                  pki,
+                  new ApiServerConfig("127.0.0.1", 0, "10.43.0.0/16", "127.0.0.1"),
+                  new ApiModelAdmission(crds::schema),
+                  new ApiModelTables(crds),
+                  OpenApiSource.NONE,
+                  crds));
+      kubeconfig = dir.resolve("kubeconfig.yaml");
+      Kubeconfig.write(kubeconfig, url(), pki.ca().certificate(), pki.admin());
+    } catch (RuntimeException e) {
+      if (opened != null) {
+        opened.close();
+      }
+      vertx.close().toCompletionStage().toCompletableFuture().join();
+      deleteDir();
+      throw e;
+    }
   }
 
   String url() {
@@ -81,9 +95,16 @@ final class TestApiServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.close();
-    storage.close();
-    vertx.close().toCompletionStage().toCompletableFuture().join();
+    try {
+      server.close();
+      storage.close();
+      vertx.close().toCompletionStage().toCompletableFuture().join();
+    } finally {
+      deleteDir();
+    }
+  }
+
+  private void deleteDir() {
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {

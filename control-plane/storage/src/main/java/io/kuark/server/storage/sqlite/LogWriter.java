@@ -334,7 +334,35 @@ final class LogWriter implements AutoCloseable {
 
   /** Checkpoints the WAL into the database and truncates it to zero bytes when it can. */
   void checkpoint() {
-    runUnderLock("PRAGMA wal_checkpoint(TRUNCATE)");
+    // A TRUNCATE checkpoint reports busy (and leaves the WAL in place) while the passive
+    // checkpointer or a reader is in its way; those finish quickly, so try again a few times.
+    for (int attempt = 0; attempt < 50; attempt++) {
+      if (truncateCheckpointCompleted()) {
+        return;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private boolean truncateCheckpointCompleted() {
+    lock.lock();
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+      // One row: busy flag, WAL frames, frames checkpointed.
+      return !rs.next() || rs.getInt(1) == 0;
+    } catch (SQLException e) {
+      if (e.getMessage() != null && e.getMessage().contains("SQLITE_BUSY")) {
+        return false;
+      }
+      throw unavailable("wal_checkpoint(TRUNCATE)", e);
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Deletes keys whose lease expired before {@code nowMillis}; each is a real, evented delete. */
@@ -399,17 +427,6 @@ final class LogWriter implements AutoCloseable {
       } finally {
         lock.unlock();
       }
-    }
-  }
-
-  private void runUnderLock(String sql) {
-    lock.lock();
-    try (Statement s = connection.createStatement()) {
-      s.execute(sql);
-    } catch (SQLException e) {
-      throw unavailable(sql, e);
-    } finally {
-      lock.unlock();
     }
   }
 

@@ -17,6 +17,7 @@ import io.kuark.server.controller.runtime.Expectations;
 import io.kuark.server.controller.runtime.Handlers;
 import io.kuark.server.controller.runtime.Keys;
 import io.kuark.server.controller.runtime.LoopContext;
+import io.kuark.server.controller.runtime.OwnedPodHandler;
 import io.kuark.server.controller.runtime.Owners;
 import io.kuark.server.controller.runtime.Pods;
 import io.kuark.server.controller.runtime.Semantic;
@@ -62,31 +63,7 @@ public final class DaemonSetController {
     ctx.informers().get(Node.class).addEventHandler(Handlers.any(n -> enqueueAll()));
     ctx.informers()
         .get(Pod.class)
-        .addEventHandler(
-            Handlers.of(
-                p -> {
-                  String key = ownerKey(p);
-                  if (key != null) {
-                    expectations.creationObserved(key);
-                    controller.enqueue(key);
-                  }
-                },
-                (o, p) -> {
-                  String key = ownerKey(p);
-                  if (key != null) {
-                    if (p.getMetadata().getDeletionTimestamp() != null) {
-                      expectations.deletionObserved(key, Keys.of(p));
-                    }
-                    controller.enqueue(key);
-                  }
-                },
-                p -> {
-                  String key = ownerKey(p);
-                  if (key != null) {
-                    expectations.deletionObserved(key, Keys.of(p));
-                    controller.enqueue(key);
-                  }
-                }));
+        .addEventHandler(OwnedPodHandler.of("DaemonSet", expectations, controller));
   }
 
   public Controller controller() {
@@ -100,10 +77,7 @@ public final class DaemonSetController {
   }
 
   private static String ownerKey(Pod pod) {
-    OwnerReference ref = Owners.controllerOf(pod);
-    return ref == null || !"DaemonSet".equals(ref.getKind())
-        ? null
-        : Keys.of(pod.getMetadata().getNamespace(), ref.getName());
+    return OwnedPodHandler.ownerKey(pod, "DaemonSet");
   }
 
   private String templateHash(DaemonSet ds) {

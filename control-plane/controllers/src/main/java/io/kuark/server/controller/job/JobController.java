@@ -18,6 +18,7 @@ import io.kuark.server.controller.runtime.Expectations;
 import io.kuark.server.controller.runtime.Handlers;
 import io.kuark.server.controller.runtime.Keys;
 import io.kuark.server.controller.runtime.LoopContext;
+import io.kuark.server.controller.runtime.OwnedPodHandler;
 import io.kuark.server.controller.runtime.Owners;
 import io.kuark.server.controller.runtime.Pods;
 import io.kuark.server.controller.runtime.Semantic;
@@ -62,31 +63,7 @@ public final class JobController {
         .addEventHandler(Handlers.any(j -> controller.enqueue(Keys.of(j))));
     ctx.informers()
         .get(Pod.class)
-        .addEventHandler(
-            Handlers.of(
-                p -> {
-                  String key = ownerKey(p);
-                  if (key != null) {
-                    expectations.creationObserved(key);
-                    controller.enqueue(key);
-                  }
-                },
-                (o, p) -> {
-                  String key = ownerKey(p);
-                  if (key != null) {
-                    if (p.getMetadata().getDeletionTimestamp() != null) {
-                      expectations.deletionObserved(key, Keys.of(p));
-                    }
-                    controller.enqueue(key);
-                  }
-                },
-                p -> {
-                  String key = ownerKey(p);
-                  if (key != null) {
-                    expectations.deletionObserved(key, Keys.of(p));
-                    controller.enqueue(key);
-                  }
-                }));
+        .addEventHandler(OwnedPodHandler.of("Job", expectations, controller));
   }
 
   public Controller controller() {
@@ -94,10 +71,7 @@ public final class JobController {
   }
 
   private static String ownerKey(Pod pod) {
-    OwnerReference ref = Owners.controllerOf(pod);
-    return ref == null || !"Job".equals(ref.getKind())
-        ? null
-        : Keys.of(pod.getMetadata().getNamespace(), ref.getName());
+    return OwnedPodHandler.ownerKey(pod, "Job");
   }
 
   private static boolean finished(Job job) {

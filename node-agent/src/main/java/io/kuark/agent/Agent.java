@@ -11,6 +11,7 @@ import io.kuark.agent.linux.LinuxFfiHostKernel;
 import io.kuark.agent.linux.NetlinkHostRoutes;
 import io.kuark.agent.network.CniConfigFiles;
 import io.kuark.agent.network.CniNetworkPlugin;
+import io.kuark.agent.network.InProcessPlugins;
 import io.kuark.agent.network.NetworkPlugin;
 import io.kuark.agent.node.NodeAgent;
 import io.kuark.agent.pod.ContainerStarter;
@@ -90,7 +91,8 @@ public final class Agent implements AutoCloseable {
             config.runcRoot(),
             config.agentDir().resolve("containers"),
             new LogCopiers(Clock.systemUTC()));
-    NetworkPlugin network = new CniNetworkPlugin(config.cniConfDir(), config.cniBinDirs());
+    NetworkPlugin network =
+        new CniNetworkPlugin(config.cniConfDir(), config.cniBinDirs(), InProcessPlugins.standard());
 
     node = new NodeAgent(client, config, runtime.version(), Clock.systemUTC());
     node.register();

@@ -40,7 +40,7 @@ public final class AgentFlags {
     String serviceCidr = "10.43.0.0/16";
     boolean keepPods = false;
     String cgroupParent = "kuark";
-    String bridgeType = "bridge";
+    String bridgeType = "kuark-bridge";
     String clusterDns = "10.43.0.10";
     String clusterDomain = "cluster.local";
     for (int i = 0; i < args.length; i++) {

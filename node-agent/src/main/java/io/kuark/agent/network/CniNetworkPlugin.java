@@ -3,6 +3,8 @@ package io.kuark.agent.network;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kuark.cni.CniOutcome;
+import io.kuark.cni.CniRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,16 +14,19 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
  * {@link NetworkPlugin} that executes CNI plugins (spec 0.4/1.0): the configuration list in the CNI
  * conf dir is run plugin by plugin for ADD (each getting the previous result) and in reverse for
- * DEL. Loopback is brought up by the reference {@code loopback} plugin. Works with any plugin,
- * Debian's reference ones as well as kuark-bridge.
+ * DEL. Loopback is brought up by the reference {@code loopback} plugin. Types in {@link
+ * InProcessPlugins} (kuark-bridge) run inside the agent; any other plugin is executed from the bin
+ * dirs.
  */
 public final class CniNetworkPlugin implements NetworkPlugin {
 
@@ -31,9 +36,16 @@ public final class CniNetworkPlugin implements NetworkPlugin {
   private final Path confDir;
   private final List<Path> binDirs;
 
-  public CniNetworkPlugin(Path confDir, List<Path> binDirs) {
+  private final InProcessPlugins inProcessPlugins;
+
+  /**
+   * @param inProcessPlugins plugin types run inside the agent; every other type is executed from
+   *     {@code binDirs}
+   */
+  public CniNetworkPlugin(Path confDir, List<Path> binDirs, InProcessPlugins inProcessPlugins) {
     this.confDir = confDir;
     this.binDirs = List.copyOf(binDirs);
+    this.inProcessPlugins = inProcessPlugins;
   }
 
   @Override
@@ -101,20 +113,15 @@ public final class CniNetworkPlugin implements NetworkPlugin {
     return config;
   }
 
-  /** Runs one plugin; returns its parsed stdout (null if empty). */
+  /**
+   * Runs one plugin, in-process when {@link InProcessPlugins} has its type, else by executing its
+   * binary; returns its parsed stdout (null if empty). Both paths report failures alike.
+   */
   JsonNode invoke(String command, ObjectNode config, Sandbox sandbox, String ifName)
       throws IOException {
     String type = config.path("type").asText();
-    Path binary = find(type);
-    ProcessBuilder builder = new ProcessBuilder(binary.toString());
-    Map<String, String> env = builder.environment();
-    env.put("CNI_COMMAND", command);
-    env.put("CNI_CONTAINERID", sandbox.containerId());
-    env.put("CNI_NETNS", sandbox.netns().toString());
-    env.put("CNI_IFNAME", ifName);
-    env.put("CNI_PATH", binDirs.stream().map(Path::toString).collect(Collectors.joining(":")));
-    env.put(
-        "CNI_ARGS",
+    String cniPath = binDirs.stream().map(Path::toString).collect(Collectors.joining(":"));
+    String cniArgs =
         "IgnoreUnknown=1;K8S_POD_NAMESPACE="
             + sandbox.namespace()
             + ";K8S_POD_NAME="
@@ -122,12 +129,67 @@ public final class CniNetworkPlugin implements NetworkPlugin {
             + ";K8S_POD_INFRA_CONTAINER_ID="
             + sandbox.containerId()
             + ";K8S_POD_UID="
-            + sandbox.podUid());
+            + sandbox.podUid();
+    byte[] stdin = JSON.writeValueAsBytes(config);
+    Optional<Function<CniRequest, CniOutcome>> inProcess = inProcessPlugins.find(type);
+    Outcome outcome;
+    if (inProcess.isPresent()) {
+      CniRequest request =
+          new CniRequest(
+              command,
+              sandbox.containerId(),
+              sandbox.netns().toString(),
+              ifName,
+              cniArgs,
+              cniPath,
+              stdin);
+      CniOutcome result = inProcess.get().apply(request);
+      outcome = new Outcome(result.exitCode(), result.stdout(), "");
+    } else {
+      outcome = exec(type, command, sandbox, ifName, cniPath, cniArgs, stdin);
+    }
+    String out = outcome.stdout().trim();
+    if (outcome.exitCode() != 0) {
+      int code = 0;
+      String message = out;
+      try {
+        JsonNode error = JSON.readTree(out);
+        code = error.path("code").asInt();
+        message = error.path("msg").asText(out) + detail(error);
+      } catch (IOException notJson) {
+        message = out + " " + outcome.stderr().trim();
+      }
+      throw new CniException(type, code, command + " " + message);
+    }
+    return out.isEmpty() ? null : JSON.readTree(out);
+  }
+
+  /** What one plugin run produced. */
+  private record Outcome(int exitCode, String stdout, String stderr) {}
+
+  private Outcome exec(
+      String type,
+      String command,
+      Sandbox sandbox,
+      String ifName,
+      String cniPath,
+      String cniArgs,
+      byte[] stdin)
+      throws IOException {
+    Path binary = find(type);
+    ProcessBuilder builder = new ProcessBuilder(binary.toString());
+    Map<String, String> env = builder.environment();
+    env.put("CNI_COMMAND", command);
+    env.put("CNI_CONTAINERID", sandbox.containerId());
+    env.put("CNI_NETNS", sandbox.netns().toString());
+    env.put("CNI_IFNAME", ifName);
+    env.put("CNI_PATH", cniPath);
+    env.put("CNI_ARGS", cniArgs);
     Process process = builder.start();
     CompletableFuture<byte[]> stderr =
         CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
-    try (OutputStream stdin = process.getOutputStream()) {
-      stdin.write(JSON.writeValueAsBytes(config));
+    try (OutputStream in = process.getOutputStream()) {
+      in.write(stdin);
     }
     byte[] stdout;
     try (InputStream in = process.getInputStream()) {
@@ -142,20 +204,10 @@ public final class CniNetworkPlugin implements NetworkPlugin {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted waiting for CNI plugin " + type, e);
     }
-    String out = new String(stdout, StandardCharsets.UTF_8).trim();
-    if (process.exitValue() != 0) {
-      int code = 0;
-      String message = out;
-      try {
-        JsonNode error = JSON.readTree(out);
-        code = error.path("code").asInt();
-        message = error.path("msg").asText(out) + detail(error);
-      } catch (IOException notJson) {
-        message = out + " " + new String(stderr.join(), StandardCharsets.UTF_8).trim();
-      }
-      throw new CniException(type, code, command + " " + message);
-    }
-    return out.isEmpty() ? null : JSON.readTree(out);
+    return new Outcome(
+        process.exitValue(),
+        new String(stdout, StandardCharsets.UTF_8),
+        process.exitValue() != 0 ? new String(stderr.join(), StandardCharsets.UTF_8) : "");
   }
 
   private static String detail(JsonNode error) {

@@ -13,8 +13,9 @@ import java.security.SecureRandom;
 
 /**
  * A private pod network for one test: a unique bridge name and a /24 inside 10.211.0.0/16 (a range
- * tests own), a CNI conflist for Debian's reference bridge + host-local plugins, and cleanup of the
- * bridge, the IPAM state and the blackhole routes the agent installs.
+ * tests own), a CNI conflist (bridge + host-local + portmap, the bridge plugin type chosen by the
+ * test: {@code kuark-bridge} in-process or Debian's reference {@code bridge} executed), and cleanup
+ * of the bridge, the IPAM state and the blackhole routes the agent installs.
  */
 public final class TestNetwork implements AutoCloseable {
 
@@ -26,7 +27,15 @@ public final class TestNetwork implements AutoCloseable {
   public final Path confDir;
   public final Path ipamDir;
 
+  /** The agent's default: kuark-bridge, run in-process. */
   public TestNetwork(Path dir) throws IOException {
+    this(dir, "kuark-bridge");
+  }
+
+  /**
+   * @param bridgePluginType the {@code type} of the conflist's first plugin
+   */
+  public TestNetwork(Path dir, String bridgePluginType) throws IOException {
     SecureRandom random = new SecureRandom();
     this.bridge = "kt" + Integer.toHexString(0x100000 + random.nextInt(0xEFFFFF));
     this.subnet = "10.211." + (1 + random.nextInt(250)) + ".0/24";
@@ -36,7 +45,7 @@ public final class TestNetwork implements AutoCloseable {
     new ObjectMapper()
         .writeValue(
             confDir.resolve("10-test.conflist").toFile(),
-            CniConfigFiles.defaultConfig(subnet, "bridge", bridge, ipamDir));
+            CniConfigFiles.defaultConfig(subnet, bridgePluginType, bridge, ipamDir));
   }
 
   @Override

@@ -1,12 +1,5 @@
 package io.kuark.cni.bridge;
 
-import io.kuark.cni.CniException;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * macspoofchk through nftables: frames entering the bridge from a guarded host veth must carry the
  * container interface's MAC as source, else they are dropped. One table {@code bridge
@@ -67,32 +60,6 @@ final class MacSpoofCheck {
   }
 
   private void nft(String script, boolean tolerateFailure) {
-    List<String> cmd = new ArrayList<>();
-    if (host.netns() != null) {
-      cmd.add("nsenter");
-      cmd.add("--net=" + host.netns());
-    }
-    cmd.add("nft");
-    cmd.add("-f");
-    cmd.add("-");
-    try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      try (OutputStream in = p.getOutputStream()) {
-        in.write(script.getBytes(StandardCharsets.UTF_8));
-      }
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (p.waitFor() != 0 && !tolerateFailure) {
-        throw new CniException(
-            CniException.PLUGIN_FAILURE, "failed to set up macspoofchk: " + out.trim());
-      }
-    } catch (IOException e) {
-      if (!tolerateFailure) {
-        throw new CniException(
-            CniException.PLUGIN_FAILURE, "failed to run nft: " + e.getMessage(), e);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CniException(CniException.TRY_AGAIN_LATER, "interrupted running nft", e);
-    }
+    Nft.apply(host, script, tolerateFailure, "set up macspoofchk");
   }
 }

@@ -1,15 +1,10 @@
 package io.kuark.cni.bridge;
 
-import io.kuark.cni.CniException;
 import io.kuark.cni.config.IpNet;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
 
 /**
  * ipMasq through nftables ({@code nft -f -}): per network and subnet, one postrouting NAT chain in
@@ -95,33 +90,7 @@ public final class Masquerade {
   }
 
   private void nft(String script, boolean tolerateFailure) {
-    List<String> cmd = new ArrayList<>();
-    if (host.netns() != null) {
-      cmd.add("nsenter");
-      cmd.add("--net=" + host.netns());
-    }
-    cmd.add("nft");
-    cmd.add("-f");
-    cmd.add("-");
-    try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      try (OutputStream in = p.getOutputStream()) {
-        in.write(script.getBytes(StandardCharsets.UTF_8));
-      }
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (p.waitFor() != 0 && !tolerateFailure) {
-        throw new CniException(
-            CniException.PLUGIN_FAILURE, "failed to set up IP masquerade: " + out.trim());
-      }
-    } catch (IOException e) {
-      if (!tolerateFailure) {
-        throw new CniException(
-            CniException.PLUGIN_FAILURE, "failed to run nft: " + e.getMessage(), e);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CniException(CniException.TRY_AGAIN_LATER, "interrupted running nft", e);
-    }
+    Nft.apply(host, script, tolerateFailure, "set up IP masquerade");
   }
 
   static String id(String network, IpNet address) {

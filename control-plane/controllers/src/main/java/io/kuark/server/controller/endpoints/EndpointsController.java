@@ -48,18 +48,7 @@ public final class EndpointsController {
     ctx.informers()
         .get(Service.class)
         .addEventHandler(Handlers.any(s -> controller.enqueue(Keys.of(s))));
-    ctx.informers()
-        .get(Pod.class)
-        .addEventHandler(
-            Handlers.of(
-                p -> ServiceKeys.selecting(services, p).forEach(controller::enqueue),
-                (o, p) -> {
-                  if (ServiceKeys.endpointRelevant(o, p)) {
-                    ServiceKeys.selecting(services, o).forEach(controller::enqueue);
-                    ServiceKeys.selecting(services, p).forEach(controller::enqueue);
-                  }
-                },
-                p -> ServiceKeys.selecting(services, p).forEach(controller::enqueue)));
+    ctx.informers().get(Pod.class).addEventHandler(ServiceKeys.podHandler(services, controller));
   }
 
   public Controller controller() {

@@ -2,7 +2,10 @@ package io.kuark.server.controller.endpoints;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.cache.Lister;
+import io.kuark.server.controller.runtime.Controller;
+import io.kuark.server.controller.runtime.Handlers;
 import io.kuark.server.controller.runtime.Keys;
 import io.kuark.server.controller.runtime.Selectors;
 import java.util.LinkedHashSet;
@@ -13,6 +16,22 @@ import java.util.Set;
 /** Finds the Services whose selector picks a pod (before or after a change). */
 final class ServiceKeys {
   private ServiceKeys() {}
+
+  /**
+   * Pod events for controllers keyed by Service: enqueue every Service selecting the pod, before
+   * and after an update that changes what endpoints depend on.
+   */
+  static ResourceEventHandler<Pod> podHandler(Lister<Service> services, Controller controller) {
+    return Handlers.of(
+        p -> selecting(services, p).forEach(controller::enqueue),
+        (o, p) -> {
+          if (endpointRelevant(o, p)) {
+            selecting(services, o).forEach(controller::enqueue);
+            selecting(services, p).forEach(controller::enqueue);
+          }
+        },
+        p -> selecting(services, p).forEach(controller::enqueue));
+  }
 
   static Set<String> selecting(Lister<Service> services, Pod pod) {
     Set<String> keys = new LinkedHashSet<>();

@@ -6,42 +6,32 @@ import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchResponse;
 import io.kuark.server.storage.KeyValue;
-import io.kuark.server.storage.Storage;
+import io.kuark.server.storage.OrderedWatch;
 import io.kuark.server.storage.StorageException;
 import io.kuark.server.storage.WatchEvent;
 import io.kuark.server.storage.WatchListener;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
  * One storage watch over an etcd watch. Events are queued from jetcd's threads and handed to the
- * listener by one pool thread at a time. Any stream failure other than compaction (etcd restarted,
- * connection lost) closes the etcd watch and opens a new one from the last delivered revision + 1
- * after a short back-off, so nothing is lost or repeated; compaction ends the watch with Gone.
+ * listener in order (see {@link OrderedWatch}). Any stream failure other than compaction (etcd
+ * restarted, connection lost) closes the etcd watch and opens a new one from the last received
+ * revision + 1 after a short back-off, so nothing is lost or repeated; compaction ends the watch
+ * with Gone.
  */
-final class EtcdWatch implements Storage.Watch, Runnable {
+final class EtcdWatch extends OrderedWatch {
 
   private static final Logger LOG = Logger.getLogger(EtcdWatch.class);
   private static final long MAX_BACKOFF_MILLIS = 2000;
 
   private final Watch watchClient;
-  private final String prefix;
-  private final WatchListener listener;
-  private final Executor deliveryThreads;
   private final ScheduledExecutorService timer;
   private final Consumer<EtcdWatch> onEnd;
-  private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean draining = new AtomicBoolean();
-  private final ReentrantLock delivery = new ReentrantLock();
   private final Object streamLock = new Object();
-  private volatile boolean closed;
-  private volatile long lastDelivered;
 
   /** Highest revision received from etcd (delivered or queued); resumes start after it. */
   private volatile long lastReceived;
@@ -57,19 +47,16 @@ final class EtcdWatch implements Storage.Watch, Runnable {
       Executor deliveryThreads,
       ScheduledExecutorService timer,
       Consumer<EtcdWatch> onEnd) {
+    super(prefix, afterRevision, listener, deliveryThreads);
     this.onEnd = onEnd;
     this.watchClient = watchClient;
-    this.prefix = prefix;
-    this.lastDelivered = afterRevision;
     this.lastReceived = afterRevision;
-    this.listener = listener;
-    this.deliveryThreads = deliveryThreads;
     this.timer = timer;
   }
 
   /** Opens the etcd stream from {@code lastReceived + 1}. */
   void start() {
-    if (closed) {
+    if (isClosed()) {
       return;
     }
     ByteSequence key = EtcdStorage.bytes(prefix);
@@ -97,7 +84,7 @@ final class EtcdWatch implements Storage.Watch, Runnable {
     self[0] = created;
     Watch.Watcher replaced = null;
     synchronized (streamLock) {
-      if (!closed) {
+      if (!isClosed()) {
         replaced = stream;
         stream = created;
         created = null;
@@ -111,7 +98,7 @@ final class EtcdWatch implements Storage.Watch, Runnable {
   }
 
   private void onResponse(Watch.Watcher source, WatchResponse response) {
-    if (closed || (source != null && source != stream)) {
+    if (isClosed() || (source != null && source != stream)) {
       return;
     }
     backoffMillis = 100;
@@ -119,19 +106,17 @@ final class EtcdWatch implements Storage.Watch, Runnable {
       WatchEvent event = convert(e);
       if (event.revision() > lastReceived) {
         lastReceived = event.revision();
-        queue.add(event);
+        enqueue(event);
       }
     }
-    schedule();
   }
 
   private void onStreamError(Watch.Watcher source, Throwable error) {
-    if (closed || (source != null && source != stream)) {
+    if (isClosed() || (source != null && source != stream)) {
       return;
     }
     if (error instanceof CompactedException c) {
-      queue.add(new StorageException.Gone(prefix, lastReceived + 1, c.getCompactedRevision()));
-      schedule();
+      enqueue(new StorageException.Gone(prefix, lastReceived + 1, c.getCompactedRevision()));
       closeStream();
       return;
     }
@@ -169,87 +154,17 @@ final class EtcdWatch implements Storage.Watch, Runnable {
 
   /** Ends the watch with {@code error} after what is already queued. */
   void fail(StorageException error) {
-    queue.add(error);
-    schedule();
+    enqueue(error);
   }
 
   @Override
-  public void close() {
+  protected void detach() {
     onEnd.accept(this);
-    delivery.lock();
-    try {
-      closed = true;
-      queue.clear();
-    } finally {
-      delivery.unlock();
-    }
-    closeStream();
   }
 
   @Override
-  public void run() {
-    while (true) {
-      Object item = queue.poll();
-      if (item == null) {
-        draining.set(false);
-        if (queue.isEmpty() || !draining.compareAndSet(false, true)) {
-          return;
-        }
-        continue;
-      }
-      if (item instanceof WatchEvent event) {
-        deliver(event);
-      } else if (item instanceof StorageException error) {
-        end(error);
-      }
-    }
-  }
-
-  private void deliver(WatchEvent event) {
-    delivery.lock();
-    try {
-      if (closed || event.revision() <= lastDelivered) {
-        return;
-      }
-      lastDelivered = event.revision();
-      try {
-        listener.onEvent(event);
-      } catch (RuntimeException e) {
-        LOG.warnf(e, "watch listener on %s failed at revision %d", prefix, event.revision());
-      }
-    } finally {
-      delivery.unlock();
-    }
-  }
-
-  private void end(StorageException error) {
-    onEnd.accept(this);
-    delivery.lock();
-    try {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      queue.clear();
-      try {
-        listener.onError(error);
-      } catch (RuntimeException e) {
-        LOG.warnf(e, "watch listener on %s failed handling %s", prefix, error);
-      }
-    } finally {
-      delivery.unlock();
-    }
+  protected void afterEnd() {
     closeStream();
-  }
-
-  private void schedule() {
-    if (draining.compareAndSet(false, true)) {
-      try {
-        deliveryThreads.execute(this);
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        draining.set(false);
-      }
-    }
   }
 
   private static WatchEvent convert(io.etcd.jetcd.watch.WatchEvent e) {

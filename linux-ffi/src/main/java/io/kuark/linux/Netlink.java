@@ -35,6 +35,9 @@ public interface Netlink extends AutoCloseable {
 
   void createVxlan(VxlanSpec spec);
 
+  /** Creates a dummy link (a host-local device that only holds addresses, e.g. a node-local IP). */
+  void createDummy(String name);
+
   void setUp(String name, boolean up);
 
   void setMtu(String name, int mtu);

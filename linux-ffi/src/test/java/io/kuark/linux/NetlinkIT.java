@@ -165,6 +165,37 @@ class NetlinkIT {
   }
 
   @Test
+  void dummyLinkHoldsALocalSlash32() throws Exception {
+    // Some kernels are built without CONFIG_DUMMY; then both must be refused alike.
+    Process probe =
+        new ProcessBuilder("nsenter", "--net=" + b, "ip", "link", "add", "ktprobe", "type", "dummy")
+            .redirectErrorStream(true)
+            .start();
+    String probeOut = new String(probe.getInputStream().readAllBytes());
+    if (probe.waitFor() != 0) {
+      assertThat(probeOut).contains("Unknown device type");
+      assertThatThrownBy(() -> nl.createDummy("ktdns"))
+          .isInstanceOfSatisfying(
+              NetlinkException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENOTSUP));
+      assertThat(nl.link("ktdns")).isEmpty();
+      return;
+    }
+    nl.createDummy("ktdns");
+    nl.setUp("ktdns", true);
+    nl.addAddress("ktdns", addr("10.43.0.10"), 32);
+    assertThat(nl.requireLink("ktdns").kind()).isEqualTo("dummy");
+    assertThat(ip(a, "-d", "link", "show", "ktdns")).contains("dummy");
+    assertThat(ip(a, "addr", "show", "ktdns")).contains("inet 10.43.0.10/32");
+    // A local address wins over any route: the kernel delivers to this host.
+    assertThat(ip(a, "route", "get", "10.43.0.10")).startsWith("local 10.43.0.10");
+    assertThatThrownBy(() -> nl.createDummy("ktdns"))
+        .isInstanceOfSatisfying(
+            NetlinkException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EEXIST));
+    assertThat(nl.deleteLink("ktdns")).isTrue();
+    assertThat(nl.link("ktdns")).isEmpty();
+  }
+
+  @Test
   void addressesV4AndV6() throws Exception {
     nl.createBridge("ktaddr", 0, false);
     nl.setUp("ktaddr", true);

@@ -44,6 +44,7 @@ public final class Agent implements AutoCloseable {
   private NodeAgent node;
   private PodManager pods;
   private Thread cniConfWriter;
+  private AgentDns dns;
 
   public Agent(AgentConfig config, HostKernel kernel) {
     this.config = config;
@@ -78,6 +79,7 @@ public final class Agent implements AutoCloseable {
     // Safety first: cluster and service addresses must never leave through the uplink.
     kernel.ensureBlackholeRoute(config.clusterCidr());
     kernel.ensureBlackholeRoute(config.serviceCidr());
+    dns = AgentDns.start(client, config);
 
     ImageStore images =
         new ImageStore(config.agentDir().resolve("content"), new ExecOverlayMarks());
@@ -160,6 +162,9 @@ public final class Agent implements AutoCloseable {
     }
     if (node != null) {
       node.close();
+    }
+    if (dns != null) {
+      dns.close();
     }
     if (client != null && ownsClient) {
       client.close();

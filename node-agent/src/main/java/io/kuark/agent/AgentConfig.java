@@ -23,6 +23,7 @@ import java.util.List;
  * @param cniBridgePluginType plugin type written into the default CNI configuration
  * @param clusterDns name server written to the pods' resolv.conf
  * @param clusterDomain cluster DNS domain
+ * @param dns the node-local cluster DNS server
  */
 public record AgentConfig(
     Path kubeconfig,
@@ -40,7 +41,8 @@ public record AgentConfig(
     String cgroupParent,
     String cniBridgePluginType,
     String clusterDns,
-    String clusterDomain) {
+    String clusterDomain,
+    DnsFlags dns) {
 
   /** Agent state: {@code dataDir/agent}. */
   public Path agentDir() {

@@ -1,5 +1,6 @@
 package io.kuark.agent;
 
+import io.kuark.agent.network.dns.HostResolvers;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -22,7 +23,8 @@ public final class AgentFlags {
           + " [--run-dir DIR] [--pod-log-dir DIR] [--cni-conf-dir DIR] [--cni-bin-dir DIR:DIR]"
           + " [--port N] [--cluster-cidr CIDR] [--service-cidr CIDR] [--keep-pods]"
           + " [--cgroup-parent NAME] [--cni-bridge-type TYPE] [--cluster-dns IP]"
-          + " [--cluster-domain D]";
+          + " [--cluster-domain D] [--dns-port N] [--dns-link NAME]"
+          + " [--dns-upstream IP[:PORT],…] [--dns-remove-link]";
 
   private AgentFlags() {}
 
@@ -43,6 +45,7 @@ public final class AgentFlags {
     String bridgeType = "kuark-bridge";
     String clusterDns = "10.43.0.10";
     String clusterDomain = "cluster.local";
+    DnsFlags dns = DnsFlags.defaults();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String value = null;
@@ -53,6 +56,15 @@ public final class AgentFlags {
       }
       if (arg.equals("--keep-pods")) {
         keepPods = value == null || Boolean.parseBoolean(value);
+        continue;
+      }
+      if (arg.equals("--dns-remove-link")) {
+        dns =
+            new DnsFlags(
+                dns.port(),
+                dns.link(),
+                dns.upstreams(),
+                value == null || Boolean.parseBoolean(value));
         continue;
       }
       if (value == null) {
@@ -77,6 +89,15 @@ public final class AgentFlags {
         case "--cni-bridge-type" -> bridgeType = value;
         case "--cluster-dns" -> clusterDns = value;
         case "--cluster-domain" -> clusterDomain = value;
+        case "--dns-port" ->
+            dns =
+                new DnsFlags(
+                    parseDnsPort(value), dns.link(), dns.upstreams(), dns.removeLinkOnStop());
+        case "--dns-link" ->
+            dns = new DnsFlags(dns.port(), value, dns.upstreams(), dns.removeLinkOnStop());
+        case "--dns-upstream" ->
+            dns =
+                new DnsFlags(dns.port(), dns.link(), checkUpstreams(value), dns.removeLinkOnStop());
         default -> throw new UsageException("unknown flag " + arg + "\n" + USAGE);
       }
     }
@@ -111,7 +132,8 @@ public final class AgentFlags {
         cgroupParent,
         bridgeType,
         clusterDns,
-        clusterDomain);
+        clusterDomain,
+        dns);
   }
 
   private static int parsePort(String value) throws UsageException {
@@ -123,6 +145,27 @@ public final class AgentFlags {
       return port;
     } catch (NumberFormatException e) {
       throw new UsageException("--port is not a number: " + value);
+    }
+  }
+
+  private static int parseDnsPort(String value) throws UsageException {
+    try {
+      int port = Integer.parseInt(value);
+      if (port < 0 || port > 65535) {
+        throw new UsageException("--dns-port out of range: " + value);
+      }
+      return port;
+    } catch (NumberFormatException e) {
+      throw new UsageException("--dns-port is not a number: " + value);
+    }
+  }
+
+  private static String checkUpstreams(String value) throws UsageException {
+    try {
+      HostResolvers.parse(value);
+      return value;
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--dns-upstream: " + e.getMessage());
     }
   }
 

@@ -75,7 +75,10 @@ class AgentIT {
           "--service-cidr",
           TestNetwork.SERVICE_CIDR,
           "--cgroup-parent",
-          "kuark-it-" + node
+          "kuark-it-" + node,
+          "--dns-link",
+          "kuark-itdns",
+          "--dns-remove-link"
         };
     config = AgentFlags.parse(args);
     Files.createDirectories(config.imageDropDir());

@@ -63,7 +63,11 @@ final class ServerRuntime implements AutoCloseable {
     ApiModelOpenApi openApi = new ApiModelOpenApi(catalog, crds::schema);
     ApiServerConfig apiConfig =
         new ApiServerConfig(
-            flags.bindAddress(), flags.securePort(), flags.serviceCidr(), advertise);
+            flags.bindAddress(),
+            flags.securePort(),
+            flags.serviceCidr(),
+            advertise,
+            flags.clusterDns());
     String firstServiceIp =
         new io.kuark.server.api.alloc.ServiceIpAllocator(storage, flags.serviceCidr()).firstIp();
     List<String> extraNames = new ArrayList<>();

@@ -220,6 +220,14 @@ public final class JnrNetlink implements Netlink {
   }
 
   @Override
+  public void createDummy(String name) {
+    NlRequest req = new NlRequest(RTM_NEWLINK, ACK | CREATE_EXCL).ifinfomsg(AF_UNSPEC, 0, 0, 0);
+    req.attrString(IFLA_IFNAME, name);
+    req.beginNested(IFLA_LINKINFO).attrString(IFLA_INFO_KIND, "dummy").endNested();
+    socket.execute(req, "create dummy " + name);
+  }
+
+  @Override
   public void setUp(String name, boolean up) {
     int index = requireLink(name).index();
     NlRequest req =

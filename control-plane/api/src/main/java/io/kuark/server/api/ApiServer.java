@@ -220,7 +220,8 @@ public final class ApiServer implements AutoCloseable {
     ApiServerConfig c = setup.config();
     // The kubernetes Service and its endpoints name the port actually bound.
     ApiServerConfig bound =
-        new ApiServerConfig(c.bindAddress(), port(), c.serviceCidr(), c.advertiseAddress());
+        new ApiServerConfig(
+            c.bindAddress(), port(), c.serviceCidr(), c.advertiseAddress(), c.clusterDns());
     new SystemBootstrap(context, dispatcher.creator(), bound, context.strategies().serviceIps())
         .run();
     bootstrapped.set(true);

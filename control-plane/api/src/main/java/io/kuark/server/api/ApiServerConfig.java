@@ -1,5 +1,7 @@
 package io.kuark.server.api;
 
+import io.kuark.server.api.alloc.Cidr;
+
 /**
  * Network settings of the API server.
  *
@@ -8,6 +10,23 @@ package io.kuark.server.api;
  * @param serviceCidr the Service IP range (ClusterIPs are allocated from it)
  * @param advertiseAddress the address other nodes and pods reach the API at (the {@code kubernetes}
  *     Service's endpoint)
+ * @param clusterDns ClusterIP of the {@code kube-system/kube-dns} Service (the agents' cluster DNS
+ *     address); null means the 10th address of the service CIDR
  */
 public record ApiServerConfig(
-    String bindAddress, int securePort, String serviceCidr, String advertiseAddress) {}
+    String bindAddress,
+    int securePort,
+    String serviceCidr,
+    String advertiseAddress,
+    String clusterDns) {
+
+  public ApiServerConfig(
+      String bindAddress, int securePort, String serviceCidr, String advertiseAddress) {
+    this(bindAddress, securePort, serviceCidr, advertiseAddress, null);
+  }
+
+  /** The kube-dns ClusterIP: {@link #clusterDns} or the 10th address of the service CIDR. */
+  public String clusterDnsIp() {
+    return clusterDns != null ? clusterDns : Cidr.parse(serviceCidr).host(10);
+  }
+}

@@ -18,7 +18,9 @@ import java.util.Optional;
  * Creates what every cluster has (upstream's bootstrap controller): the namespaces {@code default},
  * {@code kube-system}, {@code kube-public}, {@code kube-node-lease}; the {@code kubernetes} Service
  * in {@code default} with the first Service IP; its Endpoints and EndpointSlice pointing at this
- * API server. Idempotent: existing objects are kept, endpoints are corrected.
+ * API server; the {@code kube-system/kube-dns} Service at the cluster DNS address (the agents serve
+ * it node-locally, so it has no selector and no endpoints). Idempotent: existing objects are kept,
+ * endpoints are corrected.
  */
 final class SystemBootstrap {
 
@@ -59,8 +61,39 @@ final class SystemBootstrap {
     port.put("protocol", "TCP");
     port.put("targetPort", config.securePort());
     createIfMissing(type("", "v1", "services"), service);
+    createIfMissing(type("", "v1", "services"), kubeDns());
     ensureEndpoints();
     ensureEndpointSlice();
+  }
+
+  /**
+   * kube-dns as upstream clusters name it. Created through the normal create path, so the Service
+   * IP allocator marks its ClusterIP as taken like any explicitly requested one.
+   */
+  private ObjectNode kubeDns() {
+    ObjectNode service = object("v1", "Service", "kube-dns", "kube-system");
+    Meta.metadata(service)
+        .with("labels")
+        .put("k8s-app", "kube-dns")
+        .put("kubernetes.io/name", "CoreDNS");
+    ObjectNode spec = service.putObject("spec");
+    spec.put("type", "ClusterIP");
+    spec.put("clusterIP", config.clusterDnsIp());
+    spec.put("sessionAffinity", "None");
+    ArrayNode ports = spec.putArray("ports");
+    ports
+        .addObject()
+        .put("name", "dns")
+        .put("port", 53)
+        .put("protocol", "UDP")
+        .put("targetPort", 53);
+    ports
+        .addObject()
+        .put("name", "dns-tcp")
+        .put("port", 53)
+        .put("protocol", "TCP")
+        .put("targetPort", 53);
+    return service;
   }
 
   private void ensureEndpoints() {

@@ -55,6 +55,33 @@ class Fabric8ClientIT {
   }
 
   @Test
+  void kubeDnsServiceHoldsTheTenthServiceIpWhichTheAllocatorKeeps() {
+    Service dns = client.services().inNamespace("kube-system").withName("kube-dns").get();
+    assertThat(dns.getSpec().getClusterIP()).isEqualTo("10.43.0.10");
+    assertThat(dns.getSpec().getSelector()).isNullOrEmpty();
+    assertThat(dns.getMetadata().getLabels()).containsEntry("k8s-app", "kube-dns");
+    assertThat(dns.getSpec().getPorts())
+        .extracting(p -> p.getName() + " " + p.getPort() + "/" + p.getProtocol())
+        .containsExactly("dns 53/UDP", "dns-tcp 53/TCP");
+    Service clash =
+        new ServiceBuilder()
+            .withNewMetadata()
+            .withName("clash")
+            .endMetadata()
+            .withNewSpec()
+            .withClusterIP("10.43.0.10")
+            .addNewPort()
+            .withPort(53)
+            .endPort()
+            .endSpec()
+            .build();
+    assertThatThrownBy(() -> client.services().inNamespace("default").resource(clash).create())
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class,
+            e -> assertThat(e.getMessage()).contains("provided IP is already allocated"));
+  }
+
+  @Test
   void configMapCrudWithOptimisticConcurrency() {
     ConfigMap created =
         client

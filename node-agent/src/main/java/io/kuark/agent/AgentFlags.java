@@ -22,7 +22,8 @@ public final class AgentFlags {
           + " [--run-dir DIR] [--pod-log-dir DIR] [--cni-conf-dir DIR] [--cni-bin-dir DIR:DIR]"
           + " [--port N] [--cluster-cidr CIDR] [--service-cidr CIDR] [--keep-pods]"
           + " [--cgroup-parent NAME] [--cni-bridge-type TYPE] [--cluster-dns IP]"
-          + " [--cluster-domain D]";
+          + " [--cluster-domain D] [--proxy-table NAME] [--proxy-localhost-nodeports true|false]"
+          + " [--proxy-cleanup]";
 
   private AgentFlags() {}
 
@@ -43,6 +44,9 @@ public final class AgentFlags {
     String bridgeType = "kuark-bridge";
     String clusterDns = "10.43.0.10";
     String clusterDomain = "cluster.local";
+    String proxyTable = "kuark-proxy";
+    String localhostNodePorts = null;
+    boolean proxyCleanup = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String value = null;
@@ -53,6 +57,10 @@ public final class AgentFlags {
       }
       if (arg.equals("--keep-pods")) {
         keepPods = value == null || Boolean.parseBoolean(value);
+        continue;
+      }
+      if (arg.equals("--proxy-cleanup")) {
+        proxyCleanup = value == null || Boolean.parseBoolean(value);
         continue;
       }
       if (value == null) {
@@ -77,6 +85,8 @@ public final class AgentFlags {
         case "--cni-bridge-type" -> bridgeType = value;
         case "--cluster-dns" -> clusterDns = value;
         case "--cluster-domain" -> clusterDomain = value;
+        case "--proxy-table" -> proxyTable = value;
+        case "--proxy-localhost-nodeports" -> localhostNodePorts = value;
         default -> throw new UsageException("unknown flag " + arg + "\n" + USAGE);
       }
     }
@@ -89,6 +99,14 @@ public final class AgentFlags {
     if (nodeIp == null) {
       nodeIp = defaultNodeIp();
     }
+    if (!proxyTable.matches("[A-Za-z][A-Za-z0-9_-]{0,63}")) {
+      throw new UsageException("--proxy-table is not a usable nftables table name: " + proxyTable);
+    }
+    // NodePorts on 127.0.0.1 are only useful (and only enabled by default) on a loopback node.
+    boolean localhostPorts =
+        localhostNodePorts == null
+            ? nodeIp.startsWith("127.")
+            : Boolean.parseBoolean(localhostNodePorts);
     List<Path> binDirs = new ArrayList<>();
     for (String dir : cniBin.split(":")) {
       if (!dir.isBlank()) {
@@ -111,7 +129,8 @@ public final class AgentFlags {
         cgroupParent,
         bridgeType,
         clusterDns,
-        clusterDomain);
+        clusterDomain,
+        new AgentConfig.Proxy(proxyTable, localhostPorts, proxyCleanup));
   }
 
   private static int parsePort(String value) throws UsageException {

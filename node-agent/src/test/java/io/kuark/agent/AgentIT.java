@@ -75,7 +75,12 @@ class AgentIT {
           "--service-cidr",
           TestNetwork.SERVICE_CIDR,
           "--cgroup-parent",
-          "kuark-it-" + node
+          "kuark-it-" + node,
+          "--proxy-table",
+          "kuark-proxy-" + node,
+          "--proxy-cleanup",
+          "--proxy-localhost-nodeports",
+          "false"
         };
     config = AgentFlags.parse(args);
     Files.createDirectories(config.imageDropDir());

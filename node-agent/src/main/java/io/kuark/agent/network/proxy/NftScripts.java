@@ -173,13 +173,16 @@ final class NftScripts {
     chain(
         s, t, "nat-postrouting", "type nat hook postrouting priority srcnat", "jump masquerading");
     // Filter chains run after DNAT: what still has a service address had no endpoint.
+    List<String> input = new ArrayList<>();
+    if (config.localhostNodePorts()) {
+      // route_localnet lets 127.0.0.0/8 be routed; like upstream (CVE-2020-8558) only the
+      // node's own loopback traffic and our DNATed connections may use it.
+      input.add("iifname != \"lo\" ip daddr 127.0.0.0/8 ct status & dnat == 0 drop");
+    }
+    input.add("ct state new jump nodeport-endpoints-check");
+    input.add("ct state new jump service-endpoints-check");
     chain(
-        s,
-        t,
-        "filter-input",
-        "type filter hook input priority -10",
-        "ct state new jump nodeport-endpoints-check",
-        "ct state new jump service-endpoints-check");
+        s, t, "filter-input", "type filter hook input priority -10", input.toArray(String[]::new));
     chain(
         s,
         t,

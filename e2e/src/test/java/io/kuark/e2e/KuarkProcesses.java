@@ -163,7 +163,11 @@ final class KuarkProcesses implements AutoCloseable {
         "--service-cidr",
         options.serviceCidr(),
         "--cgroup-parent",
-        cgroupParent);
+        cgroupParent,
+        // A service proxy table of this test only, removed when the agent stops.
+        "--proxy-table",
+        "kuark-proxy-e2e-" + id,
+        "--proxy-cleanup");
     ManagedProcess process = start("agent-" + index, command, agents);
     process.awaitLine("kuark-agent ready", START_TIMEOUT);
     return new Agent(process, nodeName, options.dataDir(), runDir, podLogDir, cgroupParent);

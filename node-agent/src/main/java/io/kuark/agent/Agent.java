@@ -13,6 +13,8 @@ import io.kuark.agent.network.CniConfigFiles;
 import io.kuark.agent.network.CniNetworkPlugin;
 import io.kuark.agent.network.InProcessPlugins;
 import io.kuark.agent.network.NetworkPlugin;
+import io.kuark.agent.network.proxy.ProxyConfig;
+import io.kuark.agent.network.proxy.ServiceProxy;
 import io.kuark.agent.node.NodeAgent;
 import io.kuark.agent.pod.ContainerStarter;
 import io.kuark.agent.pod.PodManager;
@@ -26,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
@@ -36,6 +39,7 @@ import org.jboss.logging.Logger;
 public final class Agent implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(Agent.class);
+  private static final String ROUTE_LOCALNET = "net.ipv4.conf.all.route_localnet";
 
   private final AgentConfig config;
   private final HostKernel kernel;
@@ -45,6 +49,8 @@ public final class Agent implements AutoCloseable {
   private PodManager pods;
   private Thread cniConfWriter;
   private AgentDns dns;
+  private ServiceProxy proxy;
+  private String routeLocalnetBefore;
 
   public Agent(AgentConfig config, HostKernel kernel) {
     this.config = config;
@@ -116,6 +122,31 @@ public final class Agent implements AutoCloseable {
                 Clock.systemUTC()),
             client);
     pods.start();
+    startServiceProxy();
+  }
+
+  /** Starts the service proxy; it keeps retrying in the background when the API is not there. */
+  private void startServiceProxy() {
+    AgentConfig.Proxy settings = config.proxy();
+    if (settings.localhostNodePorts()) {
+      // Lets NodePort and LoadBalancer traffic to 127.0.0.1 be DNATed to pods (as upstream's
+      // iptables mode does); the proxy table drops other traffic to 127/8 that did not come in
+      // on lo.
+      routeLocalnetBefore = Linux.get().sysctl().get(ROUTE_LOCALNET);
+      Linux.get().sysctl().set(ROUTE_LOCALNET, "1");
+    }
+    proxy =
+        new ServiceProxy(
+            new ProxyConfig(
+                settings.table(),
+                config.nodeName(),
+                List.of(config.nodeIp()),
+                config.clusterCidr(),
+                config.clusterDns(),
+                settings.localhostNodePorts(),
+                null),
+            client);
+    proxy.start();
   }
 
   /**
@@ -159,6 +190,12 @@ public final class Agent implements AutoCloseable {
     }
     if (pods != null) {
       pods.shutdown(!config.keepPods(), Duration.ofSeconds(10));
+    }
+    if (proxy != null) {
+      proxy.close(config.proxy().cleanupOnStop());
+      if (config.proxy().cleanupOnStop() && routeLocalnetBefore != null) {
+        Linux.get().sysctl().set(ROUTE_LOCALNET, routeLocalnetBefore);
+      }
     }
     if (node != null) {
       node.close();

@@ -24,6 +24,7 @@ import java.util.List;
  * @param clusterDns name server written to the pods' resolv.conf
  * @param clusterDomain cluster DNS domain
  * @param dns the node-local cluster DNS server
+ * @param proxy service proxy settings
  */
 public record AgentConfig(
     Path kubeconfig,
@@ -42,7 +43,19 @@ public record AgentConfig(
     String cniBridgePluginType,
     String clusterDns,
     String clusterDomain,
-    DnsFlags dns) {
+    DnsFlags dns,
+    Proxy proxy) {
+
+  /**
+   * Service proxy settings.
+   *
+   * @param table nftables table (family ip) the proxy owns
+   * @param localhostNodePorts NodePorts and LoadBalancer ports also answer on 127.0.0.1 (sets
+   *     {@code net.ipv4.conf.all.route_localnet=1})
+   * @param cleanupOnStop remove the table when the agent stops (default: keep it, pods stay
+   *     reachable across an agent restart)
+   */
+  public record Proxy(String table, boolean localhostNodePorts, boolean cleanupOnStop) {}
 
   /** Agent state: {@code dataDir/agent}. */
   public Path agentDir() {

@@ -24,7 +24,9 @@ public final class AgentFlags {
           + " [--port N] [--cluster-cidr CIDR] [--service-cidr CIDR] [--keep-pods]"
           + " [--cgroup-parent NAME] [--cni-bridge-type TYPE] [--cluster-dns IP]"
           + " [--cluster-domain D] [--dns-port N] [--dns-link NAME]"
-          + " [--dns-upstream IP[:PORT],…] [--dns-remove-link]";
+          + " [--dns-upstream IP[:PORT],…] [--dns-remove-link]"
+          + " [--proxy-table NAME] [--proxy-localhost-nodeports true|false]"
+          + " [--proxy-cleanup]";
 
   private AgentFlags() {}
 
@@ -46,6 +48,9 @@ public final class AgentFlags {
     String clusterDns = "10.43.0.10";
     String clusterDomain = "cluster.local";
     DnsFlags dns = DnsFlags.defaults();
+    String proxyTable = "kuark-proxy";
+    String localhostNodePorts = null;
+    boolean proxyCleanup = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String value = null;
@@ -65,6 +70,10 @@ public final class AgentFlags {
                 dns.link(),
                 dns.upstreams(),
                 value == null || Boolean.parseBoolean(value));
+        continue;
+      }
+      if (arg.equals("--proxy-cleanup")) {
+        proxyCleanup = value == null || Boolean.parseBoolean(value);
         continue;
       }
       if (value == null) {
@@ -98,6 +107,8 @@ public final class AgentFlags {
         case "--dns-upstream" ->
             dns =
                 new DnsFlags(dns.port(), dns.link(), checkUpstreams(value), dns.removeLinkOnStop());
+        case "--proxy-table" -> proxyTable = value;
+        case "--proxy-localhost-nodeports" -> localhostNodePorts = value;
         default -> throw new UsageException("unknown flag " + arg + "\n" + USAGE);
       }
     }
@@ -110,6 +121,14 @@ public final class AgentFlags {
     if (nodeIp == null) {
       nodeIp = defaultNodeIp();
     }
+    if (!proxyTable.matches("[A-Za-z][A-Za-z0-9_-]{0,63}")) {
+      throw new UsageException("--proxy-table is not a usable nftables table name: " + proxyTable);
+    }
+    // NodePorts on 127.0.0.1 are only useful (and only enabled by default) on a loopback node.
+    boolean localhostPorts =
+        localhostNodePorts == null
+            ? nodeIp.startsWith("127.")
+            : Boolean.parseBoolean(localhostNodePorts);
     List<Path> binDirs = new ArrayList<>();
     for (String dir : cniBin.split(":")) {
       if (!dir.isBlank()) {
@@ -133,7 +152,8 @@ public final class AgentFlags {
         bridgeType,
         clusterDns,
         clusterDomain,
-        dns);
+        dns,
+        new AgentConfig.Proxy(proxyTable, localhostPorts, proxyCleanup));
   }
 
   private static int parsePort(String value) throws UsageException {

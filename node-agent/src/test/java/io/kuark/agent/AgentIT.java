@@ -78,7 +78,12 @@ class AgentIT {
           "kuark-it-" + node,
           "--dns-link",
           "kuark-itdns",
-          "--dns-remove-link"
+          "--dns-remove-link",
+          "--proxy-table",
+          "kuark-proxy-" + node,
+          "--proxy-cleanup",
+          "--proxy-localhost-nodeports",
+          "false"
         };
     config = AgentFlags.parse(args);
     Files.createDirectories(config.imageDropDir());

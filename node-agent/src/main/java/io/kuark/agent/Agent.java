@@ -13,6 +13,7 @@ import io.kuark.agent.network.CniConfigFiles;
 import io.kuark.agent.network.CniNetworkPlugin;
 import io.kuark.agent.network.InProcessPlugins;
 import io.kuark.agent.network.NetworkPlugin;
+import io.kuark.agent.network.routes.PeerRouting;
 import io.kuark.agent.node.NodeAgent;
 import io.kuark.agent.pod.ContainerStarter;
 import io.kuark.agent.pod.PodManager;
@@ -44,6 +45,7 @@ public final class Agent implements AutoCloseable {
   private NodeAgent node;
   private PodManager pods;
   private Thread cniConfWriter;
+  private PeerRouting peerRouting;
 
   public Agent(AgentConfig config, HostKernel kernel) {
     this.config = config;
@@ -97,6 +99,7 @@ public final class Agent implements AutoCloseable {
     node = new NodeAgent(client, config, runtime.version(), Clock.systemUTC());
     node.register();
     node.startHeartbeats();
+    peerRouting = PeerRouting.start(config, client);
     ensureCniConf();
 
     ContainerStarter starter =
@@ -157,6 +160,9 @@ public final class Agent implements AutoCloseable {
     }
     if (pods != null) {
       pods.shutdown(!config.keepPods(), Duration.ofSeconds(10));
+    }
+    if (peerRouting != null) {
+      peerRouting.close();
     }
     if (node != null) {
       node.close();

@@ -1,5 +1,6 @@
 package io.kuark.agent;
 
+import io.kuark.agent.network.routes.PodNetworkMode;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -23,6 +24,7 @@ import java.util.List;
  * @param cniBridgePluginType plugin type written into the default CNI configuration
  * @param clusterDns name server written to the pods' resolv.conf
  * @param clusterDomain cluster DNS domain
+ * @param podNetworkMode how this node routes to other nodes' pod CIDRs
  */
 public record AgentConfig(
     Path kubeconfig,
@@ -40,7 +42,8 @@ public record AgentConfig(
     String cgroupParent,
     String cniBridgePluginType,
     String clusterDns,
-    String clusterDomain) {
+    String clusterDomain,
+    PodNetworkMode podNetworkMode) {
 
   /** Agent state: {@code dataDir/agent}. */
   public Path agentDir() {

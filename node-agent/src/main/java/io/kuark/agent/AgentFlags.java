@@ -1,5 +1,6 @@
 package io.kuark.agent;
 
+import io.kuark.agent.network.routes.PodNetworkMode;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ public final class AgentFlags {
           + " [--run-dir DIR] [--pod-log-dir DIR] [--cni-conf-dir DIR] [--cni-bin-dir DIR:DIR]"
           + " [--port N] [--cluster-cidr CIDR] [--service-cidr CIDR] [--keep-pods]"
           + " [--cgroup-parent NAME] [--cni-bridge-type TYPE] [--cluster-dns IP]"
-          + " [--cluster-domain D]";
+          + " [--cluster-domain D] [--pod-network-mode host-gw|vxlan|none]";
 
   private AgentFlags() {}
 
@@ -43,6 +44,7 @@ public final class AgentFlags {
     String bridgeType = "kuark-bridge";
     String clusterDns = "10.43.0.10";
     String clusterDomain = "cluster.local";
+    String podNetworkMode = "host-gw";
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String value = null;
@@ -77,6 +79,7 @@ public final class AgentFlags {
         case "--cni-bridge-type" -> bridgeType = value;
         case "--cluster-dns" -> clusterDns = value;
         case "--cluster-domain" -> clusterDomain = value;
+        case "--pod-network-mode" -> podNetworkMode = value;
         default -> throw new UsageException("unknown flag " + arg + "\n" + USAGE);
       }
     }
@@ -111,7 +114,16 @@ public final class AgentFlags {
         cgroupParent,
         bridgeType,
         clusterDns,
-        clusterDomain);
+        clusterDomain,
+        parseMode(podNetworkMode));
+  }
+
+  private static PodNetworkMode parseMode(String value) throws UsageException {
+    try {
+      return PodNetworkMode.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--pod-network-mode: " + e.getMessage());
+    }
   }
 
   private static int parsePort(String value) throws UsageException {

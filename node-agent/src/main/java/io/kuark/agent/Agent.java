@@ -6,6 +6,9 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kuark.agent.image.ArchiveImporter;
 import io.kuark.agent.image.ExecOverlayMarks;
 import io.kuark.agent.image.ImageStore;
+import io.kuark.agent.image.registry.ImageFetcher;
+import io.kuark.agent.image.registry.ImagePuller;
+import io.kuark.agent.image.registry.RegistryClient;
 import io.kuark.agent.linux.HostKernel;
 import io.kuark.agent.linux.LinuxFfiHostKernel;
 import io.kuark.agent.linux.NetlinkHostRoutes;
@@ -27,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
@@ -46,6 +50,7 @@ public final class Agent implements AutoCloseable {
   private PodManager pods;
   private Thread cniConfWriter;
   private PeerRouting peerRouting;
+  private ImagePuller imagePuller;
 
   public Agent(AgentConfig config, HostKernel kernel) {
     this.config = config;
@@ -102,8 +107,16 @@ public final class Agent implements AutoCloseable {
     peerRouting = PeerRouting.start(config, client);
     ensureCniConf();
 
+    imagePuller =
+        new ImagePuller(images, new RegistryClient(Set.copyOf(config.insecureRegistries())), 3);
     ContainerStarter starter =
-        new ContainerStarter(config, images, kernel, runtime, new ApiSources(client));
+        new ContainerStarter(
+            config,
+            images,
+            kernel,
+            runtime,
+            new ApiSources(client),
+            new ImageFetcher(images, imagePuller, Clock.systemUTC()));
     PodSandbox sandbox = new PodSandbox(config, kernel, network);
     pods =
         new PodManager(
@@ -166,6 +179,9 @@ public final class Agent implements AutoCloseable {
     }
     if (node != null) {
       node.close();
+    }
+    if (imagePuller != null) {
+      imagePuller.close();
     }
     if (client != null && ownsClient) {
       client.close();

@@ -25,6 +25,7 @@ import java.util.List;
  * @param clusterDns name server written to the pods' resolv.conf
  * @param clusterDomain cluster DNS domain
  * @param podNetworkMode how this node routes to other nodes' pod CIDRs
+ * @param insecureRegistries registries (host[:port]) pulled from over plain HTTP besides loopback
  */
 public record AgentConfig(
     Path kubeconfig,
@@ -43,7 +44,8 @@ public record AgentConfig(
     String cniBridgePluginType,
     String clusterDns,
     String clusterDomain,
-    PodNetworkMode podNetworkMode) {
+    PodNetworkMode podNetworkMode,
+    List<String> insecureRegistries) {
 
   /** Agent state: {@code dataDir/agent}. */
   public Path agentDir() {

@@ -23,7 +23,8 @@ public final class AgentFlags {
           + " [--run-dir DIR] [--pod-log-dir DIR] [--cni-conf-dir DIR] [--cni-bin-dir DIR:DIR]"
           + " [--port N] [--cluster-cidr CIDR] [--service-cidr CIDR] [--keep-pods]"
           + " [--cgroup-parent NAME] [--cni-bridge-type TYPE] [--cluster-dns IP]"
-          + " [--cluster-domain D] [--pod-network-mode host-gw|vxlan|none]";
+          + " [--cluster-domain D] [--pod-network-mode host-gw|vxlan|none]"
+          + " [--insecure-registry HOST[:PORT],...]";
 
   private AgentFlags() {}
 
@@ -45,6 +46,7 @@ public final class AgentFlags {
     String clusterDns = "10.43.0.10";
     String clusterDomain = "cluster.local";
     String podNetworkMode = "host-gw";
+    List<String> insecureRegistries = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String value = null;
@@ -80,6 +82,13 @@ public final class AgentFlags {
         case "--cluster-dns" -> clusterDns = value;
         case "--cluster-domain" -> clusterDomain = value;
         case "--pod-network-mode" -> podNetworkMode = value;
+        case "--insecure-registry" -> {
+          for (String registry : value.split(",")) {
+            if (!registry.isBlank()) {
+              insecureRegistries.add(registry.trim());
+            }
+          }
+        }
         default -> throw new UsageException("unknown flag " + arg + "\n" + USAGE);
       }
     }
@@ -115,7 +124,8 @@ public final class AgentFlags {
         bridgeType,
         clusterDns,
         clusterDomain,
-        parseMode(podNetworkMode));
+        parseMode(podNetworkMode),
+        List.copyOf(insecureRegistries));
   }
 
   private static PodNetworkMode parseMode(String value) throws UsageException {

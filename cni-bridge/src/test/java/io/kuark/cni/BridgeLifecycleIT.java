@@ -240,6 +240,82 @@ class BridgeLifecycleIT {
     bridge.del(req("DEL", pod2, "stale", conf));
   }
 
+  private boolean kernelFiltersVlans() throws Exception {
+    Process probe =
+        new ProcessBuilder(
+                "nsenter",
+                "--net=" + h.hostNs,
+                "ip",
+                "link",
+                "add",
+                "ktprobe",
+                "type",
+                "bridge",
+                "vlan_filtering",
+                "1")
+            .redirectErrorStream(true)
+            .start();
+    probe.getInputStream().readAllBytes();
+    boolean supported = probe.waitFor() == 0;
+    if (supported) {
+      TestHost.in(h.hostNs, "ip", "link", "del", "ktprobe");
+    }
+    return supported;
+  }
+
+  @Test
+  void vlanGatewayIsABridgeVethOnTheVlanAsInTheReferencePlugin() throws Exception {
+    Path pod = h.newNetns("pod");
+    String conf = conf("1.0.0", ",\"vlan\":7");
+    if (!kernelFiltersVlans()) {
+      // Kernels without CONFIG_BRIDGE_VLAN_FILTERING refuse any vlan config; both plugins alike.
+      CniOutcome ours = bridge.execute(req("ADD", pod, "c-vlan", conf));
+      CniOutcome ref =
+          Plugins.invoke(Plugins.Kind.REFERENCE, h, "ADD", pod, "c-vlan", "eth0", conf);
+      assertThat(ours.exitCode()).isNotZero();
+      assertThat(ref.exitCode()).isNotZero();
+      assertThat(ours.stdout()).contains("Operation not supported");
+      assertThat(ref.stdout()).contains("operation not supported");
+      assertThat(Snapshot.JSON.readTree(ours.stdout()).path("code").asInt())
+          .isEqualTo(Snapshot.JSON.readTree(ref.stdout()).path("code").asInt());
+      return;
+    }
+    CniResult result = bridge.add(req("ADD", pod, "c-vlan", conf));
+    String gateway = h.bridge() + ".7";
+    assertThat(TestHost.in(h.hostNs, "ip", "-o", "-4", "addr", "show", gateway))
+        .contains("10.99.40.1/24");
+    assertThat(TestHost.in(h.hostNs, "ip", "-o", "-4", "addr", "show", h.bridge()))
+        .doesNotContain("10.99.40.1");
+    assertThat(result.interfaces()).extracting(CniResult.Iface::name).contains(gateway);
+    // The gateway's peer and the pod's port are both bridge ports with VLAN 7 as untagged PVID.
+    String vlans = TestHost.in(h.hostNs, "bridge", "-j", "vlan", "show");
+    int tagged = 0;
+    for (JsonNode port : Snapshot.JSON.readTree(vlans)) {
+      for (JsonNode v : port.path("vlans")) {
+        if (v.path("vlan").asInt() == 7 && v.path("flags").toString().contains("PVID")) {
+          tagged++;
+        }
+      }
+    }
+    assertThat(tagged).as(vlans).isEqualTo(2);
+    // The pod reaches its gateway over VLAN 7: a TCP connect to a closed port is refused
+    // (curl exit 7), it does not time out (28).
+    Process curl =
+        new ProcessBuilder(
+                "nsenter", "--net=" + pod, "curl", "-sS", "--max-time", "5", "http://10.99.40.1:9/")
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(curl.waitFor()).as(out).isEqualTo(7);
+    // A second pod reuses the gateway.
+    Path pod2 = h.newNetns("pod2");
+    bridge.add(req("ADD", pod2, "c-vlan2", conf));
+    assertThat(TestHost.in(h.hostNs, "ip", "-o", "link", "show", "master", h.bridge()).lines())
+        .hasSize(3);
+    bridge.del(req("DEL", pod, "c-vlan", conf));
+    bridge.del(req("DEL", pod2, "c-vlan2", conf));
+  }
+
   @Test
   void ipMasqInstallsAndRemovesTheSourceInNftables() throws Exception {
     Path pod = h.newNetns("pod");

@@ -6,6 +6,9 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kuark.agent.image.ArchiveImporter;
 import io.kuark.agent.image.ExecOverlayMarks;
 import io.kuark.agent.image.ImageStore;
+import io.kuark.agent.image.registry.ImageFetcher;
+import io.kuark.agent.image.registry.ImagePuller;
+import io.kuark.agent.image.registry.RegistryClient;
 import io.kuark.agent.linux.HostKernel;
 import io.kuark.agent.linux.LinuxFfiHostKernel;
 import io.kuark.agent.linux.NetlinkHostRoutes;
@@ -15,6 +18,7 @@ import io.kuark.agent.network.InProcessPlugins;
 import io.kuark.agent.network.NetworkPlugin;
 import io.kuark.agent.network.proxy.ProxyConfig;
 import io.kuark.agent.network.proxy.ServiceProxy;
+import io.kuark.agent.network.routes.PeerRouting;
 import io.kuark.agent.node.NodeAgent;
 import io.kuark.agent.pod.ContainerStarter;
 import io.kuark.agent.pod.PodManager;
@@ -29,6 +33,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
@@ -51,6 +56,8 @@ public final class Agent implements AutoCloseable {
   private AgentDns dns;
   private ServiceProxy proxy;
   private String routeLocalnetBefore;
+  private PeerRouting peerRouting;
+  private ImagePuller imagePuller;
 
   public Agent(AgentConfig config, HostKernel kernel) {
     this.config = config;
@@ -105,10 +112,19 @@ public final class Agent implements AutoCloseable {
     node = new NodeAgent(client, config, runtime.version(), Clock.systemUTC());
     node.register();
     node.startHeartbeats();
+    peerRouting = PeerRouting.start(config, client);
     ensureCniConf();
 
+    imagePuller =
+        new ImagePuller(images, new RegistryClient(Set.copyOf(config.insecureRegistries())), 3);
     ContainerStarter starter =
-        new ContainerStarter(config, images, kernel, runtime, new ApiSources(client));
+        new ContainerStarter(
+            config,
+            images,
+            kernel,
+            runtime,
+            new ApiSources(client),
+            new ImageFetcher(images, imagePuller, Clock.systemUTC()));
     PodSandbox sandbox = new PodSandbox(config, kernel, network);
     pods =
         new PodManager(
@@ -197,11 +213,17 @@ public final class Agent implements AutoCloseable {
         Linux.get().sysctl().set(ROUTE_LOCALNET, routeLocalnetBefore);
       }
     }
+    if (peerRouting != null) {
+      peerRouting.close();
+    }
     if (node != null) {
       node.close();
     }
     if (dns != null) {
       dns.close();
+    }
+    if (imagePuller != null) {
+      imagePuller.close();
     }
     if (client != null && ownsClient) {
       client.close();

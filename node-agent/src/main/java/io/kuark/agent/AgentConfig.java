@@ -1,5 +1,6 @@
 package io.kuark.agent;
 
+import io.kuark.agent.network.routes.PodNetworkMode;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -25,6 +26,8 @@ import java.util.List;
  * @param clusterDomain cluster DNS domain
  * @param dns the node-local cluster DNS server
  * @param proxy service proxy settings
+ * @param podNetworkMode how this node routes to other nodes' pod CIDRs
+ * @param insecureRegistries registries (host[:port]) pulled from over plain HTTP besides loopback
  */
 public record AgentConfig(
     Path kubeconfig,
@@ -44,7 +47,9 @@ public record AgentConfig(
     String clusterDns,
     String clusterDomain,
     DnsFlags dns,
-    Proxy proxy) {
+    Proxy proxy,
+    PodNetworkMode podNetworkMode,
+    List<String> insecureRegistries) {
 
   /**
    * Service proxy settings.

@@ -1,6 +1,7 @@
 package io.kuark.agent;
 
 import io.kuark.agent.network.dns.HostResolvers;
+import io.kuark.agent.network.routes.PodNetworkMode;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -26,7 +27,8 @@ public final class AgentFlags {
           + " [--cluster-domain D] [--dns-port N] [--dns-link NAME]"
           + " [--dns-upstream IP[:PORT],…] [--dns-remove-link]"
           + " [--proxy-table NAME] [--proxy-localhost-nodeports true|false]"
-          + " [--proxy-cleanup]";
+          + " [--proxy-cleanup] [--pod-network-mode host-gw|vxlan|none]"
+          + " [--insecure-registry HOST[:PORT],...]";
 
   private AgentFlags() {}
 
@@ -51,6 +53,8 @@ public final class AgentFlags {
     String proxyTable = "kuark-proxy";
     String localhostNodePorts = null;
     boolean proxyCleanup = false;
+    String podNetworkMode = "host-gw";
+    List<String> insecureRegistries = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String value = null;
@@ -109,6 +113,14 @@ public final class AgentFlags {
                 new DnsFlags(dns.port(), dns.link(), checkUpstreams(value), dns.removeLinkOnStop());
         case "--proxy-table" -> proxyTable = value;
         case "--proxy-localhost-nodeports" -> localhostNodePorts = value;
+        case "--pod-network-mode" -> podNetworkMode = value;
+        case "--insecure-registry" -> {
+          for (String registry : value.split(",")) {
+            if (!registry.isBlank()) {
+              insecureRegistries.add(registry.trim());
+            }
+          }
+        }
         default -> throw new UsageException("unknown flag " + arg + "\n" + USAGE);
       }
     }
@@ -153,7 +165,17 @@ public final class AgentFlags {
         clusterDns,
         clusterDomain,
         dns,
-        new AgentConfig.Proxy(proxyTable, localhostPorts, proxyCleanup));
+        new AgentConfig.Proxy(proxyTable, localhostPorts, proxyCleanup),
+        parseMode(podNetworkMode),
+        List.copyOf(insecureRegistries));
+  }
+
+  private static PodNetworkMode parseMode(String value) throws UsageException {
+    try {
+      return PodNetworkMode.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--pod-network-mode: " + e.getMessage());
+    }
   }
 
   private static int parsePort(String value) throws UsageException {

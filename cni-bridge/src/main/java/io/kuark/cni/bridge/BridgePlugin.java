@@ -20,6 +20,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * ADD, DEL and CHECK of the bridge plugin, step for step what the reference {@code bridge} plugin
@@ -51,6 +52,7 @@ public final class BridgePlugin {
     try (Netlink hostNl = host.netlink();
         Netlink podNl = host.linux().netlink(sandbox)) {
       Link bridge = Bridges.ensure(hostNl, conf, host);
+      Link vlanGateway = null;
       if (podNl.link(req.ifName()).isPresent()) {
         throw new CniException(
             CniException.PLUGIN_FAILURE,
@@ -83,7 +85,7 @@ public final class BridgePlugin {
         }
         configureContainer(sandbox, podNl, req.ifName(), conf, ips, routes);
         if (conf.isGateway()) {
-          configureGateway(hostNl, conf, ips);
+          vlanGateway = configureGateway(hostNl, conf, ips);
         }
         if (conf.ipMasq()) {
           for (CniResult.IpConfig ip : ips) {
@@ -98,11 +100,13 @@ public final class BridgePlugin {
       if (conf.macspoofchk()) {
         macSpoof.add(hv.name(), cv.mac());
       }
-      List<CniResult.Iface> ifaces =
-          List.of(
-              new CniResult.Iface(br.name(), br.mac(), null),
-              new CniResult.Iface(hv.name(), hv.mac(), null),
-              new CniResult.Iface(cv.name(), cv.mac(), req.netns()));
+      List<CniResult.Iface> ifaces = new ArrayList<>();
+      ifaces.add(new CniResult.Iface(br.name(), br.mac(), null));
+      ifaces.add(new CniResult.Iface(hv.name(), hv.mac(), null));
+      ifaces.add(new CniResult.Iface(cv.name(), cv.mac(), req.netns()));
+      if (vlanGateway != null) {
+        ifaces.add(new CniResult.Iface(vlanGateway.name(), vlanGateway.mac(), null));
+      }
       success = true;
       return new CniResult(conf.cniVersion(), ifaces, ips, routes, conf.dns());
     } catch (LinuxException e) {
@@ -389,16 +393,25 @@ public final class BridgePlugin {
     }
   }
 
-  private void configureGateway(Netlink hostNl, BridgeConf conf, List<CniResult.IpConfig> ips) {
+  /**
+   * Puts the gateway addresses in place and enables forwarding. With {@code vlan} the addresses go
+   * on the VLAN gateway link (see {@link #ensureVlanGateway}), which is returned; else on the
+   * bridge, and null is returned.
+   */
+  private Link configureGateway(Netlink hostNl, BridgeConf conf, List<CniResult.IpConfig> ips) {
     boolean v4 = false;
     boolean v6 = false;
+    Link vlanGateway = null;
     for (CniResult.IpConfig ip : ips) {
       if (ip.gateway() == null) {
         continue;
       }
+      if (conf.vlan() != 0 && vlanGateway == null) {
+        vlanGateway = ensureVlanGateway(hostNl, conf);
+      }
       Bridges.ensureAddress(
           hostNl,
-          conf.bridge(),
+          vlanGateway != null ? vlanGateway.name() : conf.bridge(),
           new IpNet(ip.gateway(), ip.address().prefixLength()),
           conf.forceAddress());
       v4 |= ip.isV4();
@@ -410,6 +423,41 @@ public final class BridgePlugin {
     if (v6) {
       host.sysctl("net/ipv6/conf/all/forwarding", "1");
     }
+    return vlanGateway;
+  }
+
+  /**
+   * The reference plugin's VLAN gateway: with vlan filtering the bridge's own address would sit in
+   * VLAN 1, so the gateway lives on a host-side veth {@code <bridge>.<vlan>} whose peer is a bridge
+   * port carrying the VLAN as untagged PVID, like every pod port. Created once, then reused.
+   */
+  private Link ensureVlanGateway(Netlink hostNl, BridgeConf conf) {
+    String name = conf.bridge() + "." + conf.vlan();
+    Optional<Link> existing = hostNl.link(name);
+    if (existing.isPresent()) {
+      return existing.get();
+    }
+    int mtu = hostNl.requireLink(conf.bridge()).mtu();
+    String peer = null;
+    for (int attempt = 0; peer == null; attempt++) {
+      byte[] b = new byte[4];
+      RANDOM.nextBytes(b);
+      String candidate = "veth" + HexFormat.of().formatHex(b);
+      try {
+        hostNl.createVeth(new VethSpec(name, candidate, mtu, null, null, 0));
+        peer = candidate;
+      } catch (LinuxException e) {
+        if (e.errno() != Errno.EEXIST || attempt >= 10 || hostNl.link(name).isPresent()) {
+          throw e;
+        }
+      }
+    }
+    hostNl.setUp(peer, true);
+    hostNl.setMaster(peer, conf.bridge());
+    hostNl.setHairpin(peer, false);
+    hostNl.addBridgeVlan(peer, conf.vlan(), true, true);
+    hostNl.setUp(name, true);
+    return hostNl.requireLink(name);
   }
 
   private static Path requireNetns(String netns) {

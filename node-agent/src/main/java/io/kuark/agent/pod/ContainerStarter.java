@@ -3,6 +3,7 @@ package io.kuark.agent.pod;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -10,6 +11,7 @@ import io.kuark.agent.AgentConfig;
 import io.kuark.agent.image.ImageConfig;
 import io.kuark.agent.image.ImageRecord;
 import io.kuark.agent.image.ImageStore;
+import io.kuark.agent.image.registry.ImageFetcher;
 import io.kuark.agent.linux.HostKernel;
 import io.kuark.agent.runtime.ContainerLaunch;
 import io.kuark.agent.runtime.ContainerLaunch.BindMount;
@@ -56,6 +58,7 @@ public final class ContainerStarter {
   private final HostKernel kernel;
   private final ContainerRuntime runtime;
   private final Sources sources;
+  private final ImageFetcher fetcher;
   private final OciSpecBuilder specs = new OciSpecBuilder();
 
   /** Everything container content comes from (API objects behind the volumes and env). */
@@ -67,11 +70,25 @@ public final class ContainerStarter {
       HostKernel kernel,
       ContainerRuntime runtime,
       Sources sources) {
+    this(config, images, kernel, runtime, sources, null);
+  }
+
+  /**
+   * @param fetcher pulls images per imagePullPolicy; null means local images only
+   */
+  public ContainerStarter(
+      AgentConfig config,
+      ImageStore images,
+      HostKernel kernel,
+      ContainerRuntime runtime,
+      Sources sources,
+      ImageFetcher fetcher) {
     this.config = config;
     this.images = images;
     this.kernel = kernel;
     this.runtime = runtime;
     this.sources = sources;
+    this.fetcher = fetcher;
   }
 
   /** The pod's directory for hosts/resolv.conf/volumes. */
@@ -111,6 +128,30 @@ public final class ContainerStarter {
   }
 
   /**
+   * The image a container runs, pulled per its imagePullPolicy with the pod's pull secrets; the
+   * StartException carries ErrImagePull/ImagePullBackOff/ErrImageNeverPull and the reason.
+   */
+  public ImageRecord resolveImage(Pod pod, Container container) throws StartException {
+    if (fetcher == null) {
+      return resolveImage(container);
+    }
+    List<String> dockerConfigs = new ArrayList<>();
+    if (pod.getSpec().getImagePullSecrets() != null) {
+      for (LocalObjectReference ref : pod.getSpec().getImagePullSecrets()) {
+        sources
+            .secret(pod.getMetadata().getNamespace(), ref.getName())
+            .map(data -> data.get(".dockerconfigjson"))
+            .ifPresent(dockerConfigs::add);
+      }
+    }
+    try {
+      return fetcher.fetch(container.getImage(), container.getImagePullPolicy(), dockerConfigs);
+    } catch (ImageFetcher.FetchException e) {
+      throw new StartException(e.reason(), e.getMessage());
+    }
+  }
+
+  /**
    * Starts container {@code id} for {@code container}.
    *
    * @return the image id it runs
@@ -118,7 +159,7 @@ public final class ContainerStarter {
   public String start(
       Pod pod, Container container, String slot, String id, int restartCount, PodState state)
       throws StartException {
-    ImageRecord image = resolveImage(container);
+    ImageRecord image = resolveImage(pod, container);
     Path bundle = runtime.bundle(id);
     Path rootfs = bundle.resolve("rootfs");
     boolean mounted = false;

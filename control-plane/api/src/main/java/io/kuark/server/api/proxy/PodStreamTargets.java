@@ -164,8 +164,8 @@ final class PodStreamTargets {
   }
 
   /**
-   * The forwarded query: {@code values} parameters as given (every value), {@code flags} as
-   * {@code 1} when true, as upstream's registry re-encodes them (keys sorted, as Go encodes).
+   * The forwarded query: {@code values} parameters as given (every value), {@code flags} as {@code
+   * 1} when true, as upstream's registry re-encodes them (keys sorted, as Go encodes).
    */
   private static String query(MultiMap query, List<String> values, List<String> flags) {
     java.util.TreeMap<String, List<String>> params = new java.util.TreeMap<>();

@@ -34,7 +34,8 @@ public final class KubeletClient implements AutoCloseable {
             .setConnectTimeout(10_000)
             .setIdleTimeout(0)
             .setTcpNoDelay(true)
-            .setMaxPoolSize(64);
+            // Followed logs hold a connection each for as long as the client reads.
+            .setMaxPoolSize(1024);
     this.http = vertx.createHttpClient(options);
   }
 

@@ -193,6 +193,10 @@ public final class PodStreamProxy {
       }
       out.add(h.getKey(), h.getValue());
     }
+    if (upgrade) {
+      // Only the upgrade is asked of the agent (e.g. not "keep-alive, Upgrade").
+      out.set("Connection", "Upgrade");
+    }
     return out;
   }
 

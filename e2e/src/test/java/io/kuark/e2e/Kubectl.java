@@ -115,6 +115,27 @@ final class Kubectl {
     }
   }
 
+  /**
+   * Starts kubectl in the background with extra {@code env} (e.g. {@code get -w}, or {@code edit}
+   * with {@code KUBE_EDITOR}); stderr goes to stdout. The caller reads it and stops it.
+   */
+  Process start(java.util.Map<String, String> env, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(binary.toString());
+    command.add("--kubeconfig=" + kubeconfig);
+    command.add("--cache-dir=" + cacheDir);
+    command.addAll(Arrays.asList(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().remove("KUBECONFIG");
+    builder.environment().putAll(env);
+    builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    try {
+      return builder.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Runs kubectl, fails with its output unless it exits 0, and returns its stdout. */
   String ok(String... args) {
     Result result = run(args);

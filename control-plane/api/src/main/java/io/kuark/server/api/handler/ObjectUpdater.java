@@ -148,7 +148,10 @@ final class ObjectUpdater {
     }
   }
 
-  /** Equal apart from resourceVersion and managedFields (so no-op writes keep the version). */
+  /**
+   * Equal apart from resourceVersion and the times and order of managedFields entries (so no-op
+   * writes keep the version, while a new field manager is recorded, as upstream does).
+   */
   private static boolean unchanged(ObjectNode next, ObjectNode old) {
     ObjectNode a = next.deepCopy();
     ObjectNode b = old.deepCopy();
@@ -156,6 +159,18 @@ final class ObjectUpdater {
       Meta.metadata(o).remove("resourceVersion");
       Meta.metadata(o).remove("managedFields");
     }
-    return a.equals(b);
+    return a.equals(b) && managers(next).equals(managers(old));
+  }
+
+  private static java.util.List<String> managers(ObjectNode object) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (com.fasterxml.jackson.databind.JsonNode e :
+        object.path("metadata").path("managedFields")) {
+      ObjectNode copy = e.deepCopy();
+      copy.remove("time");
+      out.add(io.kuark.server.api.http.Json.string(copy));
+    }
+    java.util.Collections.sort(out);
+    return out;
   }
 }

@@ -75,7 +75,9 @@ class AgentIT {
           "--service-cidr",
           TestNetwork.SERVICE_CIDR,
           "--cgroup-parent",
-          "kuark-it-" + node
+          "kuark-it-" + node,
+          "--port",
+          "0"
         };
     config = AgentFlags.parse(args);
     Files.createDirectories(config.imageDropDir());

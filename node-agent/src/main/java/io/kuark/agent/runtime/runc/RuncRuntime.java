@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kuark.agent.runtime.ContainerRuntime;
 import io.kuark.agent.runtime.ContainerStatus;
 import io.kuark.agent.runtime.ContainerStatus.State;
+import io.kuark.agent.runtime.ExecProcess;
 import io.kuark.agent.runtime.LogCopiers;
 import java.io.IOException;
 import java.io.InputStream;
@@ -326,6 +327,17 @@ public final class RuncRuntime implements ContainerRuntime {
       process.destroyForcibly();
       throw new IOException("interrupted", e);
     }
+  }
+
+  @Override
+  public ExecProcess execInteractive(String id, List<String> command) throws IOException {
+    if (command.isEmpty()) {
+      throw new IOException("no command to execute");
+    }
+    List<String> argv = new ArrayList<>(List.of(runc, "--root", root.toString(), "exec", id));
+    argv.addAll(command);
+    // Without --tty runc hands its own stdio to the process: the pipes reach the command directly.
+    return new PipedExecProcess(new ProcessBuilder(argv).start());
   }
 
   @Override

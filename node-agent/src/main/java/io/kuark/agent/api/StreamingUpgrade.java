@@ -130,8 +130,8 @@ final class StreamingUpgrade {
     response.headers().set(HttpHeaderNames.UPGRADE, "SPDY/3.1");
     response.headers().set("X-Stream-Protocol-Version", protocol);
     ChannelPipeline pipeline = ctx.pipeline();
-    ChannelHandlerContext codec = pipeline.context(HttpServerCodec.class);
-    codec.writeAndFlush(response);
+    // Written from the HTTP handler's context so the HTTP codec still encodes it.
+    ctx.writeAndFlush(response);
     pipeline.remove(HttpServerCodec.class);
     if (pipeline.get(HttpObjectAggregator.class) != null) {
       pipeline.remove(HttpObjectAggregator.class);

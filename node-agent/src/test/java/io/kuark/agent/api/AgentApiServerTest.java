@@ -250,7 +250,7 @@ class AgentApiServerTest {
   }
 
   /** Reads a stream's data until its FIN. */
-  private static String readStream(TestStreamClient.SpdySession spdy, int stream) throws Exception {
+  static String readStream(TestStreamClient.SpdySession spdy, int stream) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     while (true) {
       Object item = spdy.next();
@@ -276,8 +276,7 @@ class AgentApiServerTest {
         + "&stdin=true&stdout=true&stderr=true";
   }
 
-  private static Map<Integer, String> collect(TestStreamClient.WebSocketSession ws)
-      throws Exception {
+  static Map<Integer, String> collect(TestStreamClient.WebSocketSession ws) throws Exception {
     Map<Integer, ByteArrayOutputStream> channels = new HashMap<>();
     Object item;
     while ((item = ws.next()) != TestStreamClient.END) {

@@ -60,7 +60,7 @@ class AgentApiRuncIT {
 
   @BeforeEach
   void setUp() throws Exception {
-    dir = Files.createTempDirectory("kuark-api-it");
+    dir = Files.createTempDirectory("kuark-agentapi-it");
     kernel = new LinuxFfiHostKernel(Linux.get(), cidr -> {});
     ImageStore store = new ImageStore(dir.resolve("content"), new ExecOverlayMarks());
     ImageRecord image =

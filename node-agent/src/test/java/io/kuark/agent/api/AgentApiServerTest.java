@@ -54,7 +54,7 @@ class AgentApiServerTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    dir = Files.createTempDirectory("kuark-api-test");
+    dir = Files.createTempDirectory("kuark-agentapi-test");
     pki = new TestPki();
     Pod pod =
         new PodBuilder()
@@ -101,15 +101,18 @@ class AgentApiServerTest {
 
   @AfterEach
   void tearDown() throws Exception {
-    client.close();
-    server.close();
-    if (echo != null) {
-      echo.close();
-      echoThread.join();
-    }
-    try (var walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
+    try {
+      client.close();
+      server.close();
+      if (echo != null) {
+        echo.close();
+        echoThread.join();
+      }
+    } finally {
+      try (var walk = Files.walk(dir)) {
+        for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
       }
     }
   }

@@ -10,6 +10,7 @@ import io.kuark.server.api.http.RequestInfo;
 import io.kuark.server.api.http.RequestInfoParser;
 import io.kuark.server.api.http.Statuses;
 import io.kuark.server.api.http.UserInfo;
+import io.kuark.server.api.proxy.PodStreamProxy;
 import io.kuark.server.api.system.RequestMetrics;
 import io.kuark.server.api.watch.HttpWatchSink;
 import io.kuark.server.api.watch.WatchHandler;
@@ -39,13 +40,16 @@ final class ApiRequestHandler {
   private final WatchHandler watches;
   private final WorkerExecutor workers;
   private final RequestMetrics metrics;
+  private final PodStreamProxy podStreams;
 
   ApiRequestHandler(
       ResourceCatalog catalog,
       ResourceDispatcher dispatcher,
       WatchHandler watches,
       WorkerExecutor workers,
-      RequestMetrics metrics) {
+      RequestMetrics metrics,
+      PodStreamProxy podStreams) {
+    this.podStreams = podStreams;
     this.catalog = catalog;
     this.dispatcher = dispatcher;
     this.watches = watches;
@@ -66,6 +70,10 @@ final class ApiRequestHandler {
     Optional<ResourceType> type = catalog.find(info.group(), info.version(), info.resource());
     if (type.isEmpty()) {
       send(rc, info, start, Statuses.notFoundPath().code(), Statuses.notFoundPath().status(), null);
+      return true;
+    }
+    if (PodStreamProxy.serves(info, type.get())) {
+      podStreams.serve(rc, info, e -> sendError(rc, info, start, e));
       return true;
     }
     Buffer body = rc.body() == null ? null : rc.body().buffer();

@@ -9,6 +9,8 @@ import io.kuark.server.api.handler.ResponseShaper;
 import io.kuark.server.api.http.Authenticator;
 import io.kuark.server.api.http.Statuses;
 import io.kuark.server.api.http.UserInfo;
+import io.kuark.server.api.proxy.KubeletClient;
+import io.kuark.server.api.proxy.PodStreamProxy;
 import io.kuark.server.api.store.ObjectStore;
 import io.kuark.server.api.strategy.Strategies;
 import io.kuark.server.api.system.HealthChecks;
@@ -116,8 +118,10 @@ public final class ApiServer implements AutoCloseable {
           return true;
         });
     WatchHandler watches = new WatchHandler(setup.vertx(), store, caches, shaper);
+    KubeletClient kubelets = new KubeletClient(setup.vertx(), setup.pki().kubeletClient());
+    PodStreamProxy podStreams = new PodStreamProxy(store, setup.catalog(), kubelets, workers);
     ApiRequestHandler resources =
-        new ApiRequestHandler(setup.catalog(), dispatcher, watches, workers, metrics);
+        new ApiRequestHandler(setup.catalog(), dispatcher, watches, workers, metrics, podStreams);
     NonResourceHandler other =
         new NonResourceHandler(
             health,
@@ -147,6 +151,8 @@ public final class ApiServer implements AutoCloseable {
       extra.add(listen(setup, router, setup.config().securePort()));
     }
     ApiServer server = new ApiServer(setup, http, workers, caches, ctx, dispatcher, health);
+    server.closeables.add(kubelets);
+    server.extraListeners.addAll(extra);
     server.bootstrap();
     LOG.infof(
         "API server listening on https://%s:%d", setup.config().bindAddress(), http.actualPort());

@@ -28,23 +28,7 @@ final class RawClient {
   RawClient(String base, ClusterPki pki, boolean asAdmin) {
     this.base = base;
     try {
-      KeyStore trust = KeyStore.getInstance("PKCS12");
-      trust.load(null, null);
-      trust.setCertificateEntry("ca", pki.ca().certificate());
-      TrustManagerFactory tmf =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(trust);
-      SSLContext ssl = SSLContext.getInstance("TLS");
-      KeyManagerFactory kmf = null;
-      if (asAdmin) {
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        keys.load(null, null);
-        keys.setKeyEntry(
-            "admin", pki.admin().key(), new char[0], new Certificate[] {pki.admin().certificate()});
-        kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys, new char[0]);
-      }
-      ssl.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+      SSLContext ssl = sslContext(pki, asAdmin);
       client =
           HttpClient.newBuilder()
               .sslContext(ssl)
@@ -54,6 +38,28 @@ final class RawClient {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** TLS trusting the cluster CA, presenting the admin certificate when {@code asAdmin}. */
+  static SSLContext sslContext(ClusterPki pki, boolean asAdmin) throws Exception {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("ca", pki.ca().certificate());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    SSLContext ssl = SSLContext.getInstance("TLS");
+    KeyManagerFactory kmf = null;
+    if (asAdmin) {
+      KeyStore keys = KeyStore.getInstance("PKCS12");
+      keys.load(null, null);
+      keys.setKeyEntry(
+          "admin", pki.admin().key(), new char[0], new Certificate[] {pki.admin().certificate()});
+      kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(keys, new char[0]);
+    }
+    ssl.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+    return ssl;
   }
 
   HttpResponse<String> send(String method, String path, String contentType, String body) {

@@ -8,11 +8,13 @@ import io.kuark.server.api.strategy.DeleteOptions;
 import io.kuark.server.api.strategy.ResourceStrategy;
 import io.kuark.server.apimodel.ResourceType;
 import io.kuark.server.storage.StorageException;
+import java.util.List;
+import java.util.Optional;
 
 /**
- * Deletes one object with upstream semantics: preconditions, finalizers (the object is only marked
- * with deletionTimestamp while any remain), graceful deletion per strategy, dry run. Retries on
- * concurrent writes.
+ * Deletes one object with upstream semantics: preconditions, the propagation policy's finalizers
+ * ({@link DependentsPolicy}), finalizers (the object is only marked with deletionTimestamp while
+ * any remain), graceful deletion per strategy, dry run. Retries on concurrent writes.
  */
 final class Deleter {
 
@@ -34,10 +36,17 @@ final class Deleter {
       StoredObject current = ctx.store().require(type, namespace, name);
       ObjectNode object = current.object();
       checkPreconditions(type, object, options);
-      ObjectNode marked = strategy.gracefulDeletion(object, options);
-      boolean finalizers = !Meta.finalizers(object).isEmpty();
+      // Orphan and Foreground deletion leave a finalizer for the garbage collector.
+      ObjectNode base = object;
+      Optional<List<String>> gc = DependentsPolicy.finalizers(type, object, options);
+      if (gc.isPresent()) {
+        base = object.deepCopy();
+        Meta.setFinalizers(base, gc.get());
+      }
+      ObjectNode marked = strategy.gracefulDeletion(base, options);
+      boolean finalizers = !Meta.finalizers(base).isEmpty();
       if (finalizers || marked != null) {
-        ObjectNode next = marked != null ? marked : object.deepCopy();
+        ObjectNode next = marked != null ? marked : base.deepCopy();
         if (!Meta.deleting(next)) {
           Meta.metadata(next).put("deletionTimestamp", Meta.now());
           Meta.metadata(next).put("deletionGracePeriodSeconds", 0);

@@ -8,6 +8,7 @@ import io.kuark.server.api.http.ApiResponse;
 import io.kuark.server.api.http.Json;
 import io.kuark.server.api.http.OutputFormat;
 import io.kuark.server.api.http.Statuses;
+import io.kuark.server.api.patch.ApplyConflicts;
 import io.kuark.server.api.patch.FieldSet;
 import io.kuark.server.api.patch.JsonPatch;
 import io.kuark.server.api.patch.MergePatch;
@@ -16,12 +17,14 @@ import io.kuark.server.api.patch.StrategicMergePatch;
 import io.kuark.server.api.store.Meta;
 import io.kuark.server.apimodel.ResourceType;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * PATCH of an object or its status: JSON patch, merge patch, strategic merge patch (built-in types
  * only, as upstream) and server-side apply ({@code application/apply-patch+yaml}: creates the
  * object when missing, otherwise merges the applied configuration and records the manager in
- * managedFields).
+ * managedFields; fields owned by other managers with other values are a 409 unless {@code
+ * force=true}, see {@link ApplyConflicts}).
  */
 final class PatchHandler implements ResourceHandler {
 
@@ -127,12 +130,20 @@ final class PatchHandler implements ResourceHandler {
     MetadataRules.checkKind(type, applied, type.kind(), type.apiVersion());
     MetadataRules.checkIdentity(type, applied, req.info().namespace(), req.info().name());
     ObjectNode fields = FieldSet.of(applied, builtIn);
+    boolean force = req.param("force").equals("true");
+    String subresource = mode == ObjectUpdater.Mode.STATUS ? "status" : "";
     return updater.update(
         type,
         req.info().namespace(),
         req.info().name(),
         current -> {
+          List<ApplyConflicts.Conflict> conflicts =
+              ApplyConflicts.find(current, applied, fields, manager, subresource);
+          if (!conflicts.isEmpty() && !force) {
+            throw ApplyConflicts.error(conflicts);
+          }
           ObjectNode merged = StrategicMergePatch.apply(current, applied, builtIn);
+          ApplyConflicts.takeOwnership(merged, conflicts);
           if (Meta.resourceVersion(applied).isEmpty()) {
             Meta.metadata(merged).remove("resourceVersion");
           }

@@ -17,23 +17,34 @@ import org.jboss.logging.Logger;
 /**
  * The server's certificates, kept under {@code DATA/server/tls/}: the cluster CA ({@code ca.crt},
  * {@code ca.key}), the API serving certificate ({@code serving.crt/.key}) and the admin client
- * certificate ({@code client-admin.crt/.key}, CN=admin, O=system:masters). Created on first start
- * and reused afterwards; a leaf certificate is re-issued when it expires within 90 days or, for the
- * serving certificate, when it lacks one of the wanted names. Keys are written with mode 0600.
+ * certificate ({@code client-admin.crt/.key}, CN=admin, O=system:masters) and the client
+ * certificate the API server presents to node agents ({@code client-kubelet.crt/.key},
+ * CN=kube-apiserver-kubelet-client, O=system:masters). Created on first start and reused
+ * afterwards; a leaf certificate is re-issued when it expires within 90 days or, for the serving
+ * certificate, when it lacks one of the wanted names. Keys are written with mode 0600.
  */
 public final class ClusterPki {
 
   private static final Logger LOG = Logger.getLogger(ClusterPki.class);
   static final Duration RENEW_BEFORE = Duration.ofDays(90);
 
+  /** The user name node agents accept from the API server, as upstream's kubeadm names it. */
+  public static final String KUBELET_CLIENT_USER = "kube-apiserver-kubelet-client";
+
   private final CertificateAuthority ca;
   private final IssuedCertificate serving;
   private final IssuedCertificate admin;
+  private final IssuedCertificate kubeletClient;
 
-  private ClusterPki(CertificateAuthority ca, IssuedCertificate serving, IssuedCertificate admin) {
+  private ClusterPki(
+      CertificateAuthority ca,
+      IssuedCertificate serving,
+      IssuedCertificate admin,
+      IssuedCertificate kubeletClient) {
     this.ca = ca;
     this.serving = serving;
     this.admin = admin;
+    this.kubeletClient = kubeletClient;
   }
 
   /**
@@ -60,7 +71,15 @@ public final class ClusterPki {
                         tlsDir,
                         "client-admin",
                         ca.issueClient("admin", List.of("system:masters"))));
-    return new ClusterPki(ca, serving, admin);
+    IssuedCertificate kubeletClient =
+        loadLeaf(tlsDir, "client-kubelet", ca)
+            .orElseGet(
+                () ->
+                    store(
+                        tlsDir,
+                        "client-kubelet",
+                        ca.issueClient(KUBELET_CLIENT_USER, List.of("system:masters"))));
+    return new ClusterPki(ca, serving, admin, kubeletClient);
   }
 
   public CertificateAuthority ca() {
@@ -73,6 +92,11 @@ public final class ClusterPki {
 
   public IssuedCertificate admin() {
     return admin;
+  }
+
+  /** The client certificate for requests to node agents (logs, exec, attach, port-forward). */
+  public IssuedCertificate kubeletClient() {
+    return kubeletClient;
   }
 
   private static CertificateAuthority loadOrCreateCa(Path dir) {

@@ -37,13 +37,20 @@ class ClusterPkiTest {
     ClusterPki second = ClusterPki.loadOrCreate(dir, names);
     assertThat(second.ca().certificate()).isEqualTo(first.ca().certificate());
     assertThat(second.serving().certificate()).isEqualTo(first.serving().certificate());
-    for (String key : new String[] {"ca.key", "serving.key", "client-admin.key"}) {
+    for (String key :
+        new String[] {"ca.key", "serving.key", "client-admin.key", "client-kubelet.key"}) {
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(key))))
           .isEqualTo("rw-------");
     }
     X509Certificate admin = first.admin().certificate();
     assertThat(admin.getSubjectX500Principal().getName()).contains("CN=admin", "O=system:masters");
     assertThat(first.ca().signed(admin)).isTrue();
+    X509Certificate kubelet = first.kubeletClient().certificate();
+    assertThat(kubelet.getSubjectX500Principal().getName())
+        .contains("CN=kube-apiserver-kubelet-client", "O=system:masters");
+    assertThat(first.ca().signed(kubelet)).isTrue();
+    assertThat(kubelet.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.2");
+    assertThat(second.kubeletClient().certificate()).isEqualTo(kubelet);
     List<String> sans =
         first.serving().certificate().getSubjectAlternativeNames().stream()
             .map(e -> String.valueOf(e.get(1)))

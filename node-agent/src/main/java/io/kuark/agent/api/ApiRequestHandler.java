@@ -107,7 +107,8 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
             command,
             flag(query, "stdin", "input"),
             flag(query, "stdout", "output"),
-            flag(query, "stderr", "error"));
+            flag(query, "stderr", "error"),
+            flag(query, "tty", "tty"));
     if (command.isEmpty()) {
       throw new PodContainers.TargetException(400, "you must specify a command to execute");
     }
@@ -115,9 +116,8 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
       throw new PodContainers.TargetException(
           400, "you must specify at least 1 of stdin, stdout, stderr");
     }
-    if (flag(query, "tty", "tty")) {
-      throw new PodContainers.TargetException(
-          400, "tty is not supported by kuark-agent yet; run the command without -t/--tty");
+    if (exec.tty() && exec.stderr()) {
+      throw new PodContainers.TargetException(400, "tty and stderr cannot both be true");
     }
     StreamingUpgrade.Kind kind = StreamingUpgrade.kind(request);
     List<String> offered = StreamingUpgrade.offered(request, kind);
@@ -130,7 +130,7 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
       WebSocketExecHandler handler = new WebSocketExecHandler(protocol, ctx.channel());
       ExecProcess process;
       try {
-        process = services.runtime().execInteractive(id, exec.command());
+        process = services.runtime().execInteractive(id, exec.command(), exec.tty());
       } catch (IOException e) {
         throw new PodContainers.TargetException(500, e.getMessage());
       }
@@ -166,7 +166,7 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
       String id, ExecSession.Request exec, ExecOutput output, boolean structured) {
     ExecProcess process;
     try {
-      process = services.runtime().execInteractive(id, exec.command());
+      process = services.runtime().execInteractive(id, exec.command(), exec.tty());
     } catch (IOException e) {
       LOG.warnf("exec in %s failed: %s", id, e.getMessage());
       output.finish(ExecStatus.encode(structured, exec.command(), 0, e.getMessage()));

@@ -23,7 +23,8 @@ final class ExecSession {
   private static final byte[] EOF = new byte[0];
 
   /** What the client asked for. */
-  record Request(List<String> command, boolean stdin, boolean stdout, boolean stderr) {}
+  record Request(
+      List<String> command, boolean stdin, boolean stdout, boolean stderr, boolean tty) {}
 
   private final ExecProcess process;
   private final Request request;
@@ -75,6 +76,15 @@ final class ExecSession {
       output.readInput(false);
     }
     input.offer(data);
+  }
+
+  /** The client's terminal changed size (tty only). */
+  void resize(ResizeDecoder.Size size) {
+    try {
+      process.resize(size.width(), size.height());
+    } catch (RuntimeException e) {
+      LOG.debugf("resize failed: %s", e.getMessage());
+    }
   }
 
   /** The client closed stdin (v5 close signal, SPDY FIN). */

@@ -21,6 +21,7 @@ final class SpdyExecHandler implements SpdyConnection.Listener, ExecOutput {
   private final boolean structuredStatus;
   private final Function<ExecOutput, ExecSession> sessions;
   private final Map<String, Integer> streams = new HashMap<>();
+  private final ResizeDecoder resizes = new ResizeDecoder();
   private SpdyConnection connection;
   private ExecSession session;
 
@@ -75,9 +76,16 @@ final class SpdyExecHandler implements SpdyConnection.Listener, ExecOutput {
 
   @Override
   public void onData(int streamId, byte[] data, boolean last) {
+    Integer resize = streams.get("resize");
+    if (session != null && resize != null && resize == streamId) {
+      for (ResizeDecoder.Size size : resizes.feed(data)) {
+        session.resize(size);
+      }
+      return;
+    }
     Integer stdin = streams.get("stdin");
     if (session == null || stdin == null || stdin != streamId) {
-      return; // resize data: no terminal here
+      return;
     }
     if (data.length > 0) {
       session.stdin(data);

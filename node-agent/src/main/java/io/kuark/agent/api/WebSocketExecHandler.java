@@ -72,7 +72,12 @@ final class WebSocketExecHandler extends SimpleChannelInboundHandler<WebSocketFr
         && data[0] == ChannelFraming.STDIN) {
       session.stdinClosed();
     }
-    // RESIZE only matters with a terminal, which this agent does not allocate.
+    if (id == ChannelFraming.RESIZE) {
+      ResizeDecoder.Size size = ResizeDecoder.parse(data);
+      if (size != null) {
+        session.resize(size);
+      }
+    }
   }
 
   @Override

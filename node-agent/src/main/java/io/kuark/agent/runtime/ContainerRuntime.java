@@ -56,9 +56,10 @@ public interface ContainerRuntime {
   int exec(String id, List<String> command, Duration timeout) throws IOException;
 
   /**
-   * Starts {@code command} inside the running container {@code id}, without a terminal, with its
-   * stdin, stdout and stderr connected to the returned process (the container's environment, user
-   * and working directory apply). The caller must pump the output streams.
+   * Starts {@code command} inside the running container {@code id} with its stdin, stdout and
+   * stderr connected to the returned process (the container's environment, user and working
+   * directory apply). With {@code tty} the command gets a terminal: output is one stream (stdout)
+   * and {@link ExecProcess#resize} works. The caller must pump the output streams.
    */
-  ExecProcess execInteractive(String id, List<String> command) throws IOException;
+  ExecProcess execInteractive(String id, List<String> command, boolean tty) throws IOException;
 }

@@ -18,6 +18,9 @@ public interface ExecProcess {
   /** Waits for the process and returns its exit code. */
   int waitFor() throws InterruptedException;
 
+  /** Resizes the terminal (exec with a tty); without one nothing happens. */
+  default void resize(int columns, int rows) {}
+
   /** Ends the process (the client went away); idempotent. */
   void kill();
 }

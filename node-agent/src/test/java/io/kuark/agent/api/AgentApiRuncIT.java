@@ -213,6 +213,28 @@ class AgentApiRuncIT {
   }
 
   @Test
+  void execWithATerminalEchoesInputAndFollowsResizes() throws Exception {
+    String path =
+        "/exec/ns/web/app?command=sh&command=-c&command="
+            + URLEncoder.encode(
+                "test -t 0 && echo is-a-tty; read x; sleep 0.5; stty size; echo got $x; exit 5",
+                StandardCharsets.UTF_8)
+            + "&stdin=true&stdout=true&tty=true";
+    TestStreamClient.WebSocketSession ws = client.webSocket(path, "v5.channel.k8s.io");
+    ws.send(
+        ChannelFraming.frame(
+            ChannelFraming.RESIZE,
+            "{\"Width\":100,\"Height\":30}".getBytes(StandardCharsets.UTF_8)));
+    ws.send(ChannelFraming.frame(0, "hello\n".getBytes(StandardCharsets.UTF_8)));
+    Map<Integer, String> channels = AgentApiServerTest.collect(ws);
+    String out = channels.get(1);
+    // A terminal: output lines end in CRLF, typed input is echoed, the size is the client's.
+    assertThat(out).contains("is-a-tty\r\n").contains("hello\r\n").contains("30 100\r\n");
+    assertThat(out).contains("got hello\r\n");
+    AgentApiServerTest.assertExitCode(channels.get(3), 5);
+  }
+
+  @Test
   void execOverSpdyWithStdinToEof() throws Exception {
     TestStreamClient.SpdySession spdy =
         client.spdy(execPath("wc -c; exit 0").replace("&stderr=true", ""), "v4.channel.k8s.io");

@@ -206,7 +206,7 @@ class AgentApiServerTest {
   @Test
   void execRefusesUnsupportedRequestsBeforeUpgrading() {
     assertThatThrownBy(() -> client.webSocket(execPath() + "&tty=true", "v5.channel.k8s.io"))
-        .hasMessageContaining("tty");
+        .hasMessageContaining("tty and stderr cannot both be true");
     assertThatThrownBy(
             () ->
                 client.webSocket("/exec/ns/web/nope?command=true&stdout=true", "v5.channel.k8s.io"))
@@ -322,7 +322,8 @@ class AgentApiServerTest {
   /** "Containers" are the host: exec runs the command as a host process (tests only). */
   private static final class HostProcessRuntime implements ContainerRuntime {
     @Override
-    public ExecProcess execInteractive(String id, List<String> command) throws IOException {
+    public ExecProcess execInteractive(String id, List<String> command, boolean tty)
+        throws IOException {
       Process process = new ProcessBuilder(command).start();
       return new ExecProcess() {
         @Override

@@ -50,6 +50,11 @@ public final class Linux {
     return sysctl;
   }
 
+  /** Opens a new pseudo-terminal with the given window size. The caller closes it. */
+  public Pty openPty(int columns, int rows) {
+    return io.kuark.linux.jnr.JnrPty.open(columns, rows);
+  }
+
   /**
    * Opens an rtnetlink socket in the calling thread's network namespace (the host namespace for
    * ordinary threads). The caller closes it.

@@ -3,6 +3,10 @@ package io.kuark.agent;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.kuark.agent.api.AgentApiServer;
+import io.kuark.agent.api.ClientAuthorizer;
+import io.kuark.agent.api.NetnsPodDialer;
+import io.kuark.agent.api.ServingCertificate;
 import io.kuark.agent.image.ArchiveImporter;
 import io.kuark.agent.image.ExecOverlayMarks;
 import io.kuark.agent.image.ImageStore;
@@ -33,6 +37,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.jboss.logging.Logger;
 
@@ -51,13 +56,14 @@ public final class Agent implements AutoCloseable {
   private KubernetesClient client;
   private boolean ownsClient;
   private NodeAgent node;
-  private PodManager pods;
+  private volatile PodManager pods;
   private Thread cniConfWriter;
   private AgentDns dns;
   private ServiceProxy proxy;
   private String routeLocalnetBefore;
   private PeerRouting peerRouting;
   private ImagePuller imagePuller;
+  private AgentApiServer api;
 
   public Agent(AgentConfig config, HostKernel kernel) {
     this.config = config;
@@ -109,7 +115,19 @@ public final class Agent implements AutoCloseable {
     NetworkPlugin network =
         new CniNetworkPlugin(config.cniConfDir(), config.cniBinDirs(), InProcessPlugins.standard());
 
-    node = new NodeAgent(client, config, runtime.version(), Clock.systemUTC());
+    // The agent API is up before the Node is registered, so the Node reports the bound port.
+    api =
+        new AgentApiServer(
+            new AgentApiServer.Deps(
+                ClientAuthorizer.fromClientConfig(client.getConfiguration()),
+                (namespace, name) -> pods == null ? Optional.empty() : pods.find(namespace, name),
+                runtime,
+                new NetnsPodDialer(Linux.get().namespaces(), config.netnsDir()),
+                config.podLogDir(),
+                Clock.systemUTC()),
+            ServingCertificate.generate(config.nodeName(), List.of(config.nodeIp())));
+    int apiPort = api.start(config.port());
+    node = new NodeAgent(client, config.withPort(apiPort), runtime.version(), Clock.systemUTC());
     node.register();
     node.startHeartbeats();
     peerRouting = PeerRouting.start(config, client);
@@ -215,6 +233,9 @@ public final class Agent implements AutoCloseable {
     }
     if (peerRouting != null) {
       peerRouting.close();
+    }
+    if (api != null) {
+      api.close();
     }
     if (node != null) {
       node.close();

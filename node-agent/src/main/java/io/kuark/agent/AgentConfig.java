@@ -16,7 +16,7 @@ import java.util.List;
  * @param podLogDir root of the CRI-format container log files
  * @param cniConfDir directory holding the CNI network configuration
  * @param cniBinDirs directories searched for CNI plugin executables, in order
- * @param port agent API port, reported as the kubelet endpoint
+ * @param port agent API port (0: ephemeral), reported as the kubelet endpoint
  * @param clusterCidr pod network of the cluster (gets a host blackhole route)
  * @param serviceCidr service network of the cluster (gets a host blackhole route)
  * @param keepPods when true, pods keep running after the agent stops
@@ -61,6 +61,31 @@ public record AgentConfig(
    *     reachable across an agent restart)
    */
   public record Proxy(String table, boolean localhostNodePorts, boolean cleanupOnStop) {}
+
+  /** The same configuration with the agent API port replaced (the port actually bound). */
+  public AgentConfig withPort(int boundPort) {
+    return new AgentConfig(
+        kubeconfig,
+        nodeName,
+        nodeIp,
+        dataDir,
+        runDir,
+        podLogDir,
+        cniConfDir,
+        cniBinDirs,
+        boundPort,
+        clusterCidr,
+        serviceCidr,
+        keepPods,
+        cgroupParent,
+        cniBridgePluginType,
+        clusterDns,
+        clusterDomain,
+        dns,
+        proxy,
+        podNetworkMode,
+        insecureRegistries);
+  }
 
   /** Agent state: {@code dataDir/agent}. */
   public Path agentDir() {

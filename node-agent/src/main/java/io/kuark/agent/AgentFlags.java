@@ -181,7 +181,8 @@ public final class AgentFlags {
   private static int parsePort(String value) throws UsageException {
     try {
       int port = Integer.parseInt(value);
-      if (port < 1 || port > 65535) {
+      // 0 asks for an ephemeral port (tests); the bound port is reported on the Node.
+      if (port < 0 || port > 65535) {
         throw new UsageException("--port out of range: " + value);
       }
       return port;

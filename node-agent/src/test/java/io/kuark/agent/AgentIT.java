@@ -83,7 +83,9 @@ class AgentIT {
           "kuark-proxy-" + node,
           "--proxy-cleanup",
           "--proxy-localhost-nodeports",
-          "false"
+          "false",
+          "--port",
+          "0"
         };
     config = AgentFlags.parse(args);
     Files.createDirectories(config.imageDropDir());

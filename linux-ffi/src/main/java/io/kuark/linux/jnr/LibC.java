@@ -52,4 +52,21 @@ public interface LibC {
 
   @ssize_t
   long recv(int fd, @Out byte[] buf, @size_t long len, int flags);
+
+  // Pseudo-terminals (exec with a tty).
+  int posix_openpt(int flags);
+
+  int grantpt(int fd);
+
+  int unlockpt(int fd);
+
+  int ptsname_r(int fd, @Out byte[] buf, @size_t long buflen);
+
+  int ioctl(int fd, long request, @In byte[] arg);
+
+  @ssize_t
+  long read(int fd, @Out byte[] buf, @size_t long count);
+
+  @ssize_t
+  long write(int fd, @In byte[] buf, @size_t long count);
 }

@@ -206,6 +206,15 @@ public final class PodManager implements AutoCloseable {
     }
   }
 
+  /** The pod {@code namespace/name} bound to this node, as the informer last saw it. */
+  public java.util.Optional<Pod> find(String namespace, String name) {
+    SharedIndexInformer<Pod> current = informer;
+    if (current == null) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.ofNullable(current.getStore().getByKey(namespace + "/" + name));
+  }
+
   /** Pod UIDs with a live worker. */
   public Set<String> activePods() {
     return Set.copyOf(workers.keySet());

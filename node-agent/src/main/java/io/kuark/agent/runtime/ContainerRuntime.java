@@ -54,4 +54,12 @@ public interface ContainerRuntime {
    * exceeds {@code timeout} is reported as a failure (exit code -1).
    */
   int exec(String id, List<String> command, Duration timeout) throws IOException;
+
+  /**
+   * Starts {@code command} inside the running container {@code id} with its stdin, stdout and
+   * stderr connected to the returned process (the container's environment, user and working
+   * directory apply). With {@code tty} the command gets a terminal: output is one stream (stdout)
+   * and {@link ExecProcess#resize} works. The caller must pump the output streams.
+   */
+  ExecProcess execInteractive(String id, List<String> command, boolean tty) throws IOException;
 }

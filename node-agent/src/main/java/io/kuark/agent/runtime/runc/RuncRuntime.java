@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kuark.agent.runtime.ContainerRuntime;
 import io.kuark.agent.runtime.ContainerStatus;
 import io.kuark.agent.runtime.ContainerStatus.State;
+import io.kuark.agent.runtime.ExecProcess;
 import io.kuark.agent.runtime.LogCopiers;
 import java.io.IOException;
 import java.io.InputStream;
@@ -325,6 +326,40 @@ public final class RuncRuntime implements ContainerRuntime {
       Thread.currentThread().interrupt();
       process.destroyForcibly();
       throw new IOException("interrupted", e);
+    }
+  }
+
+  @Override
+  public ExecProcess execInteractive(String id, List<String> command, boolean tty)
+      throws IOException {
+    if (command.isEmpty()) {
+      throw new IOException("no command to execute");
+    }
+    if (!tty) {
+      List<String> argv = new ArrayList<>(List.of(runc, "--root", root.toString(), "exec", id));
+      argv.addAll(command);
+      // Without --tty runc hands its own stdio to the process: the pipes reach the command.
+      return new PipedExecProcess(new ProcessBuilder(argv).start());
+    }
+    // runc in the foreground with --tty needs a terminal of its own to proxy: a pty the agent
+    // holds the master of; setsid -c makes it runc's controlling terminal so resizes reach runc.
+    List<String> argv =
+        new ArrayList<>(
+            List.of("setsid", "-w", "-c", runc, "--root", root.toString(), "exec", "--tty", id));
+    argv.addAll(command);
+    io.kuark.linux.Pty pty = io.kuark.linux.Linux.get().openPty(80, 24);
+    try {
+      java.io.File slave = new java.io.File(pty.slavePath());
+      Process process =
+          new ProcessBuilder(argv)
+              .redirectInput(ProcessBuilder.Redirect.from(slave))
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(slave))
+              .redirectError(ProcessBuilder.Redirect.appendTo(slave))
+              .start();
+      return new TtyExecProcess(process, pty);
+    } catch (IOException | RuntimeException e) {
+      pty.close();
+      throw e;
     }
   }
 

@@ -1,0 +1,233 @@
+package io.kuark.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code kubectl logs}, {@code exec}, {@code port-forward} and {@code cp} against a pod of the demo
+ * image, through the API server's pod subresources to the agent API, with an old kubectl (1.27:
+ * SPDY for exec and port-forward) and a new one (1.33: WebSocket exec, WebSocket-tunnelled
+ * port-forward). Runs under the host lock (real agent, pod network on the host).
+ */
+class PodStreamingIT {
+  private static final String CLUSTER_CIDR = "10.205.0.0/16";
+  private static final String SERVICE_CIDR = "10.206.0.0/16";
+  private static final String POD_PREFIX = "10.205.";
+  private static final String POD =
+      """
+      apiVersion: v1
+      kind: Pod
+      metadata:
+        name: web
+      spec:
+        containers:
+        - name: app
+          image: kuark.local/demo:latest
+          command:
+          - sh
+          - -c
+          - echo hello-1; echo hello-2; echo hello-3; (while sleep 1; do echo tick; done) & exec httpd -f -p 8080 -h /www
+      """;
+
+  private KuarkProcesses processes;
+  private Path kubeconfig;
+  private final List<Process> kubectlProcesses = new ArrayList<>();
+
+  @AfterEach
+  void stopEverything() throws Exception {
+    try {
+      for (Process process : kubectlProcesses) {
+        process.destroyForcibly().waitFor();
+      }
+      if (processes != null) {
+        processes.close();
+      }
+    } finally {
+      HostCommands.removeBridgesWithAddressesIn(POD_PREFIX);
+      HostCommands.removeRoutesWithin(CLUSTER_CIDR);
+      HostCommands.removeRoutesWithin(SERVICE_CIDR);
+    }
+  }
+
+  @Test
+  void logsExecPortForwardAndCopyWithOldAndNewKubectl() throws Exception {
+    processes = new KuarkProcesses(getClass().getSimpleName());
+    KuarkProcesses.Server server =
+        processes.startServer(
+            List.of(
+                "--storage",
+                "embedded",
+                "--cluster-cidr",
+                CLUSTER_CIDR,
+                "--service-cidr",
+                SERVICE_CIDR));
+    Path nodeDataDir = processes.newDir("node");
+    Path images = Files.createDirectories(nodeDataDir.resolve("agent/images"));
+    HostCommands.exec(
+        processes.repo().demoImageScript().toString(),
+        images.resolve("kuark-demo.oci.tar").toString());
+    processes.startAgent(
+        server,
+        new KuarkProcesses.AgentOptions("127.0.0.1", CLUSTER_CIDR, SERVICE_CIDR, nodeDataDir));
+    kubeconfig = server.kubeconfig();
+    Kubectl admin =
+        new Kubectl(Kubectl.binary("default"), server.kubeconfig(), processes.newDir("kubectl"));
+    admin.runWithStdin(POD, "apply", "-f", "-");
+    await("pod web Running")
+        .atMost(Duration.ofMinutes(4))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () ->
+                admin
+                    .run("get", "pod", "web", "-o", "jsonpath={.status.phase}")
+                    .stdout()
+                    .equals("Running"));
+
+    for (String version : List.of("1.27", "1.33")) {
+      Kubectl kubectl =
+          new Kubectl(
+              Kubectl.binary(version), server.kubeconfig(), processes.newDir("kubectl-" + version));
+      logs(kubectl);
+      exec(kubectl);
+      portForward(kubectl);
+      copy(kubectl, version);
+    }
+  }
+
+  private void logs(Kubectl kubectl) throws Exception {
+    String all =
+        await("the first lines in the logs")
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> kubectl.ok("logs", "web"), out -> out.contains("hello-3"));
+    assertThat(all).startsWith("hello-1\nhello-2\nhello-3\n");
+    assertThat(kubectl.ok("logs", "web", "--tail=1").split("\n")).hasSize(1);
+    Kubectl.Result wrong = kubectl.run("logs", "web", "-c", "nope");
+    assertThat(wrong.exitCode()).isNotZero();
+    assertThat(wrong.stderr()).contains("container nope is not valid for pod web");
+
+    // -f: the lines already there, then lines the container writes later (a tick a second).
+    long before = kubectl.ok("logs", "web").lines().count();
+    Process follow = start(kubectl, "logs", "-f", "web");
+    BlockingQueue<String> lines = lines(follow);
+    assertThat(lines.poll(60, TimeUnit.SECONDS)).isEqualTo("hello-1");
+    for (long i = 1; i < before + 2; i++) {
+      assertThat(lines.poll(60, TimeUnit.SECONDS))
+          .as("kubectl logs -f keeps streaming")
+          .isNotNull();
+    }
+    follow.destroy();
+  }
+
+  private void exec(Kubectl kubectl) {
+    Kubectl.Result result =
+        kubectl.run("exec", "web", "--", "sh", "-c", "echo out; echo err >&2; exit 3");
+    assertThat(result.exitCode()).as(result.toString()).isEqualTo(3);
+    assertThat(result.stdout()).isEqualTo("out\n");
+    assertThat(result.stderr()).contains("err\n");
+
+    Kubectl.Result withStdin =
+        kubectl.runWithStdin("line one\nline two\n", "exec", "-i", "web", "--", "cat");
+    assertThat(withStdin.exitCode()).as(withStdin.toString()).isZero();
+    assertThat(withStdin.stdout()).isEqualTo("line one\nline two\n");
+  }
+
+  private void portForward(Kubectl kubectl) throws Exception {
+    int localPort = FreePorts.next();
+    Process forward =
+        start(kubectl, "port-forward", "--address", "127.0.0.1", "pod/web", localPort + ":8080");
+    BlockingQueue<String> lines = lines(forward);
+    String first = lines.poll(60, TimeUnit.SECONDS);
+    assertThat(first).as("port-forward output").contains("Forwarding from 127.0.0.1:" + localPort);
+    for (int i = 0; i < 3; i++) {
+      String page =
+          await("the demo page through port-forward")
+              .atMost(Duration.ofSeconds(30))
+              .ignoreExceptions()
+              .until(() -> httpGet("http://127.0.0.1:" + localPort + "/"), Objects::nonNull);
+      assertThat(page).contains("Hello from Kuark");
+    }
+    forward.destroy();
+    forward.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  private void copy(Kubectl kubectl, String version) throws Exception {
+    Path local = processes.newDir("cp-" + version);
+    Path upload = local.resolve("upload.txt");
+    Files.writeString(upload, "copied with kubectl " + version + "\n");
+    kubectl.ok("cp", upload.toString(), "web:/tmp/upload-" + version + ".txt");
+    assertThat(kubectl.ok("exec", "web", "--", "cat", "/tmp/upload-" + version + ".txt"))
+        .isEqualTo("copied with kubectl " + version + "\n");
+    Path download = local.resolve("index.html");
+    kubectl.ok("cp", "web:/www/index.html", download.toString());
+    assertThat(Files.readString(download)).contains("Hello from Kuark");
+  }
+
+  private Process start(Kubectl kubectl, String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(kubectl.binary().toString());
+    command.add("--kubeconfig=" + kubeconfig);
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().remove("KUBECONFIG");
+    builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    Process process = builder.start();
+    kubectlProcesses.add(process);
+    return process;
+  }
+
+  /** The process's output lines, as they come. */
+  private static BlockingQueue<String> lines(Process process) {
+    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                  lines.add(line);
+                }
+              } catch (IOException e) {
+                // process ended
+              }
+            },
+            "kubectl-lines");
+    reader.setDaemon(true);
+    reader.start();
+    return lines;
+  }
+
+  private static String httpGet(String url) throws IOException, InterruptedException {
+    HttpClient client =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(3))
+            .proxy(HttpClient.Builder.NO_PROXY)
+            .build();
+    HttpResponse<String> response =
+        client.send(
+            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build(),
+            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    return response.statusCode() == 200 ? response.body() : null;
+  }
+}

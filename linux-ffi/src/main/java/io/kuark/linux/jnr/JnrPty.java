@@ -1,0 +1,117 @@
+package io.kuark.linux.jnr;
+
+import io.kuark.linux.LinuxException;
+import io.kuark.linux.Pty;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** {@link Pty} on {@code posix_openpt}/{@code grantpt}/{@code unlockpt}/{@code ptsname_r}. */
+public final class JnrPty implements Pty {
+
+  private static final int O_RDWR = 2;
+  private static final int O_NOCTTY = 0x100;
+  private static final long TIOCSWINSZ = 0x5414;
+  private static final int EIO = 5;
+  private static final int EINTR = 4;
+
+  private final int fd;
+  private final String slavePath;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private JnrPty(int fd, String slavePath) {
+    this.fd = fd;
+    this.slavePath = slavePath;
+  }
+
+  /** Opens a new pty pair with the given window size. */
+  public static JnrPty open(int columns, int rows) {
+    LibC libc = Native.libc();
+    int fd = libc.posix_openpt(O_RDWR | O_NOCTTY | LibC.O_CLOEXEC);
+    if (fd < 0) {
+      throw Native.lastError("posix_openpt");
+    }
+    try {
+      if (libc.grantpt(fd) != 0) {
+        throw Native.lastError("grantpt");
+      }
+      if (libc.unlockpt(fd) != 0) {
+        throw Native.lastError("unlockpt");
+      }
+      byte[] name = new byte[128];
+      if (libc.ptsname_r(fd, name, name.length) != 0) {
+        throw Native.lastError("ptsname_r");
+      }
+      int end = 0;
+      while (end < name.length && name[end] != 0) {
+        end++;
+      }
+      JnrPty pty = new JnrPty(fd, new String(name, 0, end, StandardCharsets.US_ASCII));
+      pty.resize(columns, rows);
+      return pty;
+    } catch (RuntimeException e) {
+      libc.close(fd);
+      throw e;
+    }
+  }
+
+  @Override
+  public String slavePath() {
+    return slavePath;
+  }
+
+  @Override
+  public int read(byte[] buffer) {
+    while (true) {
+      long n = Native.libc().read(fd, buffer, buffer.length);
+      if (n > 0) {
+        return (int) n;
+      }
+      if (n == 0) {
+        return -1;
+      }
+      int errno = Native.errno();
+      if (errno == EINTR) {
+        continue;
+      }
+      if (errno == EIO) {
+        return -1; // every slave descriptor is closed
+      }
+      throw new LinuxException("read " + slavePath + " master", errno, Native.strerror(errno));
+    }
+  }
+
+  @Override
+  public void write(byte[] data, int length) {
+    int off = 0;
+    while (off < length) {
+      byte[] chunk = off == 0 ? data : java.util.Arrays.copyOfRange(data, off, length);
+      long n = Native.libc().write(fd, chunk, length - off);
+      if (n < 0) {
+        int errno = Native.errno();
+        if (errno == EINTR) {
+          continue;
+        }
+        throw new LinuxException("write " + slavePath + " master", errno, Native.strerror(errno));
+      }
+      off += (int) n;
+    }
+  }
+
+  @Override
+  public void resize(int columns, int rows) {
+    // struct winsize { unsigned short ws_row, ws_col, ws_xpixel, ws_ypixel; } (little endian)
+    byte[] size = {
+      (byte) rows, (byte) (rows >> 8), (byte) columns, (byte) (columns >> 8), 0, 0, 0, 0
+    };
+    if (Native.libc().ioctl(fd, TIOCSWINSZ, size) != 0) {
+      throw Native.lastError("ioctl TIOCSWINSZ " + slavePath);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      Native.libc().close(fd);
+    }
+  }
+}

@@ -1,0 +1,244 @@
+package io.kuark.agent.api;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.kuark.agent.runtime.ContainerRuntime;
+import io.kuark.agent.runtime.ExecProcess;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.ssl.SslHandler;
+import java.io.IOException;
+import java.security.cert.Certificate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import org.jboss.logging.Logger;
+
+/**
+ * One per connection: authenticates and authorizes each request by its client certificate, then
+ * routes the kubelet paths: {@code /healthz}, {@code /containerLogs}, {@code /exec}, {@code
+ * /portForward} (and answers {@code /attach} with a clear refusal).
+ */
+final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+  private static final Logger LOG = Logger.getLogger(ApiRequestHandler.class);
+
+  /** What the handlers need from the agent. */
+  record Services(
+      ClientAuthorizer authorizer,
+      PodTargets pods,
+      ContainerRuntime runtime,
+      ContainerLogs logs,
+      PodDialer dialer,
+      Executor blocking) {}
+
+  private final Services services;
+
+  ApiRequestHandler(Services services) {
+    this.services = services;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    ClientAuthorizer.Decision decision = services.authorizer().decide(peerCertificates(ctx));
+    if (decision.code() != 200) {
+      StatusReplies.sendText(ctx, decision.code(), decision.message(), true);
+      return;
+    }
+    QueryStringDecoder decoder = new QueryStringDecoder(request.uri());
+    List<String> path = Arrays.stream(decoder.path().split("/")).filter(s -> !s.isEmpty()).toList();
+    Map<String, List<String>> query = decoder.parameters();
+    String root = path.isEmpty() ? "" : path.get(0);
+    try {
+      switch (root) {
+        case "healthz" -> StatusReplies.sendText(ctx, 200, "ok", false);
+        case "containerLogs" -> {
+          if (path.size() != 4 || !request.method().equals(HttpMethod.GET)) {
+            notFound(ctx, decoder.path());
+          } else {
+            services.logs().serve(ctx, path.get(1), path.get(2), path.get(3), query);
+          }
+        }
+        case "exec" -> exec(ctx, request, path, query);
+        case "attach" ->
+            StatusReplies.sendStatus(
+                ctx,
+                400,
+                "BadRequest",
+                "attach is not supported by kuark-agent: containers' output is in their logs"
+                    + " (kubectl logs -f) and their stdin is not connected");
+        case "portForward" -> portForward(ctx, request, path);
+        default -> notFound(ctx, decoder.path());
+      }
+    } catch (PodContainers.TargetException e) {
+      StatusReplies.sendStatus(ctx, e.code, StatusReplies.reason(e.code), e.getMessage());
+    }
+  }
+
+  private static void notFound(ChannelHandlerContext ctx, String path) {
+    StatusReplies.sendText(ctx, 404, "404 page not found: " + path, true);
+  }
+
+  /** {@code /exec/{ns}/{pod}/{container}} or {@code /exec/{ns}/{pod}/{uid}/{container}}. */
+  private void exec(
+      ChannelHandlerContext ctx,
+      FullHttpRequest request,
+      List<String> path,
+      Map<String, List<String>> query)
+      throws PodContainers.TargetException {
+    if (path.size() != 4 && path.size() != 5) {
+      notFound(ctx, String.join("/", path));
+      return;
+    }
+    Pod pod = pod(path.get(1), path.get(2));
+    if (path.size() == 5 && !path.get(3).equals(pod.getMetadata().getUid())) {
+      throw new PodContainers.TargetException(404, "pod " + path.get(2) + " has another uid");
+    }
+    String container = path.get(path.size() - 1);
+    String id = PodContainers.runningId(pod, container);
+    List<String> command = query.getOrDefault("command", List.of());
+    ExecSession.Request exec =
+        new ExecSession.Request(
+            command,
+            flag(query, "stdin", "input"),
+            flag(query, "stdout", "output"),
+            flag(query, "stderr", "error"),
+            flag(query, "tty", "tty"));
+    if (command.isEmpty()) {
+      throw new PodContainers.TargetException(400, "you must specify a command to execute");
+    }
+    if (!exec.stdin() && !exec.stdout() && !exec.stderr()) {
+      throw new PodContainers.TargetException(
+          400, "you must specify at least 1 of stdin, stdout, stderr");
+    }
+    if (exec.tty() && exec.stderr()) {
+      throw new PodContainers.TargetException(400, "tty and stderr cannot both be true");
+    }
+    StreamingUpgrade.Kind kind = StreamingUpgrade.kind(request);
+    List<String> offered = StreamingUpgrade.offered(request, kind);
+    if (kind == StreamingUpgrade.Kind.WEBSOCKET) {
+      String protocol = StreamingUpgrade.negotiate(offered, ChannelFraming.EXEC_PROTOCOLS);
+      if (protocol == null) {
+        throw new PodContainers.TargetException(
+            400, "none of the requested protocols " + offered + " is supported");
+      }
+      WebSocketExecHandler handler = new WebSocketExecHandler(protocol, ctx.channel());
+      ExecProcess process;
+      try {
+        process = services.runtime().execInteractive(id, exec.command(), exec.tty());
+      } catch (IOException e) {
+        throw new PodContainers.TargetException(500, e.getMessage());
+      }
+      ExecSession session =
+          new ExecSession(process, exec, handler, ChannelFraming.structuredStatus(protocol));
+      StreamingUpgrade.toWebSocket(ctx, request, protocol, this, handler);
+      handler.start(session, exec.stdout(), exec.stderr());
+    } else if (kind == StreamingUpgrade.Kind.SPDY) {
+      // v5 over SPDY behaves as v4: stdin closes with a FIN.
+      String protocol =
+          StreamingUpgrade.negotiate(
+              offered,
+              "v5.channel.k8s.io",
+              "v4.channel.k8s.io",
+              "v3.channel.k8s.io",
+              "v2.channel.k8s.io");
+      if (protocol == null) {
+        throw new PodContainers.TargetException(
+            400, "none of the requested protocols " + offered + " is supported");
+      }
+      boolean structured = ChannelFraming.structuredStatus(protocol);
+      SpdyExecHandler handler =
+          new SpdyExecHandler(
+              exec, structured, output -> startSession(id, exec, output, structured));
+      StreamingUpgrade.toSpdy(ctx, protocol, this, new SpdyConnection(handler));
+    } else {
+      throw new PodContainers.TargetException(400, "Upgrade request required");
+    }
+  }
+
+  /** Starts the command; on failure reports it on the error stream and returns null. */
+  private ExecSession startSession(
+      String id, ExecSession.Request exec, ExecOutput output, boolean structured) {
+    ExecProcess process;
+    try {
+      process = services.runtime().execInteractive(id, exec.command(), exec.tty());
+    } catch (IOException e) {
+      LOG.warnf("exec in %s failed: %s", id, e.getMessage());
+      output.finish(ExecStatus.encode(structured, exec.command(), 0, e.getMessage()));
+      return null;
+    }
+    return new ExecSession(process, exec, output, structured);
+  }
+
+  /** {@code /portForward/{ns}/{pod}} (or with the pod uid after the name). */
+  private void portForward(ChannelHandlerContext ctx, FullHttpRequest request, List<String> path)
+      throws PodContainers.TargetException {
+    if (path.size() != 3 && path.size() != 4) {
+      notFound(ctx, String.join("/", path));
+      return;
+    }
+    Pod pod = pod(path.get(1), path.get(2));
+    SpdyConnection connection =
+        new SpdyConnection(new SpdyPortForwardHandler(pod, services.dialer(), services.blocking()));
+    StreamingUpgrade.Kind kind = StreamingUpgrade.kind(request);
+    List<String> offered = StreamingUpgrade.offered(request, kind);
+    if (kind == StreamingUpgrade.Kind.WEBSOCKET) {
+      String protocol =
+          StreamingUpgrade.negotiate(offered, WebSocketTunnelCodec.PORT_FORWARD_TUNNEL);
+      if (protocol == null) {
+        throw new PodContainers.TargetException(
+            400, "none of the requested protocols " + offered + " is supported");
+      }
+      StreamingUpgrade.toWebSocket(
+          ctx, request, protocol, this, StreamingUpgrade.spdyOverWebSocket(connection));
+    } else if (kind == StreamingUpgrade.Kind.SPDY) {
+      String protocol = StreamingUpgrade.negotiate(offered, "portforward.k8s.io");
+      if (protocol == null && offered.isEmpty()) {
+        protocol = "portforward.k8s.io";
+      }
+      if (protocol == null) {
+        throw new PodContainers.TargetException(
+            400, "none of the requested protocols " + offered + " is supported");
+      }
+      StreamingUpgrade.toSpdy(ctx, protocol, this, connection);
+    } else {
+      throw new PodContainers.TargetException(400, "Upgrade request required");
+    }
+  }
+
+  private Pod pod(String namespace, String name) throws PodContainers.TargetException {
+    Optional<Pod> pod = services.pods().find(namespace, name);
+    if (pod.isEmpty()) {
+      throw new PodContainers.TargetException(
+          404, "pod \"" + name + "\" not found in namespace " + namespace);
+    }
+    return pod.get();
+  }
+
+  private static boolean flag(Map<String, List<String>> query, String name, String oldName) {
+    return LogOptions.flag(query, name) || LogOptions.flag(query, oldName);
+  }
+
+  private static Certificate[] peerCertificates(ChannelHandlerContext ctx) {
+    SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+    if (ssl == null) {
+      return null;
+    }
+    try {
+      return ssl.engine().getSession().getPeerCertificates();
+    } catch (SSLPeerUnverifiedException e) {
+      return null;
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.debugf("agent API connection: %s", cause.getMessage());
+    ctx.close();
+  }
+}

@@ -11,13 +11,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Times the service proxy's programming in a throwaway network namespace: N ClusterIP Services
- * with 5 endpoints each from scratch (compute + one full {@code nft -f} transaction), then one
- * change at that size (one Service's endpoints 5 -> 4: compute the whole ruleset, diff, apply).
- * Lives in the proxy's package because the pieces it times are package-private.
+ * Times the service proxy's programming in a throwaway network namespace: N ClusterIP Services with
+ * 5 endpoints each from scratch (compute + one full {@code nft -f} transaction), then one change at
+ * that size (one Service's endpoints 5 -> 4: compute the whole ruleset, diff, apply). Lives in the
+ * proxy's package because the pieces it times are package-private.
  *
- * <p>Usage: {@code ProxyProgrammingBench SERVICES RUNS} as root; creates and deletes netns
- * {@code kuark-proxy-bench}.
+ * <p>Usage: {@code ProxyProgrammingBench SERVICES RUNS} as root; creates and deletes netns {@code
+ * kuark-proxy-bench}.
  */
 public final class ProxyProgrammingBench {
   public static void main(String[] args) throws Exception {
@@ -28,8 +28,13 @@ public final class ProxyProgrammingBench {
     try {
       ProxyConfig config =
           new ProxyConfig(
-              "kuark-proxy-bench", "node-a", List.of("10.99.0.1"), "10.42.0.0/16", "10.43.0.10",
-              false, Path.of("/run/netns", netns));
+              "kuark-proxy-bench",
+              "node-a",
+              List.of("10.99.0.1"),
+              "10.42.0.0/16",
+              "10.43.0.10",
+              false,
+              Path.of("/run/netns", netns));
       RulesetBuilder builder = new RulesetBuilder(config);
       NftRunner nft = new NftRunner(config.netns());
       List<Service> svcs = new ArrayList<>();

@@ -1,0 +1,150 @@
+package io.kuark.agent.network.proxy;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Times the service proxy's programming in a throwaway network namespace: N ClusterIP Services with
+ * 5 endpoints each from scratch (compute + one full {@code nft -f} transaction), then one change at
+ * that size (one Service's endpoints 5 -> 4: compute the whole ruleset, diff, apply). Lives in the
+ * proxy's package because the pieces it times are package-private.
+ *
+ * <p>Usage: {@code ProxyProgrammingBench SERVICES RUNS} as root; creates and deletes netns {@code
+ * kuark-proxy-bench}.
+ */
+public final class ProxyProgrammingBench {
+  public static void main(String[] args) throws Exception {
+    int services = Integer.parseInt(args[0]);
+    int runs = Integer.parseInt(args[1]);
+    String netns = "kuark-proxy-bench";
+    exec("ip", "netns", "add", netns);
+    try {
+      ProxyConfig config =
+          new ProxyConfig(
+              "kuark-proxy-bench",
+              "node-a",
+              List.of("10.99.0.1"),
+              "10.42.0.0/16",
+              "10.43.0.10",
+              false,
+              Path.of("/run/netns", netns));
+      RulesetBuilder builder = new RulesetBuilder(config);
+      NftRunner nft = new NftRunner(config.netns());
+      List<Service> svcs = new ArrayList<>();
+      List<EndpointSlice> slices = new ArrayList<>();
+      for (int i = 0; i < services; i++) {
+        svcs.add(service(i));
+        slices.add(slice(i, 5));
+      }
+      long[] full = new long[runs];
+      long[] change = new long[runs];
+      long[] fullCompute = new long[runs];
+      long[] changeCompute = new long[runs];
+      for (int r = 0; r < runs; r++) {
+        long t0 = System.nanoTime();
+        Ruleset all = builder.build(svcs, slices);
+        String script = NftScripts.full(config, all);
+        fullCompute[r] = System.nanoTime() - t0;
+        nft.apply(script);
+        full[r] = System.nanoTime() - t0;
+
+        List<EndpointSlice> changed = new ArrayList<>(slices);
+        changed.set(services / 2, slice(services / 2, 4));
+        long t1 = System.nanoTime();
+        Ruleset next = builder.build(svcs, changed);
+        String diff = NftScripts.diff(config, all, next);
+        changeCompute[r] = System.nanoTime() - t1;
+        nft.apply(diff);
+        change[r] = System.nanoTime() - t1;
+      }
+      System.out.printf(
+          "services=%d endpoints/service=5 runs=%d%n  from scratch: median %.1f ms, all %s"
+              + " (of which rules + script in Java: median %.1f ms)%n"
+              + "  one change:   median %.1f ms, all %s (of which rules + diff in Java: median %.1f"
+              + " ms)%n",
+          services,
+          runs,
+          median(full),
+          ms(full),
+          median(fullCompute),
+          median(change),
+          ms(change),
+          median(changeCompute));
+    } finally {
+      exec("ip", "netns", "del", netns);
+    }
+  }
+
+  static Service service(int i) {
+    return new ServiceBuilder()
+        .withNewMetadata()
+        .withNamespace("bench")
+        .withName("svc-" + i)
+        .endMetadata()
+        .withNewSpec()
+        .withType("ClusterIP")
+        .withClusterIP("10.43." + (i / 250) + "." + (i % 250 + 1))
+        .addNewPort()
+        .withName("http")
+        .withProtocol("TCP")
+        .withPort(80)
+        .endPort()
+        .endSpec()
+        .build();
+  }
+
+  static EndpointSlice slice(int i, int endpoints) {
+    EndpointSliceBuilder b =
+        new EndpointSliceBuilder()
+            .withNewMetadata()
+            .withNamespace("bench")
+            .withName("svc-" + i + "-x")
+            .withLabels(Map.of("kubernetes.io/service-name", "svc-" + i))
+            .endMetadata()
+            .withAddressType("IPv4")
+            .addNewPort()
+            .withName("http")
+            .withProtocol("TCP")
+            .withPort(8080)
+            .endPort();
+    for (int e = 0; e < endpoints; e++) {
+      int n = i * 5 + e;
+      b.addNewEndpoint()
+          .withAddresses("10.42." + (n / 250) + "." + (n % 250 + 1))
+          .withNodeName("node-a")
+          .withNewConditions()
+          .withReady(true)
+          .endConditions()
+          .endEndpoint();
+    }
+    return b.build();
+  }
+
+  static double median(long[] nanos) {
+    long[] s = nanos.clone();
+    Arrays.sort(s);
+    return s[s.length / 2] / 1e6;
+  }
+
+  static String ms(long[] nanos) {
+    StringBuilder b = new StringBuilder("[");
+    for (long n : nanos) {
+      b.append(b.length() > 1 ? ", " : "").append(String.format("%.0f", n / 1e6));
+    }
+    return b.append("]").toString();
+  }
+
+  static void exec(String... cmd) throws Exception {
+    Process p = new ProcessBuilder(cmd).inheritIO().start();
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException(String.join(" ", cmd) + " failed");
+    }
+  }
+}

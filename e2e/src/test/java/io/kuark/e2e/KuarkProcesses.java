@@ -128,6 +128,12 @@ final class KuarkProcesses implements AutoCloseable {
    * Put image archives into {@code dataDir/agent/images/} before calling this.
    */
   Agent startAgent(Server server, AgentOptions options) throws InterruptedException {
+    return startAgent(server, options, List.of());
+  }
+
+  /** Like {@link #startAgent(Server, AgentOptions)} with more agent flags appended. */
+  Agent startAgent(Server server, AgentOptions options, List<String> extraArgs)
+      throws InterruptedException {
     int index = agents.size();
     String id = UUID.randomUUID().toString().substring(0, 8);
     String nodeName = "e2e-node-" + id;
@@ -168,6 +174,7 @@ final class KuarkProcesses implements AutoCloseable {
         "--proxy-table",
         "kuark-proxy-e2e-" + id,
         "--proxy-cleanup");
+    command.addAll(extraArgs);
     ManagedProcess process = start("agent-" + index, command, agents);
     process.awaitLine("kuark-agent ready", START_TIMEOUT);
     return new Agent(process, nodeName, options.dataDir(), runDir, podLogDir, cgroupParent);

@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -44,26 +46,43 @@ public final class PodFiles {
     return hosts.toString();
   }
 
-  /** ClusterFirst DNS (the default); {@code Default} copies the host's resolver configuration. */
+  /**
+   * The pod's resolv.conf by {@code dnsPolicy}, as the kubelet writes it: ClusterFirst (the
+   * default) and ClusterFirstWithHostNet use the cluster DNS with the cluster search domains (then
+   * the host's) and {@code ndots:5}; Default, and ClusterFirst for host-network pods, use the
+   * host's resolver configuration; None starts empty. {@code spec.dnsConfig} is merged in for every
+   * policy, then the resolver limits apply.
+   */
   static String resolvConf(Pod pod, String clusterDns, String clusterDomain) throws IOException {
-    String policy = pod.getSpec().getDnsPolicy();
-    if ("Default".equals(policy)
-        || Boolean.TRUE.equals(pod.getSpec().getHostNetwork())
-            && !"ClusterFirstWithHostNet".equals(policy)) {
-      Path host = Path.of("/etc/resolv.conf");
-      return Files.isReadable(host) ? Files.readString(host) : "";
+    Path host = Path.of("/etc/resolv.conf");
+    return resolvConf(
+        pod, clusterDns, clusterDomain, Files.isReadable(host) ? Files.readString(host) : "");
+  }
+
+  static String resolvConf(
+      Pod pod, String clusterDns, String clusterDomain, String hostResolvConf) {
+    String policy =
+        pod.getSpec().getDnsPolicy() == null ? "ClusterFirst" : pod.getSpec().getDnsPolicy();
+    boolean hostNetwork = Boolean.TRUE.equals(pod.getSpec().getHostNetwork());
+    ResolvConf hostConf = ResolvConf.parse(hostResolvConf);
+    ResolvConf conf;
+    if (policy.equals("None")) {
+      conf = ResolvConf.EMPTY;
+    } else if (policy.equals("ClusterFirstWithHostNet")
+        || (policy.equals("ClusterFirst") && !hostNetwork)) {
+      String namespace = pod.getMetadata().getNamespace();
+      List<String> searches =
+          new ArrayList<>(
+              List.of(namespace + ".svc." + clusterDomain, "svc." + clusterDomain, clusterDomain));
+      searches.addAll(hostConf.searches());
+      conf =
+          new ResolvConf(
+              List.of(clusterDns),
+              new ArrayList<>(new LinkedHashSet<>(searches)),
+              List.of("ndots:5"));
+    } else {
+      conf = hostConf;
     }
-    String namespace = pod.getMetadata().getNamespace();
-    return "search "
-        + namespace
-        + ".svc."
-        + clusterDomain
-        + " svc."
-        + clusterDomain
-        + " "
-        + clusterDomain
-        + "\nnameserver "
-        + clusterDns
-        + "\noptions ndots:5\n";
+    return conf.with(pod.getSpec().getDnsConfig()).withinLimits().render();
   }
 }

@@ -20,6 +20,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ImageFetcher {
 
+  /**
+   * The registry name of images that only ever come from the node's air-gap directory (the bundled
+   * demo image is {@code kuark.local/demo:latest}): never contacted, whatever the pull policy.
+   */
+  public static final String LOCAL_REGISTRY = "kuark.local";
+
   static final Duration INITIAL_BACKOFF = Duration.ofSeconds(10);
   static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
 
@@ -67,6 +73,18 @@ public final class ImageFetcher {
     String effective =
         policy == null || policy.isEmpty() ? defaultPolicy(image, reference) : policy;
     Optional<ImageRecord> present = store.find(image);
+    if (reference.registry().equals(LOCAL_REGISTRY)) {
+      // Not a registry: these images exist only through the node's image directory.
+      return present.orElseThrow(
+          () ->
+              new FetchException(
+                  "ErrImagePull",
+                  "image "
+                      + image
+                      + " is not present on the node ("
+                      + LOCAL_REGISTRY
+                      + " images are imported from the agent's images directory, never pulled)"));
+    }
     switch (effective) {
       case "Never" -> {
         return present.orElseThrow(

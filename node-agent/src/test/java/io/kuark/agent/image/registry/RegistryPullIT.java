@@ -254,6 +254,14 @@ class RegistryPullIT {
     assertEquals("ImagePullBackOff", second.reason());
     assertTrue(second.getMessage().contains("MANIFEST_UNKNOWN"), second.getMessage());
 
+    // kuark.local images are never pulled, even with Always: no lookup of that name happens.
+    ImageFetcher.FetchException local =
+        assertThrows(
+            ImageFetcher.FetchException.class,
+            () -> fetcher.fetch("kuark.local/demo:latest", "Always", List.of()));
+    assertEquals("ErrImagePull", local.reason());
+    assertTrue(local.getMessage().contains("never pulled"), local.getMessage());
+
     ImageFetcher.FetchException invalid =
         assertThrows(
             ImageFetcher.FetchException.class, () -> fetcher.fetch("UPPER/Case", null, List.of()));

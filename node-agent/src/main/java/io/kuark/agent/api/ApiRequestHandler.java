@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.security.cert.Certificate;
 import java.util.Arrays;
 import java.util.List;
@@ -22,7 +23,7 @@ import org.jboss.logging.Logger;
 /**
  * One per connection: authenticates and authorizes each request by its client certificate, then
  * routes the kubelet paths: {@code /healthz}, {@code /containerLogs}, {@code /exec}, {@code
- * /portForward} (and answers {@code /attach} with a clear refusal).
+ * /attach} (output only) and {@code /portForward}.
  */
 final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
@@ -64,14 +65,8 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
             services.logs().serve(ctx, path.get(1), path.get(2), path.get(3), query);
           }
         }
-        case "exec" -> exec(ctx, request, path, query);
-        case "attach" ->
-            StatusReplies.sendStatus(
-                ctx,
-                400,
-                "BadRequest",
-                "attach is not supported by kuark-agent: containers' output is in their logs"
-                    + " (kubectl logs -f) and their stdin is not connected");
+        case "exec" -> stream(ctx, request, path, query, false);
+        case "attach" -> stream(ctx, request, path, query, true);
         case "portForward" -> portForward(ctx, request, path);
         default -> notFound(ctx, decoder.path());
       }
@@ -84,12 +79,16 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
     StatusReplies.sendText(ctx, 404, "404 page not found: " + path, true);
   }
 
-  /** {@code /exec/{ns}/{pod}/{container}} or {@code /exec/{ns}/{pod}/{uid}/{container}}. */
-  private void exec(
+  /**
+   * {@code /exec|attach/{ns}/{pod}/{container}} or {@code
+   * /exec|attach/{ns}/{pod}/{uid}/{container}}.
+   */
+  private void stream(
       ChannelHandlerContext ctx,
       FullHttpRequest request,
       List<String> path,
-      Map<String, List<String>> query)
+      Map<String, List<String>> query,
+      boolean attach)
       throws PodContainers.TargetException {
     if (path.size() != 4 && path.size() != 5) {
       notFound(ctx, String.join("/", path));
@@ -109,8 +108,22 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
             flag(query, "stdout", "output"),
             flag(query, "stderr", "error"),
             flag(query, "tty", "tty"));
-    if (command.isEmpty()) {
+    if (command.isEmpty() && !attach) {
       throw new PodContainers.TargetException(400, "you must specify a command to execute");
+    }
+    Path attachFile = null;
+    if (attach) {
+      if (exec.stdin() || exec.tty()) {
+        throw new PodContainers.TargetException(
+            400,
+            "kuark-agent runs containers with stdin closed and without a terminal:"
+                + " attach without -i and -t");
+      }
+      try {
+        attachFile = services.logs().logFile(pod, container, false);
+      } catch (IOException e) {
+        throw new PodContainers.TargetException(500, e.getMessage());
+      }
     }
     if (!exec.stdin() && !exec.stdout() && !exec.stderr()) {
       throw new PodContainers.TargetException(
@@ -128,14 +141,19 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
             400, "none of the requested protocols " + offered + " is supported");
       }
       WebSocketExecHandler handler = new WebSocketExecHandler(protocol, ctx.channel());
-      ExecProcess process;
-      try {
-        process = services.runtime().execInteractive(id, exec.command(), exec.tty());
-      } catch (IOException e) {
-        throw new PodContainers.TargetException(500, e.getMessage());
+      boolean structured = ChannelFraming.structuredStatus(protocol);
+      StreamSession session;
+      if (attach) {
+        session = attachSession(pod, container, attachFile, exec, handler, structured);
+      } else {
+        ExecProcess process;
+        try {
+          process = services.runtime().execInteractive(id, exec.command(), exec.tty());
+        } catch (IOException e) {
+          throw new PodContainers.TargetException(500, e.getMessage());
+        }
+        session = new ExecSession(process, exec, handler, structured);
       }
-      ExecSession session =
-          new ExecSession(process, exec, handler, ChannelFraming.structuredStatus(protocol));
       StreamingUpgrade.toWebSocket(ctx, request, protocol, this, handler);
       handler.start(session, exec.stdout(), exec.stderr());
     } else if (kind == StreamingUpgrade.Kind.SPDY) {
@@ -152,13 +170,35 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
             400, "none of the requested protocols " + offered + " is supported");
       }
       boolean structured = ChannelFraming.structuredStatus(protocol);
+      Path file = attachFile;
       SpdyExecHandler handler =
           new SpdyExecHandler(
-              exec, structured, output -> startSession(id, exec, output, structured));
+              exec,
+              structured,
+              output ->
+                  attach
+                      ? attachSession(pod, container, file, exec, output, structured)
+                      : startSession(id, exec, output, structured));
       StreamingUpgrade.toSpdy(ctx, protocol, this, new SpdyConnection(handler));
     } else {
       throw new PodContainers.TargetException(400, "Upgrade request required");
     }
+  }
+
+  private StreamSession attachSession(
+      Pod pod,
+      String container,
+      Path file,
+      ExecSession.Request exec,
+      ExecOutput output,
+      boolean structured) {
+    return new AttachSession(
+        file,
+        () -> services.logs().stillWriting(pod, container, file),
+        output,
+        exec.stdout(),
+        exec.stderr(),
+        structured);
   }
 
   /** Starts the command; on failure reports it on the error stream and returns null. */

@@ -88,7 +88,7 @@ final class ContainerLogs {
         new CriLogStreamer(
             file,
             options,
-            bytes -> write(channel, bytes),
+            (stream, bytes) -> write(channel, bytes),
             () -> channel.isActive() && stillWriting(pod, container, file));
     Thread thread =
         new Thread(
@@ -201,7 +201,7 @@ final class ContainerLogs {
    * Follow ends when the pod is gone, a newer attempt started, or the container is no longer
    * running.
    */
-  private boolean stillWriting(Pod original, String container, Path file) {
+  boolean stillWriting(Pod original, String container, Path file) {
     Optional<Pod> now =
         pods.find(original.getMetadata().getNamespace(), original.getMetadata().getName());
     if (now.isEmpty()

@@ -20,9 +20,12 @@ import java.util.Deque;
  */
 final class CriLogStreamer {
 
-  /** Where output goes; may block (back-pressure); IOException means the client is gone. */
+  /**
+   * Where output goes, with the stream it came from; may block (back-pressure); IOException means
+   * the client is gone.
+   */
   interface Sink {
-    void write(byte[] bytes) throws IOException;
+    void write(String stream, byte[] bytes) throws IOException;
   }
 
   /** For follow: whether the container may still append to this file. */
@@ -134,7 +137,7 @@ final class CriLogStreamer {
     }
     written += bytes.length;
     if (bytes.length > 0) {
-      sink.write(bytes);
+      sink.write(record.stream(), bytes);
     }
   }
 }

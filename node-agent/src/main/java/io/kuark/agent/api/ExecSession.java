@@ -15,7 +15,7 @@ import org.jboss.logging.Logger;
  * and client stdin to the process (reads from pipes block), and once the process has exited and its
  * output is drained the exit status goes on the error stream. Transport independent.
  */
-final class ExecSession {
+final class ExecSession implements StreamSession {
 
   private static final Logger LOG = Logger.getLogger(ExecSession.class);
   private static final long PAUSE_INPUT_AT = 1 << 20;
@@ -42,7 +42,8 @@ final class ExecSession {
     this.structuredStatus = structuredStatus;
   }
 
-  void start() {
+  @Override
+  public void start() {
     Thread out = pump(process.stdout(), true);
     Thread err = pump(process.stderr(), false);
     if (request.stdin()) {
@@ -67,8 +68,8 @@ final class ExecSession {
         .start();
   }
 
-  /** Client stdin; called on the event loop, never blocks. */
-  void stdin(byte[] data) {
+  @Override
+  public void stdin(byte[] data) {
     if (!request.stdin() || gone.get()) {
       return;
     }
@@ -78,8 +79,8 @@ final class ExecSession {
     input.offer(data);
   }
 
-  /** The client's terminal changed size (tty only). */
-  void resize(ResizeDecoder.Size size) {
+  @Override
+  public void resize(ResizeDecoder.Size size) {
     try {
       process.resize(size.width(), size.height());
     } catch (RuntimeException e) {
@@ -87,13 +88,13 @@ final class ExecSession {
     }
   }
 
-  /** The client closed stdin (v5 close signal, SPDY FIN). */
-  void stdinClosed() {
+  @Override
+  public void stdinClosed() {
     input.offer(EOF);
   }
 
-  /** The connection is gone: the command is ended. */
-  void clientGone() {
+  @Override
+  public void clientGone() {
     if (gone.compareAndSet(false, true)) {
       input.offer(EOF);
       process.kill();

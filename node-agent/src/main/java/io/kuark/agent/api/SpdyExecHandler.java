@@ -19,11 +19,11 @@ final class SpdyExecHandler implements SpdyConnection.Listener, ExecOutput {
 
   private final ExecSession.Request request;
   private final boolean structuredStatus;
-  private final Function<ExecOutput, ExecSession> sessions;
+  private final Function<ExecOutput, StreamSession> sessions;
   private final Map<String, Integer> streams = new HashMap<>();
   private final ResizeDecoder resizes = new ResizeDecoder();
   private SpdyConnection connection;
-  private ExecSession session;
+  private StreamSession session;
 
   /**
    * @param sessions starts the command once the streams are there (returns null after reporting a
@@ -32,7 +32,7 @@ final class SpdyExecHandler implements SpdyConnection.Listener, ExecOutput {
   SpdyExecHandler(
       ExecSession.Request request,
       boolean structuredStatus,
-      Function<ExecOutput, ExecSession> sessions) {
+      Function<ExecOutput, StreamSession> sessions) {
     this.request = request;
     this.structuredStatus = structuredStatus;
     this.sessions = sessions;

@@ -24,14 +24,14 @@ final class WebSocketExecHandler extends SimpleChannelInboundHandler<WebSocketFr
 
   private final String protocol;
   private final Channel channel;
-  private ExecSession session;
+  private StreamSession session;
 
   WebSocketExecHandler(String protocol, Channel channel) {
     this.protocol = protocol;
     this.channel = channel;
   }
 
-  void start(ExecSession session, boolean stdout, boolean stderr) {
+  void start(StreamSession session, boolean stdout, boolean stderr) {
     this.session = session;
     // Like upstream, an empty message on each output channel tells the client which are open.
     if (stdout) {

@@ -155,6 +155,41 @@ class AgentApiServerTest {
   }
 
   @Test
+  void attachStreamsNewOutputUntilTheContainerMovesOn() throws Exception {
+    Path logs = dir.resolve("ns_web_u1").resolve("app");
+    Files.createDirectories(logs);
+    Path current = logs.resolve("0.log");
+    Files.writeString(current, "2026-11-27T07:00:00Z stdout F old line\n");
+    TestStreamClient.WebSocketSession ws =
+        client.webSocket("/attach/ns/web/app?stdout=true&stderr=true", "v5.channel.k8s.io");
+    // The attach only shows what is written after it started: write until something arrives.
+    String first = null;
+    while (first == null) {
+      Files.writeString(
+          current, "2026-11-27T07:00:01Z stdout F tick\n", java.nio.file.StandardOpenOption.APPEND);
+      Object item = ws.received.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+      if (item instanceof byte[] message && message[0] == 1 && message.length > 1) {
+        first = new String(message, 1, message.length - 1, StandardCharsets.UTF_8);
+      }
+    }
+    assertThat(first).isEqualTo("tick\n");
+    Files.writeString(
+        current, "2026-11-27T07:00:02Z stderr F oops\n", java.nio.file.StandardOpenOption.APPEND);
+    // A newer attempt's file means the attached container is gone: the session ends.
+    Files.writeString(logs.resolve("1.log"), "");
+    Map<Integer, String> rest = collect(ws);
+    assertThat(rest.get(2)).endsWith("oops\n");
+    assertThat(rest.get(1) == null ? "" : rest.get(1)).doesNotContain("old line");
+    assertThat(StatusReplies.JSON.readTree(rest.get(3)).path("status").asText())
+        .isEqualTo("Success");
+
+    assertThatThrownBy(
+            () ->
+                client.webSocket("/attach/ns/web/app?stdin=true&stdout=true", "v5.channel.k8s.io"))
+        .hasMessageContaining("attach without -i");
+  }
+
+  @Test
   void execOverWebSocketV5WithStdinCloseSignal() throws Exception {
     TestStreamClient.WebSocketSession ws =
         client.webSocket(execPath(), "v5.channel.k8s.io", "v4.channel.k8s.io");

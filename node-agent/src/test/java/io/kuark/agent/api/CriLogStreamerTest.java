@@ -51,7 +51,7 @@ class CriLogStreamerTest {
     }
     LogOptions options = LogOptions.parse(params, Instant.parse("2026-11-27T07:00:05Z"));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    new CriLogStreamer(file, options, out::writeBytes, liveness).run();
+    new CriLogStreamer(file, options, (stream, bytes) -> out.writeBytes(bytes), liveness).run();
     return out.toString(StandardCharsets.UTF_8);
   }
 

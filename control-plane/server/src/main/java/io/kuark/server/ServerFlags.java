@@ -16,6 +16,7 @@ import java.util.List;
  * @param clusterCidr {@code --cluster-cidr}
  * @param serviceCidr {@code --service-cidr}
  * @param advertiseAddress {@code --advertise-address}, or null to pick this host's address
+ * @param tokenAuthFile {@code --token-auth-file} (static token CSV), or null
  */
 public record ServerFlags(
     Path dataDir,
@@ -26,7 +27,8 @@ public record ServerFlags(
     Path writeKubeconfig,
     String clusterCidr,
     String serviceCidr,
-    String advertiseAddress) {
+    String advertiseAddress,
+    Path tokenAuthFile) {
 
   /** Usage text for {@code --help} and flag errors. */
   public static final String USAGE =
@@ -34,7 +36,8 @@ public record ServerFlags(
           + "                    [--bind-address ADDR] [--secure-port PORT]"
           + " [--write-kubeconfig PATH]\n"
           + "                    [--cluster-cidr CIDR] [--service-cidr CIDR]"
-          + " [--advertise-address IP]\n";
+          + " [--advertise-address IP]\n"
+          + "                    [--token-auth-file CSV]\n";
 
   /**
    * Parses {@code args} ({@code --flag value} or {@code --flag=value}).
@@ -51,6 +54,7 @@ public record ServerFlags(
     String clusterCidr = "10.42.0.0/16";
     String serviceCidr = "10.43.0.0/16";
     String advertise = null;
+    Path tokenAuthFile = null;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String value;
@@ -103,6 +107,9 @@ public record ServerFlags(
         case "--advertise-address":
           advertise = value;
           break;
+        case "--token-auth-file":
+          tokenAuthFile = Path.of(value);
+          break;
         default:
           throw new IllegalArgumentException("unknown flag: " + flag);
       }
@@ -111,6 +118,15 @@ public record ServerFlags(
       throw new IllegalArgumentException("--storage etcd needs --etcd-endpoints");
     }
     return new ServerFlags(
-        dataDir, storage, endpoints, bind, port, kubeconfig, clusterCidr, serviceCidr, advertise);
+        dataDir,
+        storage,
+        endpoints,
+        bind,
+        port,
+        kubeconfig,
+        clusterCidr,
+        serviceCidr,
+        advertise,
+        tokenAuthFile);
   }
 }

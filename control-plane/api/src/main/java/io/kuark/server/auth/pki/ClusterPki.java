@@ -17,9 +17,10 @@ import org.jboss.logging.Logger;
 /**
  * The server's certificates, kept under {@code DATA/server/tls/}: the cluster CA ({@code ca.crt},
  * {@code ca.key}), the API serving certificate ({@code serving.crt/.key}) and the admin client
- * certificate ({@code client-admin.crt/.key}, CN=admin, O=system:masters). Created on first start
- * and reused afterwards; a leaf certificate is re-issued when it expires within 90 days or, for the
- * serving certificate, when it lacks one of the wanted names. Keys are written with mode 0600.
+ * certificate ({@code client-admin.crt/.key}, CN=admin, O=system:masters), and the service account
+ * token signing key ({@code service-account.key}). Created on first start and reused afterwards; a
+ * leaf certificate is re-issued when it expires within 90 days or, for the serving certificate,
+ * when it lacks one of the wanted names. Keys are written with mode 0600.
  */
 public final class ClusterPki {
 
@@ -29,11 +30,17 @@ public final class ClusterPki {
   private final CertificateAuthority ca;
   private final IssuedCertificate serving;
   private final IssuedCertificate admin;
+  private final java.security.KeyPair serviceAccountKey;
 
-  private ClusterPki(CertificateAuthority ca, IssuedCertificate serving, IssuedCertificate admin) {
+  private ClusterPki(
+      CertificateAuthority ca,
+      IssuedCertificate serving,
+      IssuedCertificate admin,
+      java.security.KeyPair serviceAccountKey) {
     this.ca = ca;
     this.serving = serving;
     this.admin = admin;
+    this.serviceAccountKey = serviceAccountKey;
   }
 
   /**
@@ -60,7 +67,8 @@ public final class ClusterPki {
                         tlsDir,
                         "client-admin",
                         ca.issueClient("admin", List.of("system:masters"))));
-    return new ClusterPki(ca, serving, admin);
+    return new ClusterPki(
+        ca, serving, admin, io.kuark.server.auth.authn.ServiceAccountKey.loadOrCreate(tlsDir));
   }
 
   public CertificateAuthority ca() {
@@ -73,6 +81,11 @@ public final class ClusterPki {
 
   public IssuedCertificate admin() {
     return admin;
+  }
+
+  /** The key pair service account tokens are signed with ({@code service-account.key}). */
+  public java.security.KeyPair serviceAccountKey() {
+    return serviceAccountKey;
   }
 
   private static CertificateAuthority loadOrCreateCa(Path dir) {

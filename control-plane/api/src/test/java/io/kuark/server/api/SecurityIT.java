@@ -211,6 +211,19 @@ class SecurityIT {
             "{\"spec\":{\"boundObjectRef\":{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"name\":\"worker\",\"uid\":\""
                 + pod.path("metadata").path("uid").asText()
                 + "\"}}}");
+    // The kubelet's 3607-second pod token is extended to a year, warning after 3607 seconds.
+    String kubelet =
+        token(
+            "robot",
+            "{\"spec\":{\"expirationSeconds\":3607,\"boundObjectRef\":{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"name\":\"worker\"}}}");
+    JsonNode claims =
+        Json.parseBody(
+            java.util.Base64.getUrlDecoder().decode(kubelet.split("\\.")[1]), "application/json");
+    long lifetime = claims.path("exp").asLong() - claims.path("iat").asLong();
+    assertThat(lifetime).isEqualTo(365L * 24 * 3600);
+    assertThat(
+            claims.path("kubernetes.io").path("warnafter").asLong() - claims.path("iat").asLong())
+        .isEqualTo(3607);
     JsonNode whoami =
         json(
             as(

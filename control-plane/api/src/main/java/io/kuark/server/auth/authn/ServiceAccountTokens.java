@@ -49,6 +49,14 @@ public final class ServiceAccountTokens {
 
   /** Signs a token for {@code claims} (issuedAt/expiresAt/id as given). */
   public String issue(BoundToken claims) {
+    return issue(claims, null);
+  }
+
+  /**
+   * As {@link #issue(BoundToken)}, with upstream's {@code warnafter} claim: the time after which
+   * the token still works but its use is flagged (extended kubelet tokens).
+   */
+  public String issue(BoundToken claims, Instant warnAfter) {
     JsonNodeFactory f = JsonNodeFactory.instance;
     ObjectNode jwt = f.objectNode();
     jwt.put("iss", ISSUER);
@@ -63,6 +71,9 @@ public final class ServiceAccountTokens {
     jwt.put("jti", claims.id());
     ObjectNode k8s = jwt.putObject("kubernetes.io");
     k8s.put("namespace", claims.namespace());
+    if (warnAfter != null) {
+      k8s.put("warnafter", warnAfter.getEpochSecond());
+    }
     ObjectNode sa = k8s.putObject("serviceaccount");
     sa.put("name", claims.serviceAccount());
     sa.put("uid", claims.serviceAccountUid());

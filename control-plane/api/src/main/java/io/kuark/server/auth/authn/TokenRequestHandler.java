@@ -27,6 +27,15 @@ public final class TokenRequestHandler implements ResourceHandler {
   static final long MIN_EXPIRATION = 600;
   static final long MAX_EXPIRATION = 1L << 32;
 
+  /**
+   * Upstream's kubelet-token extension: a pod-bound token asked for with exactly 3607 seconds (what
+   * ServiceAccount admission puts in the projected volume) for the API's audiences is valid for a
+   * year, warning after 3607 seconds, so pods keep working if a kubelet refreshes late.
+   */
+  static final long WARN_ONLY_EXPIRATION = 3607;
+
+  static final long EXTENDED_EXPIRATION = 365L * 24 * 3600;
+
   private final ObjectStore store;
   private final ResourceCatalog catalog;
   private final ServiceAccountTokens tokens;
@@ -104,6 +113,14 @@ public final class TokenRequestHandler implements ResourceHandler {
     }
     Instant now = tokens.now();
     Instant expires = now.plusSeconds(expiration);
+    Instant warnAfter = null;
+    Instant valid = expires;
+    if (pod != null
+        && expiration == WARN_ONLY_EXPIRATION
+        && tokens.apiAudiences().containsAll(audiences)) {
+      warnAfter = expires;
+      valid = now.plusSeconds(EXTENDED_EXPIRATION);
+    }
     BoundToken claims =
         new BoundToken(
             namespace,
@@ -113,9 +130,9 @@ public final class TokenRequestHandler implements ResourceHandler {
             secret,
             List.copyOf(audiences),
             now,
-            expires,
+            valid,
             ServiceAccountTokens.newId());
-    String token = req.dryRun() ? "" : tokens.issue(claims);
+    String token = req.dryRun() ? "" : tokens.issue(claims, warnAfter);
     ObjectNode out = Json.object();
     out.put("kind", "TokenRequest");
     out.put("apiVersion", "authentication.k8s.io/v1");

@@ -23,11 +23,31 @@ public final class ServiceAccountAdmission {
   private static final String ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  /**
+   * Attempts at reading the {@code default} service account, which the service account controller
+   * creates shortly after its namespace: upstream waits for it the same way (10 reads, 100-200 ms
+   * apart) instead of failing pods created right after their namespace.
+   */
+  static final int DEFAULT_ACCOUNT_ATTEMPTS = 10;
+
+  /** Waits between reads of a missing default service account. */
+  public interface Pause {
+    void pause() throws InterruptedException;
+  }
+
   /** Reads the service account object (namespace, name), or empty. */
   private final BiFunction<String, String, Optional<JsonNode>> serviceAccounts;
 
+  private final Pause pause;
+
   public ServiceAccountAdmission(BiFunction<String, String, Optional<JsonNode>> serviceAccounts) {
+    this(serviceAccounts, () -> Thread.sleep(100 + RANDOM.nextInt(100)));
+  }
+
+  ServiceAccountAdmission(
+      BiFunction<String, String, Optional<JsonNode>> serviceAccounts, Pause pause) {
     this.serviceAccounts = serviceAccounts;
+    this.pause = pause;
   }
 
   /** Mutates and checks a pod being created. */
@@ -47,7 +67,7 @@ public final class ServiceAccountAdmission {
     spec.put("serviceAccountName", name);
     spec.put("serviceAccount", name);
     String namespace = meta.path("namespace").asText("");
-    Optional<JsonNode> sa = serviceAccounts.apply(namespace, name);
+    Optional<JsonNode> sa = find(namespace, name);
     if (sa.isEmpty()) {
       throw Forbidden.status(
           "",
@@ -74,6 +94,21 @@ public final class ServiceAccountAdmission {
         mount.put("mountPath", MOUNT_PATH);
       }
     }
+  }
+
+  private Optional<JsonNode> find(String namespace, String name) {
+    int attempts = name.equals("default") ? DEFAULT_ACCOUNT_ATTEMPTS : 1;
+    Optional<JsonNode> sa = serviceAccounts.apply(namespace, name);
+    for (int i = 1; i < attempts && sa.isEmpty(); i++) {
+      try {
+        pause.pause();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      sa = serviceAccounts.apply(namespace, name);
+    }
+    return sa;
   }
 
   private static boolean automount(ObjectNode spec, JsonNode sa) {

@@ -72,6 +72,41 @@ class ServiceAccountAdmissionTest {
   }
 
   @Test
+  void waitsForTheDefaultServiceAccountTheControllerIsAboutToCreate() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger reads =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger pauses =
+        new java.util.concurrent.atomic.AtomicInteger();
+    ServiceAccountAdmission late =
+        new ServiceAccountAdmission(
+            (ns, name) ->
+                reads.incrementAndGet() < 3
+                    ? Optional.empty()
+                    : Optional.of((JsonNode) M.createObjectNode()),
+            pauses::incrementAndGet);
+    ObjectNode pod = pod("{\"containers\":[{\"name\":\"a\"}]}");
+    late.admitCreate(pod);
+    assertThat(reads.get()).isEqualTo(3);
+    assertThat(pauses.get()).isEqualTo(2);
+    ServiceAccountAdmission never =
+        new ServiceAccountAdmission(
+            (ns, name) -> {
+              reads.incrementAndGet();
+              return Optional.empty();
+            },
+            () -> {});
+    reads.set(0);
+    assertThatThrownBy(() -> never.admitCreate(pod("{\"containers\":[{\"name\":\"a\"}]}")))
+        .isInstanceOf(ApiException.class);
+    assertThat(reads.get()).isEqualTo(10);
+    reads.set(0);
+    assertThatThrownBy(
+            () -> never.admitCreate(pod("{\"serviceAccountName\":\"named\",\"containers\":[]}")))
+        .isInstanceOf(ApiException.class);
+    assertThat(reads.get()).isEqualTo(1);
+  }
+
+  @Test
   void missingServiceAccountIsForbidden() throws Exception {
     ObjectNode pod = pod("{\"serviceAccountName\":\"ghost\",\"containers\":[{\"name\":\"a\"}]}");
     assertThatThrownBy(() -> admission.admitCreate(pod))

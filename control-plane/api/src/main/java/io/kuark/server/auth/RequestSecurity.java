@@ -55,7 +55,7 @@ public final class RequestSecurity {
     }
     Attributes attributes =
         info.isPresent()
-            ? Attributes.resource(user, info.get())
+            ? Attributes.resource(user, info.get(), request.getParam("fieldSelector"))
             : Attributes.nonResource(user, request.method().name(), path);
     if (!authorizer.authorize(attributes).allowed()) {
       throw Forbidden.of(attributes, "");

@@ -46,6 +46,51 @@ public record Attributes(
         "");
   }
 
+  /**
+   * A list or watch restricted by {@code fieldSelector=metadata.name=X} is authorized as a request
+   * for the object X (upstream's RequestInfo does the same), so rules limited by resourceNames
+   * allow {@code kubectl get NAME --watch}.
+   */
+  public static Attributes resource(UserInfo user, RequestInfo info, String fieldSelector) {
+    Attributes a = resource(user, info);
+    if (!a.name.isEmpty() || !(a.verb.equals("list") || a.verb.equals("watch"))) {
+      return a;
+    }
+    String name = exactName(fieldSelector);
+    return name.isEmpty()
+        ? a
+        : new Attributes(
+            user,
+            a.verb,
+            true,
+            a.namespace,
+            a.apiGroup,
+            a.apiVersion,
+            a.resource,
+            a.subresource,
+            name,
+            "");
+  }
+
+  /** X of {@code metadata.name=X} (or {@code ==}) in a field selector, or "". */
+  static String exactName(String fieldSelector) {
+    if (fieldSelector == null || fieldSelector.isEmpty()) {
+      return "";
+    }
+    for (String term : fieldSelector.split(",")) {
+      String t = term.strip();
+      for (String prefix : new String[] {"metadata.name==", "metadata.name="}) {
+        if (t.startsWith(prefix)) {
+          String name = t.substring(prefix.length());
+          if (!name.isEmpty() && !name.contains("/") && !name.equals(".") && !name.equals("..")) {
+            return name;
+          }
+        }
+      }
+    }
+    return "";
+  }
+
   public static Attributes nonResource(UserInfo user, String method, String path) {
     return new Attributes(
         user, method.toLowerCase(Locale.ROOT), false, "", "", "", "", "", "", path);

@@ -62,6 +62,27 @@ class RuleEvaluatorTest {
   }
 
   @Test
+  void listOrWatchOfOneNameIsAuthorizedAsThatName() {
+    io.kuark.server.api.http.RequestInfo watch =
+        new io.kuark.server.api.http.RequestInfo(
+            "watch", "", "v1", "default", "configmaps", "", "");
+    PolicyRule rule =
+        new PolicyRule(
+            List.of("watch"), List.of(""), List.of("configmaps"), List.of("cm1"), List.of());
+    assertThat(RuleEvaluator.allows(rule, Attributes.resource(BOB, watch, "metadata.name=cm1")))
+        .isTrue();
+    assertThat(RuleEvaluator.allows(rule, Attributes.resource(BOB, watch, "metadata.name==cm1")))
+        .isTrue();
+    assertThat(RuleEvaluator.allows(rule, Attributes.resource(BOB, watch, "metadata.name=cm2")))
+        .isFalse();
+    assertThat(RuleEvaluator.allows(rule, Attributes.resource(BOB, watch, "metadata.name!=cm2")))
+        .isFalse();
+    assertThat(RuleEvaluator.allows(rule, Attributes.resource(BOB, watch, null))).isFalse();
+    assertThat(Attributes.exactName("status.phase=Running, metadata.name=a")).isEqualTo("a");
+    assertThat(Attributes.exactName("metadata.name=../x")).isEmpty();
+  }
+
+  @Test
   void nonResourceUrlsMatchExactlyOrByStarPrefix() {
     PolicyRule rule = PolicyRule.urls(List.of("get"), List.of("/healthz", "/apis/*"));
     assertThat(RuleEvaluator.allows(rule, path("GET", "/healthz"))).isTrue();

@@ -17,6 +17,7 @@ import java.util.List;
  * @param serviceCidr {@code --service-cidr}
  * @param advertiseAddress {@code --advertise-address}, or null to pick this host's address
  * @param clusterDns {@code --cluster-dns}: kube-dns ClusterIP, or null for the 10th service IP
+ * @param tokenAuthFile {@code --token-auth-file} (static token CSV), or null
  */
 public record ServerFlags(
     Path dataDir,
@@ -28,7 +29,8 @@ public record ServerFlags(
     String clusterCidr,
     String serviceCidr,
     String advertiseAddress,
-    String clusterDns) {
+    String clusterDns,
+    Path tokenAuthFile) {
 
   /** Usage text for {@code --help} and flag errors. */
   public static final String USAGE =
@@ -37,7 +39,7 @@ public record ServerFlags(
           + " [--write-kubeconfig PATH]\n"
           + "                    [--cluster-cidr CIDR] [--service-cidr CIDR]"
           + " [--advertise-address IP]\n"
-          + "                    [--cluster-dns IP]\n";
+          + "                    [--cluster-dns IP] [--token-auth-file CSV]\n";
 
   /**
    * Parses {@code args} ({@code --flag value} or {@code --flag=value}).
@@ -55,6 +57,7 @@ public record ServerFlags(
     String serviceCidr = "10.43.0.0/16";
     String advertise = null;
     String clusterDns = null;
+    Path tokenAuthFile = null;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String value;
@@ -110,6 +113,9 @@ public record ServerFlags(
         case "--cluster-dns":
           clusterDns = value;
           break;
+        case "--token-auth-file":
+          tokenAuthFile = Path.of(value);
+          break;
         default:
           throw new IllegalArgumentException("unknown flag: " + flag);
       }
@@ -127,6 +133,7 @@ public record ServerFlags(
         clusterCidr,
         serviceCidr,
         advertise,
-        clusterDns);
+        clusterDns,
+        tokenAuthFile);
   }
 }

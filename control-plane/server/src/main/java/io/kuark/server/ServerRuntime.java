@@ -90,7 +90,8 @@ final class ServerRuntime implements AutoCloseable {
                 new ApiModelAdmission(crds::schema),
                 new ApiModelTables(crds),
                 openApi,
-                crds));
+                crds,
+                flags.tokenAuthFile()));
     started.add(api);
     String host = flags.bindAddress().equals("0.0.0.0") ? "127.0.0.1" : flags.bindAddress();
     String url = "https://" + host + ":" + api.port();

@@ -6,7 +6,9 @@ import io.kuark.server.api.crd.CustomResourceSync;
 import io.kuark.server.api.handler.ApiContext;
 import io.kuark.server.api.handler.ResourceDispatcher;
 import io.kuark.server.api.handler.ResponseShaper;
-import io.kuark.server.api.http.Authenticator;
+import io.kuark.server.api.http.ApiException;
+import io.kuark.server.api.http.RequestInfo;
+import io.kuark.server.api.http.RequestInfoParser;
 import io.kuark.server.api.http.Statuses;
 import io.kuark.server.api.http.UserInfo;
 import io.kuark.server.api.proxy.KubeletClient;
@@ -19,6 +21,8 @@ import io.kuark.server.api.watch.WatchCaches;
 import io.kuark.server.api.watch.WatchHandler;
 import io.kuark.server.apimodel.ResourceType;
 import io.kuark.server.apimodel.discovery.DiscoveryDocuments;
+import io.kuark.server.auth.ApiSecurity;
+import io.kuark.server.auth.RequestSecurity;
 import io.kuark.server.auth.pki.Pem;
 import io.vertx.core.Context;
 import io.vertx.core.WorkerExecutor;
@@ -40,9 +44,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
- * The Kubernetes REST API over HTTPS on Vert.x: client-certificate authentication, discovery,
- * health, metrics and generic REST for every catalog resource over {@code Storage}, with one watch
- * cache per resource type. A plain library: {@link #start} serves until {@link #close}.
+ * The Kubernetes REST API over HTTPS on Vert.x: authentication and RBAC ({@link ApiSecurity}),
+ * discovery, health, metrics and generic REST for every catalog resource over {@code Storage}, with
+ * one watch cache per resource type. A plain library: {@link #start} serves until {@link #close}.
  */
 public final class ApiServer implements AutoCloseable {
 
@@ -100,9 +104,18 @@ public final class ApiServer implements AutoCloseable {
     ServiceIpAllocator ips = new ServiceIpAllocator(setup.storage(), setup.config().serviceCidr());
     Strategies strategies = new Strategies(ips, new NodePortAllocator(setup.storage()));
     ResponseShaper shaper = new ResponseShaper(setup.tables());
+    ApiSecurity security =
+        new ApiSecurity(
+            store, caches, setup.catalog(), setup.pki().serviceAccountKey(), setup.tokenAuthFile());
     ApiContext ctx =
-        new ApiContext(store, setup.catalog(), caches, strategies, setup.admission(), shaper);
-    ResourceDispatcher dispatcher = new ResourceDispatcher(ctx);
+        new ApiContext(
+            store,
+            setup.catalog(),
+            caches,
+            strategies,
+            security.admission(setup.admission()),
+            shaper);
+    ResourceDispatcher dispatcher = new ResourceDispatcher(ctx, security.handlers());
     Optional<CustomResourceSync> crdSync =
         CustomResourceSync.start(setup.customResources(), store, caches, setup.catalog());
     WorkerExecutor workers =
@@ -134,7 +147,8 @@ public final class ApiServer implements AutoCloseable {
         .route()
         .handler(
             BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
-    router.route().handler(rc -> route(rc, resources, other));
+    RequestSecurity requests = security.requests(NonResourceHandler::isPublic);
+    router.route().handler(rc -> route(rc, resources, other, requests, workers));
     router.errorHandler(413, rc -> fail(rc, Statuses.tooLarge()));
     router.errorHandler(
         500,
@@ -153,7 +167,8 @@ public final class ApiServer implements AutoCloseable {
     ApiServer server = new ApiServer(setup, http, workers, caches, ctx, dispatcher, health);
     server.closeables.add(kubelets);
     server.extraListeners.addAll(extra);
-    server.bootstrap();
+    server.closeables.add(security);
+    server.bootstrap(security);
     LOG.infof(
         "API server listening on https://%s:%d", setup.config().bindAddress(), http.actualPort());
     return server;
@@ -182,17 +197,48 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private static void route(
-      RoutingContext rc, ApiRequestHandler resources, NonResourceHandler other) {
-    String path = rc.request().path();
-    Optional<UserInfo> user = Authenticator.authenticate(rc.request());
-    if (user.isEmpty() && !NonResourceHandler.isPublic(path)) {
-      fail(rc, Statuses.unauthorized());
+      RoutingContext rc,
+      ApiRequestHandler resources,
+      NonResourceHandler other,
+      RequestSecurity security,
+      WorkerExecutor workers) {
+    Optional<RequestInfo> info =
+        RequestInfoParser.parse(
+            rc.request().method().name(), rc.request().path(), rc.request().getParam("watch"));
+    if (rc.request().getHeader("Authorization") == null) {
+      // Certificates and RBAC are checked from memory: stay on the event loop.
+      UserInfo user;
+      try {
+        user = security.check(rc.request(), info);
+      } catch (ApiException e) {
+        fail(rc, e);
+        return;
+      }
+      serve(rc, resources, other, user);
       return;
     }
+    // Tokens are checked against the stored service accounts and pods: a worker may block.
+    workers
+        .<UserInfo>executeBlocking(() -> security.check(rc.request(), info), false)
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                serve(rc, resources, other, ar.result());
+              } else if (ar.cause() instanceof ApiException e) {
+                fail(rc, e);
+              } else {
+                LOG.errorf(ar.cause(), "authenticating %s failed", rc.request().path());
+                fail(rc, Statuses.internal("authentication failed"));
+              }
+            });
+  }
+
+  private static void serve(
+      RoutingContext rc, ApiRequestHandler resources, NonResourceHandler other, UserInfo user) {
     if (other.handle(rc)) {
       return;
     }
-    if (!resources.handle(rc, user.orElse(null))) {
+    if (!resources.handle(rc, user)) {
       fail(rc, Statuses.notFoundPath());
     }
   }
@@ -222,7 +268,9 @@ public final class ApiServer implements AutoCloseable {
         .setTcpNoDelay(true);
   }
 
-  private void bootstrap() {
+  private void bootstrap(ApiSecurity security) {
+    security.start(dispatcher.creator());
+    health.addReady("poststarthook/rbac/bootstrap-roles", security::started);
     ApiServerConfig c = setup.config();
     // The kubernetes Service and its endpoints name the port actually bound.
     ApiServerConfig bound =

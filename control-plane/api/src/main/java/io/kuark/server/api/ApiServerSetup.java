@@ -20,6 +20,7 @@ import io.vertx.core.Vertx;
  * @param tables Table printers
  * @param openApi OpenAPI documents ({@link OpenApiSource#NONE} for none)
  * @param customResources the CRD registry the server keeps in step with stored CRDs
+ * @param tokenAuthFile {@code --token-auth-file} (static bearer tokens), or null
  */
 public record ApiServerSetup(
     Vertx vertx,
@@ -30,4 +31,20 @@ public record ApiServerSetup(
     ObjectAdmission admission,
     TableConverter tables,
     OpenApiSource openApi,
-    CustomResourceDefinitions customResources) {}
+    CustomResourceDefinitions customResources,
+    java.nio.file.Path tokenAuthFile) {
+
+  /** Without a static token file. */
+  public ApiServerSetup(
+      Vertx vertx,
+      Storage storage,
+      ResourceCatalog catalog,
+      ClusterPki pki,
+      ApiServerConfig config,
+      ObjectAdmission admission,
+      TableConverter tables,
+      OpenApiSource openApi,
+      CustomResourceDefinitions customResources) {
+    this(vertx, storage, catalog, pki, config, admission, tables, openApi, customResources, null);
+  }
+}

@@ -4,6 +4,7 @@ import io.kuark.server.api.http.ApiRequest;
 import io.kuark.server.api.http.ApiResponse;
 import io.kuark.server.api.http.Statuses;
 import io.kuark.server.apimodel.ResourceType;
+import io.kuark.server.auth.authz.RequestScope;
 
 /**
  * Routes a resource request (other than watch) to the handler of its verb and subresource, after
@@ -21,8 +22,17 @@ public final class ResourceDispatcher {
   private final BindingHandler binding;
   private final EvictionHandler eviction;
   private final ScaleHandler scale;
+  private final ExtraHandlers extra;
 
   public ResourceDispatcher(ApiContext ctx) {
+    this(ctx, ExtraHandlers.NONE);
+  }
+
+  /**
+   * @param extra handlers consulted before the generic ones (security APIs)
+   */
+  public ResourceDispatcher(ApiContext ctx, ExtraHandlers extra) {
+    this.extra = extra;
     this.get = new GetHandler(ctx);
     this.list = new ListHandler(ctx);
     this.create = new CreateHandler(ctx);
@@ -40,7 +50,16 @@ public final class ResourceDispatcher {
     return create;
   }
 
+  /** Dispatches with the requesting user in scope for admission steps that need it. */
   public ApiResponse dispatch(ApiRequest req) {
+    return RequestScope.with(req.user(), () -> dispatchInScope(req));
+  }
+
+  private ApiResponse dispatchInScope(ApiRequest req) {
+    ResourceHandler special = extra.find(req);
+    if (special != null) {
+      return special.handle(req);
+    }
     ResourceType type = req.type();
     String verb = req.info().verb();
     String sub = req.info().subresource();

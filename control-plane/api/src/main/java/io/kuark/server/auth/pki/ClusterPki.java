@@ -17,11 +17,12 @@ import org.jboss.logging.Logger;
 /**
  * The server's certificates, kept under {@code DATA/server/tls/}: the cluster CA ({@code ca.crt},
  * {@code ca.key}), the API serving certificate ({@code serving.crt/.key}) and the admin client
- * certificate ({@code client-admin.crt/.key}, CN=admin, O=system:masters) and the client
- * certificate the API server presents to node agents ({@code client-kubelet.crt/.key},
- * CN=kube-apiserver-kubelet-client, O=system:masters). Created on first start and reused
- * afterwards; a leaf certificate is re-issued when it expires within 90 days or, for the serving
- * certificate, when it lacks one of the wanted names. Keys are written with mode 0600.
+ * certificate ({@code client-admin.crt/.key}, CN=admin, O=system:masters), the client certificate
+ * the API server presents to node agents ({@code client-kubelet.crt/.key},
+ * CN=kube-apiserver-kubelet-client, O=system:masters), and the service account token signing key
+ * ({@code service-account.key}). Created on first start and reused afterwards; a leaf certificate
+ * is re-issued when it expires within 90 days or, for the serving certificate, when it lacks one of
+ * the wanted names. Keys are written with mode 0600.
  */
 public final class ClusterPki {
 
@@ -35,16 +36,19 @@ public final class ClusterPki {
   private final IssuedCertificate serving;
   private final IssuedCertificate admin;
   private final IssuedCertificate kubeletClient;
+  private final java.security.KeyPair serviceAccountKey;
 
   private ClusterPki(
       CertificateAuthority ca,
       IssuedCertificate serving,
       IssuedCertificate admin,
-      IssuedCertificate kubeletClient) {
+      IssuedCertificate kubeletClient,
+      java.security.KeyPair serviceAccountKey) {
     this.ca = ca;
     this.serving = serving;
     this.admin = admin;
     this.kubeletClient = kubeletClient;
+    this.serviceAccountKey = serviceAccountKey;
   }
 
   /**
@@ -79,7 +83,12 @@ public final class ClusterPki {
                         tlsDir,
                         "client-kubelet",
                         ca.issueClient(KUBELET_CLIENT_USER, List.of("system:masters"))));
-    return new ClusterPki(ca, serving, admin, kubeletClient);
+    return new ClusterPki(
+        ca,
+        serving,
+        admin,
+        kubeletClient,
+        io.kuark.server.auth.authn.ServiceAccountKey.loadOrCreate(tlsDir));
   }
 
   public CertificateAuthority ca() {
@@ -97,6 +106,11 @@ public final class ClusterPki {
   /** The client certificate for requests to node agents (logs, exec, attach, port-forward). */
   public IssuedCertificate kubeletClient() {
     return kubeletClient;
+  }
+
+  /** The key pair service account tokens are signed with ({@code service-account.key}). */
+  public java.security.KeyPair serviceAccountKey() {
+    return serviceAccountKey;
   }
 
   private static CertificateAuthority loadOrCreateCa(Path dir) {

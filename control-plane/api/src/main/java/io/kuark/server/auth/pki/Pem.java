@@ -95,6 +95,19 @@ public final class Pem {
     throw new IllegalArgumentException("not a PEM private key");
   }
 
+  /** Reads a key pair from an {@code EC PRIVATE KEY} block that carries its public key. */
+  public static java.security.KeyPair keyPair(String pem) {
+    Object parsed = read(pem);
+    if (!(parsed instanceof PEMKeyPair pair)) {
+      throw new IllegalArgumentException("not a PEM key pair");
+    }
+    try {
+      return new JcaPEMKeyConverter().getKeyPair(pair);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("bad key pair", e);
+    }
+  }
+
   private static Object read(String pem) {
     try (PEMParser parser = new PEMParser(new StringReader(pem))) {
       return parser.readObject();

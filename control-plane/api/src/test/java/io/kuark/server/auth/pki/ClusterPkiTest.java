@@ -37,8 +37,19 @@ class ClusterPkiTest {
     ClusterPki second = ClusterPki.loadOrCreate(dir, names);
     assertThat(second.ca().certificate()).isEqualTo(first.ca().certificate());
     assertThat(second.serving().certificate()).isEqualTo(first.serving().certificate());
+    // Service account tokens survive restarts: the signing key is kept and reused.
+    assertThat(second.serviceAccountKey().getPublic())
+        .isEqualTo(first.serviceAccountKey().getPublic());
+    assertThat(
+            ((java.security.interfaces.ECPrivateKey) second.serviceAccountKey().getPrivate())
+                .getS())
+        .isEqualTo(
+            ((java.security.interfaces.ECPrivateKey) first.serviceAccountKey().getPrivate())
+                .getS());
     for (String key :
-        new String[] {"ca.key", "serving.key", "client-admin.key", "client-kubelet.key"}) {
+        new String[] {
+          "ca.key", "serving.key", "client-admin.key", "client-kubelet.key", "service-account.key"
+        }) {
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(key))))
           .isEqualTo("rw-------");
     }

@@ -1,0 +1,151 @@
+package io.kuark.server.auth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kuark.server.api.handler.CreateHandler;
+import io.kuark.server.api.handler.ExtraHandlers;
+import io.kuark.server.api.handler.ResourceHandler;
+import io.kuark.server.api.store.Meta;
+import io.kuark.server.api.store.ObjectStore;
+import io.kuark.server.api.strategy.ObjectAdmission;
+import io.kuark.server.api.watch.WatchCaches;
+import io.kuark.server.apimodel.ResourceCatalog;
+import io.kuark.server.apimodel.ResourceType;
+import io.kuark.server.auth.admission.SecurityAdmission;
+import io.kuark.server.auth.admission.ServiceAccountAdmission;
+import io.kuark.server.auth.authn.ObjectLookup;
+import io.kuark.server.auth.authn.RequestAuthenticator;
+import io.kuark.server.auth.authn.SelfSubjectReviewHandler;
+import io.kuark.server.auth.authn.ServiceAccountAuthenticator;
+import io.kuark.server.auth.authn.ServiceAccountTokens;
+import io.kuark.server.auth.authn.StaticTokenFile;
+import io.kuark.server.auth.authn.TokenAuthenticator;
+import io.kuark.server.auth.authn.TokenRequestHandler;
+import io.kuark.server.auth.authn.TokenReviewHandler;
+import io.kuark.server.auth.authz.AccessReviewHandler;
+import io.kuark.server.auth.authz.EscalationCheck;
+import io.kuark.server.auth.authz.RbacAuthorizer;
+import io.kuark.server.auth.authz.RbacCache;
+import io.kuark.server.auth.authz.RulesReviewHandler;
+import io.kuark.server.auth.rbac.BootstrapPolicy;
+import io.kuark.server.auth.rbac.ClusterRoleAggregator;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * The API server's security, assembled: the authentication chain (client certificates, service
+ * account tokens, an optional static token file), RBAC over an in-memory cache of the RBAC objects,
+ * the security admission steps and the token / review APIs. {@link #start} reconciles the default
+ * RBAC policy and starts ClusterRole aggregation.
+ */
+public final class ApiSecurity implements AutoCloseable {
+
+  private final ObjectStore store;
+  private final ResourceCatalog catalog;
+  private final ServiceAccountTokens tokens;
+  private final RbacCache rbacCache;
+  private final RbacAuthorizer rbac;
+  private final RequestAuthenticator authenticator;
+  private final ServiceAccountAuthenticator serviceAccounts;
+  private final List<TokenAuthenticator> otherTokens = new ArrayList<>();
+  private ClusterRoleAggregator aggregator;
+  private volatile boolean started;
+
+  /**
+   * @param serviceAccountKey key pair service account tokens are signed with
+   * @param tokenAuthFile {@code --token-auth-file}, or null
+   */
+  public ApiSecurity(
+      ObjectStore store,
+      WatchCaches caches,
+      ResourceCatalog catalog,
+      KeyPair serviceAccountKey,
+      Path tokenAuthFile) {
+    this.store = store;
+    this.catalog = catalog;
+    this.tokens = new ServiceAccountTokens(serviceAccountKey, Clock.systemUTC());
+    this.serviceAccounts = new ServiceAccountAuthenticator(tokens, this::lookup);
+    if (tokenAuthFile != null) {
+      otherTokens.add(StaticTokenFile.read(tokenAuthFile));
+    }
+    List<TokenAuthenticator> chain = new ArrayList<>();
+    chain.add(serviceAccounts);
+    chain.addAll(otherTokens);
+    this.authenticator = new RequestAuthenticator(chain);
+    this.rbacCache = new RbacCache(store, caches, catalog);
+    this.rbac = new RbacAuthorizer(rbacCache);
+  }
+
+  /** The request filter. */
+  public RequestSecurity requests(Predicate<String> publicPath) {
+    return new RequestSecurity(authenticator, rbac, publicPath);
+  }
+
+  /** {@code next} with the security admission steps in front. */
+  public ObjectAdmission admission(ObjectAdmission next) {
+    return new SecurityAdmission(
+        next, new ServiceAccountAdmission(this::serviceAccount), new EscalationCheck(rbac));
+  }
+
+  /** The token request and review handlers. */
+  public ExtraHandlers handlers() {
+    Map<String, ResourceHandler> reviews = new HashMap<>();
+    reviews.put(
+        "authentication.k8s.io/tokenreviews",
+        new TokenReviewHandler(serviceAccounts, otherTokens, tokens));
+    reviews.put("authentication.k8s.io/selfsubjectreviews", new SelfSubjectReviewHandler());
+    AccessReviewHandler access = new AccessReviewHandler(rbac);
+    reviews.put("authorization.k8s.io/subjectaccessreviews", access);
+    reviews.put("authorization.k8s.io/selfsubjectaccessreviews", access);
+    reviews.put("authorization.k8s.io/localsubjectaccessreviews", access);
+    reviews.put("authorization.k8s.io/selfsubjectrulesreviews", new RulesReviewHandler(rbac));
+    return new SecurityHandlers(new TokenRequestHandler(store, catalog, tokens), reviews);
+  }
+
+  /** Loads the RBAC cache, reconciles the default policy and starts aggregation. */
+  public void start(CreateHandler creator) {
+    rbacCache.start();
+    new BootstrapPolicy(
+            store, creator, rbacCache.type("clusterroles"), rbacCache.type("clusterrolebindings"))
+        .run();
+    aggregator = new ClusterRoleAggregator(rbacCache, store).start();
+    started = true;
+  }
+
+  /** Whether {@link #start} finished (a readiness check). */
+  public boolean started() {
+    return started;
+  }
+
+  private Optional<ObjectLookup.Found> lookup(String plural, String namespace, String name) {
+    ResourceType type = catalog.find("", "v1", plural).orElseThrow();
+    return store
+        .get(type, namespace, name)
+        .map(
+            o -> {
+              String deleted = o.object().path("metadata").path("deletionTimestamp").asText("");
+              Instant at = deleted.isEmpty() ? null : Meta.parseTime(deleted);
+              return new ObjectLookup.Found(Meta.uid(o.object()), at);
+            });
+  }
+
+  private Optional<JsonNode> serviceAccount(String namespace, String name) {
+    ResourceType type = catalog.find("", "v1", "serviceaccounts").orElseThrow();
+    return store.get(type, namespace, name).map(o -> (JsonNode) o.object());
+  }
+
+  @Override
+  public void close() {
+    if (aggregator != null) {
+      aggregator.close();
+    }
+    rbacCache.close();
+  }
+}

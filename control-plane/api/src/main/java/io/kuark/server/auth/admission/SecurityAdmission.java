@@ -1,0 +1,36 @@
+package io.kuark.server.auth.admission;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kuark.server.api.strategy.ObjectAdmission;
+import io.kuark.server.apimodel.ResourceType;
+import io.kuark.server.auth.authz.EscalationCheck;
+import io.kuark.server.auth.authz.RequestScope;
+import java.util.List;
+
+/**
+ * The security admission steps in front of the model's defaulting and validation: ServiceAccount
+ * admission for new pods, and RBAC escalation prevention for roles and bindings.
+ */
+public final class SecurityAdmission implements ObjectAdmission {
+
+  private final ObjectAdmission next;
+  private final ServiceAccountAdmission serviceAccounts;
+  private final EscalationCheck escalation;
+
+  public SecurityAdmission(
+      ObjectAdmission next, ServiceAccountAdmission serviceAccounts, EscalationCheck escalation) {
+    this.next = next;
+    this.serviceAccounts = serviceAccounts;
+    this.escalation = escalation;
+  }
+
+  @Override
+  public List<String> admit(ResourceType type, ObjectNode object, ObjectNode old) {
+    if (type.group().equals("rbac.authorization.k8s.io")) {
+      escalation.check(RequestScope.user(), type.plural(), object);
+    } else if (old == null && type.isCore() && type.plural().equals("pods")) {
+      serviceAccounts.admitCreate(object);
+    }
+    return next.admit(type, object, old);
+  }
+}

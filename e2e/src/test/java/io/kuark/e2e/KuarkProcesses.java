@@ -173,11 +173,36 @@ final class KuarkProcesses implements AutoCloseable {
         // A service proxy table of this test only, removed when the agent stops.
         "--proxy-table",
         "kuark-proxy-e2e-" + id,
-        "--proxy-cleanup");
+        "--proxy-cleanup",
+        // The cluster DNS at the 10th service address (as the server's kube-dns Service), on a
+        // dummy link of this test only, removed when the agent stops.
+        "--cluster-dns",
+        tenthAddress(options.serviceCidr()),
+        "--dns-link",
+        "kd-" + id,
+        "--dns-remove-link");
+    // Later flags win, so a test's own flags override these defaults.
     command.addAll(extraArgs);
     ManagedProcess process = start("agent-" + index, command, agents);
     process.awaitLine("kuark-agent ready", START_TIMEOUT);
     return new Agent(process, nodeName, options.dataDir(), runDir, podLogDir, cgroupParent);
+  }
+
+  /** The 10th address of an IPv4 CIDR (10.43.0.10 for 10.43.0.0/16). */
+  static String tenthAddress(String cidr) {
+    String[] octets = cidr.substring(0, cidr.indexOf('/')).split("\\.");
+    long value = 0;
+    for (String octet : octets) {
+      value = value << 8 | Integer.parseInt(octet);
+    }
+    value += 10;
+    return (value >> 24 & 255)
+        + "."
+        + (value >> 16 & 255)
+        + "."
+        + (value >> 8 & 255)
+        + "."
+        + (value & 255);
   }
 
   /** Starts Debian's etcd on free loopback ports; returns its client URL once it serves. */

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * The seed flow end to end, as {@code kuark up} runs it: a server on the embedded store, an agent
  * with the server's admin kubeconfig and the demo image in its images directory; then real kubectl
  * creates a Deployment of {@code kuark.local/demo:latest}, the pod runs with an IP, the host reads
- * the demo page from that IP, and deleting the Deployment removes pod, netns and containers.
+ * the demo page from that IP, a client pod reads it by Service name and port (cluster DNS + service
+ * proxy), and deleting the Deployment removes pod, netns and containers.
  *
  * <p>Everything is private to the test: temp data/run/log/CNI dirs, free ports, and cluster and
  * service CIDRs that a real install never uses (a real one defaults to 10.42/16 and 10.43/16).
@@ -117,6 +118,38 @@ class SeedFlowIT {
             .ignoreExceptions()
             .until(() -> httpGet("http://" + podIp + "/"), Objects::nonNull);
     assertThat(page).contains("Hello from Kuark");
+
+    // ... and by Service name and port: a client pod resolves `demo` through the node-local
+    // cluster DNS and fetches the page through the Service's ClusterIP (the service proxy).
+    assertThat(kubectl.ok("expose", "deployment", "demo", "--port=8080", "--target-port=80"))
+        .contains("service/demo exposed");
+    kubectl.ok(
+        "run",
+        "client",
+        "--image=kuark.local/demo:latest",
+        "--restart=Never",
+        "--command",
+        "--",
+        "sh",
+        "-c",
+        "for i in $(seq 1 60); do wget -q -O - http://demo:8080/ && exit 0; sleep 1; done; exit 1");
+    String clientPhase;
+    try {
+      clientPhase =
+          await("the client pod finished")
+              .atMost(POD_TIMEOUT)
+              .pollInterval(Duration.ofSeconds(1))
+              .until(
+                  () -> kubectl.ok("get", "pod", "client", "-o", "jsonpath={.status.phase}"),
+                  phase -> phase.equals("Succeeded") || phase.equals("Failed"));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(e.getMessage() + "\n" + clusterState(kubectl), e);
+    }
+    String clientLog = kubectl.ok("logs", "client");
+    assertThat(clientPhase).as("client pod phase; its log:\n" + clientLog).isEqualTo("Succeeded");
+    assertThat(clientLog).contains("Hello from Kuark");
+    kubectl.ok("delete", "pod", "client", "--grace-period=0", "--force");
+    kubectl.ok("delete", "service", "demo");
 
     assertThat(kubectl.ok("delete", "deployment", "demo"))
         .contains("deployment.apps \"demo\" deleted");

@@ -21,6 +21,7 @@ import io.kuark.server.controller.runtime.SharedInformers;
 import io.kuark.server.controller.serviceaccount.ClusterCa;
 import io.kuark.server.controller.serviceaccount.RootCaPublisher;
 import io.kuark.server.controller.serviceaccount.ServiceAccountController;
+import io.kuark.server.controller.statefulset.StatefulSetController;
 import io.kuark.server.controller.ttl.TtlAfterFinishedController;
 import io.kuark.server.scheduler.ApiBinder;
 import io.kuark.server.scheduler.Binder;
@@ -103,6 +104,7 @@ public final class ControlPlaneLoops implements AutoCloseable {
     others.add(lifecycle);
     controllers.add(new JobController(ctx).controller());
     controllers.add(new DaemonSetController(ctx).controller());
+    controllers.add(new StatefulSetController(ctx).controller());
     controllers.add(new CronJobController(ctx).controller());
     controllers.add(new TtlAfterFinishedController(ctx).controller());
     controllers.add(new EndpointSliceController(ctx).controller());

@@ -23,6 +23,7 @@ import io.kuark.server.controller.serviceaccount.RootCaPublisher;
 import io.kuark.server.controller.serviceaccount.ServiceAccountController;
 import io.kuark.server.controller.statefulset.StatefulSetController;
 import io.kuark.server.controller.ttl.TtlAfterFinishedController;
+import io.kuark.server.controller.volume.PersistentVolumeController;
 import io.kuark.server.scheduler.ApiBinder;
 import io.kuark.server.scheduler.Binder;
 import io.kuark.server.scheduler.Scheduler;
@@ -105,6 +106,9 @@ public final class ControlPlaneLoops implements AutoCloseable {
     controllers.add(new JobController(ctx).controller());
     controllers.add(new DaemonSetController(ctx).controller());
     controllers.add(new StatefulSetController(ctx).controller());
+    PersistentVolumeController volumes = new PersistentVolumeController(ctx);
+    controllers.add(volumes.claimController());
+    controllers.add(volumes.volumeController());
     controllers.add(new CronJobController(ctx).controller());
     controllers.add(new TtlAfterFinishedController(ctx).controller());
     controllers.add(new EndpointSliceController(ctx).controller());

@@ -1,6 +1,8 @@
 package io.kuark.server.scheduler;
 
 import io.kuark.server.scheduler.framework.FilterPlugin;
+import io.kuark.server.scheduler.framework.PreBindPlugin;
+import io.kuark.server.scheduler.framework.PreFilterPlugin;
 import io.kuark.server.scheduler.framework.SchedulingFramework;
 import io.kuark.server.scheduler.framework.ScorePlugin;
 import io.kuark.server.scheduler.plugins.BalancedAllocation;
@@ -11,6 +13,9 @@ import io.kuark.server.scheduler.plugins.NodeReady;
 import io.kuark.server.scheduler.plugins.NodeResourcesFit;
 import io.kuark.server.scheduler.plugins.NodeUnschedulable;
 import io.kuark.server.scheduler.plugins.TaintToleration;
+import io.kuark.server.scheduler.plugins.VolumeBinding;
+import io.kuark.server.scheduler.plugins.VolumeLookup;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -20,20 +25,35 @@ public final class DefaultProfile {
 
   private DefaultProfile() {}
 
+  /** The profile without volume awareness (pods with claims schedule as if claims were absent). */
   public static SchedulingFramework create(Random random) {
+    return create(random, null);
+  }
+
+  /** The profile; with {@code volumes} non-null the VolumeBinding plugin takes part. */
+  public static SchedulingFramework create(Random random, VolumeLookup volumes) {
     TaintToleration taints = new TaintToleration();
     NodeAffinityPlugin affinity = new NodeAffinityPlugin();
     NodeResourcesFit fit = new NodeResourcesFit();
     List<FilterPlugin> filters =
-        List.of(
-            new NodeUnschedulable(),
-            new NodeName(),
-            taints,
-            new NodeReady(),
-            affinity,
-            new NodePorts(),
-            fit);
+        new ArrayList<>(
+            List.of(
+                new NodeUnschedulable(),
+                new NodeName(),
+                taints,
+                new NodeReady(),
+                affinity,
+                new NodePorts(),
+                fit));
+    List<PreFilterPlugin> preFilters = new ArrayList<>();
+    List<PreBindPlugin> preBinds = new ArrayList<>();
+    if (volumes != null) {
+      VolumeBinding binding = new VolumeBinding(volumes);
+      preFilters.add(binding);
+      filters.add(binding);
+      preBinds.add(binding);
+    }
     List<ScorePlugin> scorers = List.of(taints, affinity, fit, new BalancedAllocation());
-    return new SchedulingFramework(List.of(), filters, scorers, random);
+    return new SchedulingFramework(preFilters, filters, scorers, preBinds, random);
   }
 }

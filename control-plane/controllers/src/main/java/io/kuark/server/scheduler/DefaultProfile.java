@@ -6,12 +6,15 @@ import io.kuark.server.scheduler.framework.PreFilterPlugin;
 import io.kuark.server.scheduler.framework.SchedulingFramework;
 import io.kuark.server.scheduler.framework.ScorePlugin;
 import io.kuark.server.scheduler.plugins.BalancedAllocation;
+import io.kuark.server.scheduler.plugins.ImageLocality;
+import io.kuark.server.scheduler.plugins.InterPodAffinity;
 import io.kuark.server.scheduler.plugins.NodeAffinityPlugin;
 import io.kuark.server.scheduler.plugins.NodeName;
 import io.kuark.server.scheduler.plugins.NodePorts;
 import io.kuark.server.scheduler.plugins.NodeReady;
 import io.kuark.server.scheduler.plugins.NodeResourcesFit;
 import io.kuark.server.scheduler.plugins.NodeUnschedulable;
+import io.kuark.server.scheduler.plugins.PodTopologySpread;
 import io.kuark.server.scheduler.plugins.TaintToleration;
 import io.kuark.server.scheduler.plugins.VolumeBinding;
 import io.kuark.server.scheduler.plugins.VolumeLookup;
@@ -45,15 +48,29 @@ public final class DefaultProfile {
                 affinity,
                 new NodePorts(),
                 fit));
+    PodTopologySpread spread = new PodTopologySpread();
+    InterPodAffinity podAffinity = new InterPodAffinity();
     List<PreFilterPlugin> preFilters = new ArrayList<>();
+    preFilters.add(spread);
+    preFilters.add(podAffinity);
     List<PreBindPlugin> preBinds = new ArrayList<>();
+    filters.add(spread);
+    filters.add(podAffinity);
     if (volumes != null) {
       VolumeBinding binding = new VolumeBinding(volumes);
       preFilters.add(binding);
       filters.add(binding);
       preBinds.add(binding);
     }
-    List<ScorePlugin> scorers = List.of(taints, affinity, fit, new BalancedAllocation());
+    List<ScorePlugin> scorers =
+        List.of(
+            taints,
+            affinity,
+            fit,
+            new BalancedAllocation(),
+            spread,
+            podAffinity,
+            new ImageLocality());
     return new SchedulingFramework(preFilters, filters, scorers, preBinds, random);
   }
 }

@@ -57,6 +57,7 @@ public final class SchedulingFramework {
       return new ScheduleResult.Unschedulable(
           "0/0 nodes are available: no nodes available to schedule pods.");
     }
+    state.setAllNodes(nodes);
     for (PreFilterPlugin p : preFilters) {
       Status s = p.preFilter(state, pod);
       if (s.code() == Status.Code.ERROR) {

@@ -81,9 +81,21 @@ final class StatefulSetRevisions {
     return out.toString();
   }
 
+  /**
+   * True when {@code revision} stores the same pod template as {@code data}. Both sides go through
+   * the typed model first, so a server that normalises stored JSON (empty objects, defaults kept or
+   * pruned) does not make an unchanged template look new on every sync.
+   */
   boolean sameData(ControllerRevision revision, Map<String, Object> data) {
-    return Objects.equals(
-        json.convertValue(revision.getData(), Object.class), json.convertValue(data, Object.class));
+    try {
+      ControllerRevision other = new ControllerRevision();
+      other.setData(data);
+      return Objects.equals(
+          json.convertValue(templateOf(revision), Object.class),
+          json.convertValue(templateOf(other), Object.class));
+    } catch (RuntimeException e) {
+      return false; // not a StatefulSet revision we can read
+    }
   }
 
   /** The result of {@link #ensureUpdateRevision}. */

@@ -11,65 +11,52 @@ import io.kuark.server.controller.endpoints.EndpointSliceController;
 import io.kuark.server.controller.endpoints.EndpointsController;
 import io.kuark.server.controller.gc.GarbageCollector;
 import io.kuark.server.controller.job.JobController;
+import io.kuark.server.controller.leader.LeaderElection;
 import io.kuark.server.controller.namespace.NamespaceController;
 import io.kuark.server.controller.nodeipam.NodeIpamController;
 import io.kuark.server.controller.nodelifecycle.NodeLifecycleController;
 import io.kuark.server.controller.replicaset.ReplicaSetController;
-import io.kuark.server.controller.runtime.Controller;
 import io.kuark.server.controller.runtime.LoopContext;
-import io.kuark.server.controller.runtime.SharedInformers;
 import io.kuark.server.controller.serviceaccount.ClusterCa;
 import io.kuark.server.controller.serviceaccount.RootCaPublisher;
 import io.kuark.server.controller.serviceaccount.ServiceAccountController;
+import io.kuark.server.controller.statefulset.StatefulSetController;
 import io.kuark.server.controller.ttl.TtlAfterFinishedController;
+import io.kuark.server.controller.volume.PersistentVolumeController;
 import io.kuark.server.scheduler.ApiBinder;
 import io.kuark.server.scheduler.Binder;
 import io.kuark.server.scheduler.Scheduler;
-import java.time.Clock;
+import java.net.InetAddress;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.UUID;
 import org.jboss.logging.Logger;
 
-/** Starts every controller and the scheduler of a Kuark server; closing the handle stops them. */
+/**
+ * Every controller and the scheduler of a Kuark server, each group run only while this server holds
+ * its Lease in {@code kube-system} ({@value #CONTROLLER_LEASE} for the controllers, {@value
+ * #SCHEDULER_LEASE} for the scheduler), so several servers sharing one store run each loop once.
+ * Closing the handle stops campaigning, releases held leases and stops the loops.
+ */
 public final class ControlPlaneLoops implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ControlPlaneLoops.class);
+  public static final String LEASE_NAMESPACE = "kube-system";
+  public static final String CONTROLLER_LEASE = "kuark-controller-manager";
+  public static final String SCHEDULER_LEASE = "kuark-scheduler";
 
-  private final SharedInformers informers;
-  private final ScheduledExecutorService delays;
-  private final ExecutorService background;
-  private final List<Controller> controllers = new ArrayList<>();
-  private final List<AutoCloseable> others = new ArrayList<>();
+  private final LeaderElection controllers;
+  private final LeaderElection scheduler;
 
-  private ControlPlaneLoops(KubernetesClient client) {
-    this.informers = new SharedInformers(client);
-    this.delays =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "kuark-controller-delays");
-              t.setDaemon(true);
-              return t;
-            });
-    this.background =
-        Executors.newFixedThreadPool(
-            2,
-            r -> {
-              Thread t = new Thread(r, "kuark-controller-events");
-              t.setDaemon(true);
-              return t;
-            });
+  private ControlPlaneLoops(LeaderElection controllers, LeaderElection scheduler) {
+    this.controllers = controllers;
+    this.scheduler = scheduler;
   }
 
   /**
-   * Starts all controllers and the scheduler against the API reachable through {@code client}.
-   * Returns once informers have listed (or after a bounded wait). Closing the result stops the
-   * loops; it does not close the client.
+   * Campaigns for both leases against the API reachable through {@code client} and runs the loops
+   * while leading. Returns at once; closing the result stops everything (not the client).
    */
-  public static AutoCloseable start(KubernetesClient client, ControlPlaneLoopsConfig config) {
+  public static ControlPlaneLoops start(KubernetesClient client, ControlPlaneLoopsConfig config) {
     return start(client, config, new ApiBinder(client));
   }
 
@@ -77,71 +64,119 @@ public final class ControlPlaneLoops implements AutoCloseable {
    * As {@link #start(KubernetesClient, ControlPlaneLoopsConfig)} with another way to bind pods;
    * tests use it against API fakes that lack the pods/binding subresource.
    */
-  public static AutoCloseable start(
+  public static ControlPlaneLoops start(
       KubernetesClient client, ControlPlaneLoopsConfig config, Binder binder) {
-    ControlPlaneLoops loops = new ControlPlaneLoops(client);
-    loops.startAll(client, config, binder, Clock.systemUTC());
-    return loops;
+    return start(client, config, binder, LeaderElection.UPSTREAM);
   }
 
-  private void startAll(
-      KubernetesClient client, ControlPlaneLoopsConfig config, Binder binder, Clock clock) {
-    LoopContext ctx = new LoopContext(client, informers, delays, background, clock);
-    controllers.add(new ReplicaSetController(ctx).controller());
-    controllers.add(new DeploymentController(ctx).controller());
-    controllers.add(
+  /** As above with other lease timing (tests). */
+  public static ControlPlaneLoops start(
+      KubernetesClient client,
+      ControlPlaneLoopsConfig config,
+      Binder binder,
+      LeaderElection.Timing timing) {
+    String identity = hostname() + "_" + UUID.randomUUID();
+    LeaderElection controllers =
+        new LeaderElection(
+            client,
+            LEASE_NAMESPACE,
+            CONTROLLER_LEASE,
+            identity,
+            timing,
+            () -> startControllers(client, config));
+    LeaderElection scheduler =
+        new LeaderElection(
+            client,
+            LEASE_NAMESPACE,
+            SCHEDULER_LEASE,
+            identity,
+            timing,
+            () -> startScheduler(client, binder));
+    controllers.start();
+    scheduler.start();
+    return new ControlPlaneLoops(controllers, scheduler);
+  }
+
+  /** This instance's holder identity in both leases ({@code <hostname>_<uuid>}, as upstream). */
+  public String identity() {
+    return controllers.identity();
+  }
+
+  /** True while this instance runs the controllers. */
+  public boolean leadsControllers() {
+    return controllers.isLeading();
+  }
+
+  /** True while this instance runs the scheduler. */
+  public boolean leadsScheduler() {
+    return scheduler.isLeading();
+  }
+
+  private static String hostname() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      return "kuark-server";
+    }
+  }
+
+  private static AutoCloseable startControllers(
+      KubernetesClient client, ControlPlaneLoopsConfig config) {
+    LoopSet set = new LoopSet(client, "kuark-controller");
+    LoopContext ctx = set.ctx;
+    set.add(new ReplicaSetController(ctx).controller());
+    set.add(new DeploymentController(ctx).controller());
+    set.add(
         new NodeIpamController(ctx, config.clusterCidr(), config.nodeCidrMaskSize()).controller());
-    controllers.add(new ServiceAccountController(ctx).controller());
+    set.add(new ServiceAccountController(ctx).controller());
     Optional<String> ca = ClusterCa.pem(client.getConfiguration());
     if (ca.isPresent()) {
-      controllers.add(new RootCaPublisher(ctx, ca.get()).controller());
+      set.add(new RootCaPublisher(ctx, ca.get()).controller());
     } else {
       LOG.warn("the client has no CA bundle: kube-root-ca.crt ConfigMaps are not published");
     }
     NodeLifecycleController lifecycle = new NodeLifecycleController(ctx, Duration.ofSeconds(40));
-    controllers.add(lifecycle.controller());
-    others.add(lifecycle);
-    controllers.add(new JobController(ctx).controller());
-    controllers.add(new DaemonSetController(ctx).controller());
-    controllers.add(new CronJobController(ctx).controller());
-    controllers.add(new TtlAfterFinishedController(ctx).controller());
-    controllers.add(new EndpointSliceController(ctx).controller());
-    controllers.add(new EndpointsController(ctx).controller());
+    set.add(lifecycle.controller());
+    set.closeLater(lifecycle);
+    set.add(new JobController(ctx).controller());
+    set.add(new DaemonSetController(ctx).controller());
+    set.add(new StatefulSetController(ctx).controller());
+    PersistentVolumeController volumes = new PersistentVolumeController(ctx);
+    set.add(volumes.claimController());
+    set.add(volumes.volumeController());
+    set.add(new CronJobController(ctx).controller());
+    set.add(new TtlAfterFinishedController(ctx).controller());
+    set.add(new EndpointSliceController(ctx).controller());
+    set.add(new EndpointsController(ctx).controller());
     ApiDiscovery discovery =
         new CachedDiscovery(new ClientDiscovery(client), Duration.ofSeconds(30));
-    controllers.add(new NamespaceController(ctx, discovery).controller());
+    set.add(new NamespaceController(ctx, discovery).controller());
     GarbageCollector gc = new GarbageCollector(ctx, discovery);
-    others.add(gc);
-    Scheduler scheduler = new Scheduler(ctx, binder);
-    others.add(scheduler);
-    informers.startAll(30_000);
-    for (Controller c : controllers) {
-      c.start();
-    }
-    scheduler.start();
+    set.closeLater(gc);
+    set.startControllers();
     lifecycle.startMonitor();
     try {
       gc.start();
     } catch (RuntimeException e) {
       LOG.warnf("garbage collector could not start (discovery failed): %s", e.toString());
     }
-    LOG.infof("control-plane loops started: %d controllers", controllers.size());
+    LOG.infof("controllers started: %d", set.controllerCount());
+    return set;
+  }
+
+  private static AutoCloseable startScheduler(KubernetesClient client, Binder binder) {
+    LoopSet set = new LoopSet(client, "kuark-scheduler");
+    Scheduler scheduler = new Scheduler(set.ctx, binder);
+    set.closeLater(scheduler);
+    set.startControllers();
+    scheduler.start();
+    LOG.info("scheduler started");
+    return set;
   }
 
   @Override
   public void close() {
-    for (Controller c : controllers) {
-      c.close();
-    }
-    for (AutoCloseable c : others) {
-      try {
-        c.close();
-      } catch (Exception e) {
-        LOG.debugf("closing %s: %s", c, e.toString());
-      }
-    }
-    informers.close();
-    delays.shutdownNow();
-    background.shutdownNow();
+    scheduler.close();
+    controllers.close();
   }
 }

@@ -1,16 +1,24 @@
 package io.kuark.server.scheduler;
 
 import io.kuark.server.scheduler.framework.FilterPlugin;
+import io.kuark.server.scheduler.framework.PreBindPlugin;
+import io.kuark.server.scheduler.framework.PreFilterPlugin;
 import io.kuark.server.scheduler.framework.SchedulingFramework;
 import io.kuark.server.scheduler.framework.ScorePlugin;
 import io.kuark.server.scheduler.plugins.BalancedAllocation;
+import io.kuark.server.scheduler.plugins.ImageLocality;
+import io.kuark.server.scheduler.plugins.InterPodAffinity;
 import io.kuark.server.scheduler.plugins.NodeAffinityPlugin;
 import io.kuark.server.scheduler.plugins.NodeName;
 import io.kuark.server.scheduler.plugins.NodePorts;
 import io.kuark.server.scheduler.plugins.NodeReady;
 import io.kuark.server.scheduler.plugins.NodeResourcesFit;
 import io.kuark.server.scheduler.plugins.NodeUnschedulable;
+import io.kuark.server.scheduler.plugins.PodTopologySpread;
 import io.kuark.server.scheduler.plugins.TaintToleration;
+import io.kuark.server.scheduler.plugins.VolumeBinding;
+import io.kuark.server.scheduler.plugins.VolumeLookup;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -20,20 +28,49 @@ public final class DefaultProfile {
 
   private DefaultProfile() {}
 
+  /** The profile without volume awareness (pods with claims schedule as if claims were absent). */
   public static SchedulingFramework create(Random random) {
+    return create(random, null);
+  }
+
+  /** The profile; with {@code volumes} non-null the VolumeBinding plugin takes part. */
+  public static SchedulingFramework create(Random random, VolumeLookup volumes) {
     TaintToleration taints = new TaintToleration();
     NodeAffinityPlugin affinity = new NodeAffinityPlugin();
     NodeResourcesFit fit = new NodeResourcesFit();
     List<FilterPlugin> filters =
+        new ArrayList<>(
+            List.of(
+                new NodeUnschedulable(),
+                new NodeName(),
+                taints,
+                new NodeReady(),
+                affinity,
+                new NodePorts(),
+                fit));
+    PodTopologySpread spread = new PodTopologySpread();
+    InterPodAffinity podAffinity = new InterPodAffinity();
+    List<PreFilterPlugin> preFilters = new ArrayList<>();
+    preFilters.add(spread);
+    preFilters.add(podAffinity);
+    List<PreBindPlugin> preBinds = new ArrayList<>();
+    filters.add(spread);
+    filters.add(podAffinity);
+    if (volumes != null) {
+      VolumeBinding binding = new VolumeBinding(volumes);
+      preFilters.add(binding);
+      filters.add(binding);
+      preBinds.add(binding);
+    }
+    List<ScorePlugin> scorers =
         List.of(
-            new NodeUnschedulable(),
-            new NodeName(),
             taints,
-            new NodeReady(),
             affinity,
-            new NodePorts(),
-            fit);
-    List<ScorePlugin> scorers = List.of(taints, affinity, fit, new BalancedAllocation());
-    return new SchedulingFramework(List.of(), filters, scorers, random);
+            fit,
+            new BalancedAllocation(),
+            spread,
+            podAffinity,
+            new ImageLocality());
+    return new SchedulingFramework(preFilters, filters, scorers, preBinds, random);
   }
 }

@@ -2,8 +2,11 @@ package io.kuark.server.scheduler;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.cache.Lister;
 import io.kuark.server.controller.runtime.EventRecorder;
@@ -60,13 +63,30 @@ public final class Scheduler implements SchedulingOutcomes, AutoCloseable {
             });
     this.cycle =
         new SchedulingCycle(
-            cache, queue, DefaultProfile.create(new Random()), binder, binders, this, pods::get);
+            cache,
+            queue,
+            DefaultProfile.create(
+                new Random(), new InformerVolumeLookup(ctx.client(), ctx.informers())),
+            binder,
+            binders,
+            this,
+            pods::get);
     ctx.informers()
         .get(Pod.class)
         .addEventHandler(Handlers.of(this::podAdded, this::podUpdated, this::podDeleted));
     ctx.informers()
         .get(Node.class)
         .addEventHandler(Handlers.of(this::nodeAdded, this::nodeUpdated, this::nodeDeleted));
+    // Claims getting bound and volumes appearing can make pods with volumes schedulable.
+    ctx.informers()
+        .get(PersistentVolumeClaim.class)
+        .addEventHandler(Handlers.any(c -> queue.moveAllToActiveOrBackoff()));
+    ctx.informers()
+        .get(PersistentVolume.class)
+        .addEventHandler(Handlers.any(v -> queue.moveAllToActiveOrBackoff()));
+    ctx.informers()
+        .get(StorageClass.class)
+        .addEventHandler(Handlers.any(sc -> queue.moveAllToActiveOrBackoff()));
   }
 
   /** Pods this scheduler is responsible for: its name (or none), pending, not being deleted. */

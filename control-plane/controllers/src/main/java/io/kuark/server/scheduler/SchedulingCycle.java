@@ -5,6 +5,7 @@ import io.kuark.server.scheduler.framework.CycleState;
 import io.kuark.server.scheduler.framework.PodInfo;
 import io.kuark.server.scheduler.framework.ScheduleResult;
 import io.kuark.server.scheduler.framework.SchedulingFramework;
+import io.kuark.server.scheduler.framework.Status;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 
@@ -56,18 +57,19 @@ public final class SchedulingCycle {
     q.pod = pod;
     PodInfo info = new PodInfo(pod);
     ScheduleResult result;
+    CycleState state = new CycleState();
     synchronized (cache) {
       if (cache.isAssumedOrBound(pod)) {
         queue.done(q);
         return;
       }
-      result = framework.schedule(new CycleState(), info, cache.nodes());
+      result = framework.schedule(state, info, cache.nodes());
       if (result instanceof ScheduleResult.Scheduled s) {
         cache.assume(info, s.node());
       }
     }
     if (result instanceof ScheduleResult.Scheduled s) {
-      bindExecutor.execute(() -> bind(q, info, s.node(), start));
+      bindExecutor.execute(() -> bind(q, state, info, s.node(), start));
     } else if (result instanceof ScheduleResult.Unschedulable u) {
       queue.addUnschedulable(q);
       outcomes.unschedulable(pod, u.message());
@@ -77,8 +79,12 @@ public final class SchedulingCycle {
     }
   }
 
-  private void bind(QueuedPod q, PodInfo info, String node, long start) {
+  private void bind(QueuedPod q, CycleState state, PodInfo info, String node, long start) {
     try {
+      Status pre = framework.preBind(state, info, node);
+      if (!pre.isSuccess()) {
+        throw new IllegalStateException(String.join(", ", pre.reasons()));
+      }
       binder.bind(info.pod, node);
       queue.done(q);
       outcomes.scheduled(info.pod, node, System.nanoTime() - start);

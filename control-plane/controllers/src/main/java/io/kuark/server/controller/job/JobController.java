@@ -1,5 +1,7 @@
 package io.kuark.server.controller.job;
 
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -31,11 +33,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
- * Runs Jobs (NonIndexed completion mode): keeps up to {@code parallelism} pods active until {@code
- * completions} pods succeeded (or, without completions, until one succeeded and none is active),
- * fails the Job after more than {@code backoffLimit} failed pods or past {@code
+ * Runs Jobs (NonIndexed and Indexed completion modes): keeps up to {@code parallelism} pods active
+ * until {@code completions} pods succeeded (or, without completions, until one succeeded and none
+ * is active), fails the Job after more than {@code backoffLimit} failed pods or past {@code
  * activeDeadlineSeconds}, and reports status and the Complete/Failed conditions (with
  * SuccessCriteriaMet/FailureTarget first, as upstream since 1.31).
  */
@@ -101,6 +105,10 @@ public final class JobController {
     int succeeded = 0;
     int failed = 0;
     int ready = 0;
+    boolean indexed = CompletionIndexes.indexed(job);
+    int completionsSpec =
+        job.getSpec().getCompletions() == null ? 1 : job.getSpec().getCompletions();
+    SortedSet<Integer> succeededIndexes = new TreeSet<>();
     for (Pod p : pods.namespace(job.getMetadata().getNamespace()).list()) {
       if (!Owners.isControlledBy(p, uid)) {
         continue;
@@ -108,6 +116,10 @@ public final class JobController {
       String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
       if ("Succeeded".equals(phase)) {
         succeeded++;
+        int index = CompletionIndexes.of(p);
+        if (indexed && index >= 0 && index < completionsSpec) {
+          succeededIndexes.add(index);
+        }
       } else if ("Failed".equals(phase)) {
         failed++;
       } else if (p.getMetadata().getDeletionTimestamp() == null) {
@@ -145,7 +157,9 @@ public final class JobController {
         failMessage = "Job was active longer than specified deadline";
       }
       boolean complete =
-          completions != null ? succeeded >= completions : succeeded > 0 && active.isEmpty();
+          indexed
+              ? succeededIndexes.size() >= completionsSpec
+              : completions != null ? succeeded >= completions : succeeded > 0 && active.isEmpty();
       if (failReason != null) {
         deleteAll(key, active);
         active = List.of();
@@ -169,6 +183,16 @@ public final class JobController {
             now);
         status.setCompletionTime(Times.format(now));
         events.normal(job, "Completed", "Job completed");
+      } else if (indexed
+          && !Boolean.TRUE.equals(job.getSpec().getSuspend())
+          && expectations.satisfied(key)) {
+        active = manageIndexed(key, job, active, succeededIndexes, parallelism);
+        if (active == null) {
+          return Optional.empty();
+        }
+        if (deadline != null && started != null) {
+          again = Optional.of(Duration.between(now, started.plusSeconds(deadline)).plusSeconds(1));
+        }
       } else if (!Boolean.TRUE.equals(job.getSpec().getSuspend()) && expectations.satisfied(key)) {
         int want =
             completions == null
@@ -179,7 +203,7 @@ public final class JobController {
           expectations.expectCreations(key, diff);
           for (int i = 0; i < diff; i++) {
             try {
-              Pod created = createPod(job);
+              Pod created = createPod(job, -1);
               events.normal(
                   job, "SuccessfulCreate", "Created pod: " + created.getMetadata().getName());
             } catch (KubernetesClientException e) {
@@ -205,6 +229,9 @@ public final class JobController {
     status.setSucceeded(succeeded == 0 ? null : succeeded);
     status.setFailed(failed == 0 ? null : failed);
     status.setReady(ready);
+    if (indexed) {
+      status.setCompletedIndexes(CompletionIndexes.format(succeededIndexes));
+    }
     if (!Semantic.equal(client.getKubernetesSerialization(), status, job.getStatus())) {
       Job copy = client.getKubernetesSerialization().clone(job);
       copy.setStatus(status);
@@ -264,12 +291,86 @@ public final class JobController {
     status.setConditions(list);
   }
 
-  private Pod createPod(Job job) {
+  /**
+   * Indexed mode: one active pod per index that has not succeeded, lowest indexes first, at most
+   * {@code parallelism} at once; pods of succeeded or unknown indexes and duplicates are deleted.
+   * Returns the active pods that remain, or null when the namespace is going away.
+   */
+  private List<Pod> manageIndexed(
+      String key, Job job, List<Pod> active, SortedSet<Integer> succeeded, int parallelism) {
+    int completions = job.getSpec().getCompletions() == null ? 1 : job.getSpec().getCompletions();
+    Map<Integer, Pod> byIndex = new HashMap<>();
+    List<Pod> surplus = new ArrayList<>();
+    for (Pod p : active) {
+      int index = CompletionIndexes.of(p);
+      if (index < 0
+          || index >= completions
+          || succeeded.contains(index)
+          || byIndex.containsKey(index)) {
+        surplus.add(p);
+      } else {
+        byIndex.put(index, p);
+      }
+    }
+    if (!surplus.isEmpty()) {
+      deleteAll(key, surplus);
+      return new ArrayList<>(byIndex.values());
+    }
+    int room = Math.min(parallelism, completions - succeeded.size()) - byIndex.size();
+    List<Integer> toCreate = new ArrayList<>();
+    for (int i = 0; i < completions && toCreate.size() < room; i++) {
+      if (!succeeded.contains(i) && !byIndex.containsKey(i)) {
+        toCreate.add(i);
+      }
+    }
+    if (toCreate.isEmpty()) {
+      return new ArrayList<>(byIndex.values());
+    }
+    expectations.expectCreations(key, toCreate.size());
+    for (int n = 0; n < toCreate.size(); n++) {
+      try {
+        Pod created = createPod(job, toCreate.get(n));
+        events.normal(job, "SuccessfulCreate", "Created pod: " + created.getMetadata().getName());
+      } catch (KubernetesClientException e) {
+        for (int s = n; s < toCreate.size(); s++) {
+          expectations.creationObserved(key);
+        }
+        if (io.kuark.server.controller.runtime.ApiErrors.namespaceTerminating(e)) {
+          return null;
+        }
+        events.warning(job, "FailedCreate", "Error creating: " + e.getMessage());
+        throw e;
+      }
+    }
+    return new ArrayList<>(byIndex.values());
+  }
+
+  /** A pod of {@code job}; {@code index} >= 0 makes it the pod of that completion index. */
+  private Pod createPod(Job job, int index) {
     PodTemplateSpec template =
         client.getKubernetesSerialization().clone(job.getSpec().getTemplate());
     Map<String, String> labels = new HashMap<>();
     if (template.getMetadata() != null && template.getMetadata().getLabels() != null) {
       labels.putAll(template.getMetadata().getLabels());
+    }
+    Map<String, String> annotations =
+        template.getMetadata() == null || template.getMetadata().getAnnotations() == null
+            ? null
+            : new HashMap<>(template.getMetadata().getAnnotations());
+    String generateName = job.getMetadata().getName() + "-";
+    if (index >= 0) {
+      String value = Integer.toString(index);
+      labels.put(CompletionIndexes.ANNOTATION, value);
+      annotations = annotations == null ? new HashMap<>() : annotations;
+      annotations.put(CompletionIndexes.ANNOTATION, value);
+      generateName = job.getMetadata().getName() + "-" + index + "-";
+      if (template.getSpec().getHostname() == null || template.getSpec().getHostname().isEmpty()) {
+        template.getSpec().setHostname(job.getMetadata().getName() + "-" + index);
+      }
+      // Upstream uses a fieldRef to the annotation; the literal value is the same and needs no
+      // downward-API support for annotations in the kubelet.
+      addIndexEnv(template.getSpec().getInitContainers(), value);
+      addIndexEnv(template.getSpec().getContainers(), value);
     }
     labels.putIfAbsent(CONTROLLER_UID, job.getMetadata().getUid());
     labels.putIfAbsent(JOB_NAME, job.getMetadata().getName());
@@ -281,15 +382,26 @@ public final class JobController {
     Pod pod =
         new PodBuilder()
             .withNewMetadata()
-            .withGenerateName(job.getMetadata().getName() + "-")
+            .withGenerateName(generateName)
             .withNamespace(job.getMetadata().getNamespace())
             .withLabels(labels)
-            .withAnnotations(
-                template.getMetadata() == null ? null : template.getMetadata().getAnnotations())
+            .withAnnotations(annotations)
             .withOwnerReferences(owner)
             .endMetadata()
             .withSpec(template.getSpec())
             .build();
     return client.pods().inNamespace(job.getMetadata().getNamespace()).resource(pod).create();
+  }
+
+  private static void addIndexEnv(List<Container> containers, String value) {
+    if (containers == null) {
+      return;
+    }
+    for (Container c : containers) {
+      List<EnvVar> env = c.getEnv() == null ? new ArrayList<>() : new ArrayList<>(c.getEnv());
+      env.removeIf(e -> CompletionIndexes.ENV.equals(e.getName()));
+      env.add(new EnvVar(CompletionIndexes.ENV, value, null));
+      c.setEnv(env);
+    }
   }
 }

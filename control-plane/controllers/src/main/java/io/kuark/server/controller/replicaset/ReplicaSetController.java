@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.cache.Lister;
 import io.kuark.server.controller.runtime.Controller;
+import io.kuark.server.controller.runtime.ControllerRefManager;
 import io.kuark.server.controller.runtime.EventRecorder;
 import io.kuark.server.controller.runtime.Expectations;
 import io.kuark.server.controller.runtime.Handlers;
@@ -20,6 +21,7 @@ import io.kuark.server.controller.runtime.Keys;
 import io.kuark.server.controller.runtime.LoopContext;
 import io.kuark.server.controller.runtime.Owners;
 import io.kuark.server.controller.runtime.Pods;
+import io.kuark.server.controller.runtime.Selectors;
 import io.kuark.server.controller.runtime.Times;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,9 +48,11 @@ public final class ReplicaSetController {
   private final EventRecorder events;
   private final Clock clock;
   private final Controller controller;
+  private final ControllerRefManager refs;
 
   public ReplicaSetController(LoopContext ctx) {
     this.client = ctx.client();
+    this.refs = new ControllerRefManager(ctx.client());
     this.replicaSets = ctx.informers().lister(ReplicaSet.class);
     this.pods = ctx.informers().lister(Pod.class);
     this.events = ctx.recorder("replicaset-controller");
@@ -81,9 +85,22 @@ public final class ReplicaSetController {
     return Keys.of(pod.getMetadata().getNamespace(), ref.getName());
   }
 
+  /** Enqueues every ReplicaSet whose selector matches an orphan pod: it may adopt it. */
+  private void enqueueMatching(Pod pod) {
+    if (Owners.controllerOf(pod) != null || pod.getMetadata().getDeletionTimestamp() != null) {
+      return;
+    }
+    for (ReplicaSet rs : replicaSets.namespace(pod.getMetadata().getNamespace()).list()) {
+      if (Selectors.matches(rs.getSpec().getSelector(), pod.getMetadata().getLabels())) {
+        controller.enqueue(Keys.of(rs));
+      }
+    }
+  }
+
   private void podAdded(Pod pod) {
     String key = ownerKey(pod);
     if (key == null) {
+      enqueueMatching(pod);
       return;
     }
     if (pod.getMetadata().getDeletionTimestamp() != null) {
@@ -101,6 +118,7 @@ public final class ReplicaSetController {
       controller.enqueue(oldKey);
     }
     if (key == null) {
+      enqueueMatching(pod);
       return;
     }
     if (pod.getMetadata().getDeletionTimestamp() != null) {
@@ -132,13 +150,25 @@ public final class ReplicaSetController {
       expectations.delete(key);
       return Optional.empty();
     }
-    String uid = rs.getMetadata().getUid();
-    List<Pod> owned = new ArrayList<>();
+    List<Pod> active = new ArrayList<>();
     for (Pod p : pods.namespace(rs.getMetadata().getNamespace()).list()) {
-      if (Pods.isActive(p) && Owners.isControlledBy(p, uid)) {
-        owned.add(p);
+      if (Pods.isActive(p)) {
+        active.add(p);
       }
     }
+    List<Pod> owned =
+        refs.claimPods(
+            rs,
+            rs.getSpec().getSelector(),
+            active,
+            ownerRef(rs),
+            () ->
+                client
+                    .apps()
+                    .replicaSets()
+                    .inNamespace(rs.getMetadata().getNamespace())
+                    .withName(rs.getMetadata().getName())
+                    .get());
     String failure = null;
     if (expectations.satisfied(key) && rs.getMetadata().getDeletionTimestamp() == null) {
       try {

@@ -35,6 +35,12 @@ public final class Selectors {
     return true;
   }
 
+  /** One set-based requirement (In, NotIn, Exists, DoesNotExist) against {@code labels}. */
+  public static boolean requirementMatches(
+      String key, String operator, List<String> values, Map<String, String> labels) {
+    return matches(key, operator, values, labels);
+  }
+
   static boolean matches(
       String key, String operator, List<String> values, Map<String, String> labels) {
     String v = labels.get(key);

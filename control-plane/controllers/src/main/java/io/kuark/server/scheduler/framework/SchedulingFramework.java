@@ -13,6 +13,7 @@ public final class SchedulingFramework {
   private final List<PreFilterPlugin> preFilters;
   private final List<FilterPlugin> filters;
   private final List<ScorePlugin> scorers;
+  private final List<PreBindPlugin> preBinds;
   private final Random random;
 
   public SchedulingFramework(
@@ -20,10 +21,34 @@ public final class SchedulingFramework {
       List<FilterPlugin> filters,
       List<ScorePlugin> scorers,
       Random random) {
+    this(preFilters, filters, scorers, List.of(), random);
+  }
+
+  public SchedulingFramework(
+      List<PreFilterPlugin> preFilters,
+      List<FilterPlugin> filters,
+      List<ScorePlugin> scorers,
+      List<PreBindPlugin> preBinds,
+      Random random) {
     this.preFilters = preFilters;
     this.filters = filters;
     this.scorers = scorers;
+    this.preBinds = preBinds;
     this.random = random;
+  }
+
+  /**
+   * Runs the PreBind plugins for a pod about to be bound to {@code node} with the state of its
+   * scheduling cycle; the first failure is returned.
+   */
+  public Status preBind(CycleState state, PodInfo pod, String node) {
+    for (PreBindPlugin p : preBinds) {
+      Status s = p.preBind(state, pod, node);
+      if (!s.isSuccess()) {
+        return s;
+      }
+    }
+    return Status.success();
   }
 
   public ScheduleResult schedule(CycleState state, PodInfo pod, List<NodeInfo> nodes) {
@@ -32,6 +57,7 @@ public final class SchedulingFramework {
       return new ScheduleResult.Unschedulable(
           "0/0 nodes are available: no nodes available to schedule pods.");
     }
+    state.setAllNodes(nodes);
     for (PreFilterPlugin p : preFilters) {
       Status s = p.preFilter(state, pod);
       if (s.code() == Status.Code.ERROR) {

@@ -132,4 +132,89 @@ class JobControllerTest {
           .anySatisfy(c -> assertThat(c.getReason()).isEqualTo("BackoffLimitExceeded"));
     }
   }
+
+  /** Plays the kubelet for one pod. */
+  private static void finish(Pod p, String phase) {
+    client
+        .pods()
+        .inNamespace("default")
+        .withName(p.getMetadata().getName())
+        .editStatus(
+            x -> {
+              x.setStatus(
+                  new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase(phase).build());
+              return x;
+            });
+  }
+
+  private static Pod podOfIndex(String app, int index) {
+    for (Pod p : pods(app)) {
+      Map<String, String> a = p.getMetadata().getAnnotations();
+      if (a != null
+          && Integer.toString(index).equals(a.get("batch.kubernetes.io/job-completion-index"))
+          && (p.getStatus() == null || p.getStatus().getPhase() == null)) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  @Test
+  void indexedJobRunsEachIndexOnceAndReportsCompletedIndexes() {
+    Job indexed = job("idx", 4, 2, 6);
+    indexed.getSpec().setCompletionMode("Indexed");
+    try (TestLoops loops = new TestLoops(client, Clock.systemUTC())) {
+      loops.with(new JobController(loops.context()).controller()).start();
+      client.batch().v1().jobs().inNamespace("default").resource(indexed).create();
+      // Parallelism 2: the two lowest indexes start first, each with its identity.
+      await()
+          .ignoreExceptions()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                assertThat(pods("idx")).hasSize(2);
+                Pod zero = podOfIndex("idx", 0);
+                assertThat(zero.getMetadata().getLabels())
+                    .containsEntry("batch.kubernetes.io/job-completion-index", "0");
+                assertThat(zero.getSpec().getHostname()).isEqualTo("idx-0");
+                assertThat(zero.getMetadata().getGenerateName()).isEqualTo("idx-0-");
+                assertThat(zero.getSpec().getContainers().get(0).getEnv())
+                    .anySatisfy(
+                        e -> {
+                          assertThat(e.getName()).isEqualTo("JOB_COMPLETION_INDEX");
+                          assertThat(e.getValue()).isEqualTo("0");
+                        });
+                assertThat(podOfIndex("idx", 1)).isNotNull();
+              });
+      // Index 1 fails: it is retried under the same index; index 0 succeeds.
+      finish(podOfIndex("idx", 1), "Failed");
+      finish(podOfIndex("idx", 0), "Succeeded");
+      await()
+          .ignoreExceptions()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                assertThat(podOfIndex("idx", 1)).isNotNull();
+                assertThat(podOfIndex("idx", 2)).isNotNull();
+                Job j = client.batch().v1().jobs().inNamespace("default").withName("idx").get();
+                assertThat(j.getStatus().getCompletedIndexes()).isEqualTo("0");
+              });
+      await()
+          .ignoreExceptions()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                for (int i = 1; i < 4; i++) {
+                  Pod p = podOfIndex("idx", i);
+                  if (p != null) {
+                    finish(p, "Succeeded");
+                  }
+                }
+                assertThat(hasCondition("idx", "Complete")).isTrue();
+              });
+      Job j = client.batch().v1().jobs().inNamespace("default").withName("idx").get();
+      assertThat(j.getStatus().getCompletedIndexes()).isEqualTo("0-3");
+      assertThat(j.getStatus().getFailed()).isEqualTo(1);
+    }
+  }
 }

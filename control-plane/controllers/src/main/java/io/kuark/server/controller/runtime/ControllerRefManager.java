@@ -1,0 +1,114 @@
+package io.kuark.server.controller.runtime;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * Upstream's ControllerRefManager for pods: a controller owns the pods whose controller reference
+ * names it and that still match its selector; it adopts matching orphans (unless it or the pod is
+ * being deleted) and releases owned pods that no longer match. Writes are updates on the cached
+ * resourceVersion, so a concurrent change makes the sync retry instead of clobbering it.
+ */
+public final class ControllerRefManager {
+  private final KubernetesClient client;
+
+  public ControllerRefManager(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /**
+   * The pods of {@code candidates} that {@code owner} controls after adopting and releasing.
+   *
+   * @param ownerRef the controller reference adopted pods get
+   * @param stillOwner re-reads the owner from the API before the first adoption, as upstream's
+   *     "canAdopt" check; returns null (or a different uid / a deleted owner) to forbid adoption
+   */
+  public List<Pod> claimPods(
+      HasMetadata owner,
+      LabelSelector selector,
+      List<Pod> candidates,
+      OwnerReference ownerRef,
+      Supplier<HasMetadata> stillOwner) {
+    String uid = owner.getMetadata().getUid();
+    boolean ownerDeleting = owner.getMetadata().getDeletionTimestamp() != null;
+    Boolean canAdopt = null;
+    List<Pod> owned = new ArrayList<>();
+    for (Pod pod : candidates) {
+      boolean matches = Selectors.matches(selector, pod.getMetadata().getLabels());
+      OwnerReference ref = Owners.controllerOf(pod);
+      if (ref != null) {
+        if (!Objects.equals(ref.getUid(), uid)) {
+          continue;
+        }
+        if (matches || ownerDeleting) {
+          owned.add(pod);
+        } else {
+          release(pod, uid);
+        }
+        continue;
+      }
+      if (!matches || ownerDeleting || pod.getMetadata().getDeletionTimestamp() != null) {
+        continue;
+      }
+      if (canAdopt == null) {
+        HasMetadata fresh = stillOwner.get();
+        canAdopt =
+            fresh != null
+                && uid.equals(fresh.getMetadata().getUid())
+                && fresh.getMetadata().getDeletionTimestamp() == null;
+      }
+      if (!canAdopt) {
+        continue;
+      }
+      Pod adopted = adopt(pod, ownerRef);
+      if (adopted != null) {
+        owned.add(adopted);
+      }
+    }
+    return owned;
+  }
+
+  private Pod adopt(Pod pod, OwnerReference ownerRef) {
+    Pod copy = client.getKubernetesSerialization().clone(pod);
+    List<OwnerReference> refs =
+        copy.getMetadata().getOwnerReferences() == null
+            ? new ArrayList<>()
+            : new ArrayList<>(copy.getMetadata().getOwnerReferences());
+    refs.add(ownerRef);
+    copy.getMetadata().setOwnerReferences(refs);
+    try {
+      return client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(copy).update();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        return null; // gone meanwhile: nothing to adopt
+      }
+      throw e;
+    }
+  }
+
+  private void release(Pod pod, String ownerUid) {
+    Pod copy = client.getKubernetesSerialization().clone(pod);
+    List<OwnerReference> refs = new ArrayList<>();
+    for (OwnerReference r : copy.getMetadata().getOwnerReferences()) {
+      if (!ownerUid.equals(r.getUid())) {
+        refs.add(r);
+      }
+    }
+    copy.getMetadata().setOwnerReferences(refs);
+    try {
+      client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(copy).update();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+    }
+  }
+}

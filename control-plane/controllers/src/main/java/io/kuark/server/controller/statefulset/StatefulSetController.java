@@ -1,0 +1,146 @@
+package io.kuark.server.controller.statefulset;
+
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.cache.Lister;
+import io.kuark.server.controller.runtime.Controller;
+import io.kuark.server.controller.runtime.Handlers;
+import io.kuark.server.controller.runtime.Keys;
+import io.kuark.server.controller.runtime.LoopContext;
+import io.kuark.server.controller.runtime.OwnedPodHandler;
+import io.kuark.server.controller.runtime.Owners;
+import io.kuark.server.controller.runtime.Semantic;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The StatefulSet controller: pods with stable names and claims, created and removed in ordinal
+ * order (or in parallel), rolled to new ControllerRevisions from the highest ordinal down to the
+ * partition, with the status {@code kubectl rollout status statefulset} reads.
+ */
+public final class StatefulSetController {
+  private final KubernetesClient client;
+  private final Lister<StatefulSet> sets;
+  private final Lister<Pod> pods;
+  private final Lister<ControllerRevision> revisionCache;
+  private final StatefulSetRevisions revisions;
+  private final StatefulSetUpdater updater;
+  private final Clock clock;
+  private final Controller controller;
+
+  public StatefulSetController(LoopContext ctx) {
+    this.client = ctx.client();
+    this.sets = ctx.informers().lister(StatefulSet.class);
+    this.pods = ctx.informers().lister(Pod.class);
+    this.revisionCache = ctx.informers().lister(ControllerRevision.class);
+    Lister<PersistentVolumeClaim> claimCache = ctx.informers().lister(PersistentVolumeClaim.class);
+    var events = ctx.recorder("statefulset-controller");
+    this.revisions = new StatefulSetRevisions(client);
+    this.updater =
+        new StatefulSetUpdater(client, new StatefulClaims(client, claimCache, events), events);
+    this.clock = ctx.clock();
+    this.controller = ctx.controller("statefulset", this::sync, 2);
+    ctx.informers()
+        .get(StatefulSet.class)
+        .addEventHandler(Handlers.any(s -> controller.enqueue(Keys.of(s))));
+    ctx.informers().get(Pod.class).addEventHandler(Handlers.any(this::enqueueOwner));
+  }
+
+  public Controller controller() {
+    return controller;
+  }
+
+  private void enqueueOwner(Pod pod) {
+    String key = OwnedPodHandler.ownerKey(pod, "StatefulSet");
+    if (key != null) {
+      controller.enqueue(key);
+    }
+  }
+
+  Optional<Duration> sync(String key) {
+    StatefulSet set = sets.get(key);
+    if (set == null || set.getMetadata().getDeletionTimestamp() != null) {
+      // Deleting the set: the garbage collector removes its pods, revisions and owned claims.
+      return Optional.empty();
+    }
+    String ns = set.getMetadata().getNamespace();
+    String uid = set.getMetadata().getUid();
+    List<ControllerRevision> owned = new ArrayList<>();
+    for (ControllerRevision r : revisionCache.namespace(ns).list()) {
+      if (Owners.isControlledBy(r, uid)) {
+        owned.add(r);
+      }
+    }
+    StatefulSetRevisions.Update update = revisions.ensureUpdateRevision(set, owned);
+    ControllerRevision updateRevision = update.revision();
+    if (!containsName(owned, updateRevision.getMetadata().getName())) {
+      owned.add(updateRevision);
+    }
+    ControllerRevision currentRevision = updateRevision;
+    String recorded = set.getStatus() == null ? null : set.getStatus().getCurrentRevision();
+    for (ControllerRevision r : owned) {
+      if (r.getMetadata().getName().equals(recorded)) {
+        currentRevision = r;
+      }
+    }
+    PodTemplateSpec currentTemplate =
+        currentRevision == updateRevision
+            ? set.getSpec().getTemplate()
+            : revisions.templateOf(currentRevision);
+    StatefulSetUpdater.Revisions rev =
+        new StatefulSetUpdater.Revisions(
+            currentRevision.getMetadata().getName(),
+            currentTemplate,
+            updateRevision.getMetadata().getName(),
+            set.getSpec().getTemplate());
+
+    List<Pod> mine = new ArrayList<>();
+    for (Pod p : pods.namespace(ns).list()) {
+      if (Owners.isControlledBy(p, uid)) {
+        mine.add(p);
+      }
+    }
+    Instant now = clock.instant();
+    updater.update(set, mine, rev, now);
+
+    StatefulSetStatus status = StatefulSetStatusCalculator.compute(set, mine, rev, update, now);
+    if (!Semantic.equal(client.getKubernetesSerialization(), status, set.getStatus())) {
+      StatefulSet copy = client.getKubernetesSerialization().clone(set);
+      copy.setStatus(status);
+      client.apps().statefulSets().inNamespace(ns).resource(copy).updateStatus();
+    }
+    Set<String> live = new HashSet<>();
+    live.add(status.getCurrentRevision());
+    live.add(status.getUpdateRevision());
+    for (Pod p : mine) {
+      live.add(StatefulPods.revisionOf(p));
+    }
+    revisions.truncateHistory(set, owned, live);
+
+    int minReady = StatefulSetUpdater.minReadySeconds(set);
+    if (minReady > 0 && !status.getReadyReplicas().equals(status.getAvailableReplicas())) {
+      return Optional.of(Duration.ofSeconds(minReady));
+    }
+    return Optional.empty();
+  }
+
+  private static boolean containsName(List<ControllerRevision> list, String name) {
+    for (ControllerRevision r : list) {
+      if (r.getMetadata().getName().equals(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,227 @@
+package io.kuark.server.scheduler.plugins;
+
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodAffinityTerm;
+import io.fabric8.kubernetes.api.model.WeightedPodAffinityTerm;
+import io.kuark.server.scheduler.framework.CycleState;
+import io.kuark.server.scheduler.framework.FilterPlugin;
+import io.kuark.server.scheduler.framework.NodeInfo;
+import io.kuark.server.scheduler.framework.PodInfo;
+import io.kuark.server.scheduler.framework.PreFilterPlugin;
+import io.kuark.server.scheduler.framework.ScorePlugin;
+import io.kuark.server.scheduler.framework.Status;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Pod affinity and anti-affinity between pods. Required terms filter: every affinity term needs a
+ * matching pod in the node's topology domain (unless no pod matches anywhere and the pod matches
+ * its own term — the first of a group), no anti-affinity term may have one, and no existing pod's
+ * required anti-affinity may match the incoming pod in that domain. Preferred terms score the sum
+ * of weights of matching pods in the domain (anti-affinity subtracting). Term namespaces default to
+ * the pod's; a {@code namespaceSelector} of {@code {}} means all namespaces (other selectors are
+ * not evaluated: Namespace labels are not cached here).
+ */
+public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, ScorePlugin {
+  static final String KEY = "InterPodAffinity";
+
+  /** A placed pod with required anti-affinity, and the node it is on. */
+  record Placed(NodeInfo node, Pod pod) {}
+
+  /** Pods with required anti-affinity, gathered once per cycle (most pods have none). */
+  record State(List<Placed> withAntiAffinity) {}
+
+  static final String AFFINITY = "node(s) didn't match pod affinity rules";
+  static final String ANTI_AFFINITY = "node(s) didn't match pod anti-affinity rules";
+  static final String EXISTING_ANTI = "node(s) didn't satisfy existing pods anti-affinity rules";
+
+  @Override
+  public String name() {
+    return "InterPodAffinity";
+  }
+
+  private static List<PodAffinityTerm> required(Pod pod, boolean anti) {
+    Affinity a = pod.getSpec().getAffinity();
+    if (a == null) {
+      return List.of();
+    }
+    List<PodAffinityTerm> terms =
+        anti
+            ? a.getPodAntiAffinity() == null
+                ? null
+                : a.getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
+            : a.getPodAffinity() == null
+                ? null
+                : a.getPodAffinity().getRequiredDuringSchedulingIgnoredDuringExecution();
+    return terms == null ? List.of() : terms;
+  }
+
+  private static List<WeightedPodAffinityTerm> preferred(Pod pod, boolean anti) {
+    Affinity a = pod.getSpec().getAffinity();
+    if (a == null) {
+      return List.of();
+    }
+    List<WeightedPodAffinityTerm> terms =
+        anti
+            ? a.getPodAntiAffinity() == null
+                ? null
+                : a.getPodAntiAffinity().getPreferredDuringSchedulingIgnoredDuringExecution()
+            : a.getPodAffinity() == null
+                ? null
+                : a.getPodAffinity().getPreferredDuringSchedulingIgnoredDuringExecution();
+    return terms == null ? List.of() : terms;
+  }
+
+  /** The namespaces a term of {@code owner} applies to; null means all. */
+  private static Set<String> namespaces(PodAffinityTerm term, Pod owner) {
+    if (term.getNamespaces() != null && !term.getNamespaces().isEmpty()) {
+      return Set.copyOf(term.getNamespaces());
+    }
+    if (term.getNamespaceSelector() != null
+        && (term.getNamespaceSelector().getMatchLabels() == null
+            || term.getNamespaceSelector().getMatchLabels().isEmpty())
+        && (term.getNamespaceSelector().getMatchExpressions() == null
+            || term.getNamespaceSelector().getMatchExpressions().isEmpty())) {
+      return null;
+    }
+    return Set.of(owner.getMetadata().getNamespace());
+  }
+
+  private static boolean termMatches(PodAffinityTerm term, Pod owner, Pod candidate) {
+    return TopologyDomains.matches(candidate, namespaces(term, owner), term.getLabelSelector());
+  }
+
+  /** True when some pod in {@code node}'s domain of {@code key} satisfies {@code term}. */
+  private static boolean anyInDomain(
+      CycleState state, NodeInfo node, PodAffinityTerm term, Pod owner) {
+    String domain = TopologyDomains.value(node.node(), term.getTopologyKey());
+    if (domain == null) {
+      return false;
+    }
+    for (NodeInfo n : state.allNodes()) {
+      if (!domain.equals(TopologyDomains.value(n.node(), term.getTopologyKey()))) {
+        continue;
+      }
+      for (PodInfo p : n.pods()) {
+        if (termMatches(term, owner, p.pod)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static boolean anyAnywhere(CycleState state, PodAffinityTerm term, Pod owner) {
+    for (NodeInfo n : state.allNodes()) {
+      for (PodInfo p : n.pods()) {
+        if (termMatches(term, owner, p.pod)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public Status preFilter(CycleState state, PodInfo pod) {
+    List<Placed> anti = new ArrayList<>();
+    for (NodeInfo n : state.allNodes()) {
+      for (PodInfo p : n.pods()) {
+        if (!required(p.pod, true).isEmpty()) {
+          anti.add(new Placed(n, p.pod));
+        }
+      }
+    }
+    state.write(KEY, new State(anti));
+    return Status.success();
+  }
+
+  @Override
+  public Status filter(CycleState state, PodInfo pod, NodeInfo node) {
+    Pod incoming = pod.pod;
+    for (PodAffinityTerm term : required(incoming, false)) {
+      if (!anyInDomain(state, node, term, incoming)) {
+        boolean firstOfGroup =
+            !anyAnywhere(state, term, incoming)
+                && termMatches(term, incoming, incoming)
+                && TopologyDomains.value(node.node(), term.getTopologyKey()) != null;
+        if (!firstOfGroup) {
+          return Status.unresolvable(name(), AFFINITY);
+        }
+      }
+    }
+    for (PodAffinityTerm term : required(incoming, true)) {
+      if (anyInDomain(state, node, term, incoming)) {
+        return Status.unschedulable(name(), ANTI_AFFINITY);
+      }
+    }
+    // Symmetry: pods already placed may refuse the incoming pod next to them.
+    State s = state.read(KEY, State.class);
+    List<Placed> placed = s == null ? List.of() : s.withAntiAffinity();
+    for (Placed p : placed) {
+      for (PodAffinityTerm term : required(p.pod(), true)) {
+        String theirs = TopologyDomains.value(p.node().node(), term.getTopologyKey());
+        if (theirs != null
+            && theirs.equals(TopologyDomains.value(node.node(), term.getTopologyKey()))
+            && termMatches(term, p.pod(), incoming)) {
+          return Status.unschedulable(name(), EXISTING_ANTI);
+        }
+      }
+    }
+    return Status.success();
+  }
+
+  @Override
+  public long score(CycleState state, PodInfo pod, NodeInfo node) {
+    long sum = 0;
+    for (boolean anti : new boolean[] {false, true}) {
+      for (WeightedPodAffinityTerm w : preferred(pod.pod, anti)) {
+        if (w.getPodAffinityTerm() == null || w.getWeight() == null) {
+          continue;
+        }
+        long matches = countInDomain(state, node, w.getPodAffinityTerm(), pod.pod);
+        sum += (anti ? -1 : 1) * matches * w.getWeight();
+      }
+    }
+    return sum;
+  }
+
+  private static long countInDomain(
+      CycleState state, NodeInfo node, PodAffinityTerm term, Pod owner) {
+    String domain = TopologyDomains.value(node.node(), term.getTopologyKey());
+    if (domain == null) {
+      return 0;
+    }
+    long c = 0;
+    for (NodeInfo n : state.allNodes()) {
+      if (domain.equals(TopologyDomains.value(n.node(), term.getTopologyKey()))) {
+        for (PodInfo p : n.pods()) {
+          if (termMatches(term, owner, p.pod)) {
+            c++;
+          }
+        }
+      }
+    }
+    return c;
+  }
+
+  @Override
+  public void normalize(CycleState state, PodInfo pod, long[] scores) {
+    long min = Long.MAX_VALUE;
+    long max = Long.MIN_VALUE;
+    for (long s : scores) {
+      min = Math.min(min, s);
+      max = Math.max(max, s);
+    }
+    for (int i = 0; i < scores.length; i++) {
+      scores[i] = max == min ? 0 : (scores[i] - min) * MAX_SCORE / (max - min);
+    }
+  }
+
+  @Override
+  public int weight() {
+    return 2;
+  }
+}

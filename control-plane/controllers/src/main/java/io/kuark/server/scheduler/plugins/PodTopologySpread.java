@@ -1,0 +1,163 @@
+package io.kuark.server.scheduler.plugins;
+
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
+import io.kuark.server.controller.runtime.Selectors;
+import io.kuark.server.scheduler.framework.CycleState;
+import io.kuark.server.scheduler.framework.FilterPlugin;
+import io.kuark.server.scheduler.framework.NodeInfo;
+import io.kuark.server.scheduler.framework.PodInfo;
+import io.kuark.server.scheduler.framework.PreFilterPlugin;
+import io.kuark.server.scheduler.framework.ScorePlugin;
+import io.kuark.server.scheduler.framework.Status;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code topologySpreadConstraints}: {@code DoNotSchedule} constraints filter out nodes where
+ * placing the pod would make its domain exceed the global minimum by more than {@code maxSkew} (the
+ * minimum is 0 while fewer than {@code minDomains} domains exist); {@code ScheduleAnyway}
+ * constraints prefer nodes whose domains hold fewer matching pods. Domains are counted over the
+ * nodes that pass the pod's node selector and required node affinity and carry every constraint's
+ * key, as upstream with the default {@code nodeAffinityPolicy: Honor}, {@code nodeTaintsPolicy:
+ * Ignore}.
+ */
+public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePlugin {
+  static final String KEY = "PodTopologySpread";
+  static final String MISSING_LABEL =
+      "node(s) didn't match pod topology spread constraints (missing required label)";
+  static final String SKEW = "node(s) didn't match pod topology spread constraints";
+
+  private final NodeAffinityPlugin affinity = new NodeAffinityPlugin();
+
+  /** One constraint with its per-domain counts. */
+  record Counted(TopologySpreadConstraint constraint, Map<String, Integer> counts, int selfMatch) {}
+
+  record State(List<Counted> hard, List<Counted> soft) {}
+
+  @Override
+  public String name() {
+    return KEY;
+  }
+
+  @Override
+  public Status preFilter(CycleState state, PodInfo pod) {
+    List<TopologySpreadConstraint> all = pod.pod.getSpec().getTopologySpreadConstraints();
+    if (all == null || all.isEmpty()) {
+      return Status.success();
+    }
+    List<NodeInfo> eligible = new ArrayList<>();
+    for (NodeInfo n : state.allNodes()) {
+      if (!affinity.filter(state, pod, n).isSuccess()) {
+        continue;
+      }
+      boolean hasAllKeys = true;
+      for (TopologySpreadConstraint c : all) {
+        if (TopologyDomains.value(n.node(), c.getTopologyKey()) == null) {
+          hasAllKeys = false;
+          break;
+        }
+      }
+      if (hasAllKeys) {
+        eligible.add(n);
+      }
+    }
+    Set<String> ns = Set.of(pod.pod.getMetadata().getNamespace());
+    List<Counted> hard = new ArrayList<>();
+    List<Counted> soft = new ArrayList<>();
+    for (TopologySpreadConstraint c : all) {
+      int self = Selectors.matches(c.getLabelSelector(), pod.pod.getMetadata().getLabels()) ? 1 : 0;
+      Counted counted =
+          new Counted(
+              c,
+              TopologyDomains.count(eligible, c.getTopologyKey(), ns, c.getLabelSelector()),
+              self);
+      if ("ScheduleAnyway".equals(c.getWhenUnsatisfiable())) {
+        soft.add(counted);
+      } else {
+        hard.add(counted);
+      }
+    }
+    state.write(KEY, new State(hard, soft));
+    return Status.success();
+  }
+
+  @Override
+  public Status filter(CycleState state, PodInfo pod, NodeInfo node) {
+    State s = state.read(KEY, State.class);
+    if (s == null) {
+      return Status.success();
+    }
+    for (Counted c : s.hard()) {
+      String domain = TopologyDomains.value(node.node(), c.constraint().getTopologyKey());
+      if (domain == null) {
+        return Status.unresolvable(name(), MISSING_LABEL);
+      }
+      int min = Integer.MAX_VALUE;
+      for (int v : c.counts().values()) {
+        min = Math.min(min, v);
+      }
+      Integer minDomains = c.constraint().getMinDomains();
+      if (min == Integer.MAX_VALUE || (minDomains != null && c.counts().size() < minDomains)) {
+        min = 0;
+      }
+      int here = c.counts().getOrDefault(domain, 0);
+      int maxSkew = c.constraint().getMaxSkew() == null ? 1 : c.constraint().getMaxSkew();
+      if (here + c.selfMatch() - min > maxSkew) {
+        return Status.unschedulable(name(), SKEW);
+      }
+    }
+    return Status.success();
+  }
+
+  @Override
+  public long score(CycleState state, PodInfo pod, NodeInfo node) {
+    State s = state.read(KEY, State.class);
+    if (s == null || s.soft().isEmpty()) {
+      return 0;
+    }
+    double total = 0;
+    for (Counted c : s.soft()) {
+      String domain = TopologyDomains.value(node.node(), c.constraint().getTopologyKey());
+      if (domain == null) {
+        return -1; // marks "lacks a key": scored 0 after normalising, as upstream
+      }
+      // Upstream weighs each constraint by log(#domains + 2) so wide topologies count more.
+      double weight = Math.log(c.counts().size() + 2);
+      total += (c.counts().getOrDefault(domain, 0) + c.selfMatch()) * weight;
+    }
+    return Math.round(total * 1000);
+  }
+
+  @Override
+  public void normalize(CycleState state, PodInfo pod, long[] scores) {
+    State s = state.read(KEY, State.class);
+    if (s == null || s.soft().isEmpty()) {
+      return;
+    }
+    long min = Long.MAX_VALUE;
+    long max = Long.MIN_VALUE;
+    for (long v : scores) {
+      if (v >= 0) {
+        min = Math.min(min, v);
+        max = Math.max(max, v);
+      }
+    }
+    for (int i = 0; i < scores.length; i++) {
+      if (scores[i] < 0) {
+        scores[i] = 0;
+      } else if (max == 0) {
+        scores[i] = MAX_SCORE;
+      } else {
+        // Fewer matching pods in the domain is better.
+        scores[i] = MAX_SCORE * (max + min - scores[i]) / max;
+      }
+    }
+  }
+
+  @Override
+  public int weight() {
+    return 2;
+  }
+}

@@ -1,0 +1,279 @@
+package io.kuark.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The control-plane loops inside a real kuark-server, driven by real kubectl with a fake node (the
+ * test plays the kubelet: it marks pods Running and Ready through the status subresource): leader
+ * leases, a StatefulSet with a claim template bound to a static PersistentVolume, {@code kubectl
+ * rollout status}, scale down and a partitioned rolling update.
+ */
+class WorkloadControllersIT {
+  static Path dir;
+  static ServerProcess server;
+  static Retrying kubectl;
+
+  /** kubectl that retries when the loaded test machine drops a connection (not API errors). */
+  static final class Retrying {
+    Kubectl.Result run(String... args) {
+      Kubectl.Result r = null;
+      for (int i = 0; i < 5; i++) {
+        r = raw.run(args);
+        if (r.exitCode() == 0 || !r.err().contains("Unable to connect to the server")) {
+          return r;
+        }
+      }
+      return r;
+    }
+
+    Kubectl.Running start(String... args) {
+      return raw.start(args);
+    }
+  }
+
+  static Kubectl raw;
+
+  @BeforeAll
+  static void start() throws IOException {
+    dir = Files.createTempDirectory("kuark-workloads-it");
+    server =
+        new ServerProcess(
+            dir.resolve("data"), dir.resolve("etc/kuark.yaml"), ServerProcess.freePort());
+    raw = new Kubectl("1.33", server.kubeconfig);
+    kubectl = new Retrying();
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    if (server != null) {
+      server.close();
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  private static Path write(String name, String yaml) throws IOException {
+    Path p = dir.resolve(name);
+    Files.writeString(p, yaml);
+    return p;
+  }
+
+  /** Plays the kubelet for every pod of the namespace that is not Ready yet. */
+  private static void markPodsReady(String ns) {
+    String names =
+        kubectl
+            .run(
+                "-n",
+                ns,
+                "get",
+                "pods",
+                "-o",
+                "jsonpath={range .items[*]}{.metadata.name} {.status.phase}"
+                    + "{.status.conditions[?(@.type==\"Ready\")].status}{\"\\n\"}{end}")
+            .ok()
+            .out();
+    for (String line : names.split("\n")) {
+      String[] f = line.trim().split(" ");
+      if (f[0].isEmpty() || (f.length > 1 && "RunningTrue".equals(f[1]))) {
+        continue;
+      }
+      String now = java.time.Instant.now().minusSeconds(1).toString();
+      kubectl.run(
+          "-n",
+          ns,
+          "patch",
+          "pod",
+          f[0],
+          "--subresource=status",
+          "--type=merge",
+          "-p",
+          "{\"status\":{\"phase\":\"Running\",\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\",\"lastTransitionTime\":\""
+              + now
+              + "\"}]}}");
+    }
+  }
+
+  /**
+   * {@code kubectl rollout status} until it reports success, playing the kubelet in between (a
+   * kubelet keeps re-asserting the status it owns).
+   */
+  private static Kubectl.Result rolloutStatus(String ns, String what) {
+    Kubectl.Result[] last = new Kubectl.Result[1];
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .untilAsserted(
+            () -> {
+              markPodsReady(ns);
+              last[0] = kubectl.run("-n", ns, "rollout", "status", what, "--timeout=10s");
+              assertThat(last[0].exitCode()).as(last[0].err() + last[0].out()).isZero();
+            });
+    return last[0];
+  }
+
+  private static String jsonpath(String ns, String what, String path) {
+    return kubectl.run("-n", ns, "get", what, "-o", "jsonpath=" + path).ok().out();
+  }
+
+  @Test
+  void leasesAreHeldByTheServer() {
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .untilAsserted(
+            () -> {
+              String cm =
+                  jsonpath(
+                      "kube-system", "lease/kuark-controller-manager", "{.spec.holderIdentity}");
+              String sched =
+                  jsonpath("kube-system", "lease/kuark-scheduler", "{.spec.holderIdentity}");
+              assertThat(cm).isNotEmpty().isEqualTo(sched);
+              assertThat(
+                      jsonpath(
+                          "kube-system",
+                          "lease/kuark-controller-manager",
+                          "{.spec.leaseDurationSeconds}"))
+                  .isEqualTo("15");
+            });
+  }
+
+  @Test
+  void statefulSetRollsOutWithBoundClaims() throws Exception {
+    kubectl.run("create", "namespace", "sts").ok();
+    kubectl
+        .run(
+            "apply",
+            "-f",
+            write(
+                    "pv.yaml",
+                    """
+                    apiVersion: v1
+                    kind: PersistentVolume
+                    metadata: {name: pv-small}
+                    spec:
+                      capacity: {storage: 1Gi}
+                      accessModes: [ReadWriteOnce]
+                      hostPath: {path: /tmp/kuark-it-pv-small}
+                    ---
+                    apiVersion: v1
+                    kind: PersistentVolume
+                    metadata: {name: pv-big}
+                    spec:
+                      capacity: {storage: 5Gi}
+                      accessModes: [ReadWriteOnce]
+                      hostPath: {path: /tmp/kuark-it-pv-big}
+                    """)
+                .toString())
+        .ok();
+    kubectl
+        .run(
+            "apply",
+            "-f",
+            write(
+                    "sts.yaml",
+                    """
+                    apiVersion: apps/v1
+                    kind: StatefulSet
+                    metadata: {name: web, namespace: sts}
+                    spec:
+                      serviceName: web
+                      replicas: 2
+                      selector: {matchLabels: {app: web}}
+                      template:
+                        metadata: {labels: {app: web}}
+                        spec:
+                          containers:
+                          - {name: c, image: kuark.local/demo:1}
+                      volumeClaimTemplates:
+                      - metadata: {name: data}
+                        spec:
+                          accessModes: [ReadWriteOnce]
+                          resources: {requests: {storage: 1Gi}}
+                    """)
+                .toString())
+        .ok();
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> {
+              markPodsReady("sts");
+              assertThat(jsonpath("sts", "statefulset/web", "{.status.readyReplicas}"))
+                  .isEqualTo("2");
+            });
+    Kubectl.Result done = rolloutStatus("sts", "statefulset/web");
+    // The API defaults rollingUpdate.partition to 0, so kubectl reports a partitioned roll out,
+    // exactly as against upstream.
+    assertThat(done.out()).contains("partitioned roll out complete: 2 new pods have been updated");
+    // One template, one ControllerRevision: the stored revision reads back as the same template.
+    assertThat(
+            kubectl.run("-n", "sts", "get", "controllerrevisions", "-o", "name").ok().out().trim())
+        .startsWith("controllerrevision.apps/web-")
+        .doesNotContain("\n");
+    assertThat(jsonpath("sts", "pod/web-1", "{.spec.hostname}/{.spec.subdomain}"))
+        .isEqualTo("web-1/web");
+    // Smallest fitting volume first; the second claim gets the other one.
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .untilAsserted(
+            () -> {
+              assertThat(jsonpath("sts", "pvc/data-web-0", "{.status.phase}")).isEqualTo("Bound");
+              assertThat(jsonpath("sts", "pvc/data-web-1", "{.status.phase}")).isEqualTo("Bound");
+            });
+    assertThat(jsonpath("sts", "pvc/data-web-0", "{.spec.volumeName}")).isEqualTo("pv-small");
+
+    // A partitioned update replaces only ordinals at or above the partition.
+    kubectl
+        .run(
+            "-n",
+            "sts",
+            "patch",
+            "statefulset",
+            "web",
+            "--type=merge",
+            "-p",
+            "{\"spec\":{\"updateStrategy\":{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"partition\":1}},"
+                + "\"template\":{\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"kuark.local/demo:2\"}]}}}}")
+        .ok();
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> {
+              markPodsReady("sts");
+              assertThat(jsonpath("sts", "pod/web-1", "{.spec.containers[0].image}"))
+                  .isEqualTo("kuark.local/demo:2");
+              assertThat(jsonpath("sts", "statefulset/web", "{.status.updatedReplicas}"))
+                  .isEqualTo("1");
+              assertThat(jsonpath("sts", "statefulset/web", "{.status.readyReplicas}"))
+                  .isEqualTo("2");
+            });
+    assertThat(jsonpath("sts", "pod/web-0", "{.spec.containers[0].image}"))
+        .isEqualTo("kuark.local/demo:1");
+    Kubectl.Result partitioned = rolloutStatus("sts", "statefulset/web");
+    assertThat(partitioned.out())
+        .contains("partitioned roll out complete: 1 new pods have been updated");
+    assertThat(kubectl.run("-n", "sts", "rollout", "history", "statefulset/web").ok().out())
+        .contains("1", "2");
+
+    // Scale down removes the highest ordinal; its claim is retained (Retain is the default).
+    kubectl.run("-n", "sts", "scale", "statefulset", "web", "--replicas=1").ok();
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .untilAsserted(
+            () ->
+                assertThat(kubectl.run("-n", "sts", "get", "pods", "-o", "name").ok().out().trim())
+                    .isEqualTo("pod/web-0"));
+    assertThat(jsonpath("sts", "pvc/data-web-1", "{.status.phase}")).isEqualTo("Bound");
+  }
+}

@@ -155,6 +155,26 @@ class ClusterDnsIT {
         .contains("_http._tcp.web.default.svc.cluster.local")
         .contains("80 web.default.svc.cluster.local");
     assertThat(section(out, "== missing", "== end")).contains("NXDOMAIN");
+
+    // Pods go before the agent stops, so that nothing of theirs is left on the host.
+    kubectl.ok("delete", "pod", "probe");
+    kubectl.ok("delete", "deployment", "web");
+    await("pods gone")
+        .atMost(POD_TIMEOUT)
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> kubectl.ok("get", "pods", "-o", "json").contains("\"items\": []"));
+    await("pod sandboxes and containers gone")
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> {
+              for (Path dir : List.of(agent.runDir(), agent.dataDir())) {
+                assertThat(Leftovers.mountsUnder(dir)).as("mounts under " + dir).isEmpty();
+                assertThat(Leftovers.processesRootedUnder(dir))
+                    .as("containers in " + dir)
+                    .isEmpty();
+              }
+            });
   }
 
   private static String section(String log, String from, String to) {

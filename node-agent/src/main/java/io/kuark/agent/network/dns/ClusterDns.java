@@ -73,7 +73,8 @@ public final class ClusterDns implements AutoCloseable {
     DnsServer server = new DnsServer(handler);
     try {
       server.bind(new InetSocketAddress(settings.address(), settings.port()));
-    } catch (InterruptedException | RuntimeException e) {
+    } catch (Throwable e) {
+      // Netty rethrows bind failures (BindException) unchecked: release threads on every path.
       server.close();
       throw e;
     }

@@ -6,6 +6,7 @@ import static io.kuark.agent.network.dns.KubernetesZoneTest.headless;
 import static io.kuark.agent.network.dns.KubernetesZoneTest.port;
 import static io.kuark.agent.network.dns.KubernetesZoneTest.slice;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
@@ -122,6 +123,18 @@ class ClusterDnsIT {
     assertThat(ext.answers())
         .containsExactly(
             "ext.demo.svc.cluster.local. 5 CNAME example.org.", "example.org. 60 A 192.0.2.1");
+  }
+
+  @Test
+  void aTakenPortIsABindErrorAndTheFirstServerKeepsServing() throws Exception {
+    ClusterDns.Settings same =
+        new ClusterDns.Settings(
+            "cluster.local", InetAddress.getLoopbackAddress(), dns.udpPort(), List.of());
+    assertThatThrownBy(() -> ClusterDns.start(view, same))
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("Address already in use");
+    assertThat(dns.epoll()).isTrue(); // the native transport is the one in use on Linux
+    assertThat(client.udp("web.demo.svc.cluster.local", DnsRecordType.A).answers()).hasSize(1);
   }
 
   @Test

@@ -112,6 +112,11 @@ class PodStreamingIT {
       portForward(kubectl);
       copy(kubectl, version);
     }
+    admin.ok("delete", "pod", "web");
+    await("pod web gone")
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> admin.ok("get", "pods", "-o", "json").contains("\"items\": []"));
   }
 
   private void logs(Kubectl kubectl) throws Exception {

@@ -145,8 +145,12 @@ class AgentIT {
     assertThat(node.getStatus().getNodeInfo().getContainerRuntimeVersion()).startsWith("runc://");
     assertThat(node.getStatus().getAddresses())
         .anyMatch(a -> a.getType().equals("InternalIP") && a.getAddress().equals("127.0.0.1"));
-    assertThat(node.getStatus().getDaemonEndpoints().getKubeletEndpoint().getPort())
-        .isEqualTo(10250);
+    // --port 0: the agent API got an ephemeral port, and the Node reports the one it is bound to.
+    int apiPort = node.getStatus().getDaemonEndpoints().getKubeletEndpoint().getPort();
+    assertThat(apiPort).isPositive().isNotEqualTo(10250);
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", apiPort)) {
+      assertThat(socket.isConnected()).isTrue();
+    }
     assertThat(node.getStatus().getCapacity())
         .containsKeys("cpu", "memory", "pods", "ephemeral-storage");
     assertThat(client.leases().inNamespace("kube-node-lease").withName(config.nodeName()).get())

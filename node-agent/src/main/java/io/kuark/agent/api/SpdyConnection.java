@@ -62,7 +62,13 @@ final class SpdyConnection extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     try {
       if (msg instanceof SpdySynStreamFrame syn) {
-        ctx.writeAndFlush(new DefaultSpdySynReplyFrame(syn.streamId()));
+        // Never an empty header block: Netty would then write no compressed block at all, which
+        // Go's
+        // SPDY framer (kubectl) cannot read; echoing the stream type is harmless.
+        DefaultSpdySynReplyFrame reply = new DefaultSpdySynReplyFrame(syn.streamId());
+        String type = syn.headers().getAsString("streamtype");
+        reply.headers().set("streamtype", type == null ? "" : type);
+        ctx.writeAndFlush(reply);
         listener.onStream(this, syn.streamId(), syn.headers(), syn.isLast());
       } else if (msg instanceof SpdyDataFrame data) {
         int length = data.content().readableBytes();

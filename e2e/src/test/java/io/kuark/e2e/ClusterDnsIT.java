@@ -28,43 +28,22 @@ class ClusterDnsIT {
   private static final Duration POD_TIMEOUT = Duration.ofMinutes(4);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private KuarkProcesses processes;
+  private SingleNodeCluster cluster;
 
   @AfterEach
   void stopEverything() throws Exception {
-    try {
-      if (processes != null) {
-        processes.close();
-      }
-    } finally {
-      HostCommands.removeBridgesWithAddressesIn("10.211.");
-      HostCommands.removeBridgesWithAddressesIn("10.212.");
-      HostCommands.removeRoutesWithin(CLUSTER_CIDR);
-      HostCommands.removeRoutesWithin(SERVICE_CIDR);
+    if (cluster != null) {
+      cluster.close();
     }
   }
 
   @Test
   void podsResolveServicesHeadlessServicesAndSrvNames() throws Exception {
-    processes = new KuarkProcesses(getClass().getSimpleName());
-    KuarkProcesses.Server server =
-        processes.startServer(
-            List.of(
-                "--storage",
-                "embedded",
-                "--cluster-cidr",
-                CLUSTER_CIDR,
-                "--service-cidr",
-                SERVICE_CIDR));
-    Path nodeDataDir = processes.newDir("node");
-    Path images = Files.createDirectories(nodeDataDir.resolve("agent/images"));
-    HostCommands.exec(
-        processes.repo().demoImageScript().toString(),
-        images.resolve("kuark-demo.oci.tar").toString());
-    KuarkProcesses.Agent agent =
-        processes.startAgent(
-            server,
-            new KuarkProcesses.AgentOptions("127.0.0.1", CLUSTER_CIDR, SERVICE_CIDR, nodeDataDir),
+    cluster =
+        SingleNodeCluster.start(
+            getClass().getSimpleName(),
+            CLUSTER_CIDR,
+            SERVICE_CIDR,
             List.of(
                 "--cluster-dns",
                 CLUSTER_DNS,
@@ -73,8 +52,8 @@ class ClusterDnsIT {
                 "--dns-remove-link",
                 "--dns-upstream",
                 "127.0.0.1:" + FreePorts.next()));
-    Kubectl kubectl =
-        new Kubectl(Kubectl.binary("default"), server.kubeconfig(), processes.newDir("kubectl"));
+    KuarkProcesses.Agent agent = cluster.agent;
+    Kubectl kubectl = cluster.kubectl;
 
     // The server made kube-dns at the 10th service address, the agent owns that address.
     assertThat(kubectl.ok("get", "service", "-n", "kube-system", "kube-dns", "-o", "wide"))

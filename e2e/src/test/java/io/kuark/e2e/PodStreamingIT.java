@@ -32,7 +32,6 @@ import org.junit.jupiter.api.Test;
 class PodStreamingIT {
   private static final String CLUSTER_CIDR = "10.205.0.0/16";
   private static final String SERVICE_CIDR = "10.206.0.0/16";
-  private static final String POD_PREFIX = "10.205.";
   private static final String POD =
       """
       apiVersion: v1
@@ -49,7 +48,7 @@ class PodStreamingIT {
           - echo hello-1; echo hello-2; echo hello-3; (while sleep 1; do echo tick; done) & exec httpd -f -p 8080 -h /www
       """;
 
-  private KuarkProcesses processes;
+  private SingleNodeCluster cluster;
   private Path kubeconfig;
   private final List<Process> kubectlProcesses = new ArrayList<>();
 
@@ -59,39 +58,19 @@ class PodStreamingIT {
       for (Process process : kubectlProcesses) {
         process.destroyForcibly().waitFor();
       }
-      if (processes != null) {
-        processes.close();
-      }
     } finally {
-      HostCommands.removeBridgesWithAddressesIn(POD_PREFIX);
-      HostCommands.removeRoutesWithin(CLUSTER_CIDR);
-      HostCommands.removeRoutesWithin(SERVICE_CIDR);
+      if (cluster != null) {
+        cluster.close();
+      }
     }
   }
 
   @Test
   void logsExecPortForwardAndCopyWithOldAndNewKubectl() throws Exception {
-    processes = new KuarkProcesses(getClass().getSimpleName());
-    KuarkProcesses.Server server =
-        processes.startServer(
-            List.of(
-                "--storage",
-                "embedded",
-                "--cluster-cidr",
-                CLUSTER_CIDR,
-                "--service-cidr",
-                SERVICE_CIDR));
-    Path nodeDataDir = processes.newDir("node");
-    Path images = Files.createDirectories(nodeDataDir.resolve("agent/images"));
-    HostCommands.exec(
-        processes.repo().demoImageScript().toString(),
-        images.resolve("kuark-demo.oci.tar").toString());
-    processes.startAgent(
-        server,
-        new KuarkProcesses.AgentOptions("127.0.0.1", CLUSTER_CIDR, SERVICE_CIDR, nodeDataDir));
-    kubeconfig = server.kubeconfig();
-    Kubectl admin =
-        new Kubectl(Kubectl.binary("default"), server.kubeconfig(), processes.newDir("kubectl"));
+    cluster =
+        SingleNodeCluster.start(getClass().getSimpleName(), CLUSTER_CIDR, SERVICE_CIDR, List.of());
+    kubeconfig = cluster.server.kubeconfig();
+    Kubectl admin = cluster.kubectl;
     admin.runWithStdin(POD, "apply", "-f", "-");
     await("pod web Running")
         .atMost(Duration.ofMinutes(4))
@@ -106,7 +85,9 @@ class PodStreamingIT {
     for (String version : List.of("1.27", "1.33")) {
       Kubectl kubectl =
           new Kubectl(
-              Kubectl.binary(version), server.kubeconfig(), processes.newDir("kubectl-" + version));
+              Kubectl.binary(version),
+              cluster.server.kubeconfig(),
+              cluster.processes.newDir("kubectl-" + version));
       logs(kubectl);
       exec(kubectl);
       portForward(kubectl);
@@ -176,7 +157,7 @@ class PodStreamingIT {
   }
 
   private void copy(Kubectl kubectl, String version) throws Exception {
-    Path local = processes.newDir("cp-" + version);
+    Path local = cluster.processes.newDir("cp-" + version);
     Path upload = local.resolve("upload.txt");
     Files.writeString(upload, "copied with kubectl " + version + "\n");
     kubectl.ok("cp", upload.toString(), "web:/tmp/upload-" + version + ".txt");

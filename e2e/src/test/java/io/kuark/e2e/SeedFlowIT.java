@@ -11,7 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -38,45 +37,21 @@ class SeedFlowIT {
   private static final Duration POD_TIMEOUT = Duration.ofMinutes(4);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private KuarkProcesses processes;
+  private SingleNodeCluster cluster;
 
   @AfterEach
   void stopEverything() throws Exception {
-    try {
-      if (processes != null) {
-        processes.close();
-      }
-    } finally {
-      // The agent may keep its safety routes after it stops; the test ranges are ours to remove.
-      HostCommands.removeBridgesWithAddressesIn(POD_PREFIX);
-      HostCommands.removeRoutesWithin(CLUSTER_CIDR);
-      HostCommands.removeRoutesWithin(SERVICE_CIDR);
+    if (cluster != null) {
+      cluster.close();
     }
   }
 
   @Test
   void deploymentOfTheDemoImageServesItsPageFromThePodIp() throws Exception {
-    processes = new KuarkProcesses(getClass().getSimpleName());
-    KuarkProcesses.Server server =
-        processes.startServer(
-            List.of(
-                "--storage",
-                "embedded",
-                "--cluster-cidr",
-                CLUSTER_CIDR,
-                "--service-cidr",
-                SERVICE_CIDR));
-    Path nodeDataDir = processes.newDir("node");
-    Path images = Files.createDirectories(nodeDataDir.resolve("agent/images"));
-    HostCommands.exec(
-        processes.repo().demoImageScript().toString(),
-        images.resolve("kuark-demo.oci.tar").toString());
-    KuarkProcesses.Agent agent =
-        processes.startAgent(
-            server,
-            new KuarkProcesses.AgentOptions("127.0.0.1", CLUSTER_CIDR, SERVICE_CIDR, nodeDataDir));
-    Kubectl kubectl =
-        new Kubectl(Kubectl.binary("default"), server.kubeconfig(), processes.newDir("kubectl"));
+    cluster =
+        SingleNodeCluster.start(getClass().getSimpleName(), CLUSTER_CIDR, SERVICE_CIDR, List.of());
+    KuarkProcesses.Agent agent = cluster.agent;
+    Kubectl kubectl = cluster.kubectl;
 
     assertThat(kubectl.ok("get", "nodes")).contains(agent.nodeName());
     assertThat(kubectl.ok("create", "deployment", "demo", "--image=kuark.local/demo:latest"))

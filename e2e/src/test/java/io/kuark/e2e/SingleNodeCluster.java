@@ -1,0 +1,114 @@
+package io.kuark.e2e;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The cluster most end-to-end tests want, as {@code kuark up} makes it: a server on the embedded
+ * store and one agent on node IP 127.0.0.1 with the demo image in its images directory, on cluster
+ * and service CIDRs of the test's own (a real install never uses them). Closing it stops both
+ * processes and removes what the agent keeps on the host for those CIDRs on purpose (its bridge and
+ * the safety routes), so the next test starts clean.
+ */
+final class SingleNodeCluster implements AutoCloseable {
+
+  final KuarkProcesses processes;
+  final KuarkProcesses.Server server;
+  final KuarkProcesses.Agent agent;
+
+  /** kubectl of the default version with the admin kubeconfig. */
+  final Kubectl kubectl;
+
+  private final List<String> cidrs;
+
+  private SingleNodeCluster(
+      KuarkProcesses processes,
+      KuarkProcesses.Server server,
+      KuarkProcesses.Agent agent,
+      Kubectl kubectl,
+      List<String> cidrs) {
+    this.processes = processes;
+    this.server = server;
+    this.agent = agent;
+    this.kubectl = kubectl;
+    this.cidrs = cidrs;
+  }
+
+  /**
+   * Starts server and agent for {@code testName} on /16 {@code clusterCidr} and {@code
+   * serviceCidr}, with {@code agentArgs} appended to the agent's flags; stops whatever already
+   * started if a later step fails.
+   */
+  static SingleNodeCluster start(
+      String testName, String clusterCidr, String serviceCidr, List<String> agentArgs)
+      throws Exception {
+    KuarkProcesses processes = new KuarkProcesses(testName);
+    List<String> cidrs = List.of(clusterCidr, serviceCidr);
+    try {
+      KuarkProcesses.Server server =
+          processes.startServer(
+              List.of(
+                  "--storage",
+                  "embedded",
+                  "--cluster-cidr",
+                  clusterCidr,
+                  "--service-cidr",
+                  serviceCidr));
+      Path nodeDataDir = processes.newDir("node");
+      Path images = Files.createDirectories(nodeDataDir.resolve("agent/images"));
+      HostCommands.exec(
+          processes.repo().demoImageScript().toString(),
+          images.resolve("kuark-demo.oci.tar").toString());
+      KuarkProcesses.Agent agent =
+          processes.startAgent(
+              server,
+              new KuarkProcesses.AgentOptions("127.0.0.1", clusterCidr, serviceCidr, nodeDataDir),
+              agentArgs);
+      Kubectl kubectl =
+          new Kubectl(Kubectl.binary("default"), server.kubeconfig(), processes.newDir("kubectl"));
+      return new SingleNodeCluster(processes, server, agent, kubectl, cidrs);
+    } catch (Exception | Error e) {
+      cleanUp(processes, cidrs);
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    cleanUp(processes, cidrs);
+  }
+
+  private static void cleanUp(KuarkProcesses processes, List<String> cidrs) throws Exception {
+    List<Exception> failures = new ArrayList<>();
+    try {
+      processes.close();
+    } catch (Exception e) {
+      failures.add(e);
+    }
+    // The agent keeps its bridge and safety routes after it stops; the test ranges are ours.
+    for (String cidr : cidrs) {
+      try {
+        HostCommands.removeBridgesWithAddressesIn(slash16Prefix(cidr));
+        HostCommands.removeRoutesWithin(cidr);
+      } catch (Exception e) {
+        failures.add(e);
+      }
+    }
+    if (!failures.isEmpty()) {
+      Exception first = failures.get(0);
+      failures.subList(1, failures.size()).forEach(first::addSuppressed);
+      throw first;
+    }
+  }
+
+  /** "10.205." for "10.205.0.0/16": the text every address in the /16 starts with. */
+  static String slash16Prefix(String cidr) {
+    if (!cidr.endsWith("/16")) {
+      throw new IllegalArgumentException("test CIDRs are /16: " + cidr);
+    }
+    String[] octets = cidr.substring(0, cidr.indexOf('/')).split("\\.");
+    return octets[0] + "." + octets[1] + ".";
+  }
+}

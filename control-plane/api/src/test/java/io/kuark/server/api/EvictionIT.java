@@ -23,6 +23,7 @@ class EvictionIT {
     api = new TestApiServer();
     admin = new RawClient(api, true);
     ok(admin.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"evict\"}}"));
+    api.createDefaultServiceAccount("evict");
   }
 
   @AfterAll

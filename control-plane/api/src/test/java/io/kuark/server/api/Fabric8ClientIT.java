@@ -220,17 +220,7 @@ class Fabric8ClientIT {
 
   @Test
   void podBindingAndGracefulDeletion() {
-    // ServiceAccount admission wants the pod's service account; no controller makes it here.
-    client
-        .serviceAccounts()
-        .inNamespace("default")
-        .resource(
-            new io.fabric8.kubernetes.api.model.ServiceAccountBuilder()
-                .withNewMetadata()
-                .withName("default")
-                .endMetadata()
-                .build())
-        .createOr(existing -> existing.update());
+    api.createDefaultServiceAccount("default");
     Pod pod =
         client
             .pods()

@@ -72,6 +72,7 @@ class PodStreamProxyIT {
                     .endDaemonEndpoints()
                     .endStatus()
                     .build());
+    api.createDefaultServiceAccount("default");
     pod("p", "node-a", Map.of(), "app");
     pod("two", "node-a", Map.of(), "a", "b");
     pod("annotated", "node-a", Map.of("kubectl.kubernetes.io/default-container", "b"), "a", "b");

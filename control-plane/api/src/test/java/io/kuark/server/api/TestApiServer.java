@@ -85,6 +85,25 @@ final class TestApiServer implements AutoCloseable {
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 
+  /**
+   * Creates the {@code default} ServiceAccount of {@code namespace}: ServiceAccount admission wants
+   * a pod's service account to exist, and no controller makes it in an API-only server.
+   */
+  void createDefaultServiceAccount(String namespace) {
+    try (KubernetesClient client = client()) {
+      client
+          .serviceAccounts()
+          .inNamespace(namespace)
+          .resource(
+              new io.fabric8.kubernetes.api.model.ServiceAccountBuilder()
+                  .withNewMetadata()
+                  .withName("default")
+                  .endMetadata()
+                  .build())
+          .createOr(existing -> existing.update());
+    }
+  }
+
   String readKubeconfig() {
     try {
       return Files.readString(kubeconfig);

@@ -4,7 +4,7 @@
 #   PREFIX/bin/kuark             -> ../lib/kuark/kuark
 #   /etc/systemd/system/         kuark-server.service, kuark-agent.service
 #   /etc/default/                kuark-server, kuark-agent (extra flags; kept when present)
-#   /opt/cni/bin/kuark-bridge    CNI plugin wrapper (runs `kuark cni-bridge`)
+#   /opt/cni/bin/kuark-bridge    CNI plugin wrapper (runs PREFIX/lib/kuark/cni-bridge/kuark-bridge)
 #   /var/lib/kuark/agent/images/ the demo image kuark.local/demo:latest
 # Every path is below DESTDIR (default empty), so packaging builds and tests install into a
 # temporary directory. Writes PREFIX/lib/kuark/install-manifest, which uninstall.sh reads.
@@ -50,6 +50,8 @@ for app in "${apps[@]}"; do
   mkdir -p "$destdir$lib/$name"
   cp -a "${app#*:}" "$destdir$lib/$name/quarkus-app"
 done
+# The CNI plugin's start script runs the application directory next to it (no Quarkus boot).
+install -m 0755 "$src/cni-bridge/kuark-bridge" "$destdir$lib/cni-bridge/kuark-bridge"
 put 0755 "$src/kuark" "$lib/kuark"
 "$src/kuark" version | sed 's/^kuark //' >"$destdir$lib/VERSION"
 put 0644 "$demo_image" "$lib/images/kuark-demo.oci.tar"
@@ -75,7 +77,7 @@ mkdir -p "$destdir/opt/cni/bin"
 cat >"$destdir/opt/cni/bin/kuark-bridge" <<WRAPPER
 #!/bin/sh
 # kuark-bridge CNI plugin (installed by Kuark's packaging/install.sh)
-exec $prefix/bin/kuark cni-bridge "\$@"
+exec $lib/cni-bridge/kuark-bridge "\$@"
 WRAPPER
 chmod 0755 "$destdir/opt/cni/bin/kuark-bridge"
 manifest+=("/opt/cni/bin/kuark-bridge")

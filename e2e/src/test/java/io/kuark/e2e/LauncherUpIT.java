@@ -67,7 +67,16 @@ class LauncherUpIT {
             "--cluster-cidr",
             CLUSTER_CIDR,
             "--service-cidr",
-            SERVICE_CIDR);
+            SERVICE_CIDR,
+            // The agent's host-wide names, private to this test and removed when it stops.
+            "--cluster-dns",
+            KuarkProcesses.tenthAddress(SERVICE_CIDR),
+            "--dns-link",
+            "kd-up-" + nodeName.substring(nodeName.length() - 6),
+            "--dns-remove-link",
+            "--proxy-table",
+            "kuark-proxy-" + nodeName,
+            "--proxy-cleanup");
     ManagedProcess up = processes.launch("up", args);
     up.awaitLine("kuark-server ready", KuarkProcesses.START_TIMEOUT);
     up.awaitLine("kuark-agent ready", KuarkProcesses.START_TIMEOUT);

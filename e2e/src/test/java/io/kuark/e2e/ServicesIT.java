@@ -27,15 +27,16 @@ import org.junit.jupiter.api.Test;
  * name, a ClusterIP Service reached from inside a pod's network namespace (every endpoint answers,
  * the pod itself included: hairpin), a NodePort and a LoadBalancer Service reached from the host on
  * the node address 127.0.0.1, the LoadBalancer's ingress IP, and a scale-down taken out of
- * rotation.
- *
- * <p>Host-originated traffic to a ClusterIP is not tested: the agent's blackhole safety route for
- * the service CIDR makes the host's route lookup fail before netfilter could DNAT it.
+ * rotation. The host itself also reaches the ClusterIP (as on an upstream node): the agent routes
+ * the service CIDR into its DNS link in front of the safety blackhole, and {@code ip route get}
+ * never shows the uplink for a service address.
  */
 class ServicesIT {
   private static final String CLUSTER_CIDR = "10.205.0.0/16";
   private static final String SERVICE_CIDR = "10.206.0.0/16";
   private static final String POD_PREFIX = "10.205.";
+  private static final String CLUSTER_DNS = "10.206.0.10";
+  private static final String DNS_LINK = "kuark-e2esvc";
   private static final Duration POD_TIMEOUT = Duration.ofMinutes(4);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -49,6 +50,8 @@ class ServicesIT {
       }
     } finally {
       HostCommands.removeBridgesWithAddressesIn(POD_PREFIX);
+      // Normally gone with the agent (--dns-remove-link); after a crash it would not be.
+      new ProcessBuilder("ip", "link", "del", DNS_LINK).redirectErrorStream(true).start().waitFor();
       HostCommands.removeRoutesWithin(CLUSTER_CIDR);
       HostCommands.removeRoutesWithin(SERVICE_CIDR);
     }
@@ -74,7 +77,16 @@ class ServicesIT {
     KuarkProcesses.Agent agent =
         processes.startAgent(
             server,
-            new KuarkProcesses.AgentOptions("127.0.0.1", CLUSTER_CIDR, SERVICE_CIDR, nodeDataDir));
+            new KuarkProcesses.AgentOptions("127.0.0.1", CLUSTER_CIDR, SERVICE_CIDR, nodeDataDir),
+            // DNS on a link of this test, removed when the agent stops; nothing is forwarded.
+            List.of(
+                "--cluster-dns",
+                CLUSTER_DNS,
+                "--dns-link",
+                DNS_LINK,
+                "--dns-remove-link",
+                "--dns-upstream",
+                "127.0.0.1:" + FreePorts.next()));
     Kubectl kubectl =
         new Kubectl(Kubectl.binary("default"), server.kubeconfig(), processes.newDir("kubectl"));
     int lbPort = FreePorts.next();
@@ -102,6 +114,19 @@ class ServicesIT {
     String fromPod = "http://" + clusterIp + "/";
     awaitPage(() -> inNetns(podNetns, fromPod), "ClusterIP " + clusterIp);
     assertThat(answers(() -> inNetns(podNetns, fromPod), 60)).isEqualTo(names);
+
+    // ClusterIP from the host: routed into the DNS link (never the uplink), DNATed by the proxy's
+    // output chain and masqueraded, so all three pods answer here too.
+    assertThat(HostCommands.exec("ip", "route", "get", clusterIp))
+        .contains("dev " + DNS_LINK)
+        .doesNotContain(" via ");
+    String fromHost = "http://" + clusterIp + "/";
+    awaitPage(() -> httpGet(fromHost), "ClusterIP " + clusterIp + " from the host");
+    assertThat(answers(() -> httpGet(fromHost), 60)).isEqualTo(names);
+    String unknownServiceIp = "10.206.255.254";
+    assertThat(HostCommands.exec("ip", "route", "get", unknownServiceIp))
+        .contains("dev " + DNS_LINK)
+        .doesNotContain(" via ");
 
     // NodePort and LoadBalancer on the node address, from the host.
     String viaNodePort = "http://127.0.0.1:" + nodePort + "/";
@@ -138,6 +163,13 @@ class ServicesIT {
         .atMost(POD_TIMEOUT)
         .pollInterval(Duration.ofSeconds(1))
         .until(() -> kubectl.ok("get", "pods", "-o", "json").contains("\"items\": []"));
+
+    // The agent takes its DNS link (and the route into it) away; the blackhole stays in force.
+    processes.stopAgent(agent);
+    assertThat(HostCommands.exec("ip", "-o", "link", "show")).doesNotContain(DNS_LINK);
+    assertThat(HostCommands.exec("ip", "route", "show", "root", SERVICE_CIDR).strip())
+        .startsWith("blackhole " + SERVICE_CIDR)
+        .doesNotContain("\n");
   }
 
   private static String manifest(int lbPort) {

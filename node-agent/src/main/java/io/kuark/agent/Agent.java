@@ -99,6 +99,9 @@ public final class Agent implements AutoCloseable {
     kernel.ensureBlackholeRoute(config.clusterCidr());
     kernel.ensureBlackholeRoute(config.serviceCidr());
     dns = AgentDns.start(client, config);
+    if (dns != null) {
+      routeServicesIntoDnsLink();
+    }
 
     ImageStore images =
         new ImageStore(config.agentDir().resolve("content"), new ExecOverlayMarks());
@@ -160,6 +163,19 @@ public final class Agent implements AutoCloseable {
   }
 
   /** Starts the service proxy; it keeps retrying in the background when the API is not there. */
+  /**
+   * Gives the host's own sockets a route to ClusterIPs (through the DNS dummy link, in front of the
+   * service CIDR's blackhole), as kube-proxy's IPVS mode does with kube-ipvs0. Not fatal: without
+   * it only host-to-ClusterIP connections fail (EINVAL), pods are unaffected.
+   */
+  private void routeServicesIntoDnsLink() {
+    try {
+      kernel.ensureLocalRoute(config.serviceCidr(), config.dns().link());
+    } catch (IOException e) {
+      LOG.errorf(e, "the host cannot reach ClusterIPs");
+    }
+  }
+
   private void startServiceProxy() {
     AgentConfig.Proxy settings = config.proxy();
     if (settings.localhostNodePorts()) {

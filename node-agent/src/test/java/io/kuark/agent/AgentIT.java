@@ -162,7 +162,19 @@ class AgentIT {
                   r.type() == Route.TYPE_BLACKHOLE
                       && r.prefixLength() == 16
                       && "10.211.0.0".equals(r.destination().getHostAddress()));
+      // The service CIDR: the blackhole as fallback behind a route into the DNS link, so the
+      // host's own connections to ClusterIPs get a route (issue 7).
+      int dnsLink = netlink.requireLink("kuark-itdns").index();
+      assertThat(netlink.routes(2))
+          .filteredOn(r -> "10.212.0.0".equals(hostAddress(r)) && r.prefixLength() == 16)
+          .extracting(r -> r.type() + "/" + r.metric() + "/" + r.linkIndex())
+          .containsExactlyInAnyOrder(
+              Route.TYPE_BLACKHOLE + "/1000/0", Route.TYPE_UNICAST + "/0/" + dnsLink);
     }
+  }
+
+  private static String hostAddress(Route route) {
+    return route.destination() == null ? null : route.destination().getHostAddress();
   }
 
   @Test

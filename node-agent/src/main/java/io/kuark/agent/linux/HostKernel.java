@@ -37,4 +37,11 @@ public interface HostKernel {
    * of the cluster never leave through the uplink; more specific routes still win. Idempotent.
    */
   void ensureBlackholeRoute(String cidr) throws IOException;
+
+  /**
+   * Routes {@code cidr} into the local dummy link {@code link}, in front of its blackhole: the
+   * host's own connections to a ClusterIP then get a route (and reach the proxy's output DNAT),
+   * while packets without a DNAT rule die in the dummy link. Idempotent.
+   */
+  void ensureLocalRoute(String cidr, String link) throws IOException;
 }

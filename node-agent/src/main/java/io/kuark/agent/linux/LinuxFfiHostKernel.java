@@ -73,4 +73,9 @@ public final class LinuxFfiHostKernel implements HostKernel {
   public void ensureBlackholeRoute(String cidr) throws IOException {
     routes.ensureBlackhole(cidr);
   }
+
+  @Override
+  public void ensureLocalRoute(String cidr, String link) throws IOException {
+    routes.ensureLocalRoute(cidr, link);
+  }
 }

@@ -32,52 +32,35 @@ import org.junit.jupiter.api.Test;
  * never shows the uplink for a service address.
  */
 class ServicesIT {
-  private static final String CLUSTER_CIDR = "10.205.0.0/16";
-  private static final String SERVICE_CIDR = "10.206.0.0/16";
-  private static final String POD_PREFIX = "10.205.";
-  private static final String CLUSTER_DNS = "10.206.0.10";
+  private static final String CLUSTER_CIDR = "10.207.0.0/16";
+  private static final String SERVICE_CIDR = "10.208.0.0/16";
+  private static final String POD_PREFIX = "10.207.";
+  private static final String CLUSTER_DNS = "10.208.0.10";
   private static final String DNS_LINK = "kuark-e2esvc";
   private static final Duration POD_TIMEOUT = Duration.ofMinutes(4);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private KuarkProcesses processes;
+  private SingleNodeCluster cluster;
 
   @AfterEach
   void stopEverything() throws Exception {
     try {
-      if (processes != null) {
-        processes.close();
+      if (cluster != null) {
+        cluster.close();
       }
     } finally {
-      HostCommands.removeBridgesWithAddressesIn(POD_PREFIX);
       // Normally gone with the agent (--dns-remove-link); after a crash it would not be.
       new ProcessBuilder("ip", "link", "del", DNS_LINK).redirectErrorStream(true).start().waitFor();
-      HostCommands.removeRoutesWithin(CLUSTER_CIDR);
-      HostCommands.removeRoutesWithin(SERVICE_CIDR);
     }
   }
 
   @Test
   void clusterIpNodePortAndLoadBalancerReachEveryEndpoint() throws Exception {
-    processes = new KuarkProcesses(getClass().getSimpleName());
-    KuarkProcesses.Server server =
-        processes.startServer(
-            List.of(
-                "--storage",
-                "embedded",
-                "--cluster-cidr",
-                CLUSTER_CIDR,
-                "--service-cidr",
-                SERVICE_CIDR));
-    Path nodeDataDir = processes.newDir("node");
-    Path images = Files.createDirectories(nodeDataDir.resolve("agent/images"));
-    HostCommands.exec(
-        processes.repo().demoImageScript().toString(),
-        images.resolve("kuark-demo.oci.tar").toString());
-    KuarkProcesses.Agent agent =
-        processes.startAgent(
-            server,
-            new KuarkProcesses.AgentOptions("127.0.0.1", CLUSTER_CIDR, SERVICE_CIDR, nodeDataDir),
+    cluster =
+        SingleNodeCluster.start(
+            getClass().getSimpleName(),
+            CLUSTER_CIDR,
+            SERVICE_CIDR,
             // DNS on a link of this test, removed when the agent stops; nothing is forwarded.
             List.of(
                 "--cluster-dns",
@@ -87,8 +70,9 @@ class ServicesIT {
                 "--dns-remove-link",
                 "--dns-upstream",
                 "127.0.0.1:" + FreePorts.next()));
-    Kubectl kubectl =
-        new Kubectl(Kubectl.binary("default"), server.kubeconfig(), processes.newDir("kubectl"));
+    KuarkProcesses processes = cluster.processes;
+    KuarkProcesses.Agent agent = cluster.agent;
+    Kubectl kubectl = cluster.kubectl;
     int lbPort = FreePorts.next();
     Path manifest = processes.newDir("manifests").resolve("web.yaml");
     Files.writeString(manifest, manifest(lbPort));
@@ -102,7 +86,7 @@ class ServicesIT {
       names.add(pod.path("metadata").path("name").asText());
     }
     String clusterIp = kubectl.ok("get", "service", "web", "-o", "jsonpath={.spec.clusterIP}");
-    assertThat(clusterIp).startsWith("10.206.");
+    assertThat(clusterIp).startsWith("10.208.");
     String nodePort =
         kubectl.ok("get", "service", "web-np", "-o", "jsonpath={.spec.ports[0].nodePort}");
     assertThat(Integer.parseInt(nodePort)).isBetween(30000, 32767);
@@ -123,7 +107,7 @@ class ServicesIT {
     String fromHost = "http://" + clusterIp + "/";
     awaitPage(() -> httpGet(fromHost), "ClusterIP " + clusterIp + " from the host");
     assertThat(answers(() -> httpGet(fromHost), 60)).isEqualTo(names);
-    String unknownServiceIp = "10.206.255.254";
+    String unknownServiceIp = "10.208.255.254";
     assertThat(HostCommands.exec("ip", "route", "get", unknownServiceIp))
         .contains("dev " + DNS_LINK)
         .doesNotContain(" via ");

@@ -1,13 +1,10 @@
 package io.kuark.cni.bridge;
 
 import io.kuark.cni.CniException;
+import io.kuark.linux.NftRunner;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
-/** Applies an nftables script atomically ({@code nft -f -}) in the host network namespace. */
+/** Applies an nftables script atomically ({@code nft -f -}) with CNI errors for failures. */
 final class Nft {
   private Nft() {}
 
@@ -17,32 +14,16 @@ final class Nft {
    * purpose}", unless {@code tolerateFailure} (used by idempotent clean-up).
    */
   static void apply(HostNetwork host, String script, boolean tolerateFailure, String purpose) {
-    List<String> cmd = new ArrayList<>();
-    if (host.netns() != null) {
-      cmd.add("nsenter");
-      cmd.add("--net=" + host.netns());
-    }
-    cmd.add("nft");
-    cmd.add("-f");
-    cmd.add("-");
     try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      try (OutputStream in = p.getOutputStream()) {
-        in.write(script.getBytes(StandardCharsets.UTF_8));
-      }
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (p.waitFor() != 0 && !tolerateFailure) {
-        throw new CniException(
-            CniException.PLUGIN_FAILURE, "failed to " + purpose + ": " + out.trim());
-      }
+      new NftRunner(host.netns()).apply(script);
     } catch (IOException e) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new CniException(CniException.TRY_AGAIN_LATER, "interrupted running nft", e);
+      }
       if (!tolerateFailure) {
         throw new CniException(
-            CniException.PLUGIN_FAILURE, "failed to run nft: " + e.getMessage(), e);
+            CniException.PLUGIN_FAILURE, "failed to " + purpose + ": " + e.getMessage(), e);
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CniException(CniException.TRY_AGAIN_LATER, "interrupted running nft", e);
     }
   }
 }

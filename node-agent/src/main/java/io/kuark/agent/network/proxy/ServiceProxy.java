@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.kuark.linux.NftRunner;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

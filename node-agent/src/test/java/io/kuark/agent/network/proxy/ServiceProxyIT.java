@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kuark.agent.testing.MockApi;
+import io.kuark.linux.NftRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;

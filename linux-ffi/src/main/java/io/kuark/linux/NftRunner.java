@@ -1,4 +1,4 @@
-package io.kuark.agent.network.proxy;
+package io.kuark.linux;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -10,25 +10,26 @@ import java.util.List;
 /**
  * Applies an nftables script as one transaction ({@code nft -f -}, what upstream's knftables does),
  * in the caller's network namespace or in a pinned one (through {@code nsenter}, so the JVM never
- * switches namespaces for this). Either the whole script applies or nothing does.
+ * switches namespaces for this). Either the whole script applies or nothing does. Shared by the CNI
+ * plugin (masquerade, MAC spoof check) and the agent's service proxy.
  */
-class NftRunner {
+public final class NftRunner {
   private final Path netns;
 
   /**
    * @param netns pinned network namespace to run in, or null for the caller's
    */
-  NftRunner(Path netns) {
+  public NftRunner(Path netns) {
     this.netns = netns;
   }
 
   /** Applies {@code script}; throws with nft's message when the kernel refused the transaction. */
-  void apply(String script) throws IOException {
+  public void apply(String script) throws IOException {
     run(script, "-f", "-");
   }
 
   /** Returns {@code nft list table ip <table>}, or null when the table does not exist. */
-  String list(String table) throws IOException {
+  public String list(String table) throws IOException {
     try {
       return run("", "list", "table", "ip", table);
     } catch (IOException e) {

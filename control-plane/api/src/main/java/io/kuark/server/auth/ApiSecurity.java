@@ -10,6 +10,10 @@ import io.kuark.server.api.strategy.ObjectAdmission;
 import io.kuark.server.api.watch.WatchCaches;
 import io.kuark.server.apimodel.ResourceCatalog;
 import io.kuark.server.apimodel.ResourceType;
+import io.kuark.server.auth.admission.AdmissionPlugin;
+import io.kuark.server.auth.admission.LimitRanger;
+import io.kuark.server.auth.admission.NamespacedObjects;
+import io.kuark.server.auth.admission.ResourceQuotaAdmission;
 import io.kuark.server.auth.admission.SecurityAdmission;
 import io.kuark.server.auth.admission.ServiceAccountAdmission;
 import io.kuark.server.auth.authn.ObjectLookup;
@@ -90,8 +94,15 @@ public final class ApiSecurity implements AutoCloseable {
 
   /** {@code next} with the security admission steps in front. */
   public ObjectAdmission admission(ObjectAdmission next) {
+    NamespacedObjects objects = new NamespacedObjects(store, catalog);
+    List<AdmissionPlugin> plugins = new ArrayList<>();
+    plugins.add(new LimitRanger(objects));
+    plugins.add(new ResourceQuotaAdmission(objects, Clock.systemUTC()));
     return new SecurityAdmission(
-        next, new ServiceAccountAdmission(this::serviceAccount), new EscalationCheck(rbac));
+        next,
+        new ServiceAccountAdmission(this::serviceAccount),
+        new EscalationCheck(rbac),
+        plugins);
   }
 
   /** The token request and review handlers. */

@@ -15,6 +15,7 @@ import io.kuark.server.controller.leader.LeaderElection;
 import io.kuark.server.controller.namespace.NamespaceController;
 import io.kuark.server.controller.nodeipam.NodeIpamController;
 import io.kuark.server.controller.nodelifecycle.NodeLifecycleController;
+import io.kuark.server.controller.quota.ResourceQuotaController;
 import io.kuark.server.controller.replicaset.ReplicaSetController;
 import io.kuark.server.controller.runtime.LoopContext;
 import io.kuark.server.controller.serviceaccount.ClusterCa;
@@ -151,6 +152,7 @@ public final class ControlPlaneLoops implements AutoCloseable {
     ApiDiscovery discovery =
         new CachedDiscovery(new ClientDiscovery(client), Duration.ofSeconds(30));
     set.add(new NamespaceController(ctx, discovery).controller());
+    set.add(new ResourceQuotaController(ctx, discovery).controller());
     GarbageCollector gc = new GarbageCollector(ctx, discovery);
     set.closeLater(gc);
     set.startControllers();

@@ -52,7 +52,8 @@ public final class ResourceDispatcher {
 
   /** Dispatches with the requesting user in scope for admission steps that need it. */
   public ApiResponse dispatch(ApiRequest req) {
-    return RequestScope.with(req.user(), () -> dispatchInScope(req));
+    boolean dryRun = "All".equals(req.query().get("dryRun"));
+    return RequestScope.with(req.user(), dryRun, () -> dispatchInScope(req));
   }
 
   private ApiResponse dispatchInScope(ApiRequest req) {

@@ -5,23 +5,39 @@ import io.kuark.server.api.strategy.ObjectAdmission;
 import io.kuark.server.apimodel.ResourceType;
 import io.kuark.server.auth.authz.EscalationCheck;
 import io.kuark.server.auth.authz.RequestScope;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The security admission steps in front of the model's defaulting and validation: ServiceAccount
- * admission for new pods, and RBAC escalation prevention for roles and bindings.
+ * The security admission steps around the model's defaulting and validation: ServiceAccount
+ * admission for new pods and RBAC escalation prevention for roles and bindings, then the mutating
+ * {@link AdmissionPlugin}s in order, the model's defaulting and validation ({@code next}), and the
+ * validating plugins in order (ResourceQuota last, as upstream).
  */
 public final class SecurityAdmission implements ObjectAdmission {
 
   private final ObjectAdmission next;
   private final ServiceAccountAdmission serviceAccounts;
   private final EscalationCheck escalation;
+  private final List<AdmissionPlugin> plugins;
 
   public SecurityAdmission(
       ObjectAdmission next, ServiceAccountAdmission serviceAccounts, EscalationCheck escalation) {
+    this(next, serviceAccounts, escalation, List.of());
+  }
+
+  /**
+   * @param plugins admission plugins, in upstream's order (mutate in this order, then validate)
+   */
+  public SecurityAdmission(
+      ObjectAdmission next,
+      ServiceAccountAdmission serviceAccounts,
+      EscalationCheck escalation,
+      List<AdmissionPlugin> plugins) {
     this.next = next;
     this.serviceAccounts = serviceAccounts;
     this.escalation = escalation;
+    this.plugins = List.copyOf(plugins);
   }
 
   @Override
@@ -31,6 +47,18 @@ public final class SecurityAdmission implements ObjectAdmission {
     } else if (old == null && type.isCore() && type.plural().equals("pods")) {
       serviceAccounts.admitCreate(object);
     }
-    return next.admit(type, object, old);
+    AdmissionAttributes a = new AdmissionAttributes(type, object, old, RequestScope.dryRun());
+    for (AdmissionPlugin p : plugins) {
+      p.mutate(a);
+    }
+    List<String> warnings = next.admit(type, object, old);
+    if (plugins.isEmpty()) {
+      return warnings;
+    }
+    List<String> all = new ArrayList<>(warnings);
+    for (AdmissionPlugin p : plugins) {
+      all.addAll(p.validate(a));
+    }
+    return all;
   }
 }

@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 public final class RequestScope {
 
   private static final ThreadLocal<UserInfo> USER = new ThreadLocal<>();
+  private static final ThreadLocal<Boolean> DRY_RUN = new ThreadLocal<>();
 
   private RequestScope() {}
 
@@ -26,6 +27,29 @@ public final class RequestScope {
         USER.set(previous);
       }
     }
+  }
+
+  /**
+   * Runs {@code work} with {@code user} in scope and whether the request is a dry run (admission
+   * steps with side effects, such as quota charging, skip them then).
+   */
+  public static <T> T with(UserInfo user, boolean dryRun, Supplier<T> work) {
+    Boolean previous = DRY_RUN.get();
+    DRY_RUN.set(dryRun);
+    try {
+      return with(user, work);
+    } finally {
+      if (previous == null) {
+        DRY_RUN.remove();
+      } else {
+        DRY_RUN.set(previous);
+      }
+    }
+  }
+
+  /** Whether the request in scope is a dry run ({@code dryRun=All}). */
+  public static boolean dryRun() {
+    return Boolean.TRUE.equals(DRY_RUN.get());
   }
 
   /** The requesting user, or null for server-internal writes. */

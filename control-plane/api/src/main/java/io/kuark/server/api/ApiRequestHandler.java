@@ -97,7 +97,9 @@ final class ApiRequestHandler {
               if (ar.succeeded()) {
                 ApiResponse r = ar.result();
                 for (String w : r.warnings()) {
-                  rc.response().headers().add("Warning", "299 - \"" + w.replace("\"", "'") + "\"");
+                  // An RFC 7234 quoted-string: kubectl unescapes \" (PodSecurity quotes levels).
+                  String text = w.replace("\\", "\\\\").replace("\"", "\\\"");
+                  rc.response().headers().add("Warning", "299 - \"" + text + "\"");
                 }
                 send(rc, info, start, r.code(), r.body(), null);
               } else {

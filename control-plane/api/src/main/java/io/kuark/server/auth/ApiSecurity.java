@@ -13,6 +13,7 @@ import io.kuark.server.apimodel.ResourceType;
 import io.kuark.server.auth.admission.AdmissionPlugin;
 import io.kuark.server.auth.admission.LimitRanger;
 import io.kuark.server.auth.admission.NamespacedObjects;
+import io.kuark.server.auth.admission.PodSecurityAdmission;
 import io.kuark.server.auth.admission.ResourceQuotaAdmission;
 import io.kuark.server.auth.admission.SecurityAdmission;
 import io.kuark.server.auth.admission.ServiceAccountAdmission;
@@ -97,6 +98,7 @@ public final class ApiSecurity implements AutoCloseable {
     NamespacedObjects objects = new NamespacedObjects(store, catalog);
     List<AdmissionPlugin> plugins = new ArrayList<>();
     plugins.add(new LimitRanger(objects));
+    plugins.add(new PodSecurityAdmission(objects));
     plugins.add(new ResourceQuotaAdmission(objects, Clock.systemUTC()));
     return new SecurityAdmission(
         next,

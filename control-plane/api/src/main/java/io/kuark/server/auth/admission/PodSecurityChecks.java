@@ -1,0 +1,590 @@
+package io.kuark.server.auth.admission;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The Pod Security Standards checks (baseline and restricted) over a pod's metadata and spec, with
+ * upstream's check ids, reasons and detail texts. Results are ordered by check id, as upstream
+ * prints them.
+ */
+final class PodSecurityChecks {
+
+  /** One failed check: {@code reason (detail)} in messages. */
+  record Violation(String id, String reason, String detail) {
+    @Override
+    public String toString() {
+      return detail.isEmpty() ? reason : reason + " (" + detail + ")";
+    }
+  }
+
+  private static final Set<String> BASELINE_CAPABILITIES =
+      Set.of(
+          "AUDIT_WRITE",
+          "CHOWN",
+          "DAC_OVERRIDE",
+          "FOWNER",
+          "FSETID",
+          "KILL",
+          "MKNOD",
+          "NET_BIND_SERVICE",
+          "SETFCAP",
+          "SETGID",
+          "SETPCAP",
+          "SETUID",
+          "SYS_CHROOT");
+
+  private static final Set<String> RESTRICTED_VOLUMES =
+      Set.of(
+          "configMap",
+          "csi",
+          "downwardAPI",
+          "emptyDir",
+          "ephemeral",
+          "persistentVolumeClaim",
+          "projected",
+          "secret");
+
+  private static final Set<String> SAFE_SYSCTLS =
+      Set.of(
+          "kernel.shm_rmid_forced",
+          "net.ipv4.ip_local_port_range",
+          "net.ipv4.ip_unprivileged_port_start",
+          "net.ipv4.tcp_syncookies",
+          "net.ipv4.ping_group_range",
+          "net.ipv4.ip_local_reserved_ports",
+          "net.ipv4.tcp_keepalive_time",
+          "net.ipv4.tcp_fin_timeout",
+          "net.ipv4.tcp_keepalive_intvl",
+          "net.ipv4.tcp_keepalive_probes");
+
+  private static final Set<String> SELINUX_TYPES =
+      Set.of("", "container_t", "container_init_t", "container_kvm_t", "container_engine_t");
+
+  private PodSecurityChecks() {}
+
+  /** The violations of {@code level} ("privileged", "baseline" or "restricted"). */
+  static List<Violation> check(String level, JsonNode meta, JsonNode spec) {
+    List<Violation> out = new ArrayList<>();
+    if (level.equals("privileged")) {
+      return out;
+    }
+    boolean restricted = level.equals("restricted");
+    List<JsonNode> containers = containers(spec);
+    JsonNode podSc = spec.path("securityContext");
+    if (restricted) {
+      allowPrivilegeEscalation(containers, out);
+    }
+    appArmor(meta, podSc, containers, out);
+    if (restricted) {
+      capabilitiesRestricted(containers, out);
+    } else {
+      capabilitiesBaseline(containers, out);
+    }
+    hostNamespaces(spec, out);
+    if (!restricted) {
+      hostPathVolumes(spec, out);
+    }
+    hostPorts(containers, out);
+    privileged(containers, out);
+    procMount(containers, out);
+    if (restricted) {
+      restrictedVolumes(spec, out);
+      runAsNonRoot(podSc, containers, out);
+      runAsUser(podSc, containers, out);
+    }
+    seLinux(podSc, containers, out);
+    if (restricted) {
+      seccompRestricted(podSc, containers, out);
+    } else {
+      seccompBaseline(podSc, containers, out);
+    }
+    sysctls(podSc, out);
+    return out;
+  }
+
+  private static List<JsonNode> containers(JsonNode spec) {
+    List<JsonNode> out = new ArrayList<>();
+    for (String f : new String[] {"initContainers", "containers", "ephemeralContainers"}) {
+      spec.path(f).forEach(out::add);
+    }
+    return out;
+  }
+
+  private static String name(JsonNode c) {
+    return c.path("name").asText();
+  }
+
+  private static void allowPrivilegeEscalation(List<JsonNode> cs, List<Violation> out) {
+    List<String> bad = new ArrayList<>();
+    for (JsonNode c : cs) {
+      JsonNode v = c.path("securityContext").path("allowPrivilegeEscalation");
+      if (!v.isBoolean() || v.asBoolean()) {
+        bad.add(name(c));
+      }
+    }
+    if (!bad.isEmpty()) {
+      out.add(
+          new Violation(
+              "allowPrivilegeEscalation",
+              "allowPrivilegeEscalation != false",
+              containers(bad) + " must set securityContext.allowPrivilegeEscalation=false"));
+    }
+  }
+
+  private static void appArmor(
+      JsonNode meta, JsonNode podSc, List<JsonNode> cs, List<Violation> out) {
+    List<String> bad = new ArrayList<>();
+    String podType = podSc.path("appArmorProfile").path("type").asText("");
+    if (podType.equals("Unconfined")) {
+      bad.add("pod");
+    }
+    for (JsonNode c : cs) {
+      if (c.path("securityContext")
+          .path("appArmorProfile")
+          .path("type")
+          .asText("")
+          .equals("Unconfined")) {
+        bad.add("container " + quote(name(c)));
+      }
+    }
+    Iterator<Map.Entry<String, JsonNode>> it = meta.path("annotations").fields();
+    LinkedHashSet<String> badAnnotations = new LinkedHashSet<>();
+    while (it.hasNext()) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (e.getKey().startsWith("container.apparmor.security.beta.kubernetes.io/")) {
+        String v = e.getValue().asText();
+        if (!v.equals("runtime/default") && !v.startsWith("localhost/")) {
+          badAnnotations.add(e.getKey() + "=" + quote(v));
+        }
+      }
+    }
+    if (bad.isEmpty() && badAnnotations.isEmpty()) {
+      return;
+    }
+    List<String> details = new ArrayList<>();
+    if (!bad.isEmpty()) {
+      details.add(
+          String.join(" and ", bad) + " must not set appArmorProfile.type to \"Unconfined\"");
+    }
+    details.addAll(badAnnotations);
+    out.add(
+        new Violation(
+            "appArmorProfile",
+            "forbidden AppArmor profile" + (details.size() > 1 ? "s" : ""),
+            String.join(", ", details)));
+  }
+
+  private static void capabilitiesBaseline(List<JsonNode> cs, List<Violation> out) {
+    List<String> bad = new ArrayList<>();
+    TreeSet<String> caps = new TreeSet<>();
+    for (JsonNode c : cs) {
+      boolean found = false;
+      for (JsonNode cap : c.path("securityContext").path("capabilities").path("add")) {
+        if (!BASELINE_CAPABILITIES.contains(cap.asText())) {
+          caps.add(cap.asText());
+          found = true;
+        }
+      }
+      if (found) {
+        bad.add(name(c));
+      }
+    }
+    if (!bad.isEmpty()) {
+      out.add(
+          new Violation(
+              "capabilities_baseline",
+              "non-default capabilities",
+              containers(bad)
+                  + " must not include "
+                  + joinQuote(caps)
+                  + " in securityContext.capabilities.add"));
+    }
+  }
+
+  private static void capabilitiesRestricted(List<JsonNode> cs, List<Violation> out) {
+    List<String> noDrop = new ArrayList<>();
+    List<String> adding = new ArrayList<>();
+    TreeSet<String> caps = new TreeSet<>();
+    for (JsonNode c : cs) {
+      JsonNode capabilities = c.path("securityContext").path("capabilities");
+      boolean dropsAll = false;
+      for (JsonNode d : capabilities.path("drop")) {
+        dropsAll |= d.asText().equals("ALL");
+      }
+      if (!dropsAll) {
+        noDrop.add(name(c));
+      }
+      boolean found = false;
+      for (JsonNode cap : capabilities.path("add")) {
+        if (!cap.asText().equals("NET_BIND_SERVICE")) {
+          caps.add(cap.asText());
+          found = true;
+        }
+      }
+      if (found) {
+        adding.add(name(c));
+      }
+    }
+    List<String> details = new ArrayList<>();
+    if (!noDrop.isEmpty()) {
+      details.add(containers(noDrop) + " must set securityContext.capabilities.drop=[\"ALL\"]");
+    }
+    if (!adding.isEmpty()) {
+      details.add(
+          containers(adding)
+              + " must not include "
+              + joinQuote(caps)
+              + " in securityContext.capabilities.add");
+    }
+    if (!details.isEmpty()) {
+      out.add(
+          new Violation(
+              "capabilities_restricted", "unrestricted capabilities", String.join("; ", details)));
+    }
+  }
+
+  private static void hostNamespaces(JsonNode spec, List<Violation> out) {
+    List<String> set = new ArrayList<>();
+    for (String f : new String[] {"hostNetwork", "hostPID", "hostIPC"}) {
+      if (spec.path(f).asBoolean(false)) {
+        set.add(f + "=true");
+      }
+    }
+    if (!set.isEmpty()) {
+      out.add(new Violation("hostNamespaces", "host namespaces", String.join(", ", set)));
+    }
+  }
+
+  private static void hostPathVolumes(JsonNode spec, List<Violation> out) {
+    List<String> bad = new ArrayList<>();
+    for (JsonNode v : spec.path("volumes")) {
+      if (v.has("hostPath")) {
+        bad.add(v.path("name").asText());
+      }
+    }
+    if (!bad.isEmpty()) {
+      out.add(
+          new Violation(
+              "hostPathVolumes",
+              "hostPath volumes",
+              pluralize("volume", "volumes", bad.size()) + " " + joinQuote(bad)));
+    }
+  }
+
+  private static void hostPorts(List<JsonNode> cs, List<Violation> out) {
+    List<String> bad = new ArrayList<>();
+    LinkedHashSet<String> ports = new LinkedHashSet<>();
+    for (JsonNode c : cs) {
+      boolean found = false;
+      for (JsonNode p : c.path("ports")) {
+        int hp = p.path("hostPort").asInt(0);
+        if (hp != 0) {
+          ports.add(Integer.toString(hp));
+          found = true;
+        }
+      }
+      if (found) {
+        bad.add(name(c));
+      }
+    }
+    if (!bad.isEmpty()) {
+      out.add(
+          new Violation(
+              "hostPorts",
+              "hostPort",
+              containers(bad)
+                  + " "
+                  + pluralize("uses", "use", bad.size())
+                  + " "
+                  + pluralize("hostPort", "hostPorts", ports.size())
+                  + " "
+                  + String.join(", ", ports)));
+    }
+  }
+
+  private static void privileged(List<JsonNode> cs, List<Violation> out) {
+    List<String> bad = new ArrayList<>();
+    for (JsonNode c : cs) {
+      if (c.path("securityContext").path("privileged").asBoolean(false)) {
+        bad.add(name(c));
+      }
+    }
+    if (!bad.isEmpty()) {
+      out.add(
+          new Violation(
+              "privileged",
+              "privileged",
+              containers(bad) + " must not set securityContext.privileged=true"));
+    }
+  }
+
+  private static void procMount(List<JsonNode> cs, List<Violation> out) {
+    List<String> bad = new ArrayList<>();
+    LinkedHashSet<String> values = new LinkedHashSet<>();
+    for (JsonNode c : cs) {
+      String pm = c.path("securityContext").path("procMount").asText("");
+      if (!pm.isEmpty() && !pm.equals("Default")) {
+        bad.add(name(c));
+        values.add(pm);
+      }
+    }
+    if (!bad.isEmpty()) {
+      out.add(
+          new Violation(
+              "procMount",
+              "procMount",
+              containers(bad) + " must not set securityContext.procMount to " + joinQuote(values)));
+    }
+  }
+
+  private static void restrictedVolumes(JsonNode spec, List<Violation> out) {
+    List<String> bad = new ArrayList<>();
+    LinkedHashSet<String> types = new LinkedHashSet<>();
+    for (JsonNode v : spec.path("volumes")) {
+      Iterator<String> fields = v.fieldNames();
+      while (fields.hasNext()) {
+        String f = fields.next();
+        if (!f.equals("name") && !RESTRICTED_VOLUMES.contains(f)) {
+          bad.add(v.path("name").asText());
+          types.add(f);
+          break;
+        }
+      }
+    }
+    if (!bad.isEmpty()) {
+      out.add(
+          new Violation(
+              "restrictedVolumes",
+              "restricted volume types",
+              pluralize("volume", "volumes", bad.size())
+                  + " "
+                  + joinQuote(bad)
+                  + " "
+                  + pluralize("uses", "use", bad.size())
+                  + " restricted volume "
+                  + pluralize("type", "types", types.size())
+                  + " "
+                  + joinQuote(types)));
+    }
+  }
+
+  private static void runAsNonRoot(JsonNode podSc, List<JsonNode> cs, List<Violation> out) {
+    List<String> setters = new ArrayList<>();
+    JsonNode pod = podSc.path("runAsNonRoot");
+    boolean podTrue = pod.isBoolean() && pod.asBoolean();
+    if (pod.isBoolean() && !pod.asBoolean()) {
+      setters.add("pod");
+    }
+    boolean podUser = podSc.path("runAsUser").isNumber() && podSc.path("runAsUser").asLong() != 0;
+    List<String> explicit = new ArrayList<>();
+    List<String> implicit = new ArrayList<>();
+    for (JsonNode c : cs) {
+      JsonNode sc = c.path("securityContext");
+      JsonNode v = sc.path("runAsNonRoot");
+      if (v.isBoolean() && !v.asBoolean()) {
+        explicit.add(name(c));
+      } else if (!v.isBoolean() && !podTrue) {
+        boolean user =
+            sc.path("runAsUser").isNumber() ? sc.path("runAsUser").asLong() != 0 : podUser;
+        if (!user) {
+          implicit.add(name(c));
+        }
+      }
+    }
+    if (!explicit.isEmpty()) {
+      setters.add(containers(explicit));
+    }
+    List<String> details = new ArrayList<>();
+    if (!setters.isEmpty()) {
+      details.add(
+          String.join(" and ", setters) + " must not set securityContext.runAsNonRoot=false");
+    }
+    if (!implicit.isEmpty()) {
+      details.add("pod or " + containers(implicit) + " must set securityContext.runAsNonRoot=true");
+    }
+    if (!details.isEmpty()) {
+      out.add(new Violation("runAsNonRoot", "runAsNonRoot != true", String.join("; ", details)));
+    }
+  }
+
+  private static void runAsUser(JsonNode podSc, List<JsonNode> cs, List<Violation> out) {
+    List<String> setters = new ArrayList<>();
+    if (podSc.path("runAsUser").isNumber() && podSc.path("runAsUser").asLong() == 0) {
+      setters.add("pod");
+    }
+    List<String> bad = new ArrayList<>();
+    for (JsonNode c : cs) {
+      JsonNode u = c.path("securityContext").path("runAsUser");
+      if (u.isNumber() && u.asLong() == 0) {
+        bad.add(name(c));
+      }
+    }
+    if (!bad.isEmpty()) {
+      setters.add(containers(bad));
+    }
+    if (!setters.isEmpty()) {
+      out.add(
+          new Violation(
+              "runAsUser",
+              "runAsUser=0",
+              String.join(" and ", setters) + " must not set runAsUser=0"));
+    }
+  }
+
+  private static void seLinux(JsonNode podSc, List<JsonNode> cs, List<Violation> out) {
+    List<String> setters = new ArrayList<>();
+    LinkedHashSet<String> bad = new LinkedHashSet<>();
+    if (badSeLinux(podSc.path("seLinuxOptions"), bad)) {
+      setters.add("pod");
+    }
+    List<String> names = new ArrayList<>();
+    for (JsonNode c : cs) {
+      if (badSeLinux(c.path("securityContext").path("seLinuxOptions"), bad)) {
+        names.add(name(c));
+      }
+    }
+    if (!names.isEmpty()) {
+      setters.add(containers(names));
+    }
+    if (!setters.isEmpty()) {
+      out.add(
+          new Violation(
+              "seLinuxOptions",
+              "seLinuxOptions",
+              String.join(" and ", setters)
+                  + " set forbidden securityContext.seLinuxOptions: "
+                  + String.join("; ", bad)));
+    }
+  }
+
+  private static boolean badSeLinux(JsonNode opts, Set<String> bad) {
+    boolean found = false;
+    String type = opts.path("type").asText("");
+    if (!SELINUX_TYPES.contains(type)) {
+      bad.add("type " + quote(type));
+      found = true;
+    }
+    for (String f : new String[] {"user", "role"}) {
+      String v = opts.path(f).asText("");
+      if (!v.isEmpty()) {
+        bad.add(f + " " + quote(v));
+        found = true;
+      }
+    }
+    return found;
+  }
+
+  private static void seccompBaseline(JsonNode podSc, List<JsonNode> cs, List<Violation> out) {
+    List<String> details = new ArrayList<>();
+    if (podSc.path("seccompProfile").path("type").asText("").equals("Unconfined")) {
+      details.add("pod must not set securityContext.seccompProfile.type to \"Unconfined\"");
+    }
+    List<String> bad = new ArrayList<>();
+    for (JsonNode c : cs) {
+      if (c.path("securityContext")
+          .path("seccompProfile")
+          .path("type")
+          .asText("")
+          .equals("Unconfined")) {
+        bad.add(name(c));
+      }
+    }
+    if (!bad.isEmpty()) {
+      details.add(
+          containers(bad) + " must not set securityContext.seccompProfile.type to \"Unconfined\"");
+    }
+    if (!details.isEmpty()) {
+      out.add(
+          new Violation("seccompProfile_baseline", "seccompProfile", String.join("; ", details)));
+    }
+  }
+
+  private static void seccompRestricted(JsonNode podSc, List<JsonNode> cs, List<Violation> out) {
+    String podType = podSc.path("seccompProfile").path("type").asText("");
+    boolean podOk = podType.equals("RuntimeDefault") || podType.equals("Localhost");
+    List<String> setters = new ArrayList<>();
+    LinkedHashSet<String> badValues = new LinkedHashSet<>();
+    if (!podType.isEmpty() && !podOk) {
+      setters.add("pod");
+      badValues.add(podType);
+    }
+    List<String> explicit = new ArrayList<>();
+    List<String> implicit = new ArrayList<>();
+    for (JsonNode c : cs) {
+      String t = c.path("securityContext").path("seccompProfile").path("type").asText("");
+      if (t.isEmpty()) {
+        if (!podOk) {
+          implicit.add(name(c));
+        }
+      } else if (!t.equals("RuntimeDefault") && !t.equals("Localhost")) {
+        explicit.add(name(c));
+        badValues.add(t);
+      }
+    }
+    if (!explicit.isEmpty()) {
+      setters.add(containers(explicit));
+    }
+    List<String> details = new ArrayList<>();
+    if (!setters.isEmpty()) {
+      details.add(
+          String.join(" and ", setters)
+              + " must not set securityContext.seccompProfile.type to "
+              + joinQuote(badValues));
+    }
+    if (!implicit.isEmpty()) {
+      details.add(
+          "pod or "
+              + containers(implicit)
+              + " must set securityContext.seccompProfile.type to \"RuntimeDefault\" or"
+              + " \"Localhost\"");
+    }
+    if (!details.isEmpty()) {
+      out.add(
+          new Violation("seccompProfile_restricted", "seccompProfile", String.join("; ", details)));
+    }
+  }
+
+  private static void sysctls(JsonNode podSc, List<Violation> out) {
+    List<String> bad = new ArrayList<>();
+    for (JsonNode s : podSc.path("sysctls")) {
+      String n = s.path("name").asText();
+      if (!SAFE_SYSCTLS.contains(n)) {
+        bad.add(n);
+      }
+    }
+    if (!bad.isEmpty()) {
+      out.add(new Violation("sysctls", "forbidden sysctls", String.join(", ", bad)));
+    }
+  }
+
+  /** {@code container "a"} or {@code containers "a", "b"}. */
+  private static String containers(List<String> names) {
+    return pluralize("container", "containers", names.size()) + " " + joinQuote(names);
+  }
+
+  private static String pluralize(String one, String many, int n) {
+    return n == 1 ? one : many;
+  }
+
+  private static String joinQuote(Iterable<String> items) {
+    StringBuilder b = new StringBuilder();
+    for (String s : items) {
+      if (b.length() > 0) {
+        b.append(", ");
+      }
+      b.append(quote(s));
+    }
+    return b.toString();
+  }
+
+  private static String quote(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+}

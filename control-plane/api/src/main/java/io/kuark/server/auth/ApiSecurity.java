@@ -11,6 +11,7 @@ import io.kuark.server.api.watch.WatchCaches;
 import io.kuark.server.apimodel.ResourceCatalog;
 import io.kuark.server.apimodel.ResourceType;
 import io.kuark.server.auth.admission.AdmissionPlugin;
+import io.kuark.server.auth.admission.DefaultStorageClass;
 import io.kuark.server.auth.admission.LimitRanger;
 import io.kuark.server.auth.admission.NamespacedObjects;
 import io.kuark.server.auth.admission.PodSecurityAdmission;
@@ -98,6 +99,7 @@ public final class ApiSecurity implements AutoCloseable {
     NamespacedObjects objects = new NamespacedObjects(store, catalog);
     List<AdmissionPlugin> plugins = new ArrayList<>();
     plugins.add(new LimitRanger(objects));
+    plugins.add(new DefaultStorageClass(objects));
     plugins.add(new PodSecurityAdmission(objects));
     plugins.add(new ResourceQuotaAdmission(objects, Clock.systemUTC()));
     return new SecurityAdmission(

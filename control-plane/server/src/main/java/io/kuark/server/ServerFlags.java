@@ -18,6 +18,8 @@ import java.util.List;
  * @param advertiseAddress {@code --advertise-address}, or null to pick this host's address
  * @param clusterDns {@code --cluster-dns}: kube-dns ClusterIP, or null for the 10th service IP
  * @param tokenAuthFile {@code --token-auth-file} (static token CSV), or null
+ * @param encryptionProviderConfig {@code --encryption-provider-config} (an EncryptionConfiguration
+ *     for encryption at rest), or null
  */
 public record ServerFlags(
     Path dataDir,
@@ -30,7 +32,8 @@ public record ServerFlags(
     String serviceCidr,
     String advertiseAddress,
     String clusterDns,
-    Path tokenAuthFile) {
+    Path tokenAuthFile,
+    Path encryptionProviderConfig) {
 
   /** Usage text for {@code --help} and flag errors. */
   public static final String USAGE =
@@ -39,7 +42,8 @@ public record ServerFlags(
           + " [--write-kubeconfig PATH]\n"
           + "                    [--cluster-cidr CIDR] [--service-cidr CIDR]"
           + " [--advertise-address IP]\n"
-          + "                    [--cluster-dns IP] [--token-auth-file CSV]\n";
+          + "                    [--cluster-dns IP] [--token-auth-file CSV]\n"
+          + "                    [--encryption-provider-config FILE]\n";
 
   /**
    * Parses {@code args} ({@code --flag value} or {@code --flag=value}).
@@ -58,6 +62,7 @@ public record ServerFlags(
     String advertise = null;
     String clusterDns = null;
     Path tokenAuthFile = null;
+    Path encryptionConfig = null;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String value;
@@ -116,6 +121,9 @@ public record ServerFlags(
         case "--token-auth-file":
           tokenAuthFile = Path.of(value);
           break;
+        case "--encryption-provider-config":
+          encryptionConfig = Path.of(value);
+          break;
         default:
           throw new IllegalArgumentException("unknown flag: " + flag);
       }
@@ -134,6 +142,7 @@ public record ServerFlags(
         serviceCidr,
         advertise,
         clusterDns,
-        tokenAuthFile);
+        tokenAuthFile,
+        encryptionConfig);
   }
 }

@@ -11,6 +11,9 @@ import io.kuark.server.api.crd.CustomResourceDefinitions;
 import io.kuark.server.api.model.ApiModelAdmission;
 import io.kuark.server.api.model.ApiModelOpenApi;
 import io.kuark.server.api.model.ApiModelTables;
+import io.kuark.server.api.store.encryption.EncryptingStorage;
+import io.kuark.server.api.store.encryption.EncryptionConfig;
+import io.kuark.server.api.store.encryption.SecretsRewriter;
 import io.kuark.server.apimodel.ResourceCatalog;
 import io.kuark.server.auth.pki.ClusterPki;
 import io.kuark.server.auth.pki.Kubeconfig;
@@ -49,10 +52,29 @@ final class ServerRuntime implements AutoCloseable {
     }
   }
 
+  /**
+   * Wraps the storage in encryption at rest and, before anything is served, rewrites what is not
+   * yet written with the configuration's current key (plaintext, or a rotated-out key).
+   */
+  private static Storage encryptedAtRest(Storage storage, java.nio.file.Path file) {
+    try {
+      EncryptionConfig config = EncryptionConfig.read(file);
+      EncryptingStorage encrypted = new EncryptingStorage(storage, config);
+      new SecretsRewriter(encrypted, config).run();
+      return encrypted;
+    } catch (RuntimeException e) {
+      storage.close();
+      throw e;
+    }
+  }
+
   private void startAll(Vertx vertx, ServerFlags flags) {
     Storage storage =
         StorageFactory.open(
             new StorageConfig(flags.storage(), flags.dataDir(), flags.etcdEndpoints()));
+    if (flags.encryptionProviderConfig() != null) {
+      storage = encryptedAtRest(storage, flags.encryptionProviderConfig());
+    }
     started.add(storage);
     String advertise =
         flags.advertiseAddress() != null

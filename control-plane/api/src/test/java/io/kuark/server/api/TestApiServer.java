@@ -37,6 +37,11 @@ final class TestApiServer implements AutoCloseable {
   final Path kubeconfig;
 
   TestApiServer() {
+    this(java.util.function.UnaryOperator.identity());
+  }
+
+  /** With the opened storage wrapped by {@code wrap} (e.g. encryption at rest). */
+  TestApiServer(java.util.function.UnaryOperator<Storage> wrap) {
     try {
       dir = Files.createTempDirectory("kuark-api-test");
     } catch (IOException e) {
@@ -45,7 +50,7 @@ final class TestApiServer implements AutoCloseable {
     vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     Storage opened = null;
     try {
-      opened = SqliteStorage.open(dir.resolve("state.db"));
+      opened = wrap.apply(SqliteStorage.open(dir.resolve("state.db")));
       storage = opened;
       pki =
           ClusterPki.loadOrCreate(

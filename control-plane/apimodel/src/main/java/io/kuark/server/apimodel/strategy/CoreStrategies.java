@@ -137,6 +137,22 @@ final class CoreStrategies {
     @Override
     protected void defaults(ObjectNode secret) {
       defaultText(secret, "type", "Opaque");
+      // stringData is write-only: merged into data (overriding it), as upstream's conversion does.
+      JsonNode stringData = secret.remove("stringData");
+      if (stringData != null && stringData.isObject()) {
+        ObjectNode data = secret.with("data");
+        stringData
+            .fields()
+            .forEachRemaining(
+                e ->
+                    data.put(
+                        e.getKey(),
+                        java.util.Base64.getEncoder()
+                            .encodeToString(
+                                e.getValue()
+                                    .asText()
+                                    .getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+      }
     }
 
     @Override

@@ -154,4 +154,41 @@ class EncryptingStorageTest {
     assertThat(c.ruleFor("/registry/core/pods/ns/p")).isNull();
     assertThat(c.prefixes()).containsExactly("/registry/core/secrets/");
   }
+
+  @Test
+  void rotationPutsANewKeyFirstAndKeepsOldValuesReadable(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("enc.yaml");
+    Files.writeString(
+        f,
+        "apiVersion: apiserver.config.k8s.io/v1\nkind: EncryptionConfiguration\nresources:\n"
+            + "- resources: [secrets]\n  providers:\n"
+            + provider("aesgcm", "k1", KEY1)
+            + "- resources: [configmaps]\n  providers:\n  - identity: {}\n");
+    try (SqliteStorage raw = SqliteStorage.open(dir.resolve("k.db"))) {
+      new EncryptingStorage(raw, EncryptionConfig.read(f)).create(KEY, SECRET);
+      String name =
+          KeyRotation.rotate(
+              f,
+              java.time.Clock.fixed(
+                  java.time.Instant.parse("2026-11-27T10:00:00Z"), java.time.ZoneOffset.UTC));
+      assertThat(name).isEqualTo("key-20261127T100000");
+      assertThat(Files.getPosixFilePermissions(f))
+          .containsExactlyInAnyOrder(
+              java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+              java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+      EncryptionConfig rotated = EncryptionConfig.read(f);
+      EncryptingStorage s = new EncryptingStorage(raw, rotated);
+      assertThat(s.get(KEY).orElseThrow().value()).isEqualTo(SECRET);
+      assertThat(new SecretsRewriter(s, rotated).run()).isEqualTo(1);
+      assertThat(new String(raw.get(KEY).orElseThrow().value(), StandardCharsets.ISO_8859_1))
+          .startsWith("k8s:enc:aesgcm:v1:" + name + ":");
+      // Where identity was first, rotation turns encryption on with a new aescbc key.
+      s.create("/registry/core/configmaps/default/c", SECRET);
+      assertThat(
+              new String(
+                  raw.get("/registry/core/configmaps/default/c").orElseThrow().value(),
+                  StandardCharsets.ISO_8859_1))
+          .startsWith("k8s:enc:aescbc:v1:" + name + ":");
+    }
+  }
 }

@@ -26,6 +26,11 @@ final class ServerProcess implements AutoCloseable {
   private final AtomicBoolean ready = new AtomicBoolean();
 
   ServerProcess(Path dataDir, Path kubeconfig, int port) {
+    this(dataDir, kubeconfig, port, List.of());
+  }
+
+  /** With more kuark-server flags. */
+  ServerProcess(Path dataDir, Path kubeconfig, int port, List<String> extraFlags) {
     this.dataDir = dataDir;
     this.kubeconfig = kubeconfig;
     this.port = port;
@@ -39,6 +44,7 @@ final class ServerProcess implements AutoCloseable {
             "--secure-port", Integer.toString(port),
             "--bind-address", "127.0.0.1",
             "--write-kubeconfig", kubeconfig.toString()));
+    command.addAll(extraFlags);
     try {
       process =
           new ProcessBuilder(command)

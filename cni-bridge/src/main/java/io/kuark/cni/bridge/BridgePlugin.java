@@ -16,11 +16,11 @@ import io.kuark.linux.VethSpec;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * ADD, DEL and CHECK of the bridge plugin, step for step what the reference {@code bridge} plugin
@@ -29,7 +29,6 @@ import java.util.Optional;
  * forwarding, masquerade.
  */
 public final class BridgePlugin {
-  private static final SecureRandom RANDOM = new SecureRandom();
   private static final InetAddress V4_ANY = IpNet.parseIp("0.0.0.0");
   private static final InetAddress V6_ANY = IpNet.parseIp("::");
 
@@ -283,8 +282,10 @@ public final class BridgePlugin {
 
   private String createVeth(Netlink podNl, String ifName, BridgeConf conf) {
     for (int attempt = 0; ; attempt++) {
+      // Unique, not secret: a collision is retried (EEXIST), and SecureRandom's provider set-up
+      // is a visible part of the binary's start-up.
       byte[] b = new byte[4];
-      RANDOM.nextBytes(b);
+      ThreadLocalRandom.current().nextBytes(b);
       String hostVeth = "veth" + HexFormat.of().formatHex(b);
       try {
         podNl.createVeth(
@@ -440,8 +441,10 @@ public final class BridgePlugin {
     int mtu = hostNl.requireLink(conf.bridge()).mtu();
     String peer = null;
     for (int attempt = 0; peer == null; attempt++) {
+      // Unique, not secret: a collision is retried (EEXIST), and SecureRandom's provider set-up
+      // is a visible part of the binary's start-up.
       byte[] b = new byte[4];
-      RANDOM.nextBytes(b);
+      ThreadLocalRandom.current().nextBytes(b);
       String candidate = "veth" + HexFormat.of().formatHex(b);
       try {
         hostNl.createVeth(new VethSpec(name, candidate, mtu, null, null, 0));

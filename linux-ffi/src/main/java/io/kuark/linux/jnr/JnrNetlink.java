@@ -124,7 +124,7 @@ public final class JnrNetlink implements Netlink {
 
   private Optional<Link> getLink(NlRequest req, String operation) {
     try {
-      NetlinkSocket.Message m = socket.query(req, operation);
+      NetlinkSocket.Message m = socket.query(req, operation, Errno.ENODEV);
       return m == null || m.type() != RTM_NEWLINK ? Optional.empty() : Optional.of(parseLink(m));
     } catch (NetlinkException e) {
       if (e.errno() == Errno.ENODEV) {

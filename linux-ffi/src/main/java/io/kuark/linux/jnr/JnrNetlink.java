@@ -176,6 +176,9 @@ public final class JnrNetlink implements Netlink {
       req.beginNested(IFLA_LINKINFO).attrString(IFLA_INFO_KIND, "veth");
       req.beginNested(IFLA_INFO_DATA).beginNested(VETH_INFO_PEER);
       req.ifinfomsg(AF_UNSPEC, 0, 0, 0).attrString(IFLA_IFNAME, spec.peerName());
+      if (spec.peerMac() != null) {
+        req.attr(IFLA_ADDRESS, Macs.parse(spec.peerMac()));
+      }
       if (spec.mtu() > 0) {
         req.attrU32(IFLA_MTU, spec.mtu());
       }

@@ -162,10 +162,20 @@ public final class CniBench {
       Variant inp = bench.new Variant("kuark-bridge in-process (pinned host netns)", null, 3);
       variants.addAll(List.of(ref, bin, inp));
       // The agent's own path: the JVM's network namespace is the host. Only when the JVM runs in
-      // a namespace made for the benchmark (`ip netns exec`), never in the machine's own.
+      // a namespace made for the benchmark (`ip netns exec`: nothing but loopback in it), never
+      // in the machine's own.
       Variant agent = null;
-      if (!Files.readSymbolicLink(Path.of("/proc/self/ns/net"))
-          .equals(Files.readSymbolicLink(Path.of("/proc/1/ns/net")))) {
+      boolean onlyLoopback =
+          java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+              .allMatch(
+                  i -> {
+                    try {
+                      return i.isLoopback();
+                    } catch (java.net.SocketException e) {
+                      return false;
+                    }
+                  });
+      if (onlyLoopback) {
         agent = bench.new Variant("kuark-bridge in-process (agent path: own netns)", null, 4, true);
         variants.add(agent);
       }

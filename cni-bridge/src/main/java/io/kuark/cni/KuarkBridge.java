@@ -1,7 +1,6 @@
 package io.kuark.cni;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kuark.cni.bridge.BridgePlugin;
 import io.kuark.cni.bridge.HostNetwork;
@@ -25,10 +24,8 @@ import java.util.List;
  * "eth0", "", cniBinDir, conflistPluginJsonBytes))}.
  */
 public final class KuarkBridge {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-
   private final Ipam builtinHostLocal = new BuiltinHostLocal();
-  private final Ipam execIpam = new ExecIpam(MAPPER);
+  private final Ipam execIpam = new ExecIpam();
   private final Linux linux;
   private final Path hostNetns;
   private volatile BridgePlugin plugin;
@@ -135,13 +132,13 @@ public final class KuarkBridge {
     String version = "1.1.0";
     if (request.config() != null && request.config().length > 0) {
       try {
-        JsonNode root = MAPPER.readTree(request.config());
+        JsonNode root = Json.read(request.config());
         version = root.path("cniVersion").asText(version);
       } catch (IOException e) {
         // VERSION must answer even without a usable config
       }
     }
-    ObjectNode out = MAPPER.createObjectNode().put("cniVersion", version);
+    ObjectNode out = Json.NODES.objectNode().put("cniVersion", version);
     CniVersions.SUPPORTED.forEach(out.putArray("supportedVersions")::add);
     return out;
   }
@@ -167,8 +164,7 @@ public final class KuarkBridge {
           gc(request);
           return new CniOutcome(0, "");
         case "VERSION":
-          return new CniOutcome(
-              0, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(version(request)));
+          return new CniOutcome(0, Json.pretty(version(request)));
         default:
           throw new CniException(
               CniException.INVALID_ENVIRONMENT,
@@ -178,7 +174,7 @@ public final class KuarkBridge {
       }
     } catch (CniException e) {
       return new CniOutcome(1, errorJson(version, e));
-    } catch (RuntimeException | IOException e) {
+    } catch (RuntimeException e) {
       return new CniOutcome(
           1,
           errorJson(
@@ -189,31 +185,23 @@ public final class KuarkBridge {
 
   /** Encodes a result the way the binary prints it. */
   public static String toJson(CniResult result) {
-    try {
-      return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(result.toJson(MAPPER));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return Json.pretty(result.toJson());
   }
 
   static String errorJson(String version, CniException e) {
-    ObjectNode o = MAPPER.createObjectNode();
+    ObjectNode o = Json.NODES.objectNode();
     o.put("cniVersion", version);
     o.put("code", e.code());
     o.put("msg", e.msg());
     if (e.details() != null) {
       o.put("details", e.details());
     }
-    try {
-      return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o);
-    } catch (IOException ex) {
-      throw new IllegalStateException(ex);
-    }
+    return Json.pretty(o);
   }
 
   private String quietVersion(CniRequest request) {
     try {
-      JsonNode root = MAPPER.readTree(request.config());
+      JsonNode root = Json.read(request.config());
       String v = root.path("cniVersion").asText("1.1.0");
       return CniVersions.supported(v) ? v : "1.1.0";
     } catch (IOException | RuntimeException e) {
@@ -228,7 +216,7 @@ public final class KuarkBridge {
   private BridgeConf parse(CniRequest request, String command) {
     JsonNode root;
     try {
-      root = MAPPER.readTree(request.config() == null ? new byte[0] : request.config());
+      root = Json.read(request.config() == null ? new byte[0] : request.config());
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new CniException(
           CniException.DECODING_FAILURE,

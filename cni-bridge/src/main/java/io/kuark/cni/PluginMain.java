@@ -55,7 +55,20 @@ public final class PluginMain {
     out.flush();
   }
 
+  /**
+   * The process's stdout, or the file named by {@code kuark.bridge.stdout}: while the start script
+   * records a JDK 25 AOT cache the JVM prints a note to stdout at exit, so the result goes to a
+   * file the script copies to stdout afterwards.
+   */
   private static PrintStream stdout() {
+    String file = System.getProperty("kuark.bridge.stdout");
+    if (file != null && !file.isEmpty()) {
+      try {
+        return new PrintStream(new FileOutputStream(file, true), true, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        // fall back to the real stdout: a result there beats no result
+      }
+    }
     return new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
   }
 }

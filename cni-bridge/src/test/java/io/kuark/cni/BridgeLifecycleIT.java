@@ -474,4 +474,57 @@ class BridgeLifecycleIT {
     assertThat(err.get("msg").asText()).contains("CNI_CONTAINERID").contains("CNI_NETNS");
     assertThat(Files.exists(Plugins.KUARK_BINARY)).isTrue();
   }
+
+  @Test
+  void binaryWorksWithAnUnusableStartupCache() throws Exception {
+    String conf = conf("1.0.0", "");
+    Path app = Path.of("target", "quarkus-app");
+    // A recorder killed by another test leaves its lock behind for minutes: clear it, so this ADD
+    // records the cache if there is none.
+    for (Path lock : startupCaches(app, ".lock")) {
+      TestHost.run(List.of("rm", "-rf", lock.toString()), java.util.Map.of(), new byte[0]);
+    }
+    Path first = h.newNetns("cache0");
+    assertThat(
+            Plugins.invoke(Plugins.Kind.KUARK_BINARY, h, "ADD", first, "c-cache0", "eth0", conf)
+                .exitCode())
+        .isZero();
+    List<Path> caches = startupCaches(app, ".aot");
+    caches.addAll(startupCaches(app, ".jsa"));
+    assertThat(caches).isNotEmpty();
+    try {
+      for (Path cache : caches) {
+        Files.write(cache, "not a start-up cache\n".repeat(200).getBytes(StandardCharsets.UTF_8));
+      }
+      Path pod = h.newNetns("cache1");
+      CniOutcome add =
+          Plugins.invoke(Plugins.Kind.KUARK_BINARY, h, "ADD", pod, "c-cache1", "eth0", conf);
+      assertThat(add.exitCode()).isZero();
+      assertThat(Snapshot.JSON.readTree(add.stdout()).get("ips").get(0).get("address").asText())
+          .startsWith("10.");
+      assertThat(
+              Plugins.invoke(Plugins.Kind.KUARK_BINARY, h, "DEL", pod, "c-cache1", "eth0", conf)
+                  .exitCode())
+          .isZero();
+      assertThat(TestHost.in(pod, "ip", "-o", "link")).doesNotContain("eth0");
+    } finally {
+      for (Path cache : caches) {
+        Files.deleteIfExists(cache); // the next binary ADD records a fresh one
+      }
+    }
+    assertThat(bridge.execute(req("DEL", first, "c-cache0", conf)).exitCode()).isZero();
+  }
+
+  private static List<Path> startupCaches(Path app, String suffix) throws Exception {
+    try (var files = Files.list(app)) {
+      return new ArrayList<>(
+          files
+              .filter(
+                  f -> {
+                    String n = f.getFileName().toString();
+                    return n.startsWith("kuark-bridge-") && n.endsWith(suffix);
+                  })
+              .toList());
+    }
+  }
 }

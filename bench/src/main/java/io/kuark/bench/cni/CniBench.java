@@ -21,7 +21,9 @@ import java.util.stream.Stream;
  * bridge+host-local, interleaved in one run on throwaway namespaces (a "host" netns per variant, a
  * fresh pod netns per iteration, created outside the timed region). Prints a markdown table.
  *
- * <p>Run as root: {@code java -cp … io.kuark.bench.cni.CniBench [iterations] [binaryPath]}.
+ * <p>Run as root: {@code java -cp … io.kuark.bench.cni.CniBench [iterations] [binaryPath]}; run
+ * under {@code ip netns exec <throwaway netns>} to add the agent's own path (the JVM's netns as the
+ * host).
  */
 public final class CniBench {
   private static final String REFERENCE = "/usr/lib/cni/bridge";
@@ -44,10 +46,20 @@ public final class CniBench {
     final List<Long> del = new ArrayList<>();
 
     Variant(String label, String binary, int n) throws IOException {
+      this(label, binary, n, false);
+    }
+
+    /**
+     * @param ownNetns in-process with the JVM's own network namespace as "the host", as the agent
+     *     runs it (no pinned host netns: no namespace switch for host-side work)
+     */
+    Variant(String label, String binary, int n, boolean ownNetns) throws IOException {
       this.label = label;
       this.binary = binary;
-      this.hostNs = dir.resolve("host-" + n);
-      linux.namespaces().createNetns(hostNs);
+      this.hostNs = ownNetns ? null : dir.resolve("host-" + n);
+      if (hostNs != null) {
+        linux.namespaces().createNetns(hostNs);
+      }
       Path ipam = Files.createDirectories(dir.resolve("ipam-" + n));
       this.conf =
           ("{\"cniVersion\":\"1.0.0\",\"name\":\"kbench%d\",\"type\":\"bridge\",\"bridge\":\"kbbr%d\","
@@ -56,6 +68,12 @@ public final class CniBench {
                   + "\"ranges\":[[{\"subnet\":\"10.99.%d.0/24\"}]]}}")
               .formatted(n, n, ipam, 150 + n);
       this.inProcess = binary == null ? new KuarkBridge(linux, hostNs) : null;
+    }
+
+    void close() {
+      if (hostNs != null) {
+        linux.namespaces().deleteNetns(hostNs);
+      }
     }
 
     void once(int i, boolean record) throws Exception {
@@ -138,23 +156,47 @@ public final class CniBench {
       Variant bin =
           bench
           .new Variant(
-              "kuark-bridge binary (JVM, AppCDS, C1)",
+              "kuark-bridge binary (JVM, start-up cache, C1)",
               Path.of(binary).toAbsolutePath().toString(),
               2);
-      Variant inp = bench.new Variant("kuark-bridge in-process", null, 3);
+      Variant inp = bench.new Variant("kuark-bridge in-process (pinned host netns)", null, 3);
       variants.addAll(List.of(ref, bin, inp));
+      // The agent's own path: the JVM's network namespace is the host. Only when the JVM runs in
+      // a namespace made for the benchmark (`ip netns exec`: nothing but loopback in it), never
+      // in the machine's own.
+      Variant agent = null;
+      boolean onlyLoopback =
+          java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+              .allMatch(
+                  i -> {
+                    try {
+                      return i.isLoopback();
+                    } catch (java.net.SocketException e) {
+                      return false;
+                    }
+                  });
+      if (onlyLoopback) {
+        agent = bench.new Variant("kuark-bridge in-process (agent path: own netns)", null, 4, true);
+        variants.add(agent);
+      }
       for (int i = 0; i < 2; i++) { // warm-up: page cache, JIT of the in-process path
         ref.once(-1 - i, false);
         bin.once(-1 - i, false);
       }
       for (int i = 0; i < 50; i++) {
         inp.once(-100 - i, false);
+        if (agent != null) {
+          agent.once(-100 - i, false);
+        }
       }
       for (int i = 0; i < iterations; i++) {
         ref.once(i, true);
         bin.once(i, true);
         for (int j = 0; j < 10; j++) {
           inp.once(i * 10 + j, true);
+          if (agent != null) {
+            agent.once(i * 10 + j, true);
+          }
         }
       }
       System.out.printf("iterations: %d exec, %d in-process%n%n", iterations, inProcessIterations);
@@ -169,7 +211,7 @@ public final class CniBench {
       }
     } finally {
       for (Variant v : variants) {
-        bench.linux.namespaces().deleteNetns(v.hostNs);
+        v.close();
       }
       try (Stream<Path> walk = Files.walk(dir)) {
         for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {

@@ -16,20 +16,19 @@ import io.kuark.linux.VethSpec;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * ADD, DEL and CHECK of the bridge plugin, step for step what the reference {@code bridge} plugin
- * does for the same configuration: bridge, veth pair (container end created in the sandbox, host
- * end moved to the host), IPAM, container addresses and routes, gateway address on the bridge,
- * forwarding, masquerade.
+ * ADD, DEL and CHECK of the bridge plugin, with the result of the reference {@code bridge} plugin
+ * for the same configuration: bridge, veth pair (host end on the bridge, container end in the
+ * sandbox), IPAM, container addresses and routes, gateway address on the bridge, forwarding,
+ * masquerade.
  */
 public final class BridgePlugin {
-  private static final SecureRandom RANDOM = new SecureRandom();
   private static final InetAddress V4_ANY = IpNet.parseIp("0.0.0.0");
   private static final InetAddress V6_ANY = IpNet.parseIp("::");
 
@@ -43,23 +42,25 @@ public final class BridgePlugin {
     this.macSpoof = new MacSpoofCheck(host);
   }
 
-  /** ADD; on failure everything created so far is removed again before the error propagates. */
+  /**
+   * ADD; on failure everything created so far is removed again before the error propagates.
+   *
+   * <p>The steps are the reference's, arranged so the work that must run inside the sandbox's
+   * namespace (opening its netlink socket, the interface sysctls) takes a single trip to a
+   * namespace thread: the veth pair is created from the host with the container end placed straight
+   * into the sandbox, and IPAM runs before that trip. Each trip is a thread hand-off, a visible
+   * part of an in-process ADD (docs/benchmarks.md, CNI).
+   */
   public CniResult add(CniRequest req, BridgeConf conf, Ipam ipam) {
     Path sandbox = requireNetns(req.netns());
     boolean success = false;
     boolean ipamDone = false;
     String hostVeth = null;
-    try (Netlink hostNl = host.netlink();
-        Netlink podNl = host.linux().netlink(sandbox)) {
+    Netlink podNl = null;
+    try (Netlink hostNl = host.netlink()) {
       Link bridge = Bridges.ensure(hostNl, conf, host);
       Link vlanGateway = null;
-      if (podNl.link(req.ifName()).isPresent()) {
-        throw new CniException(
-            CniException.PLUGIN_FAILURE,
-            "container veth name provided (" + req.ifName() + ") already exists");
-      }
-      hostVeth = createVeth(podNl, req.ifName(), conf);
-      podNl.setUp(req.ifName(), true);
+      hostVeth = createVeth(hostNl, sandbox, req.ifName(), conf);
       hostNl.setUp(hostVeth, true);
       hostNl.setMaster(hostVeth, conf.bridge());
       hostNl.setHairpin(hostVeth, conf.hairpinMode());
@@ -67,9 +68,10 @@ public final class BridgePlugin {
         hostNl.addBridgeVlan(hostVeth, conf.vlan(), true, true);
       }
 
+      boolean withIpam = !conf.ipamType().isEmpty();
       List<CniResult.IpConfig> ips = new ArrayList<>();
       List<CniResult.RouteEntry> routes = new ArrayList<>();
-      if (!conf.ipamType().isEmpty()) {
+      if (withIpam) {
         CniResult allocated = ipam.add(req, conf);
         ipamDone = true;
         if (allocated.ips().isEmpty()) {
@@ -83,7 +85,10 @@ public final class BridgePlugin {
         if (conf.isDefaultGateway()) {
           addDefaultRoutes(ips, routes);
         }
-        configureContainer(sandbox, podNl, req.ifName(), conf, ips, routes);
+      }
+      podNl = enterSandbox(sandbox, req.ifName(), conf, ips, withIpam);
+      if (withIpam) {
+        configureContainer(podNl, req.ifName(), ips, routes);
         if (conf.isGateway()) {
           vlanGateway = configureGateway(hostNl, conf, ips);
         }
@@ -112,14 +117,17 @@ public final class BridgePlugin {
     } catch (LinuxException e) {
       throw new CniException(CniException.PLUGIN_FAILURE, e.getMessage(), e);
     } finally {
+      if (podNl != null) {
+        podNl.close();
+      }
       if (!success) {
-        rollback(req, conf, ipam, sandbox, ipamDone);
+        rollback(req, conf, ipam, hostVeth, ipamDone);
       }
     }
   }
 
   private void rollback(
-      CniRequest req, BridgeConf conf, Ipam ipam, Path sandbox, boolean ipamDone) {
+      CniRequest req, BridgeConf conf, Ipam ipam, String hostVeth, boolean ipamDone) {
     if (ipamDone) {
       try {
         ipam.del(req, conf);
@@ -127,8 +135,11 @@ public final class BridgePlugin {
         // best effort; the ADD error is what the runtime needs to see
       }
     }
-    try (Netlink podNl = host.linux().netlink(sandbox)) {
-      podNl.deleteLink(req.ifName()); // removes the host end too
+    if (hostVeth == null) {
+      return; // no pair was created (e.g. the container's interface name was taken)
+    }
+    try (Netlink hostNl = host.netlink()) {
+      hostNl.deleteLink(hostVeth); // removes the container end too
     } catch (RuntimeException ignored) {
       // best effort
     }
@@ -281,20 +292,84 @@ public final class BridgePlugin {
     return new CniException(CniException.PLUGIN_FAILURE, message);
   }
 
-  private String createVeth(Netlink podNl, String ifName, BridgeConf conf) {
+  /**
+   * Creates the pair from the host side with the container end placed in the sandbox (MTU and MAC
+   * as configured); returns the host end's random name. The kernel refuses a taken name in either
+   * namespace with EEXIST: a taken host name is retried, a taken container name is the reference's
+   * error.
+   */
+  private String createVeth(Netlink hostNl, Path sandbox, String ifName, BridgeConf conf) {
     for (int attempt = 0; ; attempt++) {
+      // Unique, not secret: a collision is retried (EEXIST), and SecureRandom's provider set-up
+      // is a visible part of the binary's start-up.
       byte[] b = new byte[4];
-      RANDOM.nextBytes(b);
+      ThreadLocalRandom.current().nextBytes(b);
       String hostVeth = "veth" + HexFormat.of().formatHex(b);
       try {
-        podNl.createVeth(
-            new VethSpec(ifName, hostVeth, conf.mtu(), conf.mac(), host.netnsPath(), 0));
+        hostNl.createVeth(new VethSpec(hostVeth, ifName, conf.mtu(), null, sandbox, 0, conf.mac()));
         return hostVeth;
       } catch (LinuxException e) {
-        if (e.errno() != Errno.EEXIST || attempt >= 10) {
+        if (e.errno() != Errno.EEXIST) {
+          throw e;
+        }
+        if (hostNl.link(hostVeth).isEmpty()) {
+          throw new CniException(
+              CniException.PLUGIN_FAILURE,
+              "container veth name provided (" + ifName + ") already exists");
+        }
+        if (attempt >= 10) {
           throw e;
         }
       }
+    }
+  }
+
+  /**
+   * The one trip into the sandbox's namespace: opens its netlink socket (returned; the caller
+   * closes it), brings the container end up and, with IPAM, sets the interface sysctls the
+   * reference sets.
+   */
+  private Netlink enterSandbox(
+      Path sandbox, String ifName, BridgeConf conf, List<CniResult.IpConfig> ips, boolean ipam) {
+    boolean hasV6 = false;
+    for (CniResult.IpConfig ip : ips) {
+      hasV6 |= !ip.isV4();
+    }
+    boolean v6 = hasV6;
+    try {
+      return host.linux()
+          .namespaces()
+          .runInNetns(
+              sandbox,
+              () -> {
+                Netlink nl = host.linux().netlink(); // this thread is in the sandbox now
+                try {
+                  nl.setUp(ifName, true);
+                  if (ipam) {
+                    if (v6) {
+                      host.linux().sysctl().set("net/ipv6/conf/" + ifName + "/disable_ipv6", "0");
+                    }
+                    if (!conf.enableDad()) {
+                      // No duplicate address detection: IPAM addresses must work at once.
+                      try {
+                        host.linux().sysctl().set("net/ipv6/conf/" + ifName + "/accept_dad", "0");
+                      } catch (RuntimeException e) {
+                        // IPv6 is disabled in this sandbox
+                      }
+                    }
+                    host.linux().sysctl().set("net/ipv4/conf/" + ifName + "/arp_notify", "1");
+                  }
+                  return nl;
+                } catch (RuntimeException e) {
+                  nl.close();
+                  throw e;
+                }
+              });
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new CniException(
+          CniException.PLUGIN_FAILURE, "sysctl in sandbox: " + e.getMessage(), e);
     }
   }
 
@@ -316,44 +391,12 @@ public final class BridgePlugin {
     }
   }
 
+  /** Addresses and routes on the container end, through the sandbox's netlink socket. */
   private void configureContainer(
-      Path sandbox,
       Netlink podNl,
       String ifName,
-      BridgeConf conf,
       List<CniResult.IpConfig> ips,
       List<CniResult.RouteEntry> routes) {
-    boolean hasV6 = false;
-    for (CniResult.IpConfig ip : ips) {
-      hasV6 |= !ip.isV4();
-    }
-    boolean v6 = hasV6;
-    try {
-      host.linux()
-          .namespaces()
-          .runInNetns(
-              sandbox,
-              () -> {
-                if (v6) {
-                  host.linux().sysctl().set("net/ipv6/conf/" + ifName + "/disable_ipv6", "0");
-                }
-                if (!conf.enableDad()) {
-                  // No duplicate address detection: IPAM addresses must work at once.
-                  try {
-                    host.linux().sysctl().set("net/ipv6/conf/" + ifName + "/accept_dad", "0");
-                  } catch (RuntimeException e) {
-                    // IPv6 is disabled in this sandbox
-                  }
-                }
-                host.linux().sysctl().set("net/ipv4/conf/" + ifName + "/arp_notify", "1");
-                return null;
-              });
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new CniException(
-          CniException.PLUGIN_FAILURE, "sysctl in sandbox: " + e.getMessage(), e);
-    }
     InetAddress gw4 = null;
     InetAddress gw6 = null;
     for (CniResult.IpConfig ip : ips) {
@@ -440,8 +483,10 @@ public final class BridgePlugin {
     int mtu = hostNl.requireLink(conf.bridge()).mtu();
     String peer = null;
     for (int attempt = 0; peer == null; attempt++) {
+      // Unique, not secret: a collision is retried (EEXIST), and SecureRandom's provider set-up
+      // is a visible part of the binary's start-up.
       byte[] b = new byte[4];
-      RANDOM.nextBytes(b);
+      ThreadLocalRandom.current().nextBytes(b);
       String candidate = "veth" + HexFormat.of().formatHex(b);
       try {
         hostNl.createVeth(new VethSpec(name, candidate, mtu, null, null, 0));

@@ -1,9 +1,9 @@
 package io.kuark.cni.ipam;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kuark.cni.CniException;
 import io.kuark.cni.CniRequest;
+import io.kuark.cni.Json;
 import io.kuark.cni.config.BridgeConf;
 import io.kuark.cni.result.CniResult;
 import java.io.IOException;
@@ -13,12 +13,6 @@ import java.nio.file.Path;
 
 /** Delegates IPAM to the plugin binary named by ipam.type, found on CNI_PATH (spec delegation). */
 public final class ExecIpam implements Ipam {
-  private final ObjectMapper mapper;
-
-  public ExecIpam(ObjectMapper mapper) {
-    this.mapper = mapper;
-  }
-
   @Override
   public CniResult add(CniRequest request, BridgeConf conf) {
     JsonNode out = run(request.withCommand("ADD"), conf);
@@ -48,11 +42,11 @@ public final class ExecIpam implements Ipam {
       pb.redirectError(ProcessBuilder.Redirect.INHERIT);
       Process p = pb.start();
       try (OutputStream stdin = p.getOutputStream()) {
-        stdin.write(mapper.writeValueAsBytes(conf.raw()));
+        stdin.write(Json.compact(conf.raw()));
       }
       byte[] stdout = p.getInputStream().readAllBytes();
       int rc = p.waitFor();
-      JsonNode out = stdout.length == 0 ? mapper.createObjectNode() : mapper.readTree(stdout);
+      JsonNode out = stdout.length == 0 ? Json.NODES.objectNode() : Json.read(stdout);
       if (rc != 0) {
         throw new CniException(
             out.path("code").asInt(CniException.PLUGIN_FAILURE),

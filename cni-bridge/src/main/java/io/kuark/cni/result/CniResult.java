@@ -1,8 +1,8 @@
 package io.kuark.cni.result;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kuark.cni.CniVersions;
 import io.kuark.cni.config.IpNet;
@@ -52,9 +52,9 @@ public record CniResult(
     }
   }
 
-  public ObjectNode toJson(ObjectMapper mapper) {
+  public ObjectNode toJson() {
     boolean withVersion = !CniVersions.atLeast(cniVersion, "1.0.0");
-    ObjectNode root = mapper.createObjectNode();
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
     root.put("cniVersion", cniVersion);
     if (!interfaces.isEmpty()) {
       ArrayNode arr = root.putArray("interfaces");

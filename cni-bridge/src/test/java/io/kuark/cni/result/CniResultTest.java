@@ -26,7 +26,7 @@ class CniResultTest {
 
   @Test
   void version1ResultHasNoIpVersionField() {
-    JsonNode j = sample("1.0.0").toJson(mapper);
+    JsonNode j = sample("1.0.0").toJson();
     assertThat(j.get("cniVersion").asText()).isEqualTo("1.0.0");
     assertThat(j.get("ips").get(0).has("version")).isFalse();
     assertThat(j.get("ips").get(0).get("interface").asInt()).isEqualTo(1);
@@ -39,7 +39,7 @@ class CniResultTest {
 
   @Test
   void pre1ResultsCarryIpVersion() {
-    JsonNode j = sample("0.4.0").toJson(mapper);
+    JsonNode j = sample("0.4.0").toJson();
     assertThat(j.get("ips").get(0).get("version").asText()).isEqualTo("4");
     assertThat(j.get("ips").get(1).get("version").asText()).isEqualTo("6");
   }
@@ -47,7 +47,7 @@ class CniResultTest {
   @Test
   void roundTripsThroughJson() {
     CniResult r = sample("1.1.0");
-    CniResult back = CniResult.fromJson(r.toJson(mapper), "1.1.0");
+    CniResult back = CniResult.fromJson(r.toJson(), "1.1.0");
     assertThat(back).isEqualTo(r);
   }
 }

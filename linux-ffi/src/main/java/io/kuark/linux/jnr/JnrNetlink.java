@@ -124,7 +124,7 @@ public final class JnrNetlink implements Netlink {
 
   private Optional<Link> getLink(NlRequest req, String operation) {
     try {
-      NetlinkSocket.Message m = socket.query(req, operation);
+      NetlinkSocket.Message m = socket.query(req, operation, Errno.ENODEV);
       return m == null || m.type() != RTM_NEWLINK ? Optional.empty() : Optional.of(parseLink(m));
     } catch (NetlinkException e) {
       if (e.errno() == Errno.ENODEV) {
@@ -176,6 +176,9 @@ public final class JnrNetlink implements Netlink {
       req.beginNested(IFLA_LINKINFO).attrString(IFLA_INFO_KIND, "veth");
       req.beginNested(IFLA_INFO_DATA).beginNested(VETH_INFO_PEER);
       req.ifinfomsg(AF_UNSPEC, 0, 0, 0).attrString(IFLA_IFNAME, spec.peerName());
+      if (spec.peerMac() != null) {
+        req.attr(IFLA_ADDRESS, Macs.parse(spec.peerMac()));
+      }
       if (spec.mtu() > 0) {
         req.attrU32(IFLA_MTU, spec.mtu());
       }

@@ -1,14 +1,15 @@
 package io.kuark.linux.jnr;
 
-import jnr.ffi.annotations.In;
-import jnr.ffi.annotations.Out;
-import jnr.ffi.types.size_t;
-import jnr.ffi.types.ssize_t;
-
 /**
  * The libc functions Kuark calls. Only primitive, String and byte[] parameters are used so the
  * binding works both with JNR's generated (ASM) invokers and its reflection/proxy mode ({@code
  * -Djnr.ffi.asm.enabled=false}), the one a native image can use.
+ *
+ * <p>No JNR annotations ({@code @In}, {@code @Out}, {@code @size_t}, ...): reading a parameter
+ * annotation makes the JVM generate a proxy class for it and for its meta-annotations at run time,
+ * which was about a fifth of the kuark-bridge binary's start-up (docs/benchmarks.md, CNI). Arrays
+ * are therefore copied both ways (the default), and {@code size_t}/{@code ssize_t} are Java {@code
+ * long}s, which is what they are on the 64-bit (LP64) platforms Kuark runs on.
  */
 public interface LibC {
   int O_RDONLY = 0;
@@ -45,13 +46,11 @@ public interface LibC {
 
   int socket(int domain, int type, int protocol);
 
-  int setsockopt(int fd, int level, int optname, @In int[] optval, int optlen);
+  int setsockopt(int fd, int level, int optname, int[] optval, int optlen);
 
-  @ssize_t
-  long send(int fd, @In byte[] buf, @size_t long len, int flags);
+  long send(int fd, byte[] buf, long len, int flags);
 
-  @ssize_t
-  long recv(int fd, @Out byte[] buf, @size_t long len, int flags);
+  long recv(int fd, byte[] buf, long len, int flags);
 
   // Pseudo-terminals (exec with a tty).
   int posix_openpt(int flags);
@@ -60,13 +59,11 @@ public interface LibC {
 
   int unlockpt(int fd);
 
-  int ptsname_r(int fd, @Out byte[] buf, @size_t long buflen);
+  int ptsname_r(int fd, byte[] buf, long buflen);
 
-  int ioctl(int fd, long request, @In byte[] arg);
+  int ioctl(int fd, long request, byte[] arg);
 
-  @ssize_t
-  long read(int fd, @Out byte[] buf, @size_t long count);
+  long read(int fd, byte[] buf, long count);
 
-  @ssize_t
-  long write(int fd, @In byte[] buf, @size_t long count);
+  long write(int fd, byte[] buf, long count);
 }

@@ -13,10 +13,29 @@ final class Native {
     }
   }
 
-  private static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
+  private static final LibC LIBC = loadLibC();
   private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
 
   private Native() {}
+
+  /**
+   * libc by the platform's own file name ("libc.so.6"), which JNR hands to dlopen as it is; a bare
+   * "c" makes it list the library directories (over a thousand files here) to find one, a visible
+   * part of the kuark-bridge binary's start-up. The bare name stays the fallback (e.g. musl).
+   */
+  private static LibC loadLibC() {
+    LibC libc =
+        LibraryLoader.create(LibC.class)
+            .load(jnr.ffi.Platform.getNativePlatform().getStandardCLibraryName());
+    try {
+      // JNR opens the library on the first call (failImmediately() would bind every function up
+      // front, which costs more); close(-1) is harmless and bound anyway.
+      libc.close(-1);
+      return libc;
+    } catch (UnsatisfiedLinkError e) {
+      return LibraryLoader.create(LibC.class).load("c");
+    }
+  }
 
   static LibC libc() {
     return LIBC;

@@ -59,6 +59,15 @@ final class NetlinkSocket implements AutoCloseable {
    * acked without data. Errors become exceptions.
    */
   synchronized Message query(NlRequest request, String operation) {
+    return query(request, operation, 0);
+  }
+
+  /**
+   * Like {@link #query(NlRequest, String)}, but the error {@code toleratedErrno} (e.g. ENODEV for
+   * "no such link") is answered with null instead of an exception: cheaper for an answer that is
+   * expected on the normal path (no exception, no strerror call).
+   */
+  synchronized Message query(NlRequest request, String operation, int toleratedErrno) {
     int mySeq = send(request);
     while (true) {
       for (Message m : receive()) {
@@ -66,12 +75,18 @@ final class NetlinkSocket implements AutoCloseable {
           continue;
         }
         if (m.type() == NLMSG_ERROR) {
-          throwIfError(m, operation);
+          if (toleratedErrno == 0 || errorOf(m) != -toleratedErrno) {
+            throwIfError(m, operation);
+          }
           return null;
         }
         return m;
       }
     }
+  }
+
+  private static int errorOf(Message m) {
+    return m.data().getInt(m.offset() + HDR);
   }
 
   /** Sends a dump request and collects the replies up to NLMSG_DONE. */

@@ -14,7 +14,13 @@ import org.jboss.logging.Logger;
  * Retired}, which makes the pool discard that thread instead of reusing it.
  */
 final class NetnsThreads {
-  private static final Logger LOG = Logger.getLogger(NetnsThreads.class);
+  /**
+   * Initialised only when a thread dies: finding a logging provider costs a short-lived process
+   * (the kuark-bridge binary) a noticeable part of its start-up.
+   */
+  private static final class Log {
+    static final Logger LOG = Logger.getLogger(NetnsThreads.class);
+  }
 
   /** Thrown out of a pool task to kill (retire) the worker thread that runs it. */
   static final class Retired extends Error {
@@ -34,9 +40,9 @@ final class NetnsThreads {
           thread.setUncaughtExceptionHandler(
               (t, e) -> {
                 if (e instanceof Retired) {
-                  LOG.warnf("retired namespace thread %s: %s", t.getName(), e.getMessage());
+                  Log.LOG.warnf("retired namespace thread %s: %s", t.getName(), e.getMessage());
                 } else {
-                  LOG.errorf(e, "namespace thread %s died", t.getName());
+                  Log.LOG.errorf(e, "namespace thread %s died", t.getName());
                 }
               });
           return thread;

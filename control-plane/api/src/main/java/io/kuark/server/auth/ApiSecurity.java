@@ -10,6 +10,7 @@ import io.kuark.server.api.strategy.ObjectAdmission;
 import io.kuark.server.api.watch.WatchCaches;
 import io.kuark.server.apimodel.ResourceCatalog;
 import io.kuark.server.apimodel.ResourceType;
+import io.kuark.server.auth.admission.PriorityAdmission;
 import io.kuark.server.auth.admission.SecurityAdmission;
 import io.kuark.server.auth.admission.ServiceAccountAdmission;
 import io.kuark.server.auth.authn.ObjectLookup;
@@ -90,8 +91,11 @@ public final class ApiSecurity implements AutoCloseable {
 
   /** {@code next} with the security admission steps in front. */
   public ObjectAdmission admission(ObjectAdmission next) {
-    return new SecurityAdmission(
-        next, new ServiceAccountAdmission(this::serviceAccount), new EscalationCheck(rbac));
+    return new PriorityAdmission(
+        new SecurityAdmission(
+            next, new ServiceAccountAdmission(this::serviceAccount), new EscalationCheck(rbac)),
+        this::priorityClass,
+        this::priorityClasses);
   }
 
   /** The token request and review handlers. */
@@ -139,6 +143,16 @@ public final class ApiSecurity implements AutoCloseable {
   private Optional<JsonNode> serviceAccount(String namespace, String name) {
     ResourceType type = catalog.find("", "v1", "serviceaccounts").orElseThrow();
     return store.get(type, namespace, name).map(o -> (JsonNode) o.object());
+  }
+
+  private Optional<JsonNode> priorityClass(String name) {
+    ResourceType type = catalog.find("scheduling.k8s.io", "v1", "priorityclasses").orElseThrow();
+    return store.get(type, "", name).map(o -> (JsonNode) o.object());
+  }
+
+  private List<JsonNode> priorityClasses() {
+    ResourceType type = catalog.find("scheduling.k8s.io", "v1", "priorityclasses").orElseThrow();
+    return new ArrayList<>(store.list(type, "", 0, null, 0).items());
   }
 
   @Override

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.cache.Lister;
@@ -14,6 +15,8 @@ import io.kuark.server.controller.runtime.Handlers;
 import io.kuark.server.controller.runtime.LoopContext;
 import io.kuark.server.controller.runtime.Pods;
 import io.kuark.server.controller.runtime.Times;
+import io.kuark.server.scheduler.preemption.ApiPreemptor;
+import io.kuark.server.scheduler.preemption.DisruptionAllowance;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -61,6 +64,7 @@ public final class Scheduler implements SchedulingOutcomes, AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    Lister<PodDisruptionBudget> budgets = ctx.informers().lister(PodDisruptionBudget.class);
     this.cycle =
         new SchedulingCycle(
             cache,
@@ -70,7 +74,10 @@ public final class Scheduler implements SchedulingOutcomes, AutoCloseable {
             binder,
             binders,
             this,
-            pods::get);
+            pods::get,
+            new ApiPreemptor(
+                client, events, background, ctx.clock(), DefaultProfile.SCHEDULER_NAME),
+            () -> DisruptionAllowance.compute(budgets.list(), pods.list()));
     ctx.informers()
         .get(Pod.class)
         .addEventHandler(Handlers.of(this::podAdded, this::podUpdated, this::podDeleted));
@@ -106,7 +113,34 @@ public final class Scheduler implements SchedulingOutcomes, AutoCloseable {
       }
       queue.delete(pod);
     } else if (responsible(pod)) {
+      String nominated = nominatedNode(pod);
+      if (nominated != null) {
+        synchronized (cache) {
+          cache.nominate(pod, nominated);
+        }
+      }
       queue.add(pod);
+    }
+  }
+
+  private static String nominatedNode(Pod pod) {
+    String n = pod.getStatus() == null ? null : pod.getStatus().getNominatedNodeName();
+    return n == null || n.isEmpty() ? null : n;
+  }
+
+  /**
+   * Follows {@code status.nominatedNodeName}; an update that merely lacks it keeps a nomination
+   * this scheduler made and has not written yet, as upstream's nominator does.
+   */
+  private void updateNomination(Pod old, Pod pod) {
+    String now = nominatedNode(pod);
+    String before = nominatedNode(old);
+    synchronized (cache) {
+      if (now != null) {
+        cache.nominate(pod, now);
+      } else if (before != null) {
+        cache.nominate(pod, null);
+      }
     }
   }
 
@@ -124,12 +158,16 @@ public final class Scheduler implements SchedulingOutcomes, AutoCloseable {
         queue.moveAllToActiveOrBackoff();
       }
     } else if (responsible(pod)) {
+      updateNomination(old, pod);
       if (!Objects.equals(old.getSpec(), pod.getSpec())
           || !Objects.equals(old.getMetadata().getLabels(), pod.getMetadata().getLabels())) {
         queue.add(pod);
       }
     } else {
       queue.delete(pod);
+      synchronized (cache) {
+        cache.nominate(pod, null);
+      }
     }
   }
 

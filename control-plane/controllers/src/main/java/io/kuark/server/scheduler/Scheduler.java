@@ -70,7 +70,10 @@ public final class Scheduler implements SchedulingOutcomes, AutoCloseable {
             cache,
             queue,
             DefaultProfile.create(
-                new Random(), new InformerVolumeLookup(ctx.client(), ctx.informers())),
+                new Random(),
+                new InformerVolumeLookup(ctx.client(), ctx.informers()),
+                defaultSpreadSelector(ctx),
+                namespaceLabels(ctx)),
             binder,
             binders,
             this,
@@ -94,6 +97,37 @@ public final class Scheduler implements SchedulingOutcomes, AutoCloseable {
     ctx.informers()
         .get(StorageClass.class)
         .addEventHandler(Handlers.any(sc -> queue.moveAllToActiveOrBackoff()));
+  }
+
+  private static DefaultSpreadSelector defaultSpreadSelector(LoopContext ctx) {
+    Lister<io.fabric8.kubernetes.api.model.Service> services =
+        ctx.informers().lister(io.fabric8.kubernetes.api.model.Service.class);
+    Lister<io.fabric8.kubernetes.api.model.ReplicationController> rcs =
+        ctx.informers().lister(io.fabric8.kubernetes.api.model.ReplicationController.class);
+    Lister<io.fabric8.kubernetes.api.model.apps.ReplicaSet> rss =
+        ctx.informers().lister(io.fabric8.kubernetes.api.model.apps.ReplicaSet.class);
+    Lister<io.fabric8.kubernetes.api.model.apps.StatefulSet> sets =
+        ctx.informers().lister(io.fabric8.kubernetes.api.model.apps.StatefulSet.class);
+    return new DefaultSpreadSelector(
+        ns -> services.namespace(ns).list(),
+        ns -> rcs.namespace(ns).list(),
+        (ns, name) -> rss.namespace(ns).get(name),
+        (ns, name) -> sets.namespace(ns).get(name));
+  }
+
+  private static java.util.function.Function<String, java.util.Map<String, String>> namespaceLabels(
+      LoopContext ctx) {
+    Lister<io.fabric8.kubernetes.api.model.Namespace> namespaces =
+        ctx.informers().lister(io.fabric8.kubernetes.api.model.Namespace.class);
+    return name -> {
+      io.fabric8.kubernetes.api.model.Namespace ns = namespaces.get(name);
+      if (ns == null) {
+        return null;
+      }
+      return ns.getMetadata().getLabels() == null
+          ? java.util.Map.of()
+          : ns.getMetadata().getLabels();
+    };
   }
 
   /** Pods this scheduler is responsible for: its name (or none), pending, not being deleted. */

@@ -15,6 +15,7 @@ import io.kuark.server.controller.leader.LeaderElection;
 import io.kuark.server.controller.namespace.NamespaceController;
 import io.kuark.server.controller.nodeipam.NodeIpamController;
 import io.kuark.server.controller.nodelifecycle.NodeLifecycleController;
+import io.kuark.server.controller.queue.WorkQueueMetrics;
 import io.kuark.server.controller.replicaset.ReplicaSetController;
 import io.kuark.server.controller.runtime.LoopContext;
 import io.kuark.server.controller.serviceaccount.ClusterCa;
@@ -46,10 +47,21 @@ public final class ControlPlaneLoops implements AutoCloseable {
 
   private final LeaderElection controllers;
   private final LeaderElection scheduler;
+  private final WorkQueueMetrics queueMetrics;
 
-  private ControlPlaneLoops(LeaderElection controllers, LeaderElection scheduler) {
+  private ControlPlaneLoops(
+      LeaderElection controllers, LeaderElection scheduler, WorkQueueMetrics queueMetrics) {
     this.controllers = controllers;
     this.scheduler = scheduler;
+    this.queueMetrics = queueMetrics;
+  }
+
+  /**
+   * The controllers' work-queue metrics ({@code workqueue_*} with a {@code name} label per
+   * controller), for the server's {@code /metrics}.
+   */
+  public WorkQueueMetrics queueMetrics() {
+    return queueMetrics;
   }
 
   /**
@@ -75,6 +87,35 @@ public final class ControlPlaneLoops implements AutoCloseable {
       ControlPlaneLoopsConfig config,
       Binder binder,
       LeaderElection.Timing timing) {
+    return start(client, client, config, binder, timing);
+  }
+
+  /**
+   * The server's way: the controllers act through {@code controllersClient} (user
+   * system:kube-controller-manager), the scheduler through {@code schedulerClient} (user
+   * system:kube-scheduler), each limited by its RBAC roles.
+   */
+  public static ControlPlaneLoops start(
+      KubernetesClient controllersClient,
+      KubernetesClient schedulerClient,
+      ControlPlaneLoopsConfig config) {
+    return start(
+        controllersClient,
+        schedulerClient,
+        config,
+        new ApiBinder(schedulerClient),
+        LeaderElection.UPSTREAM);
+  }
+
+  /** As above with another binder and lease timing (tests). */
+  public static ControlPlaneLoops start(
+      KubernetesClient controllersClient,
+      KubernetesClient schedulerClient,
+      ControlPlaneLoopsConfig config,
+      Binder binder,
+      LeaderElection.Timing timing) {
+    KubernetesClient client = controllersClient;
+    WorkQueueMetrics queueMetrics = new WorkQueueMetrics();
     String identity = hostname() + "_" + UUID.randomUUID();
     LeaderElection controllers =
         new LeaderElection(
@@ -83,18 +124,18 @@ public final class ControlPlaneLoops implements AutoCloseable {
             CONTROLLER_LEASE,
             identity,
             timing,
-            () -> startControllers(client, config));
+            () -> startControllers(client, config, queueMetrics));
     LeaderElection scheduler =
         new LeaderElection(
-            client,
+            schedulerClient,
             LEASE_NAMESPACE,
             SCHEDULER_LEASE,
             identity,
             timing,
-            () -> startScheduler(client, binder));
+            () -> startScheduler(schedulerClient, binder, queueMetrics));
     controllers.start();
     scheduler.start();
-    return new ControlPlaneLoops(controllers, scheduler);
+    return new ControlPlaneLoops(controllers, scheduler, queueMetrics);
   }
 
   /** This instance's holder identity in both leases ({@code <hostname>_<uuid>}, as upstream). */
@@ -121,8 +162,8 @@ public final class ControlPlaneLoops implements AutoCloseable {
   }
 
   private static AutoCloseable startControllers(
-      KubernetesClient client, ControlPlaneLoopsConfig config) {
-    LoopSet set = new LoopSet(client, "kuark-controller");
+      KubernetesClient client, ControlPlaneLoopsConfig config, WorkQueueMetrics queueMetrics) {
+    LoopSet set = new LoopSet(client, "kuark-controller", queueMetrics);
     LoopContext ctx = set.ctx;
     set.add(new ReplicaSetController(ctx).controller());
     set.add(new DeploymentController(ctx).controller());
@@ -164,8 +205,9 @@ public final class ControlPlaneLoops implements AutoCloseable {
     return set;
   }
 
-  private static AutoCloseable startScheduler(KubernetesClient client, Binder binder) {
-    LoopSet set = new LoopSet(client, "kuark-scheduler");
+  private static AutoCloseable startScheduler(
+      KubernetesClient client, Binder binder, WorkQueueMetrics queueMetrics) {
+    LoopSet set = new LoopSet(client, "kuark-scheduler", queueMetrics);
     Scheduler scheduler = new Scheduler(set.ctx, binder);
     set.closeLater(scheduler);
     set.startControllers();

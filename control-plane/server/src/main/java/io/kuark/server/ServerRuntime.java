@@ -112,7 +112,7 @@ final class ServerRuntime implements AutoCloseable {
             scheduler,
             new ControlPlaneLoopsConfig(flags.clusterCidr(), 24, flags.serviceCidr()));
     started.add(loops);
-    api.metrics().addSource(loops.queueMetrics()::render);
+    api.metrics().addSource(loops::renderMetrics);
     OpenApiWarmUp.start(openApi);
   }
 

@@ -247,7 +247,7 @@ class WorkloadControllersIT {
   }
 
   @Test
-  void controllerWorkQueuesAreOnMetrics() {
+  void controllerAndSchedulerQueuesAreOnMetrics() {
     await()
         .atMost(Duration.ofMinutes(1))
         .untilAsserted(
@@ -258,6 +258,7 @@ class WorkloadControllersIT {
                   .contains("workqueue_depth{name=\"replicaset\"}")
                   .contains("workqueue_retries_total{name=\"deployment\"}")
                   .contains("# TYPE workqueue_work_duration_seconds histogram")
+                  .contains("scheduler_pending_pods{queue=\"unschedulable\"}")
                   .contains("apiserver_request_total");
               // The namespace and service account controllers have synced the built-in namespaces.
               assertThat(metrics)

@@ -27,6 +27,7 @@ import io.kuark.server.controller.volume.PersistentVolumeController;
 import io.kuark.server.scheduler.ApiBinder;
 import io.kuark.server.scheduler.Binder;
 import io.kuark.server.scheduler.Scheduler;
+import io.kuark.server.scheduler.SchedulerMetrics;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Optional;
@@ -48,12 +49,25 @@ public final class ControlPlaneLoops implements AutoCloseable {
   private final LeaderElection controllers;
   private final LeaderElection scheduler;
   private final WorkQueueMetrics queueMetrics;
+  private final SchedulerMetrics schedulerMetrics;
 
   private ControlPlaneLoops(
-      LeaderElection controllers, LeaderElection scheduler, WorkQueueMetrics queueMetrics) {
+      LeaderElection controllers,
+      LeaderElection scheduler,
+      WorkQueueMetrics queueMetrics,
+      SchedulerMetrics schedulerMetrics) {
     this.controllers = controllers;
     this.scheduler = scheduler;
     this.queueMetrics = queueMetrics;
+    this.schedulerMetrics = schedulerMetrics;
+  }
+
+  /**
+   * Prometheus text of the loops for the server's {@code /metrics}: the controllers' {@code
+   * workqueue_*} metrics and the scheduler's {@code scheduler_*} ones.
+   */
+  public String renderMetrics() {
+    return queueMetrics.render() + schedulerMetrics.render();
   }
 
   /**
@@ -116,6 +130,7 @@ public final class ControlPlaneLoops implements AutoCloseable {
       LeaderElection.Timing timing) {
     KubernetesClient client = controllersClient;
     WorkQueueMetrics queueMetrics = new WorkQueueMetrics();
+    SchedulerMetrics schedulerMetrics = new SchedulerMetrics();
     String identity = hostname() + "_" + UUID.randomUUID();
     LeaderElection controllers =
         new LeaderElection(
@@ -132,10 +147,10 @@ public final class ControlPlaneLoops implements AutoCloseable {
             SCHEDULER_LEASE,
             identity,
             timing,
-            () -> startScheduler(schedulerClient, binder, queueMetrics));
+            () -> startScheduler(schedulerClient, binder, queueMetrics, schedulerMetrics));
     controllers.start();
     scheduler.start();
-    return new ControlPlaneLoops(controllers, scheduler, queueMetrics);
+    return new ControlPlaneLoops(controllers, scheduler, queueMetrics, schedulerMetrics);
   }
 
   /** This instance's holder identity in both leases ({@code <hostname>_<uuid>}, as upstream). */
@@ -206,9 +221,12 @@ public final class ControlPlaneLoops implements AutoCloseable {
   }
 
   private static AutoCloseable startScheduler(
-      KubernetesClient client, Binder binder, WorkQueueMetrics queueMetrics) {
+      KubernetesClient client,
+      Binder binder,
+      WorkQueueMetrics queueMetrics,
+      SchedulerMetrics schedulerMetrics) {
     LoopSet set = new LoopSet(client, "kuark-scheduler", queueMetrics);
-    Scheduler scheduler = new Scheduler(set.ctx, binder);
+    Scheduler scheduler = new Scheduler(set.ctx, binder, schedulerMetrics);
     set.closeLater(scheduler);
     set.startControllers();
     scheduler.start();

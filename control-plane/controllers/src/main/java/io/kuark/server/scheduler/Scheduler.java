@@ -41,6 +41,7 @@ public final class Scheduler implements SchedulingOutcomes, AutoCloseable {
   private final Lister<Pod> pods;
   private final SchedulerCache cache = new SchedulerCache();
   private final SchedulingQueue queue = new SchedulingQueue(System::nanoTime);
+  private final SchedulerMetrics metrics;
   private final EventRecorder events;
   private final ExecutorService background;
   private final ExecutorService binders;
@@ -51,6 +52,13 @@ public final class Scheduler implements SchedulingOutcomes, AutoCloseable {
   private ScheduledFuture<?> housekeeping;
 
   public Scheduler(LoopContext ctx, Binder binder) {
+    this(ctx, binder, new SchedulerMetrics());
+  }
+
+  /** As above, counting into {@code metrics}. */
+  public Scheduler(LoopContext ctx, Binder binder, SchedulerMetrics metrics) {
+    this.metrics = metrics;
+    metrics.watch(queue);
     this.ctx = ctx;
     this.client = ctx.client();
     this.pods = ctx.informers().lister(Pod.class);
@@ -78,8 +86,9 @@ public final class Scheduler implements SchedulingOutcomes, AutoCloseable {
             binders,
             this,
             pods::get,
-            new ApiPreemptor(
-                client, events, background, ctx.clock(), DefaultProfile.SCHEDULER_NAME),
+            counting(
+                new ApiPreemptor(
+                    client, events, background, ctx.clock(), DefaultProfile.SCHEDULER_NAME)),
             () -> DisruptionAllowance.compute(budgets.list(), pods.list()));
     ctx.informers()
         .get(Pod.class)
@@ -97,6 +106,25 @@ public final class Scheduler implements SchedulingOutcomes, AutoCloseable {
     ctx.informers()
         .get(StorageClass.class)
         .addEventHandler(Handlers.any(sc -> queue.moveAllToActiveOrBackoff()));
+  }
+
+  /** Counts preemptions and their victims on the way to {@code preemptor}. */
+  private io.kuark.server.scheduler.preemption.Preemptor counting(
+      io.kuark.server.scheduler.preemption.Preemptor preemptor) {
+    return new io.kuark.server.scheduler.preemption.Preemptor() {
+      @Override
+      public void preempt(
+          Pod pod, io.kuark.server.scheduler.preemption.Candidate candidate, List<Pod> displaced) {
+        metrics.preemptions.increment();
+        metrics.victims.add(candidate.victims().size());
+        preemptor.preempt(pod, candidate, displaced);
+      }
+
+      @Override
+      public void clearNomination(Pod pod) {
+        preemptor.clearNomination(pod);
+      }
+    };
   }
 
   private static DefaultSpreadSelector defaultSpreadSelector(LoopContext ctx) {
@@ -298,6 +326,7 @@ public final class Scheduler implements SchedulingOutcomes, AutoCloseable {
 
   @Override
   public void scheduled(Pod pod, String node, long latencyNanos) {
+    metrics.scheduled.increment();
     scheduledCount.incrementAndGet();
     events.normal(
         pod,
@@ -309,12 +338,14 @@ public final class Scheduler implements SchedulingOutcomes, AutoCloseable {
 
   @Override
   public void unschedulable(Pod pod, String message) {
+    metrics.unschedulableAttempts.increment();
     events.warning(pod, "FailedScheduling", message);
     background.execute(() -> setUnschedulableCondition(pod, message));
   }
 
   @Override
   public void failed(Pod pod, String message) {
+    metrics.errors.increment();
     events.warning(pod, "FailedScheduling", message);
   }
 

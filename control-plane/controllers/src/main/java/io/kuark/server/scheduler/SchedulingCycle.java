@@ -2,6 +2,7 @@ package io.kuark.server.scheduler;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kuark.server.scheduler.framework.CycleState;
+import io.kuark.server.scheduler.framework.FitErrorMessage;
 import io.kuark.server.scheduler.framework.NodeInfo;
 import io.kuark.server.scheduler.framework.PodInfo;
 import io.kuark.server.scheduler.framework.ScheduleResult;
@@ -92,6 +93,7 @@ public final class SchedulingCycle {
     Optional<Candidate> preempted = Optional.empty();
     boolean clearNomination = false;
     List<Pod> displaced = new java.util.ArrayList<>();
+    boolean waitingForVictims = false;
     synchronized (cache) {
       if (cache.isAssumedOrBound(pod)) {
         queue.done(q);
@@ -103,7 +105,12 @@ public final class SchedulingCycle {
         result = framework.schedule(state, info, nodes);
         if (result instanceof ScheduleResult.Unschedulable u && preemption != null) {
           String nominated = cache.nominatedNode(pod);
-          if (DefaultPreemption.eligible(info, nominated == null ? null : find(nodes, nominated))) {
+          boolean never = "Never".equals(pod.getSpec().getPreemptionPolicy());
+          if (!never
+              && !DefaultPreemption.eligible(
+                  info, nominated == null ? null : find(nodes, nominated))) {
+            waitingForVictims = true;
+          } else if (!never) {
             preempted = preemption.findCandidate(info, nodes, u.nodeStatuses(), budgets);
             if (preempted.isPresent()) {
               String node = preempted.get().node();
@@ -136,7 +143,16 @@ public final class SchedulingCycle {
       bindExecutor.execute(() -> bind(q, state, info, s.node(), start));
     } else if (result instanceof ScheduleResult.Unschedulable u) {
       queue.addUnschedulable(q);
-      outcomes.unschedulable(pod, u.message());
+      String message = u.message();
+      if (preempted.isPresent()) {
+        // Upstream reports a successful preemption by the nomination, not in the message.
+        message = FitErrorMessage.withPreemption(message, null);
+      } else if (waitingForVictims) {
+        message =
+            FitErrorMessage.withPreemption(
+                message, "not eligible due to a terminating pod on the nominated node.");
+      }
+      outcomes.unschedulable(pod, message);
     } else if (result instanceof ScheduleResult.Failed f) {
       queue.addBackoff(q);
       outcomes.failed(pod, f.message());

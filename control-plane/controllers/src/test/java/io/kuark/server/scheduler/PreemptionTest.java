@@ -88,6 +88,14 @@ class PreemptionTest {
         .untilAsserted(() -> assertThat(get("urgent").getSpec().getNodeName()).isEqualTo("n1"));
     assertThat(get("low")).isNull();
     assertThat(get("mid")).isNotNull();
+    String metrics = ((ControlPlaneLoops) loops).renderMetrics();
+    assertThat(metrics)
+        .containsPattern("scheduler_preemption_attempts_total [1-9]")
+        .containsPattern("scheduler_preemption_victims_total [1-9]")
+        .containsPattern(
+            "scheduler_schedule_attempts_total\\{profile=\"default-scheduler\",result=\"scheduled\"\\} [1-9]")
+        .containsPattern(
+            "scheduler_schedule_attempts_total\\{profile=\"default-scheduler\",result=\"unschedulable\"\\} [1-9]");
     await()
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(30))
@@ -105,12 +113,15 @@ class PreemptionTest {
                                     + urgent.getMetadata().getUid()
                                     + " on node n1");
                       });
-              // The first attempt failed and said so before preempting.
+              // The first attempt failed and said so; the preemption shows as the nomination, not
+              // in the message (as upstream).
               assertThat(events)
                   .anySatisfy(
                       e -> {
                         assertThat(e.getReason()).isEqualTo("FailedScheduling");
                         assertThat(e.getInvolvedObject().getName()).isEqualTo("urgent");
+                        assertThat(e.getMessage())
+                            .isEqualTo("0/1 nodes are available: 1 Insufficient cpu.");
                       });
             });
   }

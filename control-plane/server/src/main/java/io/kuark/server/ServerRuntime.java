@@ -15,6 +15,7 @@ import io.kuark.server.api.store.encryption.EncryptingStorage;
 import io.kuark.server.api.store.encryption.EncryptionConfig;
 import io.kuark.server.api.store.encryption.SecretsRewriter;
 import io.kuark.server.apimodel.ResourceCatalog;
+import io.kuark.server.auth.pki.CertificateAuthority;
 import io.kuark.server.auth.pki.ClusterPki;
 import io.kuark.server.auth.pki.Kubeconfig;
 import io.kuark.server.auth.pki.ServingNames;
@@ -119,29 +120,38 @@ final class ServerRuntime implements AutoCloseable {
     String url = "https://" + host + ":" + api.port();
     Kubeconfig.write(flags.writeKubeconfig(), url, pki.ca().certificate(), pki.admin());
     LOG.infof("admin kubeconfig written to %s", flags.writeKubeconfig());
-    // The loops use the admin identity until least-privilege identities arrive (issue 4).
-    Config clientConfig =
-        Config.fromKubeconfig(Kubeconfig.render(url, pki.ca().certificate(), pki.admin()));
-    // In-process calls only wait for this JVM; generous timeouts keep informers from giving up
-    // while a busy machine is still warming up (many TLS handshakes and cold JIT at start).
-    clientConfig.setConnectionTimeout(60_000);
-    clientConfig.setRequestTimeout(60_000);
-    // The loops' client gets its own event loops: fabric8 decodes responses on them, which must
+    // The loops' clients get their own event loops: fabric8 decodes responses on them, which must
     // never stall the API server's event loops.
     Vertx clientVertx =
         Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setPreferNativeTransport(true));
     started.add(() -> clientVertx.close().toCompletionStage().toCompletableFuture().join());
+    // Each loop group acts as its own user (upstream's names), limited by its RBAC roles.
+    KubernetesClient controllers = loopClient(clientVertx, url, pki, pki.controllerManager());
+    KubernetesClient scheduler = loopClient(clientVertx, url, pki, pki.scheduler());
+    ControlPlaneLoops loops =
+        ControlPlaneLoops.start(
+            controllers,
+            scheduler,
+            new ControlPlaneLoopsConfig(flags.clusterCidr(), 24, flags.serviceCidr()));
+    started.add(loops);
+    api.metrics().addSource(loops::renderMetrics);
+    OpenApiWarmUp.start(openApi);
+  }
+
+  private KubernetesClient loopClient(
+      Vertx clientVertx, String url, ClusterPki pki, CertificateAuthority.IssuedCertificate cert) {
+    Config config = Config.fromKubeconfig(Kubeconfig.render(url, pki.ca().certificate(), cert));
+    // In-process calls only wait for this JVM; generous timeouts keep informers from giving up
+    // while a busy machine is still warming up (many TLS handshakes and cold JIT at start).
+    config.setConnectionTimeout(60_000);
+    config.setRequestTimeout(60_000);
     KubernetesClient client =
         new KubernetesClientBuilder()
             .withHttpClientFactory(new VertxHttpClientFactory(clientVertx))
-            .withConfig(clientConfig)
+            .withConfig(config)
             .build();
     started.add(client);
-    AutoCloseable loops =
-        ControlPlaneLoops.start(
-            client, new ControlPlaneLoopsConfig(flags.clusterCidr(), 24, flags.serviceCidr()));
-    started.add(loops);
-    OpenApiWarmUp.start(openApi);
+    return client;
   }
 
   boolean ready() {

@@ -56,9 +56,22 @@ class WorkloadControllersIT {
 
   @AfterAll
   static void stop() throws IOException {
+    String log = server == null ? "" : server.log();
     if (server != null) {
       server.close();
     }
+    try {
+      // The loops ran as their own users the whole time: none of their requests was refused.
+      // (Their client logs refused calls as "Failure executing: ... is forbidden: User ...".)
+      assertThat(log.lines())
+          .noneMatch(
+              l -> l.contains("Failure executing") && l.contains("forbidden: User \"system:kube-"));
+    } finally {
+      cleanUp();
+    }
+  }
+
+  private static void cleanUp() throws IOException {
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
@@ -144,6 +157,115 @@ class WorkloadControllersIT {
                           "lease/kuark-controller-manager",
                           "{.spec.leaseDurationSeconds}"))
                   .isEqualTo("15");
+            });
+  }
+
+  /** kubectl acting as one of the loops' users, with its client certificate from the data dir. */
+  private static Kubectl as(String certName) throws IOException {
+    Path tls = server.dataDir.resolve("server").resolve("tls");
+    Path config =
+        write(
+            certName + ".kubeconfig",
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: k\n  cluster:\n    server: https://127.0.0.1:"
+                + server.port
+                + "\n    certificate-authority: "
+                + tls.resolve("ca.crt")
+                + "\nusers:\n- name: u\n  user:\n    client-certificate: "
+                + tls.resolve(certName + ".crt")
+                + "\n    client-key: "
+                + tls.resolve(certName + ".key")
+                + "\ncontexts:\n- name: c\n  context:\n    cluster: k\n    user: u\ncurrent-context: c\n");
+    return new Kubectl("1.33", config);
+  }
+
+  @Test
+  void loopIdentitiesAreLimitedToTheirRoles() throws Exception {
+    Kubectl controllers = as("client-controller-manager");
+    Kubectl scheduler = as("client-scheduler");
+    assertThat(
+            controllers
+                .run("auth", "whoami", "-o", "jsonpath={.status.userInfo.username}")
+                .ok()
+                .out())
+        .isEqualTo("system:kube-controller-manager");
+    assertThat(
+            scheduler
+                .run("auth", "whoami", "-o", "jsonpath={.status.userInfo.username}")
+                .ok()
+                .out())
+        .isEqualTo("system:kube-scheduler");
+    // What the loops need is allowed (awaited: the default bindings reach the RBAC cache through
+    // its watch just after start)...
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .untilAsserted(
+            () -> {
+              assertThat(controllers.run("auth", "can-i", "create", "pods", "-n", "x").out().trim())
+                  .isEqualTo("yes");
+              assertThat(
+                      controllers
+                          .run(
+                              "auth",
+                              "can-i",
+                              "update",
+                              "deployments",
+                              "--subresource=status",
+                              "-A")
+                          .out()
+                          .trim())
+                  .isEqualTo("yes");
+              assertThat(
+                      scheduler
+                          .run("auth", "can-i", "create", "pods", "--subresource=binding", "-A")
+                          .out()
+                          .trim())
+                  .isEqualTo("yes");
+              assertThat(
+                      scheduler
+                          .run("auth", "can-i", "patch", "leases", "-n", "kube-system")
+                          .out()
+                          .trim())
+                  .isEqualTo("yes");
+            });
+    // ...and real requests outside their roles are refused with 403.
+    Kubectl.Result escalate =
+        controllers.run(
+            "create", "clusterrolebinding", "grab", "--clusterrole=cluster-admin", "--user=me");
+    assertThat(escalate.exitCode()).isNotZero();
+    assertThat(escalate.err())
+        .contains(
+            "User \"system:kube-controller-manager\" cannot create resource \"clusterrolebindings\"");
+    Kubectl.Result secrets = scheduler.run("get", "secrets", "-A");
+    assertThat(secrets.exitCode()).isNotZero();
+    assertThat(secrets.err())
+        .contains("User \"system:kube-scheduler\" cannot list resource \"secrets\"");
+    Kubectl.Result deploy = scheduler.run("create", "deployment", "x", "--image=busybox");
+    assertThat(deploy.err()).contains("forbidden");
+    Kubectl.Result exec =
+        controllers.run("auth", "can-i", "create", "pods", "--subresource=exec", "-n", "default");
+    assertThat(exec.out().trim()).isEqualTo("no");
+  }
+
+  @Test
+  void controllerAndSchedulerQueuesAreOnMetrics() {
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .untilAsserted(
+            () -> {
+              String metrics = kubectl.run("get", "--raw", "/metrics").ok().out();
+              assertThat(metrics)
+                  .contains("# TYPE workqueue_depth gauge")
+                  .contains("workqueue_depth{name=\"replicaset\"}")
+                  .contains("workqueue_retries_total{name=\"deployment\"}")
+                  .contains("# TYPE workqueue_work_duration_seconds histogram")
+                  .contains("scheduler_pending_pods{queue=\"unschedulable\"}")
+                  .contains("apiserver_request_total");
+              // The namespace and service account controllers have synced the built-in namespaces.
+              assertThat(metrics)
+                  .containsPattern("workqueue_adds_total\\{name=\"namespace\"\\} [1-9]");
+              assertThat(metrics)
+                  .containsPattern(
+                      "workqueue_work_duration_seconds_count\\{name=\"serviceaccount\"\\} [1-9]");
             });
   }
 

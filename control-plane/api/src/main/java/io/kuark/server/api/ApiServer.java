@@ -71,6 +71,7 @@ public final class ApiServer implements AutoCloseable {
   private final ResourceDispatcher dispatcher;
   private final HealthChecks health;
   private final AtomicBoolean bootstrapped = new AtomicBoolean();
+  private RequestMetrics metrics;
 
   private ApiServer(
       ApiServerSetup setup,
@@ -165,6 +166,7 @@ public final class ApiServer implements AutoCloseable {
       extra.add(listen(setup, router, setup.config().securePort()));
     }
     ApiServer server = new ApiServer(setup, http, workers, caches, ctx, dispatcher, health);
+    server.metrics = metrics;
     server.closeables.add(kubelets);
     server.extraListeners.addAll(extra);
     server.closeables.add(security);
@@ -283,6 +285,11 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /** The port actually bound (useful with port 0). */
+  /** The {@code /metrics} registry; other components add their metrics text to it. */
+  public RequestMetrics metrics() {
+    return metrics;
+  }
+
   public int port() {
     return http.actualPort();
   }

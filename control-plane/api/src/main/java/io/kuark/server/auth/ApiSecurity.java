@@ -15,6 +15,7 @@ import io.kuark.server.auth.admission.DefaultStorageClass;
 import io.kuark.server.auth.admission.LimitRanger;
 import io.kuark.server.auth.admission.NamespacedObjects;
 import io.kuark.server.auth.admission.PodSecurityAdmission;
+import io.kuark.server.auth.admission.PriorityAdmission;
 import io.kuark.server.auth.admission.ResourceQuotaAdmission;
 import io.kuark.server.auth.admission.SecurityAdmission;
 import io.kuark.server.auth.admission.ServiceAccountAdmission;
@@ -102,11 +103,15 @@ public final class ApiSecurity implements AutoCloseable {
     plugins.add(new DefaultStorageClass(objects));
     plugins.add(new PodSecurityAdmission(objects));
     plugins.add(new ResourceQuotaAdmission(objects, Clock.systemUTC()));
-    return new SecurityAdmission(
-        next,
-        new ServiceAccountAdmission(this::serviceAccount),
-        new EscalationCheck(rbac),
-        plugins);
+    // Priority resolves spec.priority first, as upstream orders it before quota evaluation.
+    return new PriorityAdmission(
+        new SecurityAdmission(
+            next,
+            new ServiceAccountAdmission(this::serviceAccount),
+            new EscalationCheck(rbac),
+            plugins),
+        this::priorityClass,
+        this::priorityClasses);
   }
 
   /** The token request and review handlers. */
@@ -154,6 +159,16 @@ public final class ApiSecurity implements AutoCloseable {
   private Optional<JsonNode> serviceAccount(String namespace, String name) {
     ResourceType type = catalog.find("", "v1", "serviceaccounts").orElseThrow();
     return store.get(type, namespace, name).map(o -> (JsonNode) o.object());
+  }
+
+  private Optional<JsonNode> priorityClass(String name) {
+    ResourceType type = catalog.find("scheduling.k8s.io", "v1", "priorityclasses").orElseThrow();
+    return store.get(type, "", name).map(o -> (JsonNode) o.object());
+  }
+
+  private List<JsonNode> priorityClasses() {
+    ResourceType type = catalog.find("scheduling.k8s.io", "v1", "priorityclasses").orElseThrow();
+    return new ArrayList<>(store.list(type, "", 0, null, 0).items());
   }
 
   @Override

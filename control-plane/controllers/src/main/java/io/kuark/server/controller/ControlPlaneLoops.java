@@ -15,6 +15,7 @@ import io.kuark.server.controller.leader.LeaderElection;
 import io.kuark.server.controller.namespace.NamespaceController;
 import io.kuark.server.controller.nodeipam.NodeIpamController;
 import io.kuark.server.controller.nodelifecycle.NodeLifecycleController;
+import io.kuark.server.controller.queue.WorkQueueMetrics;
 import io.kuark.server.controller.quota.ResourceQuotaController;
 import io.kuark.server.controller.replicaset.ReplicaSetController;
 import io.kuark.server.controller.runtime.LoopContext;
@@ -27,6 +28,7 @@ import io.kuark.server.controller.volume.PersistentVolumeController;
 import io.kuark.server.scheduler.ApiBinder;
 import io.kuark.server.scheduler.Binder;
 import io.kuark.server.scheduler.Scheduler;
+import io.kuark.server.scheduler.SchedulerMetrics;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Optional;
@@ -47,10 +49,34 @@ public final class ControlPlaneLoops implements AutoCloseable {
 
   private final LeaderElection controllers;
   private final LeaderElection scheduler;
+  private final WorkQueueMetrics queueMetrics;
+  private final SchedulerMetrics schedulerMetrics;
 
-  private ControlPlaneLoops(LeaderElection controllers, LeaderElection scheduler) {
+  private ControlPlaneLoops(
+      LeaderElection controllers,
+      LeaderElection scheduler,
+      WorkQueueMetrics queueMetrics,
+      SchedulerMetrics schedulerMetrics) {
     this.controllers = controllers;
     this.scheduler = scheduler;
+    this.queueMetrics = queueMetrics;
+    this.schedulerMetrics = schedulerMetrics;
+  }
+
+  /**
+   * Prometheus text of the loops for the server's {@code /metrics}: the controllers' {@code
+   * workqueue_*} metrics and the scheduler's {@code scheduler_*} ones.
+   */
+  public String renderMetrics() {
+    return queueMetrics.render() + schedulerMetrics.render();
+  }
+
+  /**
+   * The controllers' work-queue metrics ({@code workqueue_*} with a {@code name} label per
+   * controller), for the server's {@code /metrics}.
+   */
+  public WorkQueueMetrics queueMetrics() {
+    return queueMetrics;
   }
 
   /**
@@ -76,6 +102,36 @@ public final class ControlPlaneLoops implements AutoCloseable {
       ControlPlaneLoopsConfig config,
       Binder binder,
       LeaderElection.Timing timing) {
+    return start(client, client, config, binder, timing);
+  }
+
+  /**
+   * The server's way: the controllers act through {@code controllersClient} (user
+   * system:kube-controller-manager), the scheduler through {@code schedulerClient} (user
+   * system:kube-scheduler), each limited by its RBAC roles.
+   */
+  public static ControlPlaneLoops start(
+      KubernetesClient controllersClient,
+      KubernetesClient schedulerClient,
+      ControlPlaneLoopsConfig config) {
+    return start(
+        controllersClient,
+        schedulerClient,
+        config,
+        new ApiBinder(schedulerClient),
+        LeaderElection.UPSTREAM);
+  }
+
+  /** As above with another binder and lease timing (tests). */
+  public static ControlPlaneLoops start(
+      KubernetesClient controllersClient,
+      KubernetesClient schedulerClient,
+      ControlPlaneLoopsConfig config,
+      Binder binder,
+      LeaderElection.Timing timing) {
+    KubernetesClient client = controllersClient;
+    WorkQueueMetrics queueMetrics = new WorkQueueMetrics();
+    SchedulerMetrics schedulerMetrics = new SchedulerMetrics();
     String identity = hostname() + "_" + UUID.randomUUID();
     LeaderElection controllers =
         new LeaderElection(
@@ -84,18 +140,18 @@ public final class ControlPlaneLoops implements AutoCloseable {
             CONTROLLER_LEASE,
             identity,
             timing,
-            () -> startControllers(client, config));
+            () -> startControllers(client, config, queueMetrics));
     LeaderElection scheduler =
         new LeaderElection(
-            client,
+            schedulerClient,
             LEASE_NAMESPACE,
             SCHEDULER_LEASE,
             identity,
             timing,
-            () -> startScheduler(client, binder));
+            () -> startScheduler(schedulerClient, binder, queueMetrics, schedulerMetrics));
     controllers.start();
     scheduler.start();
-    return new ControlPlaneLoops(controllers, scheduler);
+    return new ControlPlaneLoops(controllers, scheduler, queueMetrics, schedulerMetrics);
   }
 
   /** This instance's holder identity in both leases ({@code <hostname>_<uuid>}, as upstream). */
@@ -122,8 +178,8 @@ public final class ControlPlaneLoops implements AutoCloseable {
   }
 
   private static AutoCloseable startControllers(
-      KubernetesClient client, ControlPlaneLoopsConfig config) {
-    LoopSet set = new LoopSet(client, "kuark-controller");
+      KubernetesClient client, ControlPlaneLoopsConfig config, WorkQueueMetrics queueMetrics) {
+    LoopSet set = new LoopSet(client, "kuark-controller", queueMetrics);
     LoopContext ctx = set.ctx;
     set.add(new ReplicaSetController(ctx).controller());
     set.add(new DeploymentController(ctx).controller());
@@ -166,9 +222,13 @@ public final class ControlPlaneLoops implements AutoCloseable {
     return set;
   }
 
-  private static AutoCloseable startScheduler(KubernetesClient client, Binder binder) {
-    LoopSet set = new LoopSet(client, "kuark-scheduler");
-    Scheduler scheduler = new Scheduler(set.ctx, binder);
+  private static AutoCloseable startScheduler(
+      KubernetesClient client,
+      Binder binder,
+      WorkQueueMetrics queueMetrics,
+      SchedulerMetrics schedulerMetrics) {
+    LoopSet set = new LoopSet(client, "kuark-scheduler", queueMetrics);
+    Scheduler scheduler = new Scheduler(set.ctx, binder, schedulerMetrics);
     set.closeLater(scheduler);
     set.startControllers();
     scheduler.start();

@@ -1,6 +1,7 @@
 package io.kuark.server.controller;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kuark.server.controller.queue.WorkQueueMetrics;
 import io.kuark.server.controller.runtime.Controller;
 import io.kuark.server.controller.runtime.LoopContext;
 import io.kuark.server.controller.runtime.SharedInformers;
@@ -27,7 +28,7 @@ final class LoopSet implements AutoCloseable {
   private final List<Controller> controllers = new ArrayList<>();
   private final List<AutoCloseable> others = new ArrayList<>();
 
-  LoopSet(KubernetesClient client, String name) {
+  LoopSet(KubernetesClient client, String name, WorkQueueMetrics queueMetrics) {
     this.informers = new SharedInformers(client);
     this.delays =
         Executors.newSingleThreadScheduledExecutor(
@@ -44,7 +45,8 @@ final class LoopSet implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    this.ctx = new LoopContext(client, informers, delays, background, Clock.systemUTC());
+    this.ctx =
+        new LoopContext(client, informers, delays, background, Clock.systemUTC(), queueMetrics);
   }
 
   void add(Controller c) {

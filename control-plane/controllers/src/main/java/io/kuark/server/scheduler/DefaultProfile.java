@@ -35,6 +35,21 @@ public final class DefaultProfile {
 
   /** The profile; with {@code volumes} non-null the VolumeBinding plugin takes part. */
   public static SchedulingFramework create(Random random, VolumeLookup volumes) {
+    return create(random, volumes, null, ns -> null);
+  }
+
+  /**
+   * The profile with cluster knowledge: {@code defaultSpread} selects the pods a pod without spread
+   * constraints spreads against (system default constraints; null for none) and {@code
+   * namespaceLabels} gives Namespace labels for pod (anti-)affinity {@code namespaceSelector}s.
+   */
+  public static SchedulingFramework create(
+      Random random,
+      VolumeLookup volumes,
+      java.util.function.Function<
+              io.fabric8.kubernetes.api.model.Pod, io.fabric8.kubernetes.api.model.LabelSelector>
+          defaultSpread,
+      java.util.function.Function<String, java.util.Map<String, String>> namespaceLabels) {
     TaintToleration taints = new TaintToleration();
     NodeAffinityPlugin affinity = new NodeAffinityPlugin();
     NodeResourcesFit fit = new NodeResourcesFit();
@@ -48,8 +63,8 @@ public final class DefaultProfile {
                 affinity,
                 new NodePorts(),
                 fit));
-    PodTopologySpread spread = new PodTopologySpread();
-    InterPodAffinity podAffinity = new InterPodAffinity();
+    PodTopologySpread spread = new PodTopologySpread(defaultSpread);
+    InterPodAffinity podAffinity = new InterPodAffinity(namespaceLabels);
     List<PreFilterPlugin> preFilters = new ArrayList<>();
     preFilters.add(spread);
     preFilters.add(podAffinity);

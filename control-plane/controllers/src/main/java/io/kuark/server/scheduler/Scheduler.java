@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.cache.Lister;
@@ -14,6 +15,8 @@ import io.kuark.server.controller.runtime.Handlers;
 import io.kuark.server.controller.runtime.LoopContext;
 import io.kuark.server.controller.runtime.Pods;
 import io.kuark.server.controller.runtime.Times;
+import io.kuark.server.scheduler.preemption.ApiPreemptor;
+import io.kuark.server.scheduler.preemption.DisruptionAllowance;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -38,6 +41,7 @@ public final class Scheduler implements SchedulingOutcomes, AutoCloseable {
   private final Lister<Pod> pods;
   private final SchedulerCache cache = new SchedulerCache();
   private final SchedulingQueue queue = new SchedulingQueue(System::nanoTime);
+  private final SchedulerMetrics metrics;
   private final EventRecorder events;
   private final ExecutorService background;
   private final ExecutorService binders;
@@ -48,6 +52,13 @@ public final class Scheduler implements SchedulingOutcomes, AutoCloseable {
   private ScheduledFuture<?> housekeeping;
 
   public Scheduler(LoopContext ctx, Binder binder) {
+    this(ctx, binder, new SchedulerMetrics());
+  }
+
+  /** As above, counting into {@code metrics}. */
+  public Scheduler(LoopContext ctx, Binder binder, SchedulerMetrics metrics) {
+    this.metrics = metrics;
+    metrics.watch(queue);
     this.ctx = ctx;
     this.client = ctx.client();
     this.pods = ctx.informers().lister(Pod.class);
@@ -61,16 +72,24 @@ public final class Scheduler implements SchedulingOutcomes, AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    Lister<PodDisruptionBudget> budgets = ctx.informers().lister(PodDisruptionBudget.class);
     this.cycle =
         new SchedulingCycle(
             cache,
             queue,
             DefaultProfile.create(
-                new Random(), new InformerVolumeLookup(ctx.client(), ctx.informers())),
+                new Random(),
+                new InformerVolumeLookup(ctx.client(), ctx.informers()),
+                defaultSpreadSelector(ctx),
+                namespaceLabels(ctx)),
             binder,
             binders,
             this,
-            pods::get);
+            pods::get,
+            counting(
+                new ApiPreemptor(
+                    client, events, background, ctx.clock(), DefaultProfile.SCHEDULER_NAME)),
+            () -> DisruptionAllowance.compute(budgets.list(), pods.list()));
     ctx.informers()
         .get(Pod.class)
         .addEventHandler(Handlers.of(this::podAdded, this::podUpdated, this::podDeleted));
@@ -87,6 +106,56 @@ public final class Scheduler implements SchedulingOutcomes, AutoCloseable {
     ctx.informers()
         .get(StorageClass.class)
         .addEventHandler(Handlers.any(sc -> queue.moveAllToActiveOrBackoff()));
+  }
+
+  /** Counts preemptions and their victims on the way to {@code preemptor}. */
+  private io.kuark.server.scheduler.preemption.Preemptor counting(
+      io.kuark.server.scheduler.preemption.Preemptor preemptor) {
+    return new io.kuark.server.scheduler.preemption.Preemptor() {
+      @Override
+      public void preempt(
+          Pod pod, io.kuark.server.scheduler.preemption.Candidate candidate, List<Pod> displaced) {
+        metrics.preemptions.increment();
+        metrics.victims.add(candidate.victims().size());
+        preemptor.preempt(pod, candidate, displaced);
+      }
+
+      @Override
+      public void clearNomination(Pod pod) {
+        preemptor.clearNomination(pod);
+      }
+    };
+  }
+
+  private static DefaultSpreadSelector defaultSpreadSelector(LoopContext ctx) {
+    Lister<io.fabric8.kubernetes.api.model.Service> services =
+        ctx.informers().lister(io.fabric8.kubernetes.api.model.Service.class);
+    Lister<io.fabric8.kubernetes.api.model.ReplicationController> rcs =
+        ctx.informers().lister(io.fabric8.kubernetes.api.model.ReplicationController.class);
+    Lister<io.fabric8.kubernetes.api.model.apps.ReplicaSet> rss =
+        ctx.informers().lister(io.fabric8.kubernetes.api.model.apps.ReplicaSet.class);
+    Lister<io.fabric8.kubernetes.api.model.apps.StatefulSet> sets =
+        ctx.informers().lister(io.fabric8.kubernetes.api.model.apps.StatefulSet.class);
+    return new DefaultSpreadSelector(
+        ns -> services.namespace(ns).list(),
+        ns -> rcs.namespace(ns).list(),
+        (ns, name) -> rss.namespace(ns).get(name),
+        (ns, name) -> sets.namespace(ns).get(name));
+  }
+
+  private static java.util.function.Function<String, java.util.Map<String, String>> namespaceLabels(
+      LoopContext ctx) {
+    Lister<io.fabric8.kubernetes.api.model.Namespace> namespaces =
+        ctx.informers().lister(io.fabric8.kubernetes.api.model.Namespace.class);
+    return name -> {
+      io.fabric8.kubernetes.api.model.Namespace ns = namespaces.get(name);
+      if (ns == null) {
+        return null;
+      }
+      return ns.getMetadata().getLabels() == null
+          ? java.util.Map.of()
+          : ns.getMetadata().getLabels();
+    };
   }
 
   /** Pods this scheduler is responsible for: its name (or none), pending, not being deleted. */
@@ -106,7 +175,34 @@ public final class Scheduler implements SchedulingOutcomes, AutoCloseable {
       }
       queue.delete(pod);
     } else if (responsible(pod)) {
+      String nominated = nominatedNode(pod);
+      if (nominated != null) {
+        synchronized (cache) {
+          cache.nominate(pod, nominated);
+        }
+      }
       queue.add(pod);
+    }
+  }
+
+  private static String nominatedNode(Pod pod) {
+    String n = pod.getStatus() == null ? null : pod.getStatus().getNominatedNodeName();
+    return n == null || n.isEmpty() ? null : n;
+  }
+
+  /**
+   * Follows {@code status.nominatedNodeName}; an update that merely lacks it keeps a nomination
+   * this scheduler made and has not written yet, as upstream's nominator does.
+   */
+  private void updateNomination(Pod old, Pod pod) {
+    String now = nominatedNode(pod);
+    String before = nominatedNode(old);
+    synchronized (cache) {
+      if (now != null) {
+        cache.nominate(pod, now);
+      } else if (before != null) {
+        cache.nominate(pod, null);
+      }
     }
   }
 
@@ -124,12 +220,16 @@ public final class Scheduler implements SchedulingOutcomes, AutoCloseable {
         queue.moveAllToActiveOrBackoff();
       }
     } else if (responsible(pod)) {
+      updateNomination(old, pod);
       if (!Objects.equals(old.getSpec(), pod.getSpec())
           || !Objects.equals(old.getMetadata().getLabels(), pod.getMetadata().getLabels())) {
         queue.add(pod);
       }
     } else {
       queue.delete(pod);
+      synchronized (cache) {
+        cache.nominate(pod, null);
+      }
     }
   }
 
@@ -226,6 +326,7 @@ public final class Scheduler implements SchedulingOutcomes, AutoCloseable {
 
   @Override
   public void scheduled(Pod pod, String node, long latencyNanos) {
+    metrics.scheduled.increment();
     scheduledCount.incrementAndGet();
     events.normal(
         pod,
@@ -237,12 +338,14 @@ public final class Scheduler implements SchedulingOutcomes, AutoCloseable {
 
   @Override
   public void unschedulable(Pod pod, String message) {
+    metrics.unschedulableAttempts.increment();
     events.warning(pod, "FailedScheduling", message);
     background.execute(() -> setUnschedulableCondition(pod, message));
   }
 
   @Override
   public void failed(Pod pod, String message) {
+    metrics.errors.increment();
     events.warning(pod, "FailedScheduling", message);
   }
 

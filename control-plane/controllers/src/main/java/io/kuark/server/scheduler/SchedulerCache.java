@@ -23,6 +23,16 @@ public final class SchedulerCache {
 
   private final Map<String, Boolean> assumed = new HashMap<>();
 
+  /**
+   * Pending pods that preempted others, by id, with the node they wait for ({@code
+   * status.nominatedNodeName}): they reserve room there against pods of lower priority.
+   */
+  private final Map<String, Nominated> nominated = new HashMap<>();
+
+  private record Nominated(PodInfo pod, String node) {}
+
+  private static final String NOMINATED_PREFIX = "nominated/";
+
   public void upsertNode(Node node) {
     NodeInfo info = nodes.get(node.getMetadata().getName());
     if (info == null) {
@@ -56,10 +66,12 @@ public final class SchedulerCache {
     info(node).addPod(uid, new PodInfo(pod));
     podNodes.put(uid, node);
     assumed.remove(uid);
+    nominated.remove(uid);
   }
 
   public void removePod(Pod pod) {
     String uid = id(pod);
+    nominated.remove(uid);
     String node = podNodes.remove(uid);
     assumed.remove(uid);
     if (node != null) {
@@ -73,9 +85,67 @@ public final class SchedulerCache {
     }
   }
 
+  /** Records that pending {@code pod} waits for {@code node} (empty or null node: no longer). */
+  public void nominate(Pod pod, String node) {
+    if (node == null || node.isEmpty()) {
+      nominated.remove(id(pod));
+    } else {
+      nominated.put(id(pod), new Nominated(new PodInfo(pod), node));
+    }
+  }
+
+  /** The node {@code pod} is nominated to, or null. */
+  public String nominatedNode(Pod pod) {
+    Nominated n = nominated.get(id(pod));
+    return n == null ? null : n.node();
+  }
+
+  /** Pending pods nominated to {@code node}. */
+  public List<PodInfo> nominatedOn(String node) {
+    List<PodInfo> out = new ArrayList<>();
+    for (Nominated n : nominated.values()) {
+      if (n.node().equals(node)) {
+        out.add(n.pod());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Counts the nominated pods of priority at least {@code pod}'s (other than itself) against their
+   * nodes for one scheduling cycle, as upstream's filters see them, so a lower-priority pod cannot
+   * take the room a preemption freed. Returns what undoes it; call it before releasing the lock.
+   */
+  public Runnable addNominatedPods(PodInfo pod) {
+    if (nominated.isEmpty()) {
+      return () -> {};
+    }
+    List<String[]> added = new ArrayList<>();
+    String self = pod.id();
+    for (Map.Entry<String, Nominated> e : nominated.entrySet()) {
+      Nominated n = e.getValue();
+      NodeInfo info = nodes.get(n.node());
+      if (e.getKey().equals(self) || info == null || n.pod().priority() < pod.priority()) {
+        continue;
+      }
+      String key = NOMINATED_PREFIX + e.getKey();
+      info.addPod(key, n.pod());
+      added.add(new String[] {n.node(), key});
+    }
+    return () -> {
+      for (String[] a : added) {
+        NodeInfo info = nodes.get(a[0]);
+        if (info != null) {
+          info.removePod(a[1]);
+        }
+      }
+    };
+  }
+
   /** Counts {@code pod} against {@code node} before the binding is visible. */
   public void assume(PodInfo pod, String node) {
     String uid = id(pod.pod);
+    nominated.remove(uid);
     info(node).addPod(uid, pod);
     podNodes.put(uid, node);
     assumed.put(uid, Boolean.TRUE);
@@ -115,7 +185,6 @@ public final class SchedulerCache {
   }
 
   private static String id(Pod pod) {
-    String uid = pod.getMetadata().getUid();
-    return uid != null ? uid : pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+    return PodInfo.id(pod);
   }
 }

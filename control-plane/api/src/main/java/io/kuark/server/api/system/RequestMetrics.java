@@ -46,6 +46,15 @@ public final class RequestMetrics {
   private final ConcurrentHashMap<LatencyKey, Histogram> latencies = new ConcurrentHashMap<>();
   private final LongAdder watchersStarted = new LongAdder();
 
+  /** Other components' metrics text, appended to {@link #render} (e.g. the controllers' queues). */
+  private final java.util.List<java.util.function.Supplier<String>> sources =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Adds a source of Prometheus text (its own HELP/TYPE lines) to the exposition. */
+  public void addSource(java.util.function.Supplier<String> source) {
+    sources.add(source);
+  }
+
   public void record(String verb, String group, String resource, int code, long nanos) {
     totals
         .computeIfAbsent(
@@ -116,6 +125,9 @@ public final class RequestMetrics {
         });
     out.append("# TYPE kuark_watches_started_total counter\n");
     out.append("kuark_watches_started_total ").append(watchersStarted.sum()).append('\n');
+    for (java.util.function.Supplier<String> source : sources) {
+      out.append(source.get());
+    }
     return out.toString();
   }
 }

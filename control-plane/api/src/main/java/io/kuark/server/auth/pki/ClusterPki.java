@@ -19,10 +19,12 @@ import org.jboss.logging.Logger;
  * {@code ca.key}), the API serving certificate ({@code serving.crt/.key}) and the admin client
  * certificate ({@code client-admin.crt/.key}, CN=admin, O=system:masters), the client certificate
  * the API server presents to node agents ({@code client-kubelet.crt/.key},
- * CN=kube-apiserver-kubelet-client, O=system:masters), and the service account token signing key
- * ({@code service-account.key}). Created on first start and reused afterwards; a leaf certificate
- * is re-issued when it expires within 90 days or, for the serving certificate, when it lacks one of
- * the wanted names. Keys are written with mode 0600.
+ * CN=kube-apiserver-kubelet-client, O=system:masters), the in-process controllers' and scheduler's
+ * client certificates ({@code client-controller-manager}, CN=system:kube-controller-manager; {@code
+ * client-scheduler}, CN=system:kube-scheduler; no groups, so RBAC limits them), and the service
+ * account token signing key ({@code service-account.key}). Created on first start and reused
+ * afterwards; a leaf certificate is re-issued when it expires within 90 days or, for the serving
+ * certificate, when it lacks one of the wanted names. Keys are written with mode 0600.
  */
 public final class ClusterPki {
 
@@ -37,18 +39,29 @@ public final class ClusterPki {
   private final IssuedCertificate admin;
   private final IssuedCertificate kubeletClient;
   private final java.security.KeyPair serviceAccountKey;
+  private final IssuedCertificate controllerManager;
+  private final IssuedCertificate scheduler;
+
+  /** The user names the in-process control-plane loops authenticate as (upstream's). */
+  public static final String CONTROLLER_MANAGER_USER = "system:kube-controller-manager";
+
+  public static final String SCHEDULER_USER = "system:kube-scheduler";
 
   private ClusterPki(
       CertificateAuthority ca,
       IssuedCertificate serving,
       IssuedCertificate admin,
       IssuedCertificate kubeletClient,
-      java.security.KeyPair serviceAccountKey) {
+      java.security.KeyPair serviceAccountKey,
+      IssuedCertificate controllerManager,
+      IssuedCertificate scheduler) {
     this.ca = ca;
     this.serving = serving;
     this.admin = admin;
     this.kubeletClient = kubeletClient;
     this.serviceAccountKey = serviceAccountKey;
+    this.controllerManager = controllerManager;
+    this.scheduler = scheduler;
   }
 
   /**
@@ -88,7 +101,16 @@ public final class ClusterPki {
         serving,
         admin,
         kubeletClient,
-        io.kuark.server.auth.authn.ServiceAccountKey.loadOrCreate(tlsDir));
+        io.kuark.server.auth.authn.ServiceAccountKey.loadOrCreate(tlsDir),
+        client(tlsDir, "client-controller-manager", ca, CONTROLLER_MANAGER_USER),
+        client(tlsDir, "client-scheduler", ca, SCHEDULER_USER));
+  }
+
+  /** A client certificate without groups: the user's own RBAC bindings decide what it may do. */
+  private static IssuedCertificate client(
+      Path dir, String file, CertificateAuthority ca, String user) {
+    return loadLeaf(dir, file, ca)
+        .orElseGet(() -> store(dir, file, ca.issueClient(user, List.of())));
   }
 
   public CertificateAuthority ca() {
@@ -106,6 +128,22 @@ public final class ClusterPki {
   /** The client certificate for requests to node agents (logs, exec, attach, port-forward). */
   public IssuedCertificate kubeletClient() {
     return kubeletClient;
+  }
+
+  /**
+   * The controllers' client certificate ({@code client-controller-manager.crt/.key},
+   * CN=system:kube-controller-manager, no groups).
+   */
+  public IssuedCertificate controllerManager() {
+    return controllerManager;
+  }
+
+  /**
+   * The scheduler's client certificate ({@code client-scheduler.crt/.key},
+   * CN=system:kube-scheduler).
+   */
+  public IssuedCertificate scheduler() {
+    return scheduler;
   }
 
   /** The key pair service account tokens are signed with ({@code service-account.key}). */

@@ -46,6 +46,12 @@ public final class BootstrapPolicy {
 
   /** Default bindings: ClusterRole name to subjects ({@code kind:name}). */
   static Map<String, List<String>> bindings() {
+    Map<String, List<String>> all = new java.util.LinkedHashMap<>(upstreamBindings());
+    all.putAll(ControllerPolicy.bindings());
+    return all;
+  }
+
+  private static Map<String, List<String>> upstreamBindings() {
     return Map.of(
         "cluster-admin", List.of("Group:system:masters"),
         "system:discovery", List.of("Group:system:authenticated"),

@@ -119,6 +119,7 @@ final class DefaultRoles {
     roles.add(new Role("system:node", Map.of(), nodeRules(), null));
     roles.add(new Role("system:kube-scheduler", Map.of(), schedulerRules(), null));
     roles.add(new Role("system:kube-controller-manager", Map.of(), controllerManagerRules(), null));
+    roles.addAll(ControllerPolicy.roles());
     return roles;
   }
 
@@ -268,7 +269,8 @@ final class DefaultRoles {
     return List.of(
         r(List.of("create", "patch", "update"), List.of("", "events.k8s.io"), List.of("events")),
         r(List.of("create"), List.of("coordination.k8s.io"), List.of("leases")),
-        r(List.of("get", "update"), List.of("coordination.k8s.io"), List.of("leases")),
+        // get/update as upstream, and patch: fabric8's LeaseLock renews with a patch.
+        r(List.of("get", "patch", "update"), List.of("coordination.k8s.io"), List.of("leases")),
         r(READ, core(), List.of("nodes")),
         r(List.of("delete", "get", "list", "watch"), core(), List.of("pods")),
         r(List.of("create"), core(), List.of("bindings", "pods/binding")),
@@ -296,7 +298,8 @@ final class DefaultRoles {
     return List.of(
         r(List.of("create", "patch", "update"), List.of("", "events.k8s.io"), List.of("events")),
         r(List.of("create"), List.of("coordination.k8s.io"), List.of("leases")),
-        r(List.of("get", "update"), List.of("coordination.k8s.io"), List.of("leases")),
+        // get/update as upstream, and patch: fabric8's LeaseLock renews with a patch.
+        r(List.of("get", "patch", "update"), List.of("coordination.k8s.io"), List.of("leases")),
         r(List.of("create"), core(), List.of("secrets", "serviceaccounts")),
         r(List.of("delete"), core(), List.of("secrets")),
         r(

@@ -48,11 +48,25 @@ class ClusterPkiTest {
                 .getS());
     for (String key :
         new String[] {
-          "ca.key", "serving.key", "client-admin.key", "client-kubelet.key", "service-account.key"
+          "ca.key",
+          "serving.key",
+          "client-admin.key",
+          "client-kubelet.key",
+          "client-controller-manager.key",
+          "client-scheduler.key",
+          "service-account.key"
         }) {
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(key))))
           .isEqualTo("rw-------");
     }
+    // The loops' identities: their own users, no groups (so not system:masters), reused.
+    X509Certificate cm = first.controllerManager().certificate();
+    assertThat(cm.getSubjectX500Principal().getName())
+        .isEqualTo("CN=system:kube-controller-manager");
+    assertThat(first.ca().signed(cm)).isTrue();
+    assertThat(first.scheduler().certificate().getSubjectX500Principal().getName())
+        .isEqualTo("CN=system:kube-scheduler");
+    assertThat(second.scheduler().certificate()).isEqualTo(first.scheduler().certificate());
     X509Certificate admin = first.admin().certificate();
     assertThat(admin.getSubjectX500Principal().getName()).contains("CN=admin", "O=system:masters");
     assertThat(first.ca().signed(admin)).isTrue();

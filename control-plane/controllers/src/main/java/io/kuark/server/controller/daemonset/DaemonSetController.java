@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.cache.Lister;
 import io.kuark.server.controller.runtime.Controller;
+import io.kuark.server.controller.runtime.ControllerRefManager;
 import io.kuark.server.controller.runtime.EventRecorder;
 import io.kuark.server.controller.runtime.Expectations;
 import io.kuark.server.controller.runtime.Handlers;
@@ -48,6 +49,7 @@ public final class DaemonSetController {
   private final EventRecorder events;
   private final Clock clock;
   private final Controller controller;
+  private final ControllerRefManager refs;
 
   public DaemonSetController(LoopContext ctx) {
     this.client = ctx.client();
@@ -63,7 +65,14 @@ public final class DaemonSetController {
     ctx.informers().get(Node.class).addEventHandler(Handlers.any(n -> enqueueAll()));
     ctx.informers()
         .get(Pod.class)
-        .addEventHandler(OwnedPodHandler.of("DaemonSet", expectations, controller));
+        .addEventHandler(
+            OwnedPodHandler.of(
+                "DaemonSet",
+                expectations,
+                controller,
+                p ->
+                    OwnedPodHandler.matchingOwners(daemonSets, p, d -> d.getSpec().getSelector())));
+    this.refs = new ControllerRefManager(client);
   }
 
   public Controller controller() {
@@ -74,6 +83,24 @@ public final class DaemonSetController {
     for (DaemonSet ds : daemonSets.list()) {
       controller.enqueue(Keys.of(ds));
     }
+  }
+
+  /**
+   * The pods this DaemonSet controls after adopting matching orphans and releasing owned pods whose
+   * labels no longer match (upstream's getDaemonPods).
+   */
+  private List<Pod> claimPods(DaemonSet ds) {
+    OwnerReference ref = Owners.controllerRef(ds);
+    ref.setApiVersion(HasMetadata.getApiVersion(DaemonSet.class));
+    ref.setKind(HasMetadata.getKind(DaemonSet.class));
+    String ns = ds.getMetadata().getNamespace();
+    return refs.claimPods(
+        ds,
+        ds.getSpec().getSelector(),
+        pods.namespace(ns).list(),
+        ref,
+        () ->
+            client.apps().daemonSets().inNamespace(ns).withName(ds.getMetadata().getName()).get());
   }
 
   private static String ownerKey(Pod pod) {
@@ -102,9 +129,8 @@ public final class DaemonSetController {
     String hash = templateHash(ds);
     Map<String, List<Pod>> byNode = new HashMap<>();
     List<Pod> failed = new ArrayList<>();
-    for (Pod p : pods.namespace(ds.getMetadata().getNamespace()).list()) {
-      if (!Owners.isControlledBy(p, ds.getMetadata().getUid())
-          || p.getMetadata().getDeletionTimestamp() != null) {
+    for (Pod p : claimPods(ds)) {
+      if (p.getMetadata().getDeletionTimestamp() != null) {
         continue;
       }
       if ("Failed".equals(p.getStatus() == null ? null : p.getStatus().getPhase())) {

@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.cache.Lister;
 import io.kuark.server.controller.runtime.Controller;
+import io.kuark.server.controller.runtime.ControllerRefManager;
 import io.kuark.server.controller.runtime.EventRecorder;
 import io.kuark.server.controller.runtime.Expectations;
 import io.kuark.server.controller.runtime.Handlers;
@@ -54,6 +55,7 @@ public final class JobController {
   private final EventRecorder events;
   private final Clock clock;
   private final Controller controller;
+  private final ControllerRefManager refs;
 
   public JobController(LoopContext ctx) {
     this.client = ctx.client();
@@ -67,11 +69,46 @@ public final class JobController {
         .addEventHandler(Handlers.any(j -> controller.enqueue(Keys.of(j))));
     ctx.informers()
         .get(Pod.class)
-        .addEventHandler(OwnedPodHandler.of("Job", expectations, controller));
+        .addEventHandler(
+            OwnedPodHandler.of(
+                "Job",
+                expectations,
+                controller,
+                p -> OwnedPodHandler.matchingOwners(jobs, p, j -> j.getSpec().getSelector())));
+    this.refs = new ControllerRefManager(client);
   }
 
   public Controller controller() {
     return controller;
+  }
+
+  /**
+   * The pods this Job controls after adopting matching orphans and releasing owned pods whose
+   * labels no longer match its selector (upstream's getPodsForJob).
+   */
+  private List<Pod> claimPods(Job job) {
+    String ns = job.getMetadata().getNamespace();
+    if (job.getSpec().getSelector() == null) {
+      // The API server always generates a selector; without one (objects written around it)
+      // nothing can match, so keep what the Job controls instead of releasing all of it.
+      List<Pod> owned = new ArrayList<>();
+      for (Pod p : pods.namespace(ns).list()) {
+        if (Owners.isControlledBy(p, job.getMetadata().getUid())) {
+          owned.add(p);
+        }
+      }
+      return owned;
+    }
+    OwnerReference ref = Owners.controllerRef(job);
+    ref.setApiVersion(HasMetadata.getApiVersion(Job.class));
+    ref.setKind(HasMetadata.getKind(Job.class));
+    return refs.claimPods(
+        job,
+        job.getSpec().getSelector(),
+        pods.namespace(ns).list(),
+        ref,
+        () ->
+            client.batch().v1().jobs().inNamespace(ns).withName(job.getMetadata().getName()).get());
   }
 
   private static String ownerKey(Pod pod) {
@@ -109,10 +146,7 @@ public final class JobController {
     int completionsSpec =
         job.getSpec().getCompletions() == null ? 1 : job.getSpec().getCompletions();
     SortedSet<Integer> succeededIndexes = new TreeSet<>();
-    for (Pod p : pods.namespace(job.getMetadata().getNamespace()).list()) {
-      if (!Owners.isControlledBy(p, uid)) {
-        continue;
-      }
+    for (Pod p : claimPods(job)) {
       String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
       if ("Succeeded".equals(phase)) {
         succeeded++;

@@ -23,10 +23,21 @@ public final class WorkQueue<T> {
   private final ScheduledExecutorService delays;
   private boolean shuttingDown;
   private long adds;
+  private final WorkQueueMetrics.Queue metrics;
+
+  /** When each waiting item was queued (nanoTime), for the queue-duration metric. */
+  private final java.util.Map<T, Long> queuedAt = new java.util.HashMap<>();
 
   public WorkQueue(RateLimiter<T> limiter, ScheduledExecutorService delays) {
+    this(limiter, delays, new WorkQueueMetrics.Queue());
+  }
+
+  /** As above, counting into {@code metrics}. */
+  public WorkQueue(
+      RateLimiter<T> limiter, ScheduledExecutorService delays, WorkQueueMetrics.Queue metrics) {
     this.limiter = limiter;
     this.delays = delays;
+    this.metrics = metrics;
   }
 
   /** Queues {@code item} unless it is already waiting. */
@@ -35,10 +46,12 @@ public final class WorkQueue<T> {
       return;
     }
     adds++;
+    metrics.added();
     dirty.add(item);
     if (processing.contains(item)) {
       return;
     }
+    queuedAt.put(item, System.nanoTime());
     queue.addLast(item);
     notifyAll();
   }
@@ -59,6 +72,7 @@ public final class WorkQueue<T> {
 
   /** Queues {@code item} after the delay its rate limiter decides (one more failure). */
   public void addRateLimited(T item) {
+    metrics.retried();
     addAfter(item, limiter.when(item));
   }
 
@@ -84,6 +98,10 @@ public final class WorkQueue<T> {
       return Optional.empty();
     }
     T item = queue.removeFirst();
+    Long since = queuedAt.remove(item);
+    if (since != null) {
+      metrics.waited(System.nanoTime() - since);
+    }
     processing.add(item);
     dirty.remove(item);
     return Optional.of(item);
@@ -93,6 +111,7 @@ public final class WorkQueue<T> {
   public synchronized void done(T item) {
     processing.remove(item);
     if (dirty.contains(item)) {
+      queuedAt.put(item, System.nanoTime());
       queue.addLast(item);
       notifyAll();
     }

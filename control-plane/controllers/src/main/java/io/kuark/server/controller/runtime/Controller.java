@@ -2,6 +2,7 @@ package io.kuark.server.controller.runtime;
 
 import io.kuark.server.controller.queue.RateLimiter;
 import io.kuark.server.controller.queue.WorkQueue;
+import io.kuark.server.controller.queue.WorkQueueMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,13 +23,26 @@ public final class Controller implements AutoCloseable {
   private final int workers;
   private final List<Thread> threads = new ArrayList<>();
   private final ControllerMetrics metrics = new ControllerMetrics();
+  private final WorkQueueMetrics.Queue queueMetrics;
 
   public Controller(
       String name, Reconciler reconciler, int workers, ScheduledExecutorService delays) {
+    this(name, reconciler, workers, delays, new WorkQueueMetrics());
+  }
+
+  /** As above, reporting its queue as {@code name} in {@code registry}. */
+  public Controller(
+      String name,
+      Reconciler reconciler,
+      int workers,
+      ScheduledExecutorService delays,
+      WorkQueueMetrics registry) {
     this.name = name;
     this.reconciler = reconciler;
     this.workers = workers;
-    this.queue = new WorkQueue<>(RateLimiter.controllerDefault(), delays);
+    this.queueMetrics = registry.queue(name, () -> 0);
+    this.queue = new WorkQueue<>(RateLimiter.controllerDefault(), delays, queueMetrics);
+    queueMetrics.depthFrom(queue::length);
   }
 
   public String name() {
@@ -90,7 +104,9 @@ public final class Controller implements AutoCloseable {
         queue.addRateLimited(key);
       } finally {
         metrics.syncs.incrementAndGet();
-        metrics.syncNanos.addAndGet(System.nanoTime() - start);
+        long took = System.nanoTime() - start;
+        metrics.syncNanos.addAndGet(took);
+        queueMetrics.worked(took);
         queue.done(key);
       }
     }

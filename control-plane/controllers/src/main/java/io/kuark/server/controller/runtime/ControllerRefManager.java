@@ -37,12 +37,27 @@ public final class ControllerRefManager {
       List<Pod> candidates,
       OwnerReference ownerRef,
       Supplier<HasMetadata> stillOwner) {
+    return claimPods(owner, selector, p -> true, candidates, ownerRef, stillOwner);
+  }
+
+  /**
+   * As above where a pod matches only when it also passes {@code filter} (StatefulSet: the pod's
+   * name must be {@code <set>-<ordinal>}).
+   */
+  public List<Pod> claimPods(
+      HasMetadata owner,
+      LabelSelector selector,
+      java.util.function.Predicate<Pod> filter,
+      List<Pod> candidates,
+      OwnerReference ownerRef,
+      Supplier<HasMetadata> stillOwner) {
     String uid = owner.getMetadata().getUid();
     boolean ownerDeleting = owner.getMetadata().getDeletionTimestamp() != null;
     Boolean canAdopt = null;
     List<Pod> owned = new ArrayList<>();
     for (Pod pod : candidates) {
-      boolean matches = Selectors.matches(selector, pod.getMetadata().getLabels());
+      boolean matches =
+          Selectors.matches(selector, pod.getMetadata().getLabels()) && filter.test(pod);
       OwnerReference ref = Owners.controllerOf(pod);
       if (ref != null) {
         if (!Objects.equals(ref.getUid(), uid)) {

@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,10 +29,14 @@ public final class EventRecorder {
   private final String component;
   private final ExecutorService executor;
   private final Clock clock;
-  private final Map<String, String> recent =
+
+  /** An Event this recorder wrote and how often it has counted it. */
+  private record Seen(String name, java.util.concurrent.atomic.AtomicInteger count) {}
+
+  private final Map<String, Seen> recent =
       new LinkedHashMap<>(64, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Seen> eldest) {
           return size() > REMEMBERED;
         }
       };
@@ -67,27 +73,24 @@ public final class EventRecorder {
     String correlation =
         obj.getMetadata().getUid() + "\u0000" + type + "\u0000" + reason + "\u0000" + message;
     String now = Times.now(clock);
-    String existing;
+    Seen existing;
     synchronized (recent) {
       existing = recent.get(correlation);
     }
     try {
       if (existing != null) {
-        Event bumped =
-            client
-                .v1()
-                .events()
-                .inNamespace(namespace)
-                .withName(existing)
-                .edit(
-                    e -> {
-                      e.setCount(e.getCount() == null ? 2 : e.getCount() + 1);
-                      e.setLastTimestamp(now);
-                      return e;
-                    });
-        if (bumped != null) {
-          return;
-        }
+        // A merge patch with the count this recorder keeps (as upstream's correlator does): no
+        // read first, so the components need only create and patch on events.
+        int count = existing.count.incrementAndGet();
+        client
+            .v1()
+            .events()
+            .inNamespace(namespace)
+            .withName(existing.name)
+            .patch(
+                PatchContext.of(PatchType.JSON_MERGE),
+                "{\"count\":" + count + ",\"lastTimestamp\":\"" + now + "\"}");
+        return;
       }
     } catch (RuntimeException e) {
       // The earlier Event expired or vanished: fall through and create a fresh one.
@@ -125,7 +128,7 @@ public final class EventRecorder {
     try {
       client.v1().events().inNamespace(namespace).resource(event).create();
       synchronized (recent) {
-        recent.put(correlation, name);
+        recent.put(correlation, new Seen(name, new java.util.concurrent.atomic.AtomicInteger(1)));
       }
     } catch (RuntimeException e) {
       LOG.debugf("%s: could not record event %s on %s: %s", component, reason, name, e.toString());

@@ -1,26 +1,39 @@
 package io.kuark.server.controller.runtime;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kuark.server.controller.queue.WorkQueueMetrics;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * What every loop shares: the client, the shared informers, a scheduler for delayed requeues, an
- * executor for fire-and-forget writes such as events, and the clock.
+ * executor for fire-and-forget writes such as events, the clock, and where work queues report their
+ * metrics.
  */
 public record LoopContext(
     KubernetesClient client,
     SharedInformers informers,
     ScheduledExecutorService delays,
     ExecutorService background,
-    Clock clock) {
+    Clock clock,
+    WorkQueueMetrics queueMetrics) {
+
+  /** A context whose work queues report to a registry of their own. */
+  public LoopContext(
+      KubernetesClient client,
+      SharedInformers informers,
+      ScheduledExecutorService delays,
+      ExecutorService background,
+      Clock clock) {
+    this(client, informers, delays, background, clock, new WorkQueueMetrics());
+  }
 
   public EventRecorder recorder(String component) {
     return new EventRecorder(client, component, background, clock);
   }
 
   public Controller controller(String name, Reconciler reconciler, int workers) {
-    return new Controller(name, reconciler, workers, delays);
+    return new Controller(name, reconciler, workers, delays, queueMetrics);
   }
 }

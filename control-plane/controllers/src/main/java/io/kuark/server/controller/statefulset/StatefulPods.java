@@ -37,6 +37,11 @@ final class StatefulPods {
     return template + "-" + podName(set, ordinal);
   }
 
+  /** Upstream's isMemberOf: the pod is named {@code <set>-<ordinal>}. */
+  static boolean isMemberOf(StatefulSet set, Pod pod) {
+    return ordinalOf(set, pod) >= 0;
+  }
+
   /** The ordinal encoded in {@code pod}'s name for {@code set}, or -1 if it is not one of its. */
   static int ordinalOf(StatefulSet set, Pod pod) {
     String prefix = set.getMetadata().getName() + "-";

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.cache.Lister;
 import io.kuark.server.controller.runtime.Controller;
+import io.kuark.server.controller.runtime.ControllerRefManager;
 import io.kuark.server.controller.runtime.Handlers;
 import io.kuark.server.controller.runtime.Keys;
 import io.kuark.server.controller.runtime.LoopContext;
@@ -38,6 +39,7 @@ public final class StatefulSetController {
   private final StatefulSetUpdater updater;
   private final Clock clock;
   private final Controller controller;
+  private final ControllerRefManager refs;
 
   public StatefulSetController(LoopContext ctx) {
     this.client = ctx.client();
@@ -54,18 +56,19 @@ public final class StatefulSetController {
     ctx.informers()
         .get(StatefulSet.class)
         .addEventHandler(Handlers.any(s -> controller.enqueue(Keys.of(s))));
-    ctx.informers().get(Pod.class).addEventHandler(Handlers.any(this::enqueueOwner));
+    ctx.informers()
+        .get(Pod.class)
+        .addEventHandler(
+            OwnedPodHandler.of(
+                "StatefulSet",
+                new io.kuark.server.controller.runtime.Expectations(),
+                controller,
+                p -> OwnedPodHandler.matchingOwners(sets, p, s -> s.getSpec().getSelector())));
+    this.refs = new ControllerRefManager(client);
   }
 
   public Controller controller() {
     return controller;
-  }
-
-  private void enqueueOwner(Pod pod) {
-    String key = OwnedPodHandler.ownerKey(pod, "StatefulSet");
-    if (key != null) {
-      controller.enqueue(key);
-    }
   }
 
   Optional<Duration> sync(String key) {
@@ -105,12 +108,22 @@ public final class StatefulSetController {
             updateRevision.getMetadata().getName(),
             set.getSpec().getTemplate());
 
-    List<Pod> mine = new ArrayList<>();
-    for (Pod p : pods.namespace(ns).list()) {
-      if (Owners.isControlledBy(p, uid)) {
-        mine.add(p);
-      }
-    }
+    // Upstream's getPodsForStatefulSet: adopt orphans that match the selector and are named as
+    // members of this set, release owned pods that no longer match.
+    List<Pod> mine =
+        refs.claimPods(
+            set,
+            set.getSpec().getSelector(),
+            p -> StatefulPods.isMemberOf(set, p),
+            pods.namespace(ns).list(),
+            StatefulPods.controllerRef(set),
+            () ->
+                client
+                    .apps()
+                    .statefulSets()
+                    .inNamespace(ns)
+                    .withName(set.getMetadata().getName())
+                    .get());
     Instant now = clock.instant();
     updater.update(set, mine, rev, now);
 

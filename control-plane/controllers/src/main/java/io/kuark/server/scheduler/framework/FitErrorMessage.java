@@ -64,6 +64,16 @@ public final class FitErrorMessage {
     return msg.toString();
   }
 
+  /**
+   * {@code message} with its {@code preemption: ...} part replaced by {@code preemption} (null: no
+   * preemption part), once the PostFilter's real outcome is known.
+   */
+  public static String withPreemption(String message, String preemption) {
+    int at = message.indexOf(" preemption: ");
+    String base = at < 0 ? message : message.substring(0, at);
+    return preemption == null ? base : base + " preemption: " + preemption;
+  }
+
   /** "count reason" strings sorted as strings, like upstream's sort.Strings over the histogram. */
   private static List<String> histogram(Map<String, Integer> counts) {
     List<String> out = new ArrayList<>();

@@ -96,6 +96,26 @@ public final class PodInfo {
     return r == null ? new Resources() : Resources.of(r.getRequests());
   }
 
+  /** The cache key of a pod: its uid, or namespace/name when it has none. */
+  public static String id(Pod pod) {
+    String uid = pod.getMetadata().getUid();
+    return uid != null ? uid : pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+  }
+
+  public String id() {
+    return id(pod);
+  }
+
+  /** {@code spec.priority}, 0 when unset (as upstream's PodPriority). */
+  public int priority() {
+    return priority(pod);
+  }
+
+  public static int priority(Pod pod) {
+    Integer p = pod.getSpec() == null ? null : pod.getSpec().getPriority();
+    return p == null ? 0 : p;
+  }
+
   public String key() {
     return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
   }

@@ -51,6 +51,32 @@ public final class SchedulingFramework {
     return Status.success();
   }
 
+  /**
+   * Runs the PreFilter plugins into {@code state} over {@code nodes}; preemption re-runs them after
+   * taking victims off a node. Returns the first non-success.
+   */
+  public Status preFilter(CycleState state, PodInfo pod, List<NodeInfo> nodes) {
+    state.setAllNodes(nodes);
+    for (PreFilterPlugin p : preFilters) {
+      Status s = p.preFilter(state, pod);
+      if (!s.isSuccess()) {
+        return s;
+      }
+    }
+    return Status.success();
+  }
+
+  /** Runs the Filter plugins for one node with the state of {@link #preFilter}. */
+  public Status filter(CycleState state, PodInfo pod, NodeInfo node) {
+    for (FilterPlugin f : filters) {
+      Status s = f.filter(state, pod, node);
+      if (!s.isSuccess()) {
+        return s;
+      }
+    }
+    return Status.success();
+  }
+
   public ScheduleResult schedule(CycleState state, PodInfo pod, List<NodeInfo> nodes) {
     boolean never = "Never".equals(pod.pod.getSpec().getPreemptionPolicy());
     if (nodes.isEmpty()) {
@@ -90,7 +116,7 @@ public final class SchedulingFramework {
     }
     if (count == 0) {
       return new ScheduleResult.Unschedulable(
-          FitErrorMessage.build(nodes.size(), null, rejected, never));
+          FitErrorMessage.build(nodes.size(), null, rejected, never), rejected);
     }
     if (count == 1) {
       return new ScheduleResult.Scheduled(feasible[0].name(), nodes.size(), 1);

@@ -1,9 +1,11 @@
 package io.kuark.server.scheduler.plugins;
 
 import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodAffinityTerm;
 import io.fabric8.kubernetes.api.model.WeightedPodAffinityTerm;
+import io.kuark.server.controller.runtime.Selectors;
 import io.kuark.server.scheduler.framework.CycleState;
 import io.kuark.server.scheduler.framework.FilterPlugin;
 import io.kuark.server.scheduler.framework.NodeInfo;
@@ -13,7 +15,8 @@ import io.kuark.server.scheduler.framework.ScorePlugin;
 import io.kuark.server.scheduler.framework.Status;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Pod affinity and anti-affinity between pods. Required terms filter: every affinity term needs a
@@ -21,8 +24,8 @@ import java.util.Set;
  * its own term — the first of a group), no anti-affinity term may have one, and no existing pod's
  * required anti-affinity may match the incoming pod in that domain. Preferred terms score the sum
  * of weights of matching pods in the domain (anti-affinity subtracting). Term namespaces default to
- * the pod's; a {@code namespaceSelector} of {@code {}} means all namespaces (other selectors are
- * not evaluated: Namespace labels are not cached here).
+ * the pod's; listed {@code namespaces} and those whose labels match {@code namespaceSelector} are
+ * added ({@code {}} means all namespaces).
  */
 public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, ScorePlugin {
   static final String KEY = "InterPodAffinity";
@@ -36,6 +39,21 @@ public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, Sc
   static final String AFFINITY = "node(s) didn't match pod affinity rules";
   static final String ANTI_AFFINITY = "node(s) didn't match pod anti-affinity rules";
   static final String EXISTING_ANTI = "node(s) didn't satisfy existing pods anti-affinity rules";
+
+  /** Labels of a namespace by name, or null when it is unknown. */
+  private final Function<String, Map<String, String>> namespaceLabels;
+
+  /** Without namespace labels: a non-empty {@code namespaceSelector} selects no namespace. */
+  public InterPodAffinity() {
+    this(ns -> null);
+  }
+
+  /**
+   * @param namespaceLabels labels of a namespace by name (the scheduler's Namespace informer)
+   */
+  public InterPodAffinity(Function<String, Map<String, String>> namespaceLabels) {
+    this.namespaceLabels = namespaceLabels;
+  }
 
   @Override
   public String name() {
@@ -74,28 +92,36 @@ public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, Sc
     return terms == null ? List.of() : terms;
   }
 
-  /** The namespaces a term of {@code owner} applies to; null means all. */
-  private static Set<String> namespaces(PodAffinityTerm term, Pod owner) {
-    if (term.getNamespaces() != null && !term.getNamespaces().isEmpty()) {
-      return Set.copyOf(term.getNamespaces());
+  /**
+   * Whether a term of {@code owner} covers namespace {@code ns}: the listed {@code namespaces} plus
+   * those whose labels match {@code namespaceSelector} ({@code {}} selects all); with neither, the
+   * owner's own namespace (upstream's getNamespacesFromPodAffinityTerm).
+   */
+  private boolean covers(PodAffinityTerm term, Pod owner, String ns) {
+    List<String> listed = term.getNamespaces();
+    boolean hasList = listed != null && !listed.isEmpty();
+    LabelSelector selector = term.getNamespaceSelector();
+    if (!hasList && selector == null) {
+      return ns.equals(owner.getMetadata().getNamespace());
     }
-    if (term.getNamespaceSelector() != null
-        && (term.getNamespaceSelector().getMatchLabels() == null
-            || term.getNamespaceSelector().getMatchLabels().isEmpty())
-        && (term.getNamespaceSelector().getMatchExpressions() == null
-            || term.getNamespaceSelector().getMatchExpressions().isEmpty())) {
-      return null;
+    if (hasList && listed.contains(ns)) {
+      return true;
     }
-    return Set.of(owner.getMetadata().getNamespace());
+    if (selector == null) {
+      return false;
+    }
+    Map<String, String> labels = namespaceLabels.apply(ns);
+    return labels != null && Selectors.matches(selector, labels);
   }
 
-  private static boolean termMatches(PodAffinityTerm term, Pod owner, Pod candidate) {
-    return TopologyDomains.matches(candidate, namespaces(term, owner), term.getLabelSelector());
+  private boolean termMatches(PodAffinityTerm term, Pod owner, Pod candidate) {
+    return candidate.getMetadata().getDeletionTimestamp() == null
+        && covers(term, owner, candidate.getMetadata().getNamespace())
+        && Selectors.matches(term.getLabelSelector(), candidate.getMetadata().getLabels());
   }
 
   /** True when some pod in {@code node}'s domain of {@code key} satisfies {@code term}. */
-  private static boolean anyInDomain(
-      CycleState state, NodeInfo node, PodAffinityTerm term, Pod owner) {
+  private boolean anyInDomain(CycleState state, NodeInfo node, PodAffinityTerm term, Pod owner) {
     String domain = TopologyDomains.value(node.node(), term.getTopologyKey());
     if (domain == null) {
       return false;
@@ -113,7 +139,7 @@ public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, Sc
     return false;
   }
 
-  private static boolean anyAnywhere(CycleState state, PodAffinityTerm term, Pod owner) {
+  private boolean anyAnywhere(CycleState state, PodAffinityTerm term, Pod owner) {
     for (NodeInfo n : state.allNodes()) {
       for (PodInfo p : n.pods()) {
         if (termMatches(term, owner, p.pod)) {
@@ -188,8 +214,7 @@ public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, Sc
     return sum;
   }
 
-  private static long countInDomain(
-      CycleState state, NodeInfo node, PodAffinityTerm term, Pod owner) {
+  private long countInDomain(CycleState state, NodeInfo node, PodAffinityTerm term, Pod owner) {
     String domain = TopologyDomains.value(node.node(), term.getTopologyKey());
     if (domain == null) {
       return 0;

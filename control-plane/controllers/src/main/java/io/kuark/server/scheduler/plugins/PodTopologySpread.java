@@ -1,6 +1,10 @@
 package io.kuark.server.scheduler.plugins;
 
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
 import io.kuark.server.controller.runtime.Selectors;
 import io.kuark.server.scheduler.framework.CycleState;
 import io.kuark.server.scheduler.framework.FilterPlugin;
@@ -13,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * {@code topologySpreadConstraints}: {@code DoNotSchedule} constraints filter out nodes where
@@ -21,7 +26,9 @@ import java.util.Set;
  * constraints prefer nodes whose domains hold fewer matching pods. Domains are counted over the
  * nodes that pass the pod's node selector and required node affinity and carry every constraint's
  * key, as upstream with the default {@code nodeAffinityPolicy: Honor}, {@code nodeTaintsPolicy:
- * Ignore}.
+ * Ignore}. {@code matchLabelKeys} narrow the selector to the pod's values of those labels; pods
+ * without constraints get the cluster's system default constraints when built with a default
+ * selector.
  */
 public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePlugin {
   static final String KEY = "PodTopologySpread";
@@ -31,10 +38,82 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, S
 
   private final NodeAffinityPlugin affinity = new NodeAffinityPlugin();
 
-  /** One constraint with its per-domain counts. */
-  record Counted(TopologySpreadConstraint constraint, Map<String, Integer> counts, int selfMatch) {}
+  /** The selector of the system default constraints for a pod, or null (no defaults). */
+  private final Function<Pod, LabelSelector> defaultSelector;
 
-  record State(List<Counted> hard, List<Counted> soft) {}
+  /** One constraint with its effective selector and per-domain counts. */
+  record Counted(
+      TopologySpreadConstraint constraint,
+      LabelSelector selector,
+      Map<String, Integer> counts,
+      int selfMatch) {}
+
+  /** {@code systemDefaulted}: the constraints are the cluster defaults, not the pod's own. */
+  record State(List<Counted> hard, List<Counted> soft, boolean systemDefaulted) {}
+
+  /** Only the pods' own constraints. */
+  public PodTopologySpread() {
+    this(null);
+  }
+
+  /**
+   * With upstream's system default constraints for pods that have none: {@code
+   * kubernetes.io/hostname} maxSkew 3 and {@code topology.kubernetes.io/zone} maxSkew 5, both
+   * ScheduleAnyway, over the pods {@code defaultSelector} selects (those of the pod's Services,
+   * ReplicationControllers, ReplicaSet or StatefulSet; null for none, which means no defaults).
+   */
+  public PodTopologySpread(Function<Pod, LabelSelector> defaultSelector) {
+    this.defaultSelector = defaultSelector;
+  }
+
+  static List<TopologySpreadConstraint> systemDefaults(LabelSelector selector) {
+    return List.of(
+        new TopologySpreadConstraintBuilder()
+            .withTopologyKey("kubernetes.io/hostname")
+            .withMaxSkew(3)
+            .withWhenUnsatisfiable("ScheduleAnyway")
+            .withLabelSelector(selector)
+            .build(),
+        new TopologySpreadConstraintBuilder()
+            .withTopologyKey("topology.kubernetes.io/zone")
+            .withMaxSkew(5)
+            .withWhenUnsatisfiable("ScheduleAnyway")
+            .withLabelSelector(selector)
+            .build());
+  }
+
+  /**
+   * The constraint's selector with {@code matchLabelKeys} added: each key the pod has becomes a
+   * {@code key=value} requirement with the pod's value (keys the pod lacks are ignored), as
+   * upstream.
+   */
+  static LabelSelector effectiveSelector(TopologySpreadConstraint c, Pod pod) {
+    List<String> keys = c.getMatchLabelKeys();
+    if (keys == null || keys.isEmpty() || c.getLabelSelector() == null) {
+      return c.getLabelSelector();
+    }
+    Map<String, String> podLabels =
+        pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
+    List<LabelSelectorRequirement> exprs = new ArrayList<>();
+    if (c.getLabelSelector().getMatchExpressions() != null) {
+      exprs.addAll(c.getLabelSelector().getMatchExpressions());
+    }
+    for (String key : keys) {
+      String value = podLabels.get(key);
+      if (value != null) {
+        exprs.add(
+            new io.fabric8.kubernetes.api.model.LabelSelectorRequirementBuilder()
+                .withKey(key)
+                .withOperator("In")
+                .withValues(value)
+                .build());
+      }
+    }
+    return new io.fabric8.kubernetes.api.model.LabelSelectorBuilder()
+        .withMatchExpressions(exprs)
+        .withMatchLabels(c.getLabelSelector().getMatchLabels())
+        .build();
+  }
 
   @Override
   public String name() {
@@ -44,12 +123,25 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, S
   @Override
   public Status preFilter(CycleState state, PodInfo pod) {
     List<TopologySpreadConstraint> all = pod.pod.getSpec().getTopologySpreadConstraints();
+    boolean systemDefaulted = false;
+    if ((all == null || all.isEmpty()) && defaultSelector != null) {
+      LabelSelector selector = defaultSelector.apply(pod.pod);
+      if (selector != null) {
+        all = systemDefaults(selector);
+        systemDefaulted = true;
+      }
+    }
     if (all == null || all.isEmpty()) {
       return Status.success();
     }
     List<NodeInfo> eligible = new ArrayList<>();
     for (NodeInfo n : state.allNodes()) {
       if (!affinity.filter(state, pod, n).isSuccess()) {
+        continue;
+      }
+      if (systemDefaulted) {
+        // Upstream does not require every default key on a node (zones are often absent).
+        eligible.add(n);
         continue;
       }
       boolean hasAllKeys = true;
@@ -67,19 +159,18 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, S
     List<Counted> hard = new ArrayList<>();
     List<Counted> soft = new ArrayList<>();
     for (TopologySpreadConstraint c : all) {
-      int self = Selectors.matches(c.getLabelSelector(), pod.pod.getMetadata().getLabels()) ? 1 : 0;
+      LabelSelector selector = effectiveSelector(c, pod.pod);
+      int self = Selectors.matches(selector, pod.pod.getMetadata().getLabels()) ? 1 : 0;
       Counted counted =
           new Counted(
-              c,
-              TopologyDomains.count(eligible, c.getTopologyKey(), ns, c.getLabelSelector()),
-              self);
+              c, selector, TopologyDomains.count(eligible, c.getTopologyKey(), ns, selector), self);
       if ("ScheduleAnyway".equals(c.getWhenUnsatisfiable())) {
         soft.add(counted);
       } else {
         hard.add(counted);
       }
     }
-    state.write(KEY, new State(hard, soft));
+    state.write(KEY, new State(hard, soft, systemDefaulted));
     return Status.success();
   }
 
@@ -121,6 +212,9 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, S
     for (Counted c : s.soft()) {
       String domain = TopologyDomains.value(node.node(), c.constraint().getTopologyKey());
       if (domain == null) {
+        if (s.systemDefaulted()) {
+          continue; // defaults only count the keys a node has
+        }
         return -1; // marks "lacks a key": scored 0 after normalising, as upstream
       }
       // Upstream weighs each constraint by log(#domains + 2) so wide topologies count more.

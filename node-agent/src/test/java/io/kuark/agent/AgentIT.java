@@ -432,4 +432,55 @@ class AgentIT {
         .atMost(Duration.ofSeconds(60))
         .until(() -> !Files.exists(config.agentDir().resolve("pods").resolve(uid)));
   }
+
+  @Test
+  void aContainerOverItsMemoryLimitIsReportedOomKilled() throws Exception {
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("hog")
+            .withNamespace("default")
+            .endMetadata()
+            .withNewSpec()
+            .withNodeName(config.nodeName())
+            .withRestartPolicy("OnFailure")
+            .addNewContainer()
+            .withName("c")
+            .withImage("kuark.local/demo:latest")
+            .withCommand("dd", "if=/dev/zero", "of=/dev/null", "bs=64M", "count=1")
+            .withNewResources()
+            .addToLimits("memory", new io.fabric8.kubernetes.api.model.Quantity("16Mi"))
+            .endResources()
+            .endContainer()
+            .withTerminationGracePeriodSeconds(1L)
+            .endSpec()
+            .build();
+    client.pods().inNamespace("default").resource(pod).create();
+    awaitPod(
+        "hog",
+        p -> {
+          if (p.getStatus() == null
+              || p.getStatus().getContainerStatuses() == null
+              || p.getStatus().getContainerStatuses().isEmpty()) {
+            return false;
+          }
+          ContainerStatus s = p.getStatus().getContainerStatuses().get(0);
+          return s.getRestartCount() >= 1 && s.getLastState().getTerminated() != null;
+        });
+    ContainerStatus s =
+        client
+            .pods()
+            .inNamespace("default")
+            .withName("hog")
+            .get()
+            .getStatus()
+            .getContainerStatuses()
+            .get(0);
+    assertThat(s.getLastState().getTerminated().getReason()).isEqualTo("OOMKilled");
+    assertThat(s.getLastState().getTerminated().getExitCode()).isEqualTo(137);
+    client.pods().inNamespace("default").withName("hog").delete();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> client.pods().inNamespace("default").withName("hog").get() == null);
+  }
 }

@@ -436,13 +436,17 @@ final class PodWorker implements Runnable {
         "runc://" + e.id);
   }
 
-  private static PodState.Ended ended(String id, ContainerStatus status) {
+  static PodState.Ended ended(String id, ContainerStatus status) {
     PodState.Ended e = new PodState.Ended();
     e.id = id;
     if (status.startFailed()) {
       e.exitCode = 128;
       e.reason = "StartError";
       e.message = status.message();
+    } else if (status.oomKilled()) {
+      // As containerd reports it: any OOM kill in the container's cgroup names the termination.
+      e.exitCode = status.exitCode();
+      e.reason = "OOMKilled";
     } else {
       e.exitCode = status.exitCode();
       e.reason = status.exitCode() == 0 ? "Completed" : "Error";

@@ -27,6 +27,7 @@ import io.kuark.agent.node.NodeAgent;
 import io.kuark.agent.pod.ContainerStarter;
 import io.kuark.agent.pod.PodManager;
 import io.kuark.agent.pod.PodSandbox;
+import io.kuark.agent.pod.StaticPods;
 import io.kuark.agent.pod.StatusWriter;
 import io.kuark.agent.runtime.LogCopiers;
 import io.kuark.agent.runtime.runc.RuncRuntime;
@@ -64,6 +65,7 @@ public final class Agent implements AutoCloseable {
   private PeerRouting peerRouting;
   private ImagePuller imagePuller;
   private AgentApiServer api;
+  private StaticPods staticPods;
 
   public Agent(AgentConfig config, HostKernel kernel) {
     this.config = config;
@@ -158,7 +160,11 @@ public final class Agent implements AutoCloseable {
                 new StatusWriter(client),
                 Clock.systemUTC()),
             client);
+    Files.createDirectories(config.node().podManifestPath());
+    staticPods = new StaticPods(config.node().podManifestPath(), config.nodeName(), pods, client);
+    staticPods.load();
     pods.start();
+    staticPods.start();
     startServiceProxy();
   }
 
@@ -237,6 +243,9 @@ public final class Agent implements AutoCloseable {
   public void close() {
     if (cniConfWriter != null) {
       cniConfWriter.interrupt();
+    }
+    if (staticPods != null) {
+      staticPods.close();
     }
     if (pods != null) {
       pods.shutdown(!config.keepPods(), Duration.ofSeconds(10));

@@ -483,4 +483,89 @@ class AgentIT {
         .atMost(Duration.ofSeconds(60))
         .until(() -> client.pods().inNamespace("default").withName("hog").get() == null);
   }
+
+  private Pod mirror(String name) {
+    return client.pods().inNamespace("default").withName(name).get();
+  }
+
+  private static boolean runningWithContainer(Pod pod) {
+    return pod != null
+        && pod.getStatus() != null
+        && "Running".equals(pod.getStatus().getPhase())
+        && pod.getStatus().getContainerStatuses() != null
+        && !pod.getStatus().getContainerStatuses().isEmpty()
+        && pod.getStatus().getContainerStatuses().get(0).getContainerID() != null;
+  }
+
+  @Test
+  void staticPodsRunFromTheManifestsDirectoryWithMirrorPods() throws Exception {
+    String name = "static-web-" + config.nodeName();
+    Path manifest = config.node().podManifestPath().resolve("web.yaml");
+    String yaml =
+        """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: static-web
+          labels: {app: web}
+        spec:
+          containers:
+          - name: c
+            image: kuark.local/demo:latest
+            command: ["sleep", "1000"]
+          terminationGracePeriodSeconds: 1
+        """;
+    Files.writeString(manifest, yaml);
+    awaitPod(name, AgentIT::runningWithContainer);
+    Pod first = mirror(name);
+    String hash = first.getMetadata().getAnnotations().get("kubernetes.io/config.hash");
+    assertThat(first.getMetadata().getAnnotations())
+        .containsEntry("kubernetes.io/config.mirror", hash)
+        .containsEntry("kubernetes.io/config.source", "file");
+    assertThat(first.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(
+            o -> {
+              assertThat(o.getKind()).isEqualTo("Node");
+              assertThat(o.getName()).isEqualTo(config.nodeName());
+              assertThat(o.getUid())
+                  .isEqualTo(
+                      client.nodes().withName(config.nodeName()).get().getMetadata().getUid());
+              assertThat(o.getController()).isTrue();
+            });
+    assertThat(first.getMetadata().getUid()).isNotEqualTo(hash);
+    assertThat(Files.exists(config.agentDir().resolve("pods").resolve(hash))).isTrue();
+    String containerId = first.getStatus().getContainerStatuses().get(0).getContainerID();
+
+    // A deleted mirror pod comes back; the static pod itself keeps running untouched.
+    client.pods().inNamespace("default").withName(name).withGracePeriod(0).delete();
+    awaitPod(
+        name,
+        p ->
+            runningWithContainer(p)
+                && !p.getMetadata().getUid().equals(first.getMetadata().getUid()));
+    assertThat(mirror(name).getStatus().getContainerStatuses().get(0).getContainerID())
+        .isEqualTo(containerId);
+
+    // A changed manifest is a new pod: the old one is stopped, the mirror replaced.
+    Files.writeString(manifest, yaml.replace("sleep\", \"1000", "sleep\", \"2000"));
+    awaitPod(
+        name,
+        p ->
+            runningWithContainer(p)
+                && !hash.equals(p.getMetadata().getAnnotations().get("kubernetes.io/config.hash")));
+    String newHash = mirror(name).getMetadata().getAnnotations().get("kubernetes.io/config.hash");
+    assertThat(mirror(name).getStatus().getContainerStatuses().get(0).getContainerID())
+        .isNotEqualTo(containerId);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> !Files.exists(config.agentDir().resolve("pods").resolve(hash)));
+
+    // Removing the file stops the pod and deletes its mirror.
+    Files.delete(manifest);
+    await().atMost(Duration.ofSeconds(60)).until(() -> mirror(name) == null);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> !Files.exists(config.agentDir().resolve("pods").resolve(newHash)));
+  }
 }

@@ -41,6 +41,7 @@ final class PodWorker implements Runnable {
   private volatile boolean finished;
   private boolean dirty = true;
   private PodStatus lastPublished;
+  private boolean lastPublishedStale;
   private final java.util.Map<String, ProbeTracker> readinessProbes = new java.util.HashMap<>();
   private final java.util.Map<String, ProbeTracker> livenessProbes = new java.util.HashMap<>();
 
@@ -68,6 +69,14 @@ final class PodWorker implements Runnable {
   /** The pod no longer exists in the API: tear down. */
   void gone() {
     goneFromApi = true;
+    wake();
+  }
+
+  /** Forgets what was last published so the next sync writes the status again. */
+  void republish() {
+    synchronized (signal) {
+      lastPublishedStale = true;
+    }
     wake();
   }
 
@@ -492,9 +501,14 @@ final class PodWorker implements Runnable {
   }
 
   private void publish(Pod current, PodView view) {
+    boolean force;
+    synchronized (signal) {
+      force = lastPublishedStale;
+      lastPublishedStale = false;
+    }
     PodStatus status =
         PodStatusComputer.compute(current, lastPublished, view, deps.clock().instant());
-    if (status.equals(lastPublished)) {
+    if (!force && status.equals(lastPublished)) {
       return;
     }
     try {

@@ -568,4 +568,82 @@ class AgentIT {
         .atMost(Duration.ofSeconds(60))
         .until(() -> !Files.exists(config.agentDir().resolve("pods").resolve(newHash)));
   }
+
+  @Test
+  void aCrossedMemoryThresholdSetsPressureTaintsTheNodeAndEvictsABestEffortPod() throws Exception {
+    // Restart the agent with a threshold this host is always below (more than any host has).
+    agent.close();
+    String[] pressureArgs = java.util.Arrays.copyOf(args, args.length + 6);
+    pressureArgs[args.length] = "--eviction-hard=memory.available<1000Ti";
+    pressureArgs[args.length + 1] = "--housekeeping-interval=1s";
+    pressureArgs[args.length + 2] = "--eviction-pressure-transition-period";
+    pressureArgs[args.length + 3] = "30s";
+    pressureArgs[args.length + 4] = "--pod-manifest-path";
+    pressureArgs[args.length + 5] = dir.resolve("manifests").toString();
+    agent = new Agent(AgentFlags.parse(pressureArgs), Agent.linuxKernel());
+    agent.start(client);
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("besteffort")
+            .withNamespace("default")
+            .endMetadata()
+            .withNewSpec()
+            .withNodeName(config.nodeName())
+            .addNewContainer()
+            .withName("c")
+            .withImage("kuark.local/demo:latest")
+            .withCommand("sleep", "1000")
+            .endContainer()
+            .withTerminationGracePeriodSeconds(30L)
+            .endSpec()
+            .build();
+    client.pods().inNamespace("default").resource(pod).create();
+    awaitPod("besteffort", p -> p.getStatus() != null && "Failed".equals(p.getStatus().getPhase()));
+    Pod failed = client.pods().inNamespace("default").withName("besteffort").get();
+    assertThat(failed.getStatus().getReason()).isEqualTo("Evicted");
+    assertThat(failed.getStatus().getMessage())
+        .startsWith(
+            "The node was low on resource: memory. Threshold quantity: 1000Ti, available: ");
+    assertThat(failed.getStatus().getConditions())
+        .anyMatch(
+            c ->
+                c.getType().equals("DisruptionTarget")
+                    && c.getReason().equals("TerminationByKubelet"));
+    // Evicted pods stay in the API, their containers are gone and nothing restarts them.
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              ContainerStatus s =
+                  client
+                      .pods()
+                      .inNamespace("default")
+                      .withName("besteffort")
+                      .get()
+                      .getStatus()
+                      .getContainerStatuses()
+                      .get(0);
+              return s.getState().getTerminated() != null;
+            });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              Node node = client.nodes().withName(config.nodeName()).get();
+              return node.getStatus().getConditions().stream()
+                      .anyMatch(
+                          c -> c.getType().equals("MemoryPressure") && c.getStatus().equals("True"))
+                  && node.getSpec().getTaints() != null
+                  && node.getSpec().getTaints().stream()
+                      .anyMatch(
+                          t ->
+                              t.getKey().equals("node.kubernetes.io/memory-pressure")
+                                  && t.getEffect().equals("NoSchedule"));
+            });
+    client.pods().inNamespace("default").withName("besteffort").delete();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> client.pods().inNamespace("default").withName("besteffort").get() == null);
+  }
 }

@@ -270,6 +270,28 @@ public final class PodManager implements AutoCloseable {
     return java.util.Optional.ofNullable(current.getStore().getByKey(namespace + "/" + name));
   }
 
+  /** Workers of pods the node may evict: not static, not finished, not evicted yet. */
+  List<PodWorker> evictableWorkers() {
+    List<PodWorker> result = new java.util.ArrayList<>();
+    for (Map.Entry<String, PodWorker> entry : workers.entrySet()) {
+      PodWorker worker = entry.getValue();
+      Pod pod = worker.pod();
+      if (pod == null
+          || staticPods.containsKey(entry.getKey())
+          || worker.finished()
+          || worker.evicted()
+          || pod.getMetadata().getDeletionTimestamp() != null) {
+        continue;
+      }
+      result.add(worker);
+    }
+    return result;
+  }
+
+  Deps deps() {
+    return deps;
+  }
+
   /** Pod UIDs with a live worker. */
   public Set<String> activePods() {
     return Set.copyOf(workers.keySet());

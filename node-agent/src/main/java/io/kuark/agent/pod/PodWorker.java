@@ -42,6 +42,7 @@ final class PodWorker implements Runnable {
   private boolean dirty = true;
   private PodStatus lastPublished;
   private boolean lastPublishedStale;
+  private String evictMessage;
   private final java.util.Map<String, ProbeTracker> readinessProbes = new java.util.HashMap<>();
   private final java.util.Map<String, ProbeTracker> livenessProbes = new java.util.HashMap<>();
 
@@ -78,6 +79,37 @@ final class PodWorker implements Runnable {
       lastPublishedStale = true;
     }
     wake();
+  }
+
+  /**
+   * Evicts the pod for node pressure: its containers are killed without grace period, none is
+   * started again and the pod ends in phase Failed with reason {@code Evicted} and {@code message}.
+   */
+  void evict(String message) {
+    synchronized (signal) {
+      evictMessage = message;
+    }
+    wake();
+  }
+
+  /** The pod as last given to the worker, null before the first update. */
+  Pod pod() {
+    return pod;
+  }
+
+  /** Runtime ids of the containers that exist now (running or exited, not yet removed). */
+  List<String> containerIds() {
+    List<String> ids = new ArrayList<>();
+    for (PodState.Slot slot : state.slots.values()) {
+      if (slot.id != null) {
+        ids.add(slot.id);
+      }
+    }
+    return ids;
+  }
+
+  boolean evicted() {
+    return state.evictedMessage != null || evictMessage != null;
   }
 
   /** Stops the worker loop without touching the pod (agent shutdown with --keep-pods). */
@@ -148,8 +180,18 @@ final class PodWorker implements Runnable {
         return;
       }
     }
+    String eviction;
+    synchronized (signal) {
+      eviction = evictMessage;
+    }
+    if (eviction != null && state.evictedMessage == null) {
+      LOG.infof("pod %s/%s: evicted: %s", state.namespace, state.name, eviction);
+      state.evictedMessage = eviction;
+      save();
+      stopContainers(Duration.ZERO);
+    }
     List<ContainerView> initViews = new ArrayList<>();
-    boolean initDone = true;
+    boolean initDone = state.evictedMessage == null;
     List<Container> inits =
         current.getSpec().getInitContainers() == null
             ? List.of()
@@ -163,7 +205,13 @@ final class PodWorker implements Runnable {
     }
     List<ContainerView> views = new ArrayList<>();
     for (Container container : current.getSpec().getContainers()) {
-      views.add(step(current, container, "app/" + container.getName(), false, initDone));
+      views.add(
+          step(
+              current,
+              container,
+              "app/" + container.getName(),
+              false,
+              initDone && state.evictedMessage == null));
     }
     save();
     publish(
@@ -231,7 +279,7 @@ final class PodWorker implements Runnable {
       }
     }
     if (slot.ended != null) {
-      if (!shouldRestart(current, init, slot.ended.exitCode)) {
+      if (state.evictedMessage != null || !shouldRestart(current, init, slot.ended.exitCode)) {
         PodState.Ended e = slot.ended;
         return view(
             container,
@@ -286,6 +334,19 @@ final class PodWorker implements Runnable {
       slot.restartCount++;
     }
     if (slot.id == null) {
+      if (state.evictedMessage != null) {
+        // As upstream for a terminal pod: a container that never ran is reported terminated.
+        return view(
+            container,
+            slot,
+            ContainerView.State.TERMINATED,
+            "ContainerStatusUnknown",
+            "The container could not be located when the pod was terminated",
+            137,
+            null,
+            null,
+            false);
+      }
       if (!mayStart) {
         return view(
             container,
@@ -508,6 +569,9 @@ final class PodWorker implements Runnable {
     }
     PodStatus status =
         PodStatusComputer.compute(current, lastPublished, view, deps.clock().instant());
+    if (state.evictedMessage != null) {
+      EvictedStatus.apply(status, state.evictedMessage, lastPublished, deps.clock().instant());
+    }
     if (!force && status.equals(lastPublished)) {
       return;
     }

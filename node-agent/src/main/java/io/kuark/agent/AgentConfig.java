@@ -28,7 +28,7 @@ import java.util.List;
  * @param proxy service proxy settings
  * @param podNetworkMode how this node routes to other nodes' pod CIDRs
  * @param insecureRegistries registries (host[:port]) pulled from over plain HTTP besides loopback
- * @param node node-local housekeeping: static pods, eviction, log rotation, image GC
+ * @param node node-local housekeeping: static pods, eviction, log rotation
  */
 public record AgentConfig(
     Path kubeconfig,
@@ -62,8 +62,6 @@ public record AgentConfig(
    * @param housekeepingInterval how often eviction signals are measured
    * @param containerLogMaxSize size at which a container log file is rotated (bytes)
    * @param containerLogMaxFiles log files kept per container, the live one included
-   * @param imageGcHighThreshold image disk usage percent that starts image garbage collection
-   * @param imageGcLowThreshold image disk usage percent image garbage collection frees down to
    */
   public record Housekeeping(
       Path podManifestPath,
@@ -71,9 +69,7 @@ public record AgentConfig(
       java.time.Duration evictionPressureTransitionPeriod,
       java.time.Duration housekeepingInterval,
       long containerLogMaxSize,
-      int containerLogMaxFiles,
-      int imageGcHighThreshold,
-      int imageGcLowThreshold) {}
+      int containerLogMaxFiles) {}
 
   /**
    * Service proxy settings.

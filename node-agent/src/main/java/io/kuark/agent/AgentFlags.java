@@ -31,8 +31,7 @@ public final class AgentFlags {
           + " [--insecure-registry HOST[:PORT],...] [--pod-manifest-path DIR]"
           + " [--eviction-hard SIGNAL<VALUE,...] [--eviction-pressure-transition-period DUR]"
           + " [--housekeeping-interval DUR] [--container-log-max-size Q]"
-          + " [--container-log-max-files N] [--image-gc-high-threshold PCT]"
-          + " [--image-gc-low-threshold PCT]";
+          + " [--container-log-max-files N]";
 
   private AgentFlags() {}
 
@@ -65,8 +64,6 @@ public final class AgentFlags {
     java.time.Duration housekeeping = java.time.Duration.ofSeconds(10);
     long logMaxSize = 10L << 20;
     int logMaxFiles = 5;
-    int gcHigh = 85;
-    int gcLow = 80;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String value = null;
@@ -139,8 +136,6 @@ public final class AgentFlags {
         case "--housekeeping-interval" -> housekeeping = parseDuration(arg, value);
         case "--container-log-max-size" -> logMaxSize = parseBytes(arg, value);
         case "--container-log-max-files" -> logMaxFiles = parseInt(arg, value, 2, 1000);
-        case "--image-gc-high-threshold" -> gcHigh = parseInt(arg, value, 0, 100);
-        case "--image-gc-low-threshold" -> gcLow = parseInt(arg, value, 0, 100);
         default -> throw new UsageException("unknown flag " + arg + "\n" + USAGE);
       }
     }
@@ -161,14 +156,6 @@ public final class AgentFlags {
         localhostNodePorts == null
             ? nodeIp.startsWith("127.")
             : Boolean.parseBoolean(localhostNodePorts);
-    if (gcLow > gcHigh) {
-      throw new UsageException(
-          "--image-gc-low-threshold ("
-              + gcLow
-              + ") must not be above --image-gc-high-threshold ("
-              + gcHigh
-              + ")");
-    }
     if (housekeeping.isZero() || housekeeping.isNegative()) {
       throw new UsageException("--housekeeping-interval must be positive");
     }
@@ -208,9 +195,7 @@ public final class AgentFlags {
             pressurePeriod,
             housekeeping,
             logMaxSize,
-            logMaxFiles,
-            gcHigh,
-            gcLow));
+            logMaxFiles));
   }
 
   private static String checkThresholds(String value) throws UsageException {

@@ -48,8 +48,6 @@ class AgentFlagsTest {
     assertEquals(io.kuark.agent.eviction.Threshold.DEFAULTS, node.evictionHard());
     assertEquals(10L << 20, node.containerLogMaxSize());
     assertEquals(5, node.containerLogMaxFiles());
-    assertEquals(85, node.imageGcHighThreshold());
-    assertEquals(80, node.imageGcLowThreshold());
     assertEquals(java.time.Duration.ofMinutes(5), node.evictionPressureTransitionPeriod());
 
     AgentConfig set =
@@ -72,14 +70,7 @@ class AgentFlagsTest {
     e =
         assertThrows(
             AgentFlags.UsageException.class,
-            () ->
-                AgentFlags.parse(
-                    "--kubeconfig",
-                    "/k",
-                    "--image-gc-high-threshold",
-                    "50",
-                    "--image-gc-low-threshold",
-                    "60"));
-    assertTrue(e.getMessage().contains("must not be above"), e.getMessage());
+            () -> AgentFlags.parse("--kubeconfig", "/k", "--container-log-max-files", "1"));
+    assertTrue(e.getMessage().contains("must be within 2..1000"), e.getMessage());
   }
 }

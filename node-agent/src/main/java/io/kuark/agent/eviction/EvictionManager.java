@@ -110,7 +110,7 @@ public final class EvictionManager implements AutoCloseable {
     Threshold starved = crossed.get(0);
     List<Candidate> ranked = EvictionRanking.rank(starved.signal(), pods.candidates());
     if (ranked.isEmpty()) {
-      LOG.warnf("threshold %s crossed and no pod left to evict", starved);
+      LOG.debugf("threshold %s crossed and no pod left to evict", starved);
       return null;
     }
     Candidate victim = ranked.get(0);

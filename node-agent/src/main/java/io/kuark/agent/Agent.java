@@ -7,6 +7,9 @@ import io.kuark.agent.api.AgentApiServer;
 import io.kuark.agent.api.ClientAuthorizer;
 import io.kuark.agent.api.NetnsPodDialer;
 import io.kuark.agent.api.ServingCertificate;
+import io.kuark.agent.eviction.EvictionManager;
+import io.kuark.agent.eviction.HostSignals;
+import io.kuark.agent.eviction.Threshold;
 import io.kuark.agent.image.ArchiveImporter;
 import io.kuark.agent.image.ExecOverlayMarks;
 import io.kuark.agent.image.ImageStore;
@@ -25,9 +28,12 @@ import io.kuark.agent.network.proxy.ServiceProxy;
 import io.kuark.agent.network.routes.PeerRouting;
 import io.kuark.agent.node.NodeAgent;
 import io.kuark.agent.pod.ContainerStarter;
+import io.kuark.agent.pod.PodEvictions;
 import io.kuark.agent.pod.PodManager;
 import io.kuark.agent.pod.PodSandbox;
+import io.kuark.agent.pod.StaticPods;
 import io.kuark.agent.pod.StatusWriter;
+import io.kuark.agent.runtime.CriLogWriter;
 import io.kuark.agent.runtime.LogCopiers;
 import io.kuark.agent.runtime.runc.RuncRuntime;
 import io.kuark.linux.Linux;
@@ -64,6 +70,8 @@ public final class Agent implements AutoCloseable {
   private PeerRouting peerRouting;
   private ImagePuller imagePuller;
   private AgentApiServer api;
+  private StaticPods staticPods;
+  private EvictionManager eviction;
 
   public Agent(AgentConfig config, HostKernel kernel) {
     this.config = config;
@@ -114,7 +122,10 @@ public final class Agent implements AutoCloseable {
             "runc",
             config.runcRoot(),
             config.agentDir().resolve("containers"),
-            new LogCopiers(Clock.systemUTC()));
+            new LogCopiers(
+                Clock.systemUTC(),
+                new CriLogWriter.Rotation(
+                    config.node().containerLogMaxSize(), config.node().containerLogMaxFiles())));
     NetworkPlugin network =
         new CniNetworkPlugin(config.cniConfDir(), config.cniBinDirs(), InProcessPlugins.standard());
 
@@ -158,7 +169,23 @@ public final class Agent implements AutoCloseable {
                 new StatusWriter(client),
                 Clock.systemUTC()),
             client);
+    Files.createDirectories(config.node().podManifestPath());
+    staticPods = new StaticPods(config.node().podManifestPath(), config.nodeName(), pods, client);
+    staticPods.load();
     pods.start();
+    staticPods.start();
+    eviction =
+        new EvictionManager(
+            new EvictionManager.Settings(
+                Threshold.parseList(config.node().evictionHard()),
+                config.node().evictionPressureTransitionPeriod(),
+                config.node().housekeepingInterval()),
+            new HostSignals(
+                Path.of("/proc"), config.dataDir(), config.agentDir().resolve("content")),
+            new PodEvictions(pods, Path.of("/sys/fs/cgroup")),
+            node,
+            Clock.systemUTC());
+    eviction.start();
     startServiceProxy();
   }
 
@@ -237,6 +264,12 @@ public final class Agent implements AutoCloseable {
   public void close() {
     if (cniConfWriter != null) {
       cniConfWriter.interrupt();
+    }
+    if (eviction != null) {
+      eviction.close();
+    }
+    if (staticPods != null) {
+      staticPods.close();
     }
     if (pods != null) {
       pods.shutdown(!config.keepPods(), Duration.ofSeconds(10));

@@ -28,6 +28,7 @@ import java.util.List;
  * @param proxy service proxy settings
  * @param podNetworkMode how this node routes to other nodes' pod CIDRs
  * @param insecureRegistries registries (host[:port]) pulled from over plain HTTP besides loopback
+ * @param node node-local housekeeping: static pods, eviction, log rotation
  */
 public record AgentConfig(
     Path kubeconfig,
@@ -49,7 +50,26 @@ public record AgentConfig(
     DnsFlags dns,
     Proxy proxy,
     PodNetworkMode podNetworkMode,
-    List<String> insecureRegistries) {
+    List<String> insecureRegistries,
+    Housekeeping node) {
+
+  /**
+   * Node-local housekeeping, with kubelet's flag names and defaults.
+   *
+   * @param podManifestPath directory of static pod manifests
+   * @param evictionHard hard eviction thresholds ({@code signal<value,...}), validated
+   * @param evictionPressureTransitionPeriod how long a pressure condition stays after it cleared
+   * @param housekeepingInterval how often eviction signals are measured
+   * @param containerLogMaxSize size at which a container log file is rotated (bytes)
+   * @param containerLogMaxFiles log files kept per container, the live one included
+   */
+  public record Housekeeping(
+      Path podManifestPath,
+      String evictionHard,
+      java.time.Duration evictionPressureTransitionPeriod,
+      java.time.Duration housekeepingInterval,
+      long containerLogMaxSize,
+      int containerLogMaxFiles) {}
 
   /**
    * Service proxy settings.
@@ -84,7 +104,8 @@ public record AgentConfig(
         dns,
         proxy,
         podNetworkMode,
-        insecureRegistries);
+        insecureRegistries,
+        node);
   }
 
   /** Agent state: {@code dataDir/agent}. */

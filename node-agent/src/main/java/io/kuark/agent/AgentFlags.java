@@ -28,7 +28,10 @@ public final class AgentFlags {
           + " [--dns-upstream IP[:PORT],…] [--dns-remove-link]"
           + " [--proxy-table NAME] [--proxy-localhost-nodeports true|false]"
           + " [--proxy-cleanup] [--pod-network-mode host-gw|vxlan|none]"
-          + " [--insecure-registry HOST[:PORT],...]";
+          + " [--insecure-registry HOST[:PORT],...] [--pod-manifest-path DIR]"
+          + " [--eviction-hard SIGNAL<VALUE,...] [--eviction-pressure-transition-period DUR]"
+          + " [--housekeeping-interval DUR] [--container-log-max-size Q]"
+          + " [--container-log-max-files N]";
 
   private AgentFlags() {}
 
@@ -55,6 +58,12 @@ public final class AgentFlags {
     boolean proxyCleanup = false;
     String podNetworkMode = "host-gw";
     List<String> insecureRegistries = new ArrayList<>();
+    Path podManifestPath = null;
+    String evictionHard = io.kuark.agent.eviction.Threshold.DEFAULTS;
+    java.time.Duration pressurePeriod = java.time.Duration.ofMinutes(5);
+    java.time.Duration housekeeping = java.time.Duration.ofSeconds(10);
+    long logMaxSize = 10L << 20;
+    int logMaxFiles = 5;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String value = null;
@@ -121,6 +130,12 @@ public final class AgentFlags {
             }
           }
         }
+        case "--pod-manifest-path" -> podManifestPath = Path.of(value);
+        case "--eviction-hard" -> evictionHard = checkThresholds(value);
+        case "--eviction-pressure-transition-period" -> pressurePeriod = parseDuration(arg, value);
+        case "--housekeeping-interval" -> housekeeping = parseDuration(arg, value);
+        case "--container-log-max-size" -> logMaxSize = parseBytes(arg, value);
+        case "--container-log-max-files" -> logMaxFiles = parseInt(arg, value, 2, 1000);
         default -> throw new UsageException("unknown flag " + arg + "\n" + USAGE);
       }
     }
@@ -141,6 +156,9 @@ public final class AgentFlags {
         localhostNodePorts == null
             ? nodeIp.startsWith("127.")
             : Boolean.parseBoolean(localhostNodePorts);
+    if (housekeeping.isZero() || housekeeping.isNegative()) {
+      throw new UsageException("--housekeeping-interval must be positive");
+    }
     List<Path> binDirs = new ArrayList<>();
     for (String dir : cniBin.split(":")) {
       if (!dir.isBlank()) {
@@ -167,7 +185,71 @@ public final class AgentFlags {
         dns,
         new AgentConfig.Proxy(proxyTable, localhostPorts, proxyCleanup),
         parseMode(podNetworkMode),
-        List.copyOf(insecureRegistries));
+        List.copyOf(insecureRegistries),
+        new AgentConfig.Housekeeping(
+            (podManifestPath == null
+                    ? dataDir.resolve("agent").resolve("manifests")
+                    : podManifestPath)
+                .toAbsolutePath(),
+            evictionHard,
+            pressurePeriod,
+            housekeeping,
+            logMaxSize,
+            logMaxFiles));
+  }
+
+  private static String checkThresholds(String value) throws UsageException {
+    try {
+      io.kuark.agent.eviction.Threshold.parseList(value);
+      return value;
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--eviction-hard: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Go-style durations as kubelet takes them: {@code 300ms}, {@code 10s}, {@code 5m}, {@code 1h}.
+   */
+  static java.time.Duration parseDuration(String flag, String value) throws UsageException {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)").matcher(value.trim());
+    if (!m.matches()) {
+      throw new UsageException(flag + ": not a duration (like 300ms, 10s, 5m, 1h): " + value);
+    }
+    long amount = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "ms" -> java.time.Duration.ofMillis(amount);
+      case "s" -> java.time.Duration.ofSeconds(amount);
+      case "m" -> java.time.Duration.ofMinutes(amount);
+      default -> java.time.Duration.ofHours(amount);
+    };
+  }
+
+  private static long parseBytes(String flag, String value) throws UsageException {
+    try {
+      long bytes =
+          io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(
+                  new io.fabric8.kubernetes.api.model.Quantity(value))
+              .longValue();
+      if (bytes <= 0) {
+        throw new UsageException(flag + " must be positive: " + value);
+      }
+      return bytes;
+    } catch (RuntimeException e) {
+      throw new UsageException(flag + ": not a quantity (like 10Mi): " + value);
+    }
+  }
+
+  private static int parseInt(String flag, String value, int min, int max) throws UsageException {
+    try {
+      int n = Integer.parseInt(value.trim());
+      if (n < min || n > max) {
+        throw new UsageException(flag + " must be within " + min + ".." + max + ": " + value);
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new UsageException(flag + " is not a number: " + value);
+    }
   }
 
   private static PodNetworkMode parseMode(String value) throws UsageException {

@@ -39,4 +39,38 @@ class AgentFlagsTest {
             () -> AgentFlags.parse("--kubeconfig", "/k", "--pod-network-mode", "udp"));
     assertTrue(e.getMessage().contains("unknown pod network mode udp"), e.getMessage());
   }
+
+  @Test
+  void housekeepingFlagsDefaultAsKubeletAndAreChecked() throws Exception {
+    AgentConfig config = AgentFlags.parse("--kubeconfig", "/k", "--data-dir", "/d");
+    AgentConfig.Housekeeping node = config.node();
+    assertEquals(java.nio.file.Path.of("/d/agent/manifests"), node.podManifestPath());
+    assertEquals(io.kuark.agent.eviction.Threshold.DEFAULTS, node.evictionHard());
+    assertEquals(10L << 20, node.containerLogMaxSize());
+    assertEquals(5, node.containerLogMaxFiles());
+    assertEquals(java.time.Duration.ofMinutes(5), node.evictionPressureTransitionPeriod());
+
+    AgentConfig set =
+        AgentFlags.parse(
+            "--kubeconfig=/k",
+            "--pod-manifest-path=/etc/kuark/manifests",
+            "--eviction-hard=memory.available<1Gi,pid.available<10%",
+            "--housekeeping-interval=500ms",
+            "--container-log-max-size=1Mi",
+            "--container-log-max-files=2");
+    assertEquals(java.nio.file.Path.of("/etc/kuark/manifests"), set.node().podManifestPath());
+    assertEquals(java.time.Duration.ofMillis(500), set.node().housekeepingInterval());
+    assertEquals(1L << 20, set.node().containerLogMaxSize());
+
+    AgentFlags.UsageException e =
+        assertThrows(
+            AgentFlags.UsageException.class,
+            () -> AgentFlags.parse("--kubeconfig", "/k", "--eviction-hard", "memory<1Gi"));
+    assertTrue(e.getMessage().contains("unknown eviction signal"), e.getMessage());
+    e =
+        assertThrows(
+            AgentFlags.UsageException.class,
+            () -> AgentFlags.parse("--kubeconfig", "/k", "--container-log-max-files", "1"));
+    assertTrue(e.getMessage().contains("must be within 2..1000"), e.getMessage());
+  }
 }

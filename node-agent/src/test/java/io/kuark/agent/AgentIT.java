@@ -432,4 +432,218 @@ class AgentIT {
         .atMost(Duration.ofSeconds(60))
         .until(() -> !Files.exists(config.agentDir().resolve("pods").resolve(uid)));
   }
+
+  @Test
+  void aContainerOverItsMemoryLimitIsReportedOomKilled() throws Exception {
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("hog")
+            .withNamespace("default")
+            .endMetadata()
+            .withNewSpec()
+            .withNodeName(config.nodeName())
+            .withRestartPolicy("OnFailure")
+            .addNewContainer()
+            .withName("c")
+            .withImage("kuark.local/demo:latest")
+            .withCommand("dd", "if=/dev/zero", "of=/dev/null", "bs=64M", "count=1")
+            .withNewResources()
+            .addToLimits("memory", new io.fabric8.kubernetes.api.model.Quantity("16Mi"))
+            .endResources()
+            .endContainer()
+            .withTerminationGracePeriodSeconds(1L)
+            .endSpec()
+            .build();
+    client.pods().inNamespace("default").resource(pod).create();
+    awaitPod(
+        "hog",
+        p -> {
+          if (p.getStatus() == null
+              || p.getStatus().getContainerStatuses() == null
+              || p.getStatus().getContainerStatuses().isEmpty()) {
+            return false;
+          }
+          ContainerStatus s = p.getStatus().getContainerStatuses().get(0);
+          return s.getRestartCount() >= 1 && s.getLastState().getTerminated() != null;
+        });
+    ContainerStatus s =
+        client
+            .pods()
+            .inNamespace("default")
+            .withName("hog")
+            .get()
+            .getStatus()
+            .getContainerStatuses()
+            .get(0);
+    assertThat(s.getLastState().getTerminated().getReason()).isEqualTo("OOMKilled");
+    assertThat(s.getLastState().getTerminated().getExitCode()).isEqualTo(137);
+    client.pods().inNamespace("default").withName("hog").delete();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> client.pods().inNamespace("default").withName("hog").get() == null);
+  }
+
+  private Pod mirror(String name) {
+    return client.pods().inNamespace("default").withName(name).get();
+  }
+
+  private static boolean runningWithContainer(Pod pod) {
+    return pod != null
+        && pod.getStatus() != null
+        && "Running".equals(pod.getStatus().getPhase())
+        && pod.getStatus().getContainerStatuses() != null
+        && !pod.getStatus().getContainerStatuses().isEmpty()
+        && pod.getStatus().getContainerStatuses().get(0).getContainerID() != null;
+  }
+
+  @Test
+  void staticPodsRunFromTheManifestsDirectoryWithMirrorPods() throws Exception {
+    String name = "static-web-" + config.nodeName();
+    Path manifest = config.node().podManifestPath().resolve("web.yaml");
+    String yaml =
+        """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: static-web
+          labels: {app: web}
+        spec:
+          containers:
+          - name: c
+            image: kuark.local/demo:latest
+            command: ["sleep", "1000"]
+          terminationGracePeriodSeconds: 1
+        """;
+    Files.writeString(manifest, yaml);
+    awaitPod(name, AgentIT::runningWithContainer);
+    Pod first = mirror(name);
+    String hash = first.getMetadata().getAnnotations().get("kubernetes.io/config.hash");
+    assertThat(first.getMetadata().getAnnotations())
+        .containsEntry("kubernetes.io/config.mirror", hash)
+        .containsEntry("kubernetes.io/config.source", "file");
+    assertThat(first.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(
+            o -> {
+              assertThat(o.getKind()).isEqualTo("Node");
+              assertThat(o.getName()).isEqualTo(config.nodeName());
+              assertThat(o.getUid())
+                  .isEqualTo(
+                      client.nodes().withName(config.nodeName()).get().getMetadata().getUid());
+              assertThat(o.getController()).isTrue();
+            });
+    assertThat(first.getMetadata().getUid()).isNotEqualTo(hash);
+    assertThat(Files.exists(config.agentDir().resolve("pods").resolve(hash))).isTrue();
+    String containerId = first.getStatus().getContainerStatuses().get(0).getContainerID();
+
+    // A deleted mirror pod comes back; the static pod itself keeps running untouched.
+    client.pods().inNamespace("default").withName(name).withGracePeriod(0).delete();
+    awaitPod(
+        name,
+        p ->
+            runningWithContainer(p)
+                && !p.getMetadata().getUid().equals(first.getMetadata().getUid()));
+    assertThat(mirror(name).getStatus().getContainerStatuses().get(0).getContainerID())
+        .isEqualTo(containerId);
+
+    // A changed manifest is a new pod: the old one is stopped, the mirror replaced.
+    Files.writeString(manifest, yaml.replace("sleep\", \"1000", "sleep\", \"2000"));
+    awaitPod(
+        name,
+        p ->
+            runningWithContainer(p)
+                && !hash.equals(p.getMetadata().getAnnotations().get("kubernetes.io/config.hash")));
+    String newHash = mirror(name).getMetadata().getAnnotations().get("kubernetes.io/config.hash");
+    assertThat(mirror(name).getStatus().getContainerStatuses().get(0).getContainerID())
+        .isNotEqualTo(containerId);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> !Files.exists(config.agentDir().resolve("pods").resolve(hash)));
+
+    // Removing the file stops the pod and deletes its mirror.
+    Files.delete(manifest);
+    await().atMost(Duration.ofSeconds(60)).until(() -> mirror(name) == null);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> !Files.exists(config.agentDir().resolve("pods").resolve(newHash)));
+  }
+
+  @Test
+  void aCrossedMemoryThresholdSetsPressureTaintsTheNodeAndEvictsABestEffortPod() throws Exception {
+    // Restart the agent with a threshold this host is always below (more than any host has).
+    agent.close();
+    String[] pressureArgs = java.util.Arrays.copyOf(args, args.length + 6);
+    pressureArgs[args.length] = "--eviction-hard=memory.available<1000Ti";
+    pressureArgs[args.length + 1] = "--housekeeping-interval=1s";
+    pressureArgs[args.length + 2] = "--eviction-pressure-transition-period";
+    pressureArgs[args.length + 3] = "30s";
+    pressureArgs[args.length + 4] = "--pod-manifest-path";
+    pressureArgs[args.length + 5] = dir.resolve("manifests").toString();
+    agent = new Agent(AgentFlags.parse(pressureArgs), Agent.linuxKernel());
+    agent.start(client);
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("besteffort")
+            .withNamespace("default")
+            .endMetadata()
+            .withNewSpec()
+            .withNodeName(config.nodeName())
+            .addNewContainer()
+            .withName("c")
+            .withImage("kuark.local/demo:latest")
+            .withCommand("sleep", "1000")
+            .endContainer()
+            .withTerminationGracePeriodSeconds(30L)
+            .endSpec()
+            .build();
+    client.pods().inNamespace("default").resource(pod).create();
+    awaitPod("besteffort", p -> p.getStatus() != null && "Failed".equals(p.getStatus().getPhase()));
+    Pod failed = client.pods().inNamespace("default").withName("besteffort").get();
+    assertThat(failed.getStatus().getReason()).isEqualTo("Evicted");
+    assertThat(failed.getStatus().getMessage())
+        .startsWith(
+            "The node was low on resource: memory. Threshold quantity: 1000Ti, available: ");
+    assertThat(failed.getStatus().getConditions())
+        .anyMatch(
+            c ->
+                c.getType().equals("DisruptionTarget")
+                    && c.getReason().equals("TerminationByKubelet"));
+    // Evicted pods stay in the API, their containers are gone and nothing restarts them.
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              ContainerStatus s =
+                  client
+                      .pods()
+                      .inNamespace("default")
+                      .withName("besteffort")
+                      .get()
+                      .getStatus()
+                      .getContainerStatuses()
+                      .get(0);
+              return s.getState().getTerminated() != null;
+            });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              Node node = client.nodes().withName(config.nodeName()).get();
+              return node.getStatus().getConditions().stream()
+                      .anyMatch(
+                          c -> c.getType().equals("MemoryPressure") && c.getStatus().equals("True"))
+                  && node.getSpec().getTaints() != null
+                  && node.getSpec().getTaints().stream()
+                      .anyMatch(
+                          t ->
+                              t.getKey().equals("node.kubernetes.io/memory-pressure")
+                                  && t.getEffect().equals("NoSchedule"));
+            });
+    client.pods().inNamespace("default").withName("besteffort").delete();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> client.pods().inNamespace("default").withName("besteffort").get() == null);
+  }
 }

@@ -53,7 +53,9 @@ final class CriLogStreamer {
 
   /** Streams until done (not following: end of file; following: the writer is gone). */
   void run() throws IOException, InterruptedException {
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+    FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+    Object identity = identity(file);
+    try {
       Deque<CriLogRecord> tail = options.tailLines() == null ? null : new ArrayDeque<>();
       readAvailable(channel, tail);
       if (tail != null) {
@@ -68,6 +70,16 @@ final class CriLogStreamer {
         if (readAvailable(channel, null)) {
           continue;
         }
+        Object now = identity(file);
+        if (now != null && !now.equals(identity)) {
+          // The writer rotated the file: finish the renamed one, go on with the new one.
+          readAvailable(channel, null);
+          channel.close();
+          channel = FileChannel.open(file, StandardOpenOption.READ);
+          identity = now;
+          carry = new byte[0];
+          continue;
+        }
         if (!liveness.stillWriting()) {
           // One last read: the writer may have appended right before it stopped.
           readAvailable(channel, null);
@@ -75,6 +87,19 @@ final class CriLogStreamer {
         }
         Thread.sleep(POLL_MILLIS);
       }
+    } finally {
+      channel.close();
+    }
+  }
+
+  /** The file's identity (device and inode), null when it does not exist right now. */
+  private static Object identity(Path path) {
+    try {
+      return java.nio.file.Files.readAttributes(
+              path, java.nio.file.attribute.BasicFileAttributes.class)
+          .fileKey();
+    } catch (IOException e) {
+      return null;
     }
   }
 

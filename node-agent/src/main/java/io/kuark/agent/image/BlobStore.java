@@ -69,6 +69,38 @@ public final class BlobStore {
     }
   }
 
+  /**
+   * Where a download of {@code digest} in progress keeps what it has so far (kept across failures
+   * and agent restarts, so the download continues where it broke off).
+   */
+  public Path partial(String digest) {
+    return root.resolve("partial-" + digest.replace(':', '-'));
+  }
+
+  /**
+   * Verifies a completed partial download against its digest and stores it. A mismatch removes the
+   * partial file (the next attempt starts over) and throws.
+   */
+  public Path commitPartial(String digest) throws IOException {
+    Path partial = partial(digest);
+    MessageDigest hash = Digests.sha256();
+    try (InputStream in = new DigestInputStream(Files.newInputStream(partial), hash)) {
+      in.transferTo(OutputStream.nullOutputStream());
+    }
+    String actual = Digests.format(hash);
+    if (!actual.equals(digest)) {
+      Files.deleteIfExists(partial);
+      throw new DigestMismatchException(digest, actual);
+    }
+    Path target = path(digest);
+    if (Files.exists(target)) {
+      Files.deleteIfExists(partial);
+      return target;
+    }
+    Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+    return target;
+  }
+
   /** Stores bytes whose digest is computed here; returns that digest. */
   public String put(byte[] bytes) throws IOException {
     String digest = Digests.of(bytes);

@@ -39,7 +39,7 @@ import org.jboss.logging.Logger;
  * The node's presence in the API: registers the Node (capacity, addresses, node info, conditions),
  * renews its Lease in {@code kube-node-lease} every 10 s and refreshes its status every 10 s.
  */
-public final class NodeAgent implements AutoCloseable {
+public final class NodeAgent implements AutoCloseable, io.kuark.agent.eviction.NodeConditionSink {
 
   private static final Logger LOG = Logger.getLogger(NodeAgent.class);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -58,6 +58,9 @@ public final class NodeAgent implements AutoCloseable {
             return thread;
           });
   private final Map<String, String> conditionTransitions = new java.util.HashMap<>();
+
+  /** Pressures from the eviction manager; null until it reported (then it is authoritative). */
+  private volatile java.util.Set<String> pressures;
 
   public NodeAgent(
       KubernetesClient client, AgentConfig config, String runtimeVersion, Clock clock) {
@@ -145,7 +148,7 @@ public final class NodeAgent implements AutoCloseable {
     }
   }
 
-  void updateStatus() throws IOException {
+  synchronized void updateStatus() throws IOException {
     Map<String, Quantity> capacity = NodeResources.capacity(config.dataDir());
     NodeStatus status = new NodeStatus();
     status.setCapacity(capacity);
@@ -185,11 +188,40 @@ public final class NodeAgent implements AutoCloseable {
         .patch(PatchContext.of(PatchType.JSON), patch.toString());
   }
 
+  /**
+   * The eviction manager's verdict: conditions and pressure taints follow it, and the status is
+   * written right away instead of at the next heartbeat.
+   */
+  @Override
+  public void pressureChanged(java.util.Set<String> now) {
+    pressures = now;
+    try {
+      updateStatus();
+    } catch (IOException | RuntimeException e) {
+      LOG.warnf("node status update failed: %s", e.getMessage());
+    }
+    try {
+      PressureTaints.apply(client, config.nodeName(), now);
+    } catch (RuntimeException e) {
+      LOG.warnf("updating pressure taints failed: %s", e.getMessage());
+    }
+  }
+
   private List<NodeCondition> conditions() throws IOException {
     String now = time(clock.instant());
-    long memAvailable = NodeResources.memAvailableKib() * 1024;
-    boolean memoryPressure = memAvailable < NodeResources.EVICTION_MEMORY;
-    boolean diskPressure = NodeResources.diskAvailableFraction(existing(config.dataDir())) < 0.10;
+    java.util.Set<String> reported = pressures;
+    boolean memoryPressure;
+    boolean diskPressure;
+    boolean pidPressure = false;
+    if (reported != null) {
+      memoryPressure = reported.contains("MemoryPressure");
+      diskPressure = reported.contains("DiskPressure");
+      pidPressure = reported.contains("PIDPressure");
+    } else {
+      long memAvailable = NodeResources.memAvailableKib() * 1024;
+      memoryPressure = memAvailable < NodeResources.EVICTION_MEMORY;
+      diskPressure = NodeResources.diskAvailableFraction(existing(config.dataDir())) < 0.10;
+    }
     List<NodeCondition> conditions = new ArrayList<>();
     conditions.add(
         condition(
@@ -210,9 +242,11 @@ public final class NodeAgent implements AutoCloseable {
     conditions.add(
         condition(
             "PIDPressure",
-            false,
-            "KubeletHasSufficientPID",
-            "kubelet has sufficient PID available",
+            pidPressure,
+            pidPressure ? "KubeletHasInsufficientPID" : "KubeletHasSufficientPID",
+            pidPressure
+                ? "kubelet has insufficient PID available"
+                : "kubelet has sufficient PID available",
             now));
     conditions.add(
         condition("Ready", true, "KubeletReady", "kubelet is posting ready status", now));

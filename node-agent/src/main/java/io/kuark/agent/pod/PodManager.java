@@ -45,6 +45,10 @@ public final class PodManager implements AutoCloseable {
   private final Deps deps;
   private final KubernetesClient client;
   private final Map<String, PodWorker> workers = new ConcurrentHashMap<>();
+
+  /** Static pods (from the manifests directory) by UID; they run without an API object. */
+  private final Map<String, Pod> staticPods = new ConcurrentHashMap<>();
+
   private SharedIndexInformer<Pod> informer;
 
   public PodManager(Deps deps, KubernetesClient client) {
@@ -92,6 +96,9 @@ public final class PodManager implements AutoCloseable {
   private void onPod(Pod pod) {
     if (!deps.config().nodeName().equals(pod.getSpec().getNodeName())) {
       return; // the field selector should have filtered it; never run another node's pod
+    }
+    if (MirrorPods.isMirror(pod)) {
+      return; // the API's picture of a static pod; the static pod itself runs
     }
     String uid = pod.getMetadata().getUid();
     PodWorker worker = workers.computeIfAbsent(uid, u -> newWorker(pod));
@@ -152,7 +159,7 @@ public final class PodManager implements AutoCloseable {
    * pods are destroyed.
    */
   private void cleanUpLeftovers() throws IOException {
-    Set<String> known = new HashSet<>();
+    Set<String> known = new HashSet<>(staticPods.keySet());
     for (Pod pod : informer.getStore().list()) {
       known.add(pod.getMetadata().getUid());
     }
@@ -206,13 +213,83 @@ public final class PodManager implements AutoCloseable {
     }
   }
 
-  /** The pod {@code namespace/name} bound to this node, as the informer last saw it. */
+  /**
+   * Makes the static pods (by UID) the ones that run: new ones get a worker, ones no longer listed
+   * are torn down. Idempotent.
+   */
+  public void syncStatic(Map<String, Pod> desired) {
+    for (Map.Entry<String, Pod> entry : desired.entrySet()) {
+      Pod pod = entry.getValue();
+      staticPods.put(entry.getKey(), pod);
+      PodWorker worker = workers.computeIfAbsent(entry.getKey(), u -> newWorker(pod));
+      worker.update(pod);
+    }
+    for (String uid : List.copyOf(staticPods.keySet())) {
+      if (!desired.containsKey(uid)) {
+        Pod gone = staticPods.remove(uid);
+        PodWorker worker = workers.get(uid);
+        if (worker != null) {
+          LOG.infof(
+              "static pod %s/%s was removed from the manifests; stopping it",
+              gone.getMetadata().getNamespace(), gone.getMetadata().getName());
+          worker.gone();
+        }
+      }
+    }
+  }
+
+  /** Pods bound to this node as the informer last saw them (mirror pods included). */
+  public List<Pod> boundPods() {
+    SharedIndexInformer<Pod> current = informer;
+    return current == null ? List.of() : current.getStore().list();
+  }
+
+  /** Publishes the pod's status again on its next sync (its mirror pod was just re-created). */
+  void republishStatus(String uid) {
+    PodWorker worker = workers.get(uid);
+    if (worker != null) {
+      worker.republish();
+    }
+  }
+
+  /**
+   * The pod {@code namespace/name} bound to this node, as the informer last saw it; for a static
+   * pod the pod this agent runs (not its mirror).
+   */
   public java.util.Optional<Pod> find(String namespace, String name) {
+    for (Pod pod : staticPods.values()) {
+      if (pod.getMetadata().getNamespace().equals(namespace)
+          && pod.getMetadata().getName().equals(name)) {
+        return java.util.Optional.of(pod);
+      }
+    }
     SharedIndexInformer<Pod> current = informer;
     if (current == null) {
       return java.util.Optional.empty();
     }
     return java.util.Optional.ofNullable(current.getStore().getByKey(namespace + "/" + name));
+  }
+
+  /** Workers of pods the node may evict: not static, not finished, not evicted yet. */
+  List<PodWorker> evictableWorkers() {
+    List<PodWorker> result = new java.util.ArrayList<>();
+    for (Map.Entry<String, PodWorker> entry : workers.entrySet()) {
+      PodWorker worker = entry.getValue();
+      Pod pod = worker.pod();
+      if (pod == null
+          || staticPods.containsKey(entry.getKey())
+          || worker.finished()
+          || worker.evicted()
+          || pod.getMetadata().getDeletionTimestamp() != null) {
+        continue;
+      }
+      result.add(worker);
+    }
+    return result;
+  }
+
+  Deps deps() {
+    return deps;
   }
 
   /** Pod UIDs with a live worker. */

@@ -30,6 +30,9 @@ public final class PodState {
   public List<String> podIps = new ArrayList<>();
   public JsonNode cniResult;
 
+  /** Set when the node evicted the pod: the pod's status message; nothing runs again. */
+  public String evictedMessage;
+
   /** Keyed by {@code init/<name>} or {@code app/<name>}. */
   public Map<String, Slot> slots = new LinkedHashMap<>();
 

@@ -41,6 +41,8 @@ final class PodWorker implements Runnable {
   private volatile boolean finished;
   private boolean dirty = true;
   private PodStatus lastPublished;
+  private boolean lastPublishedStale;
+  private String evictMessage;
   private final java.util.Map<String, ProbeTracker> readinessProbes = new java.util.HashMap<>();
   private final java.util.Map<String, ProbeTracker> livenessProbes = new java.util.HashMap<>();
 
@@ -69,6 +71,45 @@ final class PodWorker implements Runnable {
   void gone() {
     goneFromApi = true;
     wake();
+  }
+
+  /** Forgets what was last published so the next sync writes the status again. */
+  void republish() {
+    synchronized (signal) {
+      lastPublishedStale = true;
+    }
+    wake();
+  }
+
+  /**
+   * Evicts the pod for node pressure: its containers are killed without grace period, none is
+   * started again and the pod ends in phase Failed with reason {@code Evicted} and {@code message}.
+   */
+  void evict(String message) {
+    synchronized (signal) {
+      evictMessage = message;
+    }
+    wake();
+  }
+
+  /** The pod as last given to the worker, null before the first update. */
+  Pod pod() {
+    return pod;
+  }
+
+  /** Runtime ids of the containers that exist now (running or exited, not yet removed). */
+  List<String> containerIds() {
+    List<String> ids = new ArrayList<>();
+    for (PodState.Slot slot : state.slots.values()) {
+      if (slot.id != null) {
+        ids.add(slot.id);
+      }
+    }
+    return ids;
+  }
+
+  boolean evicted() {
+    return state.evictedMessage != null || evictMessage != null;
   }
 
   /** Stops the worker loop without touching the pod (agent shutdown with --keep-pods). */
@@ -139,8 +180,18 @@ final class PodWorker implements Runnable {
         return;
       }
     }
+    String eviction;
+    synchronized (signal) {
+      eviction = evictMessage;
+    }
+    if (eviction != null && state.evictedMessage == null) {
+      LOG.infof("pod %s/%s: evicted: %s", state.namespace, state.name, eviction);
+      state.evictedMessage = eviction;
+      save();
+      stopContainers(Duration.ZERO);
+    }
     List<ContainerView> initViews = new ArrayList<>();
-    boolean initDone = true;
+    boolean initDone = state.evictedMessage == null;
     List<Container> inits =
         current.getSpec().getInitContainers() == null
             ? List.of()
@@ -154,7 +205,13 @@ final class PodWorker implements Runnable {
     }
     List<ContainerView> views = new ArrayList<>();
     for (Container container : current.getSpec().getContainers()) {
-      views.add(step(current, container, "app/" + container.getName(), false, initDone));
+      views.add(
+          step(
+              current,
+              container,
+              "app/" + container.getName(),
+              false,
+              initDone && state.evictedMessage == null));
     }
     save();
     publish(
@@ -222,7 +279,7 @@ final class PodWorker implements Runnable {
       }
     }
     if (slot.ended != null) {
-      if (!shouldRestart(current, init, slot.ended.exitCode)) {
+      if (state.evictedMessage != null || !shouldRestart(current, init, slot.ended.exitCode)) {
         PodState.Ended e = slot.ended;
         return view(
             container,
@@ -277,6 +334,19 @@ final class PodWorker implements Runnable {
       slot.restartCount++;
     }
     if (slot.id == null) {
+      if (state.evictedMessage != null) {
+        // As upstream for a terminal pod: a container that never ran is reported terminated.
+        return view(
+            container,
+            slot,
+            ContainerView.State.TERMINATED,
+            "ContainerStatusUnknown",
+            "The container could not be located when the pod was terminated",
+            137,
+            null,
+            null,
+            false);
+      }
       if (!mayStart) {
         return view(
             container,
@@ -436,13 +506,17 @@ final class PodWorker implements Runnable {
         "runc://" + e.id);
   }
 
-  private static PodState.Ended ended(String id, ContainerStatus status) {
+  static PodState.Ended ended(String id, ContainerStatus status) {
     PodState.Ended e = new PodState.Ended();
     e.id = id;
     if (status.startFailed()) {
       e.exitCode = 128;
       e.reason = "StartError";
       e.message = status.message();
+    } else if (status.oomKilled()) {
+      // As containerd reports it: any OOM kill in the container's cgroup names the termination.
+      e.exitCode = status.exitCode();
+      e.reason = "OOMKilled";
     } else {
       e.exitCode = status.exitCode();
       e.reason = status.exitCode() == 0 ? "Completed" : "Error";
@@ -488,9 +562,17 @@ final class PodWorker implements Runnable {
   }
 
   private void publish(Pod current, PodView view) {
+    boolean force;
+    synchronized (signal) {
+      force = lastPublishedStale;
+      lastPublishedStale = false;
+    }
     PodStatus status =
         PodStatusComputer.compute(current, lastPublished, view, deps.clock().instant());
-    if (status.equals(lastPublished)) {
+    if (state.evictedMessage != null) {
+      EvictedStatus.apply(status, state.evictedMessage, lastPublished, deps.clock().instant());
+    }
+    if (!force && status.equals(lastPublished)) {
       return;
     }
     try {

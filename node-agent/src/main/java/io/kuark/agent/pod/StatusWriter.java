@@ -42,8 +42,11 @@ public final class StatusWriter {
       }
       if (current.getConditions() != null) {
         ArrayNode conditions = full.withArray("conditions");
+        java.util.Set<String> written = new java.util.HashSet<>();
+        conditions.forEach(c -> written.add(c.path("type").asText()));
         for (PodCondition condition : current.getConditions()) {
-          if (!OWNED_CONDITIONS.contains(condition.getType())) {
+          if (!OWNED_CONDITIONS.contains(condition.getType())
+              && !written.contains(condition.getType())) {
             conditions.add(JSON.valueToTree(condition));
           }
         }

@@ -12,6 +12,8 @@ import java.time.Instant;
  * @param finishedAt when it exited, null while it runs
  * @param startFailed true when the process never started (bad command, mount error, …)
  * @param message runtime error text when {@code startFailed}
+ * @param oomKilled the kernel's OOM killer killed a process of the container (its memory cgroup hit
+ *     the limit), reported as reason {@code OOMKilled}
  */
 public record ContainerStatus(
     State state,
@@ -20,7 +22,20 @@ public record ContainerStatus(
     Instant startedAt,
     Instant finishedAt,
     boolean startFailed,
-    String message) {
+    String message,
+    boolean oomKilled) {
+
+  /** A status without an OOM kill. */
+  public ContainerStatus(
+      State state,
+      int pid,
+      int exitCode,
+      Instant startedAt,
+      Instant finishedAt,
+      boolean startFailed,
+      String message) {
+    this(state, pid, exitCode, startedAt, finishedAt, startFailed, message, false);
+  }
 
   public enum State {
     /** Being set up by the runtime, not running yet. */

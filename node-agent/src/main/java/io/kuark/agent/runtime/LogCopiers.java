@@ -22,10 +22,17 @@ public final class LogCopiers {
   private static final Logger LOG = Logger.getLogger(LogCopiers.class);
 
   private final Clock clock;
+  private final CriLogWriter.Rotation rotation;
   private final Map<String, AtomicInteger> active = new ConcurrentHashMap<>();
 
   public LogCopiers(Clock clock) {
+    this(clock, CriLogWriter.Rotation.NONE);
+  }
+
+  /** Copiers whose log files rotate at {@code rotation}'s limits. */
+  public LogCopiers(Clock clock, CriLogWriter.Rotation rotation) {
     this.clock = clock;
+    this.rotation = rotation;
   }
 
   /** Starts copying unless a copy for {@code id} is already running. */
@@ -36,7 +43,7 @@ public final class LogCopiers {
     }
     CriLogWriter writer;
     try {
-      writer = new CriLogWriter(logFile, clock);
+      writer = new CriLogWriter(logFile, clock, rotation);
     } catch (IOException e) {
       LOG.errorf(e, "cannot open log file %s for %s", logFile, id);
       active.remove(id);

@@ -8,7 +8,6 @@ import io.kuark.agent.image.ImageReference;
 import io.kuark.agent.image.ImageStore;
 import io.kuark.agent.image.Platform;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,12 +106,7 @@ public final class ImagePuller implements AutoCloseable {
   }
 
   private void fetch(RegistryClient.Session session, String digest) throws IOException {
-    if (store.blobs().contains(digest)) {
-      return;
-    }
-    try (InputStream in = session.blob(digest)) {
-      store.blobs().put(in, digest);
-    }
+    BlobDownload.fetch(session, store.blobs(), digest);
   }
 
   /** The manifest's digest, checked against what was asked for and what the registry claims. */

@@ -127,10 +127,41 @@ public final class RegistryClient {
 
     /** Opens a blob's content; the caller verifies it against the digest and closes it. */
     public InputStream blob(String digest) throws IOException {
-      return get(baseUrl(registry) + "/v2/" + repository + "/blobs/" + digest, null).body();
+      return blob(digest, 0);
+    }
+
+    /**
+     * Opens a blob's content from byte {@code offset} on (an HTTP Range request, to continue a
+     * broken transfer). A registry that ignores the range answers 200 with the whole blob; the
+     * bytes before {@code offset} are then skipped here, so the stream always starts at {@code
+     * offset}.
+     */
+    public InputStream blob(String digest, long offset) throws IOException {
+      HttpResponse<InputStream> response =
+          get(
+              baseUrl(registry) + "/v2/" + repository + "/blobs/" + digest,
+              null,
+              offset > 0 ? "bytes=" + offset + "-" : null);
+      InputStream body = response.body();
+      if (offset > 0 && response.statusCode() != 206) {
+        long skipped = body.skip(offset);
+        while (skipped < offset) {
+          if (body.read() < 0) {
+            body.close();
+            throw new IOException("blob " + digest + " is shorter than the part already fetched");
+          }
+          skipped++;
+        }
+      }
+      return body;
     }
 
     private HttpResponse<InputStream> get(String url, String accept) throws IOException {
+      return get(url, accept, null);
+    }
+
+    private HttpResponse<InputStream> get(String url, String accept, String range)
+        throws IOException {
       boolean authenticated = false;
       String target = url;
       boolean sameOrigin = true;
@@ -139,6 +170,9 @@ public final class RegistryClient {
             HttpRequest.newBuilder(URI.create(target)).timeout(Duration.ofMinutes(5)).GET();
         if (accept != null) {
           request.header("Accept", accept);
+        }
+        if (range != null) {
+          request.header("Range", range);
         }
         if (sameOrigin && authorization != null) {
           request.header("Authorization", authorization);

@@ -29,7 +29,12 @@ import org.jboss.logging.Logger;
  * sees EPIPE while the agent restarts, and the agent copies them into CRI log files.
  *
  * <p>Bundle files: {@code config.json}, {@code rootfs/}, {@code stdout.fifo}, {@code stderr.fifo},
- * {@code exit} ("code epochMillis"), {@code runc.log}, {@code shim.log}.
+ * {@code exit} ("code epochMillis [oom]"), {@code oom} (an OOM kill seen while running), {@code
+ * runc.log}, {@code shim.log}.
+ *
+ * <p>OOM kills are detected from the container's memory cgroup: its {@code oom_kill} counter is
+ * sampled on every status poll of a running container, and at exit (when runc has already removed
+ * the cgroup) the shim looks for the kernel's OOM record naming that cgroup.
  */
 public final class RuncRuntime implements ContainerRuntime {
 
@@ -39,15 +44,23 @@ public final class RuncRuntime implements ContainerRuntime {
   static final String SHIM =
       """
       #!/bin/sh
-      # kuark container shim: $1 runc binary, $2 runc root, $3 bundle, $4 container id.
+      # kuark container shim: $1 runc binary, $2 runc root, $3 bundle, $4 container id,
+      # $5 the container's cgroup path (may be empty).
       # Keeps the output fifos open read-write so the container never gets EPIPE when the agent
       # restarts, runs the container in the foreground and records how it ended.
-      runc=$1 root=$2 bundle=$3 id=$4
+      runc=$1 root=$2 bundle=$3 id=$4 cg=$5
       exec 3<>"$bundle/stdout.fifo" 4<>"$bundle/stderr.fifo"
       "$runc" --root "$root" --log "$bundle/runc.log" --log-format json run --bundle "$bundle" \\
         --pid-file "$bundle/pid" "$id" </dev/null >&3 2>&4
       rc=$?
-      printf '%s %s\\n' "$rc" "$(date +%s%3N)" >"$bundle/exit.tmp"
+      # runc has removed the memory cgroup (and its oom_kill counter) by now; the kernel log still
+      # names the cgroup of every OOM kill (cgroup paths are unique per container).
+      oom=
+      if [ "$rc" != 0 ] && [ -n "$cg" ] \\
+          && dmesg 2>/dev/null | grep -q "oom-kill:.*task_memcg=[^,]*$cg,"; then
+        oom=" oom"
+      fi
+      printf '%s %s%s\\n' "$rc" "$(date +%s%3N)" "$oom" >"$bundle/exit.tmp"
       mv "$bundle/exit.tmp" "$bundle/exit"
       """;
 
@@ -57,6 +70,9 @@ public final class RuncRuntime implements ContainerRuntime {
   private final Path shim;
   private final LogCopiers copiers;
   private final String version;
+  private final OomCounter oomCounter;
+  private final java.util.Map<String, String> cgroupPaths =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.Map<String, Long> limboSince =
       new java.util.concurrent.ConcurrentHashMap<>();
   private static final Duration LIMBO_LIMIT = Duration.ofSeconds(10);
@@ -68,6 +84,13 @@ public final class RuncRuntime implements ContainerRuntime {
    */
   public RuncRuntime(String runc, Path root, Path bundlesDir, LogCopiers copiers)
       throws IOException {
+    this(runc, root, bundlesDir, copiers, Path.of("/sys/fs/cgroup"));
+  }
+
+  /** Like the main constructor with the cgroup hierarchies mounted at {@code cgroupRoot}. */
+  RuncRuntime(String runc, Path root, Path bundlesDir, LogCopiers copiers, Path cgroupRoot)
+      throws IOException {
+    this.oomCounter = new OomCounter(cgroupRoot);
     this.runc = runc;
     this.root = root;
     this.bundlesDir = bundlesDir;
@@ -76,7 +99,10 @@ public final class RuncRuntime implements ContainerRuntime {
     Files.createDirectories(bundlesDir);
     this.shim = root.resolve("kuark-shim.sh");
     if (!Files.exists(shim) || !Files.readString(shim).equals(SHIM)) {
-      Files.writeString(shim, SHIM);
+      // A new file, not a rewrite: shims of running containers still read the old one.
+      Path temp = root.resolve("kuark-shim.sh.tmp");
+      Files.writeString(temp, SHIM);
+      Files.move(temp, shim, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
     this.version = readVersion(runc);
   }
@@ -94,6 +120,7 @@ public final class RuncRuntime implements ContainerRuntime {
   @Override
   public void start(String id, Path bundle, Path logFile) throws IOException {
     Files.deleteIfExists(bundle.resolve("exit"));
+    Files.deleteIfExists(bundle.resolve("oom"));
     Files.deleteIfExists(bundle.resolve("pid"));
     Files.deleteIfExists(bundle.resolve("runc.log"));
     for (String fifo : new String[] {"stdout.fifo", "stderr.fifo"}) {
@@ -104,7 +131,14 @@ public final class RuncRuntime implements ContainerRuntime {
     }
     ProcessBuilder builder =
         new ProcessBuilder(
-            "setsid", "sh", shim.toString(), runc, root.toString(), bundle.toString(), id);
+            "setsid",
+            "sh",
+            shim.toString(),
+            runc,
+            root.toString(),
+            bundle.toString(),
+            id,
+            cgroupPath(id, bundle));
     builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
     builder.redirectOutput(ProcessBuilder.Redirect.appendTo(bundle.resolve("shim.log").toFile()));
     builder.redirectErrorStream(true);
@@ -133,7 +167,7 @@ public final class RuncRuntime implements ContainerRuntime {
     }
     ContainerStatus fast = runningFromPidFile(bundle);
     if (fast != null) {
-      return fast;
+      return withOomSample(id, bundle, fast);
     }
     JsonNode state = state(id);
     if (state == null) {
@@ -154,7 +188,8 @@ public final class RuncRuntime implements ContainerRuntime {
     Instant created = parseInstant(state.path("created").asText(null));
     int pid = state.path("pid").asInt();
     if (status.equals("running") || status.equals("paused")) {
-      return new ContainerStatus(State.RUNNING, pid, 0, created, null, false, null);
+      return withOomSample(
+          id, bundle, new ContainerStatus(State.RUNNING, pid, 0, created, null, false, null));
     }
     return new ContainerStatus(State.CREATING, pid, 0, created, null, false, null);
   }
@@ -184,14 +219,64 @@ public final class RuncRuntime implements ContainerRuntime {
     }
   }
 
+  /**
+   * Samples the running container's OOM kill counter; the first kill seen is recorded in the bundle
+   * (the cgroup and its counter are gone once the container exits).
+   */
+  private ContainerStatus withOomSample(String id, Path bundle, ContainerStatus running) {
+    Path marker = bundle.resolve("oom");
+    boolean seen = Files.exists(marker);
+    if (!seen && oomCounter.oomKills(cgroupPath(id, bundle)) > 0) {
+      try {
+        Files.writeString(marker, "");
+      } catch (IOException e) {
+        LOG.debugf("recording OOM kill of %s: %s", id, e.getMessage());
+      }
+      seen = true;
+    }
+    return new ContainerStatus(
+        running.state(),
+        running.pid(),
+        running.exitCode(),
+        running.startedAt(),
+        running.finishedAt(),
+        false,
+        null,
+        seen);
+  }
+
+  /** The container's {@code linux.cgroupsPath} from its config.json, "" when it has none. */
+  private String cgroupPath(String id, Path bundle) {
+    String known = cgroupPaths.get(id);
+    if (known != null) {
+      return known;
+    }
+    String path = "";
+    try {
+      path =
+          JSON.readTree(bundle.resolve("config.json").toFile())
+              .path("linux")
+              .path("cgroupsPath")
+              .asText("");
+    } catch (IOException e) {
+      LOG.debugf("no config.json for %s: %s", id, e.getMessage());
+    }
+    cgroupPaths.put(id, path);
+    return path;
+  }
+
   private ContainerStatus exited(String id, Path bundle, Path exit) {
     int code = 255;
     Instant finished = Instant.now();
+    boolean oomKilled = Files.exists(bundle.resolve("oom"));
     try {
       String[] parts = Files.readString(exit).trim().split(" ");
       code = Integer.parseInt(parts[0]);
       if (parts.length > 1) {
         finished = Instant.ofEpochMilli(Long.parseLong(parts[1]));
+      }
+      if (parts.length > 2 && parts[2].equals("oom")) {
+        oomKilled = true;
       }
     } catch (IOException | RuntimeException e) {
       LOG.warnf("unreadable exit file for %s: %s", id, e.getMessage());
@@ -207,7 +292,8 @@ public final class RuncRuntime implements ContainerRuntime {
     }
     String message = started ? null : lastRuncError(bundle);
     // runc reports a container killed by a signal as 128+signal, like a shell does.
-    return new ContainerStatus(State.EXITED, 0, code, startedAt, finished, !started, message);
+    return new ContainerStatus(
+        State.EXITED, 0, code, startedAt, finished, !started, message, oomKilled && started);
   }
 
   /** The last error runc logged for a container that never started. */
@@ -299,6 +385,7 @@ public final class RuncRuntime implements ContainerRuntime {
     }
     Path bundle = bundle(id);
     copiers.finished(id, bundle);
+    cgroupPaths.remove(id);
     Path rootfs = bundle.resolve("rootfs");
     if (Files.exists(rootfs) && isMountPoint(rootfs)) {
       throw new IOException("rootfs of " + id + " is still mounted; unmount it before remove");

@@ -163,4 +163,64 @@ class RuncRuntimeIT {
     assertThat(status.startFailed()).isTrue();
     assertThat(status.message()).contains("/no/such/binary");
   }
+
+  @Test
+  void aContainerAllocatingBeyondItsMemoryLimitIsReportedOomKilled() throws Exception {
+    // dd's 64 MiB block buffer does not fit a 16 MiB limit: the kernel OOM killer ends it.
+    Path bundle =
+        bundle(
+            "c4",
+            List.of("dd", "if=/dev/zero", "of=/dev/null", "bs=64M", "count=1"),
+            new ContainerLaunch.Resources(16L << 20, null, null, null));
+    runtime.start("c4", bundle, dir.resolve("logs/c4/0.log"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> runtime.status("c4").state() == ContainerStatus.State.EXITED);
+    ContainerStatus status = runtime.status("c4");
+    assertThat(status.exitCode()).isEqualTo(137);
+    assertThat(status.oomKilled()).isTrue();
+  }
+
+  @Test
+  void aChildKilledForMemoryWhileTheContainerRunsIsSeenInTheCgroupCounter() throws Exception {
+    // The shell survives its child's OOM kill and keeps running: the running container's cgroup
+    // counter is what reports it.
+    Path bundle =
+        bundle(
+            "c5",
+            List.of("sh", "-c", "dd if=/dev/zero of=/dev/null bs=64M count=1; sleep 1000"),
+            new ContainerLaunch.Resources(16L << 20, null, null, null));
+    runtime.start("c5", bundle, dir.resolve("logs/c5/0.log"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                Files.exists(Path.of("/sys/fs/cgroup/memory", cgroupParent, "c5"))
+                    && OomCounter.read(
+                            Path.of(
+                                "/sys/fs/cgroup/memory", cgroupParent, "c5", "memory.oom_control"))
+                        > 0);
+    ContainerStatus running = runtime.status("c5");
+    assertThat(running.state()).isEqualTo(ContainerStatus.State.RUNNING);
+    assertThat(running.oomKilled()).isTrue();
+    runtime.stop("c5", Duration.ZERO);
+    assertThat(runtime.status("c5").oomKilled()).isTrue();
+  }
+
+  @Test
+  void aContainerKilledWithoutMemoryTroubleIsNotOomKilled() throws Exception {
+    Path bundle =
+        bundle(
+            "c6",
+            // pid 1 cannot SIGKILL itself; a child can, and the shell passes the 137 on.
+            List.of("sh", "-c", "sh -c 'kill -9 $$'; exit $?"),
+            new ContainerLaunch.Resources(16L << 20, null, null, null));
+    runtime.start("c6", bundle, dir.resolve("logs/c6/0.log"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> runtime.status("c6").state() == ContainerStatus.State.EXITED);
+    ContainerStatus status = runtime.status("c6");
+    assertThat(status.exitCode()).isEqualTo(137);
+    assertThat(status.oomKilled()).isFalse();
+  }
 }

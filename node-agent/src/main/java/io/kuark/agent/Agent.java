@@ -122,7 +122,7 @@ public final class Agent implements AutoCloseable {
     api =
         new AgentApiServer(
             new AgentApiServer.Deps(
-                ClientAuthorizer.fromClientConfig(client.getConfiguration()),
+                ClientAuthorizer.forCluster(client, config.nodeName(), Clock.systemUTC()),
                 (namespace, name) -> pods == null ? Optional.empty() : pods.find(namespace, name),
                 runtime,
                 new NetnsPodDialer(Linux.get().namespaces(), config.netnsDir()),

@@ -6,6 +6,7 @@ import io.kuark.agent.runtime.ExecProcess;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.ssl.SslHandler;
@@ -21,7 +22,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import org.jboss.logging.Logger;
 
 /**
- * One per connection: authenticates and authorizes each request by its client certificate, then
+ * One per connection: authenticates and authorizes each request ({@link ClientAuthorizer}), then
  * routes the kubelet paths: {@code /healthz}, {@code /containerLogs}, {@code /exec}, {@code
  * /attach} (output only) and {@code /portForward}.
  */
@@ -44,13 +45,52 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
     this.services = services;
   }
 
+  /**
+   * Authentication and authorization may ask the API server, so they run on the blocking pool;
+   * reading pauses meanwhile (no second request overtakes this one) and the request continues on
+   * the event loop, where the protocol upgrades rearrange the pipeline.
+   */
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-    ClientAuthorizer.Decision decision = services.authorizer().decide(peerCertificates(ctx));
-    if (decision.code() != 200) {
-      StatusReplies.sendText(ctx, decision.code(), decision.message(), true);
-      return;
+    Certificate[] chain = peerCertificates(ctx);
+    String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+    String method = request.method().name();
+    String path = new QueryStringDecoder(request.uri()).path();
+    request.retain();
+    ctx.channel().config().setAutoRead(false);
+    try {
+      services
+          .blocking()
+          .execute(
+              () -> {
+                ClientAuthorizer.Decision decision =
+                    services.authorizer().decide(chain, authorization, method, path);
+                ctx.executor().execute(() -> continueAuthorized(ctx, request, decision));
+              });
+    } catch (RuntimeException e) {
+      request.release();
+      StatusReplies.sendText(ctx, 503, "agent API is shutting down", true);
     }
+  }
+
+  private void continueAuthorized(
+      ChannelHandlerContext ctx, FullHttpRequest request, ClientAuthorizer.Decision decision) {
+    try {
+      if (decision.code() != 200) {
+        StatusReplies.sendText(ctx, decision.code(), decision.message(), true);
+      } else {
+        route(ctx, request);
+      }
+    } catch (RuntimeException e) {
+      LOG.warnf(e, "agent API request %s failed", request.uri());
+      StatusReplies.sendText(ctx, 500, "Internal Server Error: " + e.getMessage(), true);
+    } finally {
+      request.release();
+      ctx.channel().config().setAutoRead(true);
+    }
+  }
+
+  private void route(ChannelHandlerContext ctx, FullHttpRequest request) {
     QueryStringDecoder decoder = new QueryStringDecoder(request.uri());
     List<String> path = Arrays.stream(decoder.path().split("/")).filter(s -> !s.isEmpty()).toList();
     Map<String, List<String>> query = decoder.parameters();

@@ -135,7 +135,7 @@ class AgentApiRuncIT {
     server =
         new AgentApiServer(
             new AgentApiServer.Deps(
-                new ClientAuthorizer(List.of(pki.ca.certificate())),
+                new FakeReviews().authorizer(pki.ca.certificate(), "node-it"),
                 (ns, name) ->
                     ns.equals("ns") && name.equals("web") ? Optional.of(pod) : Optional.empty(),
                 runtime,

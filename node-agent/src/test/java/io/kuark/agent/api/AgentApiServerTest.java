@@ -46,6 +46,7 @@ class AgentApiServerTest {
 
   private Path dir;
   private TestPki pki;
+  private final FakeReviews reviews = new FakeReviews();
   private AgentApiServer server;
   private TestStreamClient client;
   private ServerSocket echo;
@@ -87,7 +88,7 @@ class AgentApiServerTest {
     server =
         new AgentApiServer(
             new AgentApiServer.Deps(
-                new ClientAuthorizer(List.of(pki.ca.certificate())),
+                reviews.authorizer(pki.ca.certificate(), "node-a"),
                 pods,
                 new HostProcessRuntime(),
                 dialer,
@@ -123,11 +124,65 @@ class AgentApiServerTest {
       assertThat(anonymous.get("/healthz").status().code()).isEqualTo(401);
     }
     try (TestStreamClient jane = new TestStreamClient(port, pki.client("CN=jane,O=dev"))) {
-      assertThat(jane.get("/healthz").status().code()).isEqualTo(403);
+      FullHttpResponse denied = jane.get("/healthz");
+      assertThat(denied.status().code()).isEqualTo(403);
+      assertThat(TestStreamClient.text(denied.content()))
+          .isEqualTo("Forbidden (user=jane, verb=get, resource=nodes, subresource=proxy)");
     }
     FullHttpResponse ok = client.get("/healthz");
     assertThat(ok.status().code()).isEqualTo(200);
     assertThat(TestStreamClient.text(ok.content())).isEqualTo("ok");
+  }
+
+  @Test
+  void authenticatesBearerTokensThroughTokenReviewAndAsksForEachRequest() throws Exception {
+    reviews.tokens.put(
+        "good",
+        new io.kuark.agent.api.auth.Caller(
+            "system:serviceaccount:ns:reader",
+            "u",
+            List.of("system:serviceaccounts", "system:authenticated")));
+    reviews.grant("system:serviceaccount:ns:reader", "get", "proxy");
+    try (TestStreamClient noCert = new TestStreamClient(port, null)) {
+      assertThat(
+              noCert
+                  .request(io.netty.handler.codec.http.HttpMethod.GET, "/healthz", "good")
+                  .status()
+                  .code())
+          .isEqualTo(200);
+      FullHttpResponse post =
+          noCert.request(io.netty.handler.codec.http.HttpMethod.POST, "/healthz", "good");
+      assertThat(post.status().code()).isEqualTo(403);
+      assertThat(TestStreamClient.text(post.content()))
+          .isEqualTo(
+              "Forbidden (user=system:serviceaccount:ns:reader, verb=create, resource=nodes,"
+                  + " subresource=proxy)");
+      assertThat(
+              noCert
+                  .request(io.netty.handler.codec.http.HttpMethod.GET, "/healthz", "forged")
+                  .status()
+                  .code())
+          .isEqualTo(401);
+    }
+    assertThat(reviews.asked)
+        .contains(new io.kuark.agent.api.auth.KubeletAttributes("get", "proxy", "node-a"));
+  }
+
+  @Test
+  void unreachableApiServerMeans401ForTokensAnd500ForAuthorization() throws Exception {
+    reviews.unreachable = true;
+    try (TestStreamClient noCert = new TestStreamClient(port, null)) {
+      assertThat(
+              noCert
+                  .request(io.netty.handler.codec.http.HttpMethod.GET, "/healthz", "any")
+                  .status()
+                  .code())
+          .isEqualTo(401);
+    }
+    FullHttpResponse error = client.get("/healthz");
+    assertThat(error.status().code()).isEqualTo(500);
+    assertThat(TestStreamClient.text(error.content()))
+        .startsWith("Authorization error (user=kube-apiserver-kubelet-client, verb=get");
   }
 
   @Test

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.security.cert.Certificate;
 import java.util.Arrays;
@@ -24,7 +25,7 @@ import org.jboss.logging.Logger;
 /**
  * One per connection: authenticates and authorizes each request ({@link ClientAuthorizer}), then
  * routes the kubelet paths: {@code /healthz}, {@code /containerLogs}, {@code /exec}, {@code
- * /attach} (output only) and {@code /portForward}.
+ * /attach} (output, and input for {@code stdin: true} containers) and {@code /portForward}.
  */
 final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
@@ -153,11 +154,9 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
     Path attachFile = null;
     if (attach) {
-      if (exec.stdin() || exec.tty()) {
+      if (exec.tty()) {
         throw new PodContainers.TargetException(
-            400,
-            "kuark-agent runs containers with stdin closed and without a terminal:"
-                + " attach without -i and -t");
+            400, "kuark-agent runs containers without a terminal: attach without -t");
       }
       try {
         attachFile = services.logs().logFile(pod, container, false);
@@ -232,7 +231,17 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
       ExecSession.Request exec,
       ExecOutput output,
       boolean structured) {
+    OutputStream stdin = null;
+    if (exec.stdin()) {
+      try {
+        // Null when the container was not started with stdin: true; its output still streams.
+        stdin = services.runtime().attachStdin(PodContainers.runtimeId(pod, container));
+      } catch (IOException e) {
+        LOG.debugf("no stdin for attach to %s: %s", container, e.getMessage());
+      }
+    }
     return new AttachSession(
+        stdin,
         file,
         () -> services.logs().stillWriting(pod, container, file),
         output,

@@ -43,6 +43,7 @@ final class CriLogStreamer {
   private byte[] carry = new byte[0];
   private long written;
   private boolean limitReached;
+  private Runnable positioned = () -> {};
 
   CriLogStreamer(Path file, LogOptions options, Sink sink, Liveness liveness) {
     this.file = file;
@@ -51,11 +52,21 @@ final class CriLogStreamer {
     this.liveness = liveness;
   }
 
+  /**
+   * Runs {@code callback} once the existing content is read, i.e. from when on everything the
+   * container writes reaches the client (attach starts its input then).
+   */
+  CriLogStreamer onPositioned(Runnable callback) {
+    this.positioned = callback;
+    return this;
+  }
+
   /** Streams until done (not following: end of file; following: the writer is gone). */
   void run() throws IOException, InterruptedException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       Deque<CriLogRecord> tail = options.tailLines() == null ? null : new ArrayDeque<>();
       readAvailable(channel, tail);
+      positioned.run();
       if (tail != null) {
         for (CriLogRecord record : tail) {
           emit(record);

@@ -1,5 +1,6 @@
 package io.kuark.agent.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kuark.agent.runtime.ContainerRuntime;
 import io.kuark.agent.runtime.ExecProcess;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.jboss.logging.Logger;
 
@@ -38,9 +40,14 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
       ContainerRuntime runtime,
       ContainerLogs logs,
       PodDialer dialer,
-      Executor blocking) {}
+      Executor blocking,
+      Supplier<String> metrics,
+      Supplier<JsonNode> statsSummary) {}
 
   private final Services services;
+
+  /** A reply is being computed off the event loop: reading resumes once it is sent. */
+  private boolean replyPending;
 
   ApiRequestHandler(Services services) {
     this.services = services;
@@ -87,7 +94,9 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
       StatusReplies.sendText(ctx, 500, "Internal Server Error: " + e.getMessage(), true);
     } finally {
       request.release();
-      ctx.channel().config().setAutoRead(true);
+      if (!replyPending) {
+        ctx.channel().config().setAutoRead(true);
+      }
     }
   }
 
@@ -109,11 +118,57 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
         case "exec" -> stream(ctx, request, path, query, false);
         case "attach" -> stream(ctx, request, path, query, true);
         case "portForward" -> portForward(ctx, request, path);
+        case "metrics" -> {
+          if (path.size() != 1 || services.metrics() == null) {
+            notFound(ctx, decoder.path());
+          } else {
+            blockingReply(ctx, "text/plain; version=0.0.4; charset=utf-8", services.metrics());
+          }
+        }
+        case "stats" -> {
+          if (path.size() != 2
+              || !path.get(1).equals("summary")
+              || services.statsSummary() == null) {
+            notFound(ctx, decoder.path());
+          } else {
+            blockingReply(ctx, "application/json", () -> services.statsSummary().get().toString());
+          }
+        }
         default -> notFound(ctx, decoder.path());
       }
     } catch (PodContainers.TargetException e) {
       StatusReplies.sendStatus(ctx, e.code, StatusReplies.reason(e.code), e.getMessage());
     }
+  }
+
+  /** Computes a body off the event loop (it reads files) and sends it. */
+  private void blockingReply(ChannelHandlerContext ctx, String contentType, Supplier<String> body) {
+    replyPending = true;
+    services
+        .blocking()
+        .execute(
+            () -> {
+              String text;
+              try {
+                text = body.get();
+              } catch (RuntimeException e) {
+                LOG.warnf(e, "agent API reply failed");
+                ctx.executor()
+                    .execute(
+                        () -> {
+                          replyPending = false;
+                          StatusReplies.sendText(ctx, 500, "Internal Server Error", true);
+                        });
+                return;
+              }
+              ctx.executor()
+                  .execute(
+                      () -> {
+                        replyPending = false;
+                        StatusReplies.send(ctx, 200, contentType, text, false);
+                        ctx.channel().config().setAutoRead(true);
+                      });
+            });
   }
 
   private static void notFound(ChannelHandlerContext ctx, String path) {

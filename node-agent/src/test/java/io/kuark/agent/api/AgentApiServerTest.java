@@ -93,7 +93,9 @@ class AgentApiServerTest {
                 new HostProcessRuntime(),
                 dialer,
                 dir,
-                Clock.systemUTC()),
+                Clock.systemUTC(),
+                () -> "# TYPE up gauge\nup 1\n",
+                () -> StatusReplies.JSON.createObjectNode().put("answer", 42)),
             ServingCertificate.generate("node-a", List.of("127.0.0.1")));
     port = server.start(0);
     client =
@@ -169,6 +171,26 @@ class AgentApiServerTest {
   }
 
   @Test
+  void servesMetricsAndStatsSummaryToThoseAllowedTheirSubresource() throws Exception {
+    FullHttpResponse metrics = client.get("/metrics");
+    assertThat(metrics.status().code()).isEqualTo(200);
+    assertThat(metrics.headers().get("Content-Type")).startsWith("text/plain; version=0.0.4");
+    assertThat(TestStreamClient.text(metrics.content())).isEqualTo("# TYPE up gauge\nup 1\n");
+    FullHttpResponse stats = client.get("/stats/summary");
+    assertThat(stats.status().code()).isEqualTo(200);
+    assertThat(TestStreamClient.text(stats.content())).isEqualTo("{\"answer\":42}");
+    assertThat(client.get("/stats/other").status().code()).isEqualTo(404);
+    reviews.tokens.put(
+        "scraper", new io.kuark.agent.api.auth.Caller("prometheus", null, List.of()));
+    reviews.grant("prometheus", "get", "metrics");
+    try (TestStreamClient noCert = new TestStreamClient(port, null)) {
+      var get = io.netty.handler.codec.http.HttpMethod.GET;
+      assertThat(noCert.request(get, "/metrics", "scraper").status().code()).isEqualTo(200);
+      assertThat(noCert.request(get, "/stats/summary", "scraper").status().code()).isEqualTo(403);
+    }
+  }
+
+  @Test
   void unreachableApiServerMeans401ForTokensAnd500ForAuthorization() throws Exception {
     reviews.unreachable = true;
     try (TestStreamClient noCert = new TestStreamClient(port, null)) {
@@ -240,8 +262,9 @@ class AgentApiServerTest {
 
     assertThatThrownBy(
             () ->
-                client.webSocket("/attach/ns/web/app?stdin=true&stdout=true", "v5.channel.k8s.io"))
-        .hasMessageContaining("attach without -i");
+                client.webSocket(
+                    "/attach/ns/web/app?stdin=true&stdout=true&tty=true", "v5.channel.k8s.io"))
+        .hasMessageContaining("attach without -t");
   }
 
   @Test

@@ -26,6 +26,15 @@ cleanup() {
 trap cleanup EXIT
 mkdir -p "$work/data/agent/images"
 "$repo/packaging/images/build-demo-image.sh" "$work/data/agent/images/demo.tar" >/dev/null
+# A bridge of this script's own (the default kuark0 may belong to another run on this host); the
+# only node gets the first /24 of the cluster CIDR.
+mkdir -p "$work/cni"
+cat >"$work/cni/10-kuark.conflist" <<CONF
+{"cniVersion":"1.0.0","name":"kuark","plugins":[{"type":"kuark-bridge","bridge":"kpodstart0",
+"isGateway":true,"ipMasq":false,"hairpinMode":true,"ipam":{"type":"host-local",
+"ranges":[[{"subnet":"10.211.0.0/24"}]],"routes":[{"dst":"0.0.0.0/0"}],"dataDir":"$work/ipam"}},
+{"type":"portmap","capabilities":{"portMappings":true}}]}
+CONF
 export KUARK_SKIP_BUILD=1
 "$repo/kuark" server --data-dir "$work/data" --bind-address 127.0.0.1 --secure-port "$api_port" \
   --write-kubeconfig "$work/kc.yaml" --cluster-cidr $cluster --service-cidr $services \

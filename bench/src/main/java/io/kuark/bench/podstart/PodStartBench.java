@@ -67,6 +67,8 @@ public final class PodStartBench {
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
       new PodStartBench(client, image).run(pods, rounds, agentPid);
     }
+    // The client's HTTP threads would keep the JVM (and the script waiting on it) alive.
+    System.exit(0);
   }
 
   private void run(int pods, int rounds, long agentPid) throws Exception {

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code kubectl logs}, {@code exec}, {@code port-forward} and {@code cp} against a pod of the demo
+ * {@code kubectl logs}, {@code exec}, {@code port-forward}, {@code cp} and {@code run -i} (attach
+ * with stdin) against a pod of the demo
  * image, through the API server's pod subresources to the agent API, with an old kubectl (1.27:
  * SPDY for exec and port-forward) and a new one (1.33: WebSocket exec, WebSocket-tunnelled
  * port-forward). Runs under the host lock (real agent, pod network on the host).
@@ -92,7 +93,10 @@ class PodStreamingIT {
       exec(kubectl);
       portForward(kubectl);
       copy(kubectl, version);
+      runInteractively(kubectl, version);
     }
+    agentApiAuthorizesTokensThroughTheApiServer(admin);
+    statsSummaryThroughNodesProxy(admin);
     admin.ok("delete", "pod", "web");
     await("pod web gone")
         .atMost(Duration.ofMinutes(2))
@@ -166,6 +170,127 @@ class PodStreamingIT {
     Path download = local.resolve("index.html");
     kubectl.ok("cp", "web:/www/index.html", download.toString());
     assertThat(Files.readString(download)).contains("Hello from Kuark");
+  }
+
+  /** {@code kubectl run -i}: a stdinOnce pod reads what kubectl sends, then sees EOF. */
+  private void runInteractively(Kubectl kubectl, String version) {
+    String name = "reader-" + version.replace('.', '-');
+    Kubectl.Result result =
+        kubectl.runWithStdin(
+            "first\nsecond\n",
+            "run",
+            name,
+            "-i",
+            "--rm",
+            "--restart=Never",
+            "--image=kuark.local/demo:latest",
+            "--",
+            "sh",
+            "-c",
+            "while read x; do echo got $x; done; echo eof");
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    assertThat(result.stdout()).contains("got first\ngot second\neof\n");
+  }
+
+  /**
+   * The agent API takes bearer tokens the API server vouches for and asks it per request: a
+   * ServiceAccount bound to nodes/stats and nodes/metrics gets those and nothing else; another gets
+   * 403, a forged token 401.
+   */
+  private void agentApiAuthorizesTokensThroughTheApiServer(Kubectl admin) throws Exception {
+    admin.runWithStdin(
+        """
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata: {name: scraper, namespace: default}
+        ---
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata: {name: nobody, namespace: default}
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: node-scraper}
+        rules:
+        - apiGroups: [""]
+          resources: [nodes/stats, nodes/metrics]
+          verbs: [get]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata: {name: node-scraper}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: node-scraper}
+        subjects:
+        - {kind: ServiceAccount, name: scraper, namespace: default}
+        """,
+        "apply",
+        "-f",
+        "-");
+    String port =
+        admin.ok(
+            "get",
+            "nodes",
+            "-o",
+            "jsonpath={.items[0].status.daemonEndpoints.kubeletEndpoint.Port}");
+    String base = "https://127.0.0.1:" + port;
+    String scraper = admin.ok("create", "token", "scraper").trim();
+    String nobody = admin.ok("create", "token", "nobody").trim();
+    assertThat(curl(base + "/stats/summary", scraper)).startsWith("200 ");
+    assertThat(curl(base + "/metrics", scraper))
+        .startsWith("200 ")
+        .contains("kubelet_running_pods");
+    assertThat(curl(base + "/healthz", scraper))
+        .isEqualTo(
+            "403 Forbidden (user=system:serviceaccount:default:scraper, verb=get, resource=nodes,"
+                + " subresource=proxy)");
+    assertThat(curl(base + "/stats/summary", nobody)).startsWith("403 ");
+    assertThat(curl(base + "/stats/summary", "forged-token")).isEqualTo("401 Unauthorized");
+    assertThat(curl(base + "/healthz", null)).isEqualTo("401 Unauthorized");
+  }
+
+  /** {@code kubectl get --raw /api/v1/nodes/N/proxy/stats/summary} shows the running pod. */
+  private void statsSummaryThroughNodesProxy(Kubectl admin) throws Exception {
+    String node = admin.ok("get", "nodes", "-o", "jsonpath={.items[0].metadata.name}");
+    com.fasterxml.jackson.databind.JsonNode summary =
+        await("a summary with CPU rates")
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofSeconds(2))
+            .until(
+                () ->
+                    new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(
+                            admin.ok(
+                                "get", "--raw", "/api/v1/nodes/" + node + "/proxy/stats/summary")),
+                s -> s.path("node").path("cpu").has("usageNanoCores"));
+    assertThat(summary.path("node").path("nodeName").asText()).isEqualTo(node);
+    assertThat(summary.path("node").path("memory").path("workingSetBytes").asLong()).isPositive();
+    com.fasterxml.jackson.databind.JsonNode web = null;
+    for (com.fasterxml.jackson.databind.JsonNode pod : summary.path("pods")) {
+      if (pod.path("podRef").path("name").asText().equals("web")) {
+        web = pod;
+      }
+    }
+    assertThat(web).as(summary.toString()).isNotNull();
+    com.fasterxml.jackson.databind.JsonNode app = web.path("containers").get(0);
+    assertThat(app.path("name").asText()).isEqualTo("app");
+    assertThat(app.path("cpu").path("usageCoreNanoSeconds").asLong()).isPositive();
+    assertThat(app.path("memory").path("workingSetBytes").asLong()).isPositive();
+    assertThat(web.path("ephemeral-storage").path("usedBytes").asLong()).isPositive();
+    assertThat(admin.ok("get", "--raw", "/api/v1/nodes/" + node + "/proxy/metrics"))
+        .contains("kubelet_runtime_operations_total{operation_type=\"start_container\"}");
+  }
+
+  /** {@code <status> <body>} of a GET to the agent API (self-signed: not verified). */
+  private static String curl(String url, String token) throws Exception {
+    List<String> command = new ArrayList<>(List.of("curl", "-sk", "-w", "\n%{http_code}", url));
+    if (token != null) {
+      command.addAll(List.of("-H", "Authorization: Bearer " + token));
+    }
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    process.waitFor(30, TimeUnit.SECONDS);
+    int newline = out.lastIndexOf('\n');
+    return out.substring(newline + 1).trim() + " " + out.substring(0, newline).trim();
   }
 
   private Process start(Kubectl kubectl, String... args) throws IOException {

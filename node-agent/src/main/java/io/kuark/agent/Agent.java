@@ -19,6 +19,9 @@ import io.kuark.agent.image.registry.RegistryClient;
 import io.kuark.agent.linux.HostKernel;
 import io.kuark.agent.linux.LinuxFfiHostKernel;
 import io.kuark.agent.linux.NetlinkHostRoutes;
+import io.kuark.agent.metrics.AgentMetrics;
+import io.kuark.agent.metrics.MeteredRuntime;
+import io.kuark.agent.metrics.PodStartTracker;
 import io.kuark.agent.network.CniConfigFiles;
 import io.kuark.agent.network.CniNetworkPlugin;
 import io.kuark.agent.network.InProcessPlugins;
@@ -33,9 +36,11 @@ import io.kuark.agent.pod.PodManager;
 import io.kuark.agent.pod.PodSandbox;
 import io.kuark.agent.pod.StaticPods;
 import io.kuark.agent.pod.StatusWriter;
+import io.kuark.agent.runtime.ContainerRuntime;
 import io.kuark.agent.runtime.CriLogWriter;
 import io.kuark.agent.runtime.LogCopiers;
 import io.kuark.agent.runtime.runc.RuncRuntime;
+import io.kuark.agent.stats.SummaryBuilder;
 import io.kuark.linux.Linux;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -72,6 +77,7 @@ public final class Agent implements AutoCloseable {
   private AgentApiServer api;
   private StaticPods staticPods;
   private EvictionManager eviction;
+  private AutoCloseable statsSampler;
 
   public Agent(AgentConfig config, HostKernel kernel) {
     this.config = config;
@@ -126,6 +132,20 @@ public final class Agent implements AutoCloseable {
                 Clock.systemUTC(),
                 new CriLogWriter.Rotation(
                     config.node().containerLogMaxSize(), config.node().containerLogMaxFiles())));
+    AgentMetrics metrics = new AgentMetrics();
+    SummaryBuilder summary =
+        new SummaryBuilder(
+            new SummaryBuilder.Sources(
+                config.nodeName(),
+                runtime,
+                config.podLogDir(),
+                config.agentDir(),
+                Path.of("/sys/fs/cgroup"),
+                Path.of("/proc"),
+                Clock.systemUTC()));
+    metrics.gauges(() -> summary.runningCounts()[0], () -> summary.runningCounts()[1]);
+    statsSampler = summary.startSampling(Duration.ofSeconds(10));
+    ContainerRuntime meteredRuntime = new MeteredRuntime(runtime, metrics);
     NetworkPlugin network =
         new CniNetworkPlugin(config.cniConfDir(), config.cniBinDirs(), InProcessPlugins.standard());
 
@@ -133,12 +153,14 @@ public final class Agent implements AutoCloseable {
     api =
         new AgentApiServer(
             new AgentApiServer.Deps(
-                ClientAuthorizer.fromClientConfig(client.getConfiguration()),
+                ClientAuthorizer.forCluster(client, config.nodeName(), Clock.systemUTC()),
                 (namespace, name) -> pods == null ? Optional.empty() : pods.find(namespace, name),
-                runtime,
+                meteredRuntime,
                 new NetnsPodDialer(Linux.get().namespaces(), config.netnsDir()),
                 config.podLogDir(),
-                Clock.systemUTC()),
+                Clock.systemUTC(),
+                metrics::render,
+                summary::build),
             ServingCertificate.generate(config.nodeName(), List.of(config.nodeIp())));
     int apiPort = api.start(config.port());
     node = new NodeAgent(client, config.withPort(apiPort), runtime.version(), Clock.systemUTC());
@@ -154,7 +176,7 @@ public final class Agent implements AutoCloseable {
             config,
             images,
             kernel,
-            runtime,
+            meteredRuntime,
             new ApiSources(client),
             new ImageFetcher(images, imagePuller, Clock.systemUTC()));
     PodSandbox sandbox = new PodSandbox(config, kernel, network);
@@ -163,10 +185,10 @@ public final class Agent implements AutoCloseable {
             new PodManager.Deps(
                 config,
                 kernel,
-                runtime,
+                meteredRuntime,
                 starter,
                 sandbox,
-                new StatusWriter(client),
+                new StatusWriter(client, new PodStartTracker(metrics, Clock.systemUTC())),
                 Clock.systemUTC()),
             client);
     Files.createDirectories(config.node().podManifestPath());
@@ -285,6 +307,13 @@ public final class Agent implements AutoCloseable {
     }
     if (api != null) {
       api.close();
+    }
+    if (statsSampler != null) {
+      try {
+        statsSampler.close();
+      } catch (Exception e) {
+        LOG.debugf("stopping the stats sampler: %s", e.getMessage());
+      }
     }
     if (node != null) {
       node.close();

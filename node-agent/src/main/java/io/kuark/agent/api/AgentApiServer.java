@@ -1,5 +1,6 @@
 package io.kuark.agent.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.kuark.agent.runtime.ContainerRuntime;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -22,6 +23,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.jboss.logging.Logger;
@@ -36,14 +38,33 @@ public final class AgentApiServer implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(AgentApiServer.class);
 
-  /** What the server serves. */
+  /**
+   * What the server serves.
+   *
+   * @param metrics the Prometheus text for {@code /metrics}, or null (404)
+   * @param statsSummary the Summary API document for {@code /stats/summary}, or null (404)
+   */
   public record Deps(
       ClientAuthorizer authorizer,
       PodTargets pods,
       ContainerRuntime runtime,
       PodDialer dialer,
       Path podLogDir,
-      Clock clock) {}
+      Clock clock,
+      Supplier<String> metrics,
+      Supplier<JsonNode> statsSummary) {
+
+    /** Without metrics and stats. */
+    public Deps(
+        ClientAuthorizer authorizer,
+        PodTargets pods,
+        ContainerRuntime runtime,
+        PodDialer dialer,
+        Path podLogDir,
+        Clock clock) {
+      this(authorizer, pods, runtime, dialer, podLogDir, clock, null, null);
+    }
+  }
 
   private final Deps deps;
   private final ServingCertificate certificate;
@@ -79,7 +100,9 @@ public final class AgentApiServer implements AutoCloseable {
             deps.runtime(),
             new ContainerLogs(deps.pods(), deps.runtime(), deps.podLogDir(), deps.clock()),
             deps.dialer(),
-            blocking);
+            blocking,
+            deps.metrics(),
+            deps.statsSummary());
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(group)

@@ -1,15 +1,18 @@
 package io.kuark.agent.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kuark.agent.runtime.ContainerRuntime;
 import io.kuark.agent.runtime.ExecProcess;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.security.cert.Certificate;
 import java.util.Arrays;
@@ -17,13 +20,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.jboss.logging.Logger;
 
 /**
- * One per connection: authenticates and authorizes each request by its client certificate, then
+ * One per connection: authenticates and authorizes each request ({@link ClientAuthorizer}), then
  * routes the kubelet paths: {@code /healthz}, {@code /containerLogs}, {@code /exec}, {@code
- * /attach} (output only) and {@code /portForward}.
+ * /attach} (output, and input for {@code stdin: true} containers) and {@code /portForward}.
  */
 final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
@@ -36,21 +40,67 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
       ContainerRuntime runtime,
       ContainerLogs logs,
       PodDialer dialer,
-      Executor blocking) {}
+      Executor blocking,
+      Supplier<String> metrics,
+      Supplier<JsonNode> statsSummary) {}
 
   private final Services services;
+
+  /** A reply is being computed off the event loop: reading resumes once it is sent. */
+  private boolean replyPending;
 
   ApiRequestHandler(Services services) {
     this.services = services;
   }
 
+  /**
+   * Authentication and authorization may ask the API server, so they run on the blocking pool;
+   * reading pauses meanwhile (no second request overtakes this one) and the request continues on
+   * the event loop, where the protocol upgrades rearrange the pipeline.
+   */
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-    ClientAuthorizer.Decision decision = services.authorizer().decide(peerCertificates(ctx));
-    if (decision.code() != 200) {
-      StatusReplies.sendText(ctx, decision.code(), decision.message(), true);
-      return;
+    Certificate[] chain = peerCertificates(ctx);
+    String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+    String method = request.method().name();
+    String path = new QueryStringDecoder(request.uri()).path();
+    request.retain();
+    ctx.channel().config().setAutoRead(false);
+    try {
+      services
+          .blocking()
+          .execute(
+              () -> {
+                ClientAuthorizer.Decision decision =
+                    services.authorizer().decide(chain, authorization, method, path);
+                ctx.executor().execute(() -> continueAuthorized(ctx, request, decision));
+              });
+    } catch (RuntimeException e) {
+      request.release();
+      StatusReplies.sendText(ctx, 503, "agent API is shutting down", true);
     }
+  }
+
+  private void continueAuthorized(
+      ChannelHandlerContext ctx, FullHttpRequest request, ClientAuthorizer.Decision decision) {
+    try {
+      if (decision.code() != 200) {
+        StatusReplies.sendText(ctx, decision.code(), decision.message(), true);
+      } else {
+        route(ctx, request);
+      }
+    } catch (RuntimeException e) {
+      LOG.warnf(e, "agent API request %s failed", request.uri());
+      StatusReplies.sendText(ctx, 500, "Internal Server Error: " + e.getMessage(), true);
+    } finally {
+      request.release();
+      if (!replyPending) {
+        ctx.channel().config().setAutoRead(true);
+      }
+    }
+  }
+
+  private void route(ChannelHandlerContext ctx, FullHttpRequest request) {
     QueryStringDecoder decoder = new QueryStringDecoder(request.uri());
     List<String> path = Arrays.stream(decoder.path().split("/")).filter(s -> !s.isEmpty()).toList();
     Map<String, List<String>> query = decoder.parameters();
@@ -68,11 +118,57 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
         case "exec" -> stream(ctx, request, path, query, false);
         case "attach" -> stream(ctx, request, path, query, true);
         case "portForward" -> portForward(ctx, request, path);
+        case "metrics" -> {
+          if (path.size() != 1 || services.metrics() == null) {
+            notFound(ctx, decoder.path());
+          } else {
+            blockingReply(ctx, "text/plain; version=0.0.4; charset=utf-8", services.metrics());
+          }
+        }
+        case "stats" -> {
+          if (path.size() != 2
+              || !path.get(1).equals("summary")
+              || services.statsSummary() == null) {
+            notFound(ctx, decoder.path());
+          } else {
+            blockingReply(ctx, "application/json", () -> services.statsSummary().get().toString());
+          }
+        }
         default -> notFound(ctx, decoder.path());
       }
     } catch (PodContainers.TargetException e) {
       StatusReplies.sendStatus(ctx, e.code, StatusReplies.reason(e.code), e.getMessage());
     }
+  }
+
+  /** Computes a body off the event loop (it reads files) and sends it. */
+  private void blockingReply(ChannelHandlerContext ctx, String contentType, Supplier<String> body) {
+    replyPending = true;
+    services
+        .blocking()
+        .execute(
+            () -> {
+              String text;
+              try {
+                text = body.get();
+              } catch (RuntimeException e) {
+                LOG.warnf(e, "agent API reply failed");
+                ctx.executor()
+                    .execute(
+                        () -> {
+                          replyPending = false;
+                          StatusReplies.sendText(ctx, 500, "Internal Server Error", true);
+                        });
+                return;
+              }
+              ctx.executor()
+                  .execute(
+                      () -> {
+                        replyPending = false;
+                        StatusReplies.send(ctx, 200, contentType, text, false);
+                        ctx.channel().config().setAutoRead(true);
+                      });
+            });
   }
 
   private static void notFound(ChannelHandlerContext ctx, String path) {
@@ -113,11 +209,9 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
     Path attachFile = null;
     if (attach) {
-      if (exec.stdin() || exec.tty()) {
+      if (exec.tty()) {
         throw new PodContainers.TargetException(
-            400,
-            "kuark-agent runs containers with stdin closed and without a terminal:"
-                + " attach without -i and -t");
+            400, "kuark-agent runs containers without a terminal: attach without -t");
       }
       try {
         attachFile = services.logs().logFile(pod, container, false);
@@ -192,7 +286,17 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
       ExecSession.Request exec,
       ExecOutput output,
       boolean structured) {
+    OutputStream stdin = null;
+    if (exec.stdin()) {
+      try {
+        // Null when the container was not started with stdin: true; its output still streams.
+        stdin = services.runtime().attachStdin(PodContainers.runtimeId(pod, container));
+      } catch (IOException e) {
+        LOG.debugf("no stdin for attach to %s: %s", container, e.getMessage());
+      }
+    }
     return new AttachSession(
+        stdin,
         file,
         () -> services.logs().stillWriting(pod, container, file),
         output,

@@ -1,20 +1,25 @@
 package io.kuark.agent.api;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
  * Attach, output side: the container's stdout and stderr as they are written from now on, read from
  * its CRI log file (the runtime copies the container's output there, so attaching never competes
- * with logging), until the container stops or the client leaves. Containers run with stdin closed,
- * so there is no input side.
+ * with logging), until the container stops or the client leaves. Input, when the client sends it
+ * and the container was started with {@code stdin: true}, goes to the container's stdin through a
+ * platform thread (writes to a pipe block); the end of the client's input ends it (for {@code
+ * stdinOnce} the container then reads EOF).
  */
 final class AttachSession implements StreamSession {
 
   private static final Logger LOG = Logger.getLogger(AttachSession.class);
+  private static final byte[] EOF = new byte[0];
   private static final LogOptions FROM_NOW_ON = new LogOptions(true, false, 0L, null, false, null);
 
   private final Path logFile;
@@ -24,8 +29,11 @@ final class AttachSession implements StreamSession {
   private final boolean stderr;
   private final boolean structuredStatus;
   private final AtomicBoolean gone = new AtomicBoolean();
+  private final OutputStream stdin;
+  private final LinkedBlockingQueue<byte[]> input = new LinkedBlockingQueue<>();
 
   AttachSession(
+      OutputStream stdin,
       Path logFile,
       CriLogStreamer.Liveness liveness,
       ExecOutput output,
@@ -38,6 +46,7 @@ final class AttachSession implements StreamSession {
     this.stdout = stdout;
     this.stderr = stderr;
     this.structuredStatus = structuredStatus;
+    this.stdin = stdin;
   }
 
   @Override
@@ -54,6 +63,9 @@ final class AttachSession implements StreamSession {
               }
             },
             () -> !gone.get() && liveness.stillWriting());
+    // Input starts once output is followed, so no answer to it can be missed.
+    java.util.concurrent.CountDownLatch following = new java.util.concurrent.CountDownLatch(1);
+    streamer.onPositioned(following::countDown);
     Thread thread =
         new Thread(
             () -> {
@@ -64,6 +76,7 @@ final class AttachSession implements StreamSession {
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               } finally {
+                following.countDown();
                 if (!gone.get()) {
                   output.finish(ExecStatus.encode(structuredStatus, List.of(), 0, null));
                 }
@@ -72,13 +85,52 @@ final class AttachSession implements StreamSession {
             "attach");
     thread.setDaemon(true);
     thread.start();
+    if (stdin != null) {
+      Thread writer =
+          new Thread(
+              () -> {
+                try {
+                  following.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  return;
+                }
+                copyInput();
+              },
+              "attach-stdin");
+      writer.setDaemon(true);
+      writer.start();
+    }
   }
 
   @Override
-  public void stdin(byte[] data) {}
+  public void stdin(byte[] data) {
+    if (stdin != null && !gone.get()) {
+      input.offer(data);
+    }
+  }
 
   @Override
-  public void stdinClosed() {}
+  public void stdinClosed() {
+    input.offer(EOF);
+  }
+
+  private void copyInput() {
+    try (stdin) {
+      while (true) {
+        byte[] data = input.take();
+        if (data == EOF) {
+          break;
+        }
+        stdin.write(data);
+        stdin.flush();
+      }
+    } catch (IOException e) {
+      LOG.debugf("attach input to %s ended: %s", logFile, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
 
   @Override
   public void resize(ResizeDecoder.Size size) {}
@@ -86,5 +138,6 @@ final class AttachSession implements StreamSession {
   @Override
   public void clientGone() {
     gone.set(true);
+    input.offer(EOF);
   }
 }

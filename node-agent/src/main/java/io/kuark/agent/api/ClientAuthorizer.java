@@ -1,6 +1,16 @@
 package io.kuark.agent.api;
 
 import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kuark.agent.api.auth.AccessReviewer;
+import io.kuark.agent.api.auth.ApiAccessReviewer;
+import io.kuark.agent.api.auth.ApiTokenReviewer;
+import io.kuark.agent.api.auth.CachingAccessReviewer;
+import io.kuark.agent.api.auth.CachingTokenReviewer;
+import io.kuark.agent.api.auth.Caller;
+import io.kuark.agent.api.auth.ClientCertificateAuthenticator;
+import io.kuark.agent.api.auth.KubeletAttributes;
+import io.kuark.agent.api.auth.TokenReviewer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,57 +19,78 @@ import java.security.GeneralSecurityException;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import org.bouncycastle.asn1.ASN1ObjectIdentifier;
-import org.bouncycastle.asn1.x500.RDN;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.x500.style.IETFUtils;
+import java.util.Locale;
+import java.util.Optional;
+import org.jboss.logging.Logger;
 
 /**
- * Authenticates agent API callers by their client certificate (signed by the cluster CA) and
- * authorizes them: members of {@code system:masters} and the API server's kubelet client ({@code
- * CN=kube-apiserver-kubelet-client}) may use every endpoint, nobody else may.
+ * Authenticates and authorizes agent API requests as upstream's kubelet does in webhook mode: a
+ * client certificate from the cluster CA, else a bearer token the API server vouches for
+ * (TokenReview); then one SubjectAccessReview per request for the node's {@code
+ * nodes/<subresource>} ({@link KubeletAttributes}). No anonymous access. Blocks on the API server:
+ * call it off the event loop.
  */
 public final class ClientAuthorizer {
 
-  /** The API server's identity towards kubelets. */
-  public static final String KUBELET_CLIENT_CN = "kube-apiserver-kubelet-client";
+  private static final Logger LOG = Logger.getLogger(ClientAuthorizer.class);
 
-  /** Outcome of a check: 200 (allowed), 401 or 403, with the user for messages. */
+  /** Outcome of a check: 200 (allowed), 401, 403 or 500, with the caller's name for messages. */
   public record Decision(int code, String user, String message) {
     boolean allowed() {
       return code == 200;
     }
   }
 
-  private static final org.jboss.logging.Logger LOG =
-      org.jboss.logging.Logger.getLogger(ClientAuthorizer.class);
+  private final ClientCertificateAuthenticator certificates;
+  private final TokenReviewer tokens;
+  private final AccessReviewer access;
+  private final String nodeName;
 
-  private final List<X509Certificate> authorities;
+  public ClientAuthorizer(
+      ClientCertificateAuthenticator certificates,
+      TokenReviewer tokens,
+      AccessReviewer access,
+      String nodeName) {
+    this.certificates = certificates;
+    this.tokens = tokens;
+    this.access = access;
+    this.nodeName = nodeName;
+  }
 
-  /** With no authority every request is refused with 401. */
-  public ClientAuthorizer(List<X509Certificate> authorities) {
-    this.authorities = List.copyOf(authorities);
+  /**
+   * Reviews through the agent's own API client (which needs {@code create} on tokenreviews and
+   * subjectaccessreviews, as {@code system:node} has), with upstream's cache lifetimes; trusts
+   * client certificates from the CA in the client's configuration.
+   */
+  public static ClientAuthorizer forCluster(KubernetesClient client, String nodeName, Clock clock)
+      throws IOException {
+    return new ClientAuthorizer(
+        new ClientCertificateAuthenticator(clusterAuthorities(client.getConfiguration())),
+        new CachingTokenReviewer(
+            new ApiTokenReviewer(client), CachingTokenReviewer.DEFAULT_TTL, clock),
+        new CachingAccessReviewer(new ApiAccessReviewer(client), clock),
+        nodeName);
   }
 
   /**
    * The cluster CA of the agent's client configuration ({@code certificate-authority-data} or the
-   * file it names); without one (a plain-HTTP test API server) nobody is authenticated.
+   * file it names); without one (a plain-HTTP test API server) no certificate is trusted.
    */
-  public static ClientAuthorizer fromClientConfig(Config config) throws IOException {
+  static List<X509Certificate> clusterAuthorities(Config config) throws IOException {
     byte[] pem;
     if (config.getCaCertData() != null && !config.getCaCertData().isBlank()) {
       pem = Base64.getDecoder().decode(config.getCaCertData().trim());
     } else if (config.getCaCertFile() != null && !config.getCaCertFile().isBlank()) {
       pem = Files.readAllBytes(Path.of(config.getCaCertFile()));
     } else {
-      LOG.warn("the kubeconfig names no certificate authority: the agent API refuses everyone");
-      return new ClientAuthorizer(List.of());
+      LOG.warn("the kubeconfig names no certificate authority: no client certificate is trusted");
+      return List.of();
     }
-    return new ClientAuthorizer(parse(pem));
+    return parse(pem);
   }
 
   /** Certificates in PEM or DER. */
@@ -79,62 +110,56 @@ public final class ClientAuthorizer {
 
   /** The authorities clients should pick their certificate for (TLS certificate request). */
   X509Certificate[] acceptedIssuers() {
-    return authorities.toArray(new X509Certificate[0]);
+    return certificates.acceptedIssuers();
   }
 
   /**
-   * Decides for the certificate chain a client presented (null or empty: none).
+   * Decides one request.
    *
-   * @return 401 when there is no valid certificate from the cluster CA, 403 when its subject may
-   *     not use the agent API, 200 otherwise
+   * @param chain the client's certificate chain (null or empty: none)
+   * @param authorization the {@code Authorization} header, or null
+   * @param method HTTP method
+   * @param path request path without query
+   * @return 401 without a valid certificate or token, 403 when the API server denies the request,
+   *     500 when it could not be asked, 200 otherwise
    */
-  public Decision decide(Certificate[] chain) {
-    if (chain == null || chain.length == 0 || !(chain[0] instanceof X509Certificate leaf)) {
+  public Decision decide(Certificate[] chain, String authorization, String method, String path) {
+    Optional<Caller> caller = certificates.authenticate(chain);
+    if (caller.isEmpty()) {
+      String token = bearerToken(authorization);
+      if (token != null) {
+        try {
+          caller = tokens.review(token);
+        } catch (IOException e) {
+          LOG.warnf("cannot authenticate an agent API request: %s", e.getMessage());
+        }
+      }
+    }
+    if (caller.isEmpty()) {
       return new Decision(401, null, "Unauthorized");
     }
-    if (!signedByAuthority(leaf)) {
-      return new Decision(401, null, "Unauthorized");
-    }
-    X500Name subject = X500Name.getInstance(leaf.getSubjectX500Principal().getEncoded());
-    String cn = first(subject, BCStyle.CN);
-    List<String> groups = all(subject, BCStyle.O);
-    if (KUBELET_CLIENT_CN.equals(cn) || groups.contains("system:masters")) {
-      return new Decision(200, cn, "OK");
-    }
-    return new Decision(
-        403, cn, "Forbidden (user=" + cn + ", verb=get, resource=nodes, subresource=proxy)");
-  }
-
-  private boolean signedByAuthority(X509Certificate leaf) {
+    String user = caller.get().name();
+    KubeletAttributes attributes = KubeletAttributes.of(method, path, nodeName);
     try {
-      leaf.checkValidity();
-    } catch (GeneralSecurityException e) {
-      return false;
-    }
-    for (X509Certificate authority : authorities) {
-      if (!authority.getSubjectX500Principal().equals(leaf.getIssuerX500Principal())) {
-        continue;
+      if (access.allowed(caller.get(), attributes)) {
+        return new Decision(200, user, "OK");
       }
-      try {
-        leaf.verify(authority.getPublicKey());
-        return true;
-      } catch (GeneralSecurityException e) {
-        // try the next authority with the same name
-      }
+    } catch (IOException e) {
+      LOG.warnf("cannot authorize an agent API request: %s", e.getMessage());
+      return new Decision(500, user, "Authorization error (" + attributes.describe(user) + ")");
     }
-    return false;
+    return new Decision(403, user, "Forbidden (" + attributes.describe(user) + ")");
   }
 
-  private static String first(X500Name name, ASN1ObjectIdentifier type) {
-    List<String> values = all(name, type);
-    return values.isEmpty() ? null : values.get(0);
-  }
-
-  private static List<String> all(X500Name name, ASN1ObjectIdentifier type) {
-    List<String> values = new ArrayList<>();
-    for (RDN rdn : name.getRDNs(type)) {
-      values.add(IETFUtils.valueToString(rdn.getFirst().getValue()));
+  /** The token of {@code Authorization: Bearer <token>}, or null. */
+  static String bearerToken(String authorization) {
+    if (authorization == null) {
+      return null;
     }
-    return values;
+    String[] parts = authorization.trim().split("\\s+");
+    if (parts.length != 2 || !parts[0].toLowerCase(Locale.ROOT).equals("bearer")) {
+      return null;
+    }
+    return parts[1];
   }
 }

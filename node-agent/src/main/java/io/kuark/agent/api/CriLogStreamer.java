@@ -43,12 +43,22 @@ final class CriLogStreamer {
   private byte[] carry = new byte[0];
   private long written;
   private boolean limitReached;
+  private Runnable positioned = () -> {};
 
   CriLogStreamer(Path file, LogOptions options, Sink sink, Liveness liveness) {
     this.file = file;
     this.options = options;
     this.sink = sink;
     this.liveness = liveness;
+  }
+
+  /**
+   * Runs {@code callback} once the existing content is read, i.e. from when on everything the
+   * container writes reaches the client (attach starts its input then).
+   */
+  CriLogStreamer onPositioned(Runnable callback) {
+    this.positioned = callback;
+    return this;
   }
 
   /** Streams until done (not following: end of file; following: the writer is gone). */
@@ -58,6 +68,7 @@ final class CriLogStreamer {
     try {
       Deque<CriLogRecord> tail = options.tailLines() == null ? null : new ArrayDeque<>();
       readAvailable(channel, tail);
+      positioned.run();
       if (tail != null) {
         for (CriLogRecord record : tail) {
           emit(record);

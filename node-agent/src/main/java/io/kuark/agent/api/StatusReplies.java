@@ -41,7 +41,7 @@ final class StatusReplies {
     send(ctx, code, "text/plain; charset=utf-8", text, close);
   }
 
-  private static void send(
+  static void send(
       ChannelHandlerContext ctx, int code, String contentType, String body, boolean close) {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     FullHttpResponse response =

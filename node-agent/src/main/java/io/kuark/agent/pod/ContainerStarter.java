@@ -16,6 +16,7 @@ import io.kuark.agent.linux.HostKernel;
 import io.kuark.agent.runtime.ContainerLaunch;
 import io.kuark.agent.runtime.ContainerLaunch.BindMount;
 import io.kuark.agent.runtime.ContainerRuntime;
+import io.kuark.agent.runtime.StdinMode;
 import io.kuark.agent.runtime.runc.OciSpecBuilder;
 import io.kuark.agent.volume.PodVolumes;
 import java.io.IOException;
@@ -179,7 +180,8 @@ public final class ContainerStarter {
       ContainerLaunch launch = launch(pod, container, imageConfig, rootfs, id, state);
       ObjectNode spec = specs.build(launch, rootfs.toString());
       JSON.writeValue(bundle.resolve("config.json").toFile(), spec);
-      runtime.start(id, bundle, logFile(pod, container.getName(), restartCount));
+      runtime.start(
+          id, bundle, logFile(pod, container.getName(), restartCount), StdinMode.of(container));
       return image.imageId();
     } catch (StartException e) {
       cleanup(id, mounted);

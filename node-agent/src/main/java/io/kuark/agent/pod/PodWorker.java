@@ -127,13 +127,23 @@ final class PodWorker implements Runnable {
 
   @Override
   public void run() {
+    PodObserver observer = deps.statusWriter().observer();
     while (!stopRequested && !finished) {
+      long syncStart = System.nanoTime();
+      boolean failed = false;
       try {
+        Pod seen = pod;
+        if (seen != null) {
+          observer.seen(seen);
+        }
         sync();
       } catch (RuntimeException e) {
+        failed = true;
         LOG.errorf(e, "sync of pod %s/%s failed", state.namespace, state.name);
       }
+      observer.synced((System.nanoTime() - syncStart) / 1e9, failed);
       if (finished) {
+        observer.forgotten(uid);
         break;
       }
       synchronized (signal) {

@@ -22,9 +22,21 @@ public final class StatusWriter {
           "PodScheduled", "Initialized", "ContainersReady", "Ready", "PodReadyToStartContainers");
 
   private final KubernetesClient client;
+  private final PodObserver observer;
 
   public StatusWriter(KubernetesClient client) {
+    this(client, PodObserver.NONE);
+  }
+
+  /** Reports every written status (and pod syncs, through {@link #observer()}) to observer. */
+  public StatusWriter(KubernetesClient client, PodObserver observer) {
     this.client = client;
+    this.observer = observer;
+  }
+
+  /** Where pod handling reports for metrics. */
+  public PodObserver observer() {
+    return observer;
   }
 
   /**
@@ -63,6 +75,7 @@ public final class StatusWriter {
         .withName(pod.getMetadata().getName())
         .subresource("status")
         .patch(PatchContext.of(PatchType.JSON), patch.toString());
+    observer.statusWritten(pod, status);
   }
 
   /** Deletes the pod object immediately (its containers are gone). A missing pod is fine. */

@@ -1,6 +1,7 @@
 package io.kuark.agent.runtime;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,6 +29,26 @@ public interface ContainerRuntime {
    * container; use {@link #status(String)} to follow it.
    */
   void start(String id, Path bundle, Path logFile) throws IOException;
+
+  /**
+   * Like {@link #start(String, Path, Path)} with the container's stdin open for attach clients
+   * ({@code stdin: true}); see {@link #attachStdin(String)}.
+   */
+  default void start(String id, Path bundle, Path logFile, StdinMode stdin) throws IOException {
+    if (stdin != StdinMode.CLOSED) {
+      throw new IOException("this runtime cannot keep a container's stdin open");
+    }
+    start(id, bundle, logFile);
+  }
+
+  /**
+   * Input for one attach client: what is written reaches the container's stdin. Closing it ends
+   * this client's input; for a {@link StdinMode#ONCE} container it closes the container's stdin
+   * (EOF). Null when the container has no open stdin (never had one, or it was closed already).
+   */
+  default OutputStream attachStdin(String id) throws IOException {
+    return null;
+  }
 
   /**
    * Current status; {@link ContainerStatus.State#UNKNOWN} when the runtime does not know the id.

@@ -15,6 +15,7 @@ import io.kuark.agent.linux.LinuxFfiHostKernel;
 import io.kuark.agent.runtime.ContainerLaunch;
 import io.kuark.agent.runtime.ContainerStatus;
 import io.kuark.agent.runtime.LogCopiers;
+import io.kuark.agent.runtime.StdinMode;
 import io.kuark.agent.runtime.runc.OciSpecBuilder;
 import io.kuark.agent.runtime.runc.RuncRuntime;
 import io.kuark.agent.testing.DemoImage;
@@ -48,6 +49,7 @@ import org.junit.jupiter.api.Test;
 class AgentApiRuncIT {
 
   private static final String ID = "api-it-c1";
+  private static final String READER = "api-it-c2";
 
   private Path dir;
   private HostKernel kernel;
@@ -77,36 +79,22 @@ class AgentApiRuncIT {
       netlink.setUp("lo", true);
     }
 
-    Path bundle = runtime.bundle(ID);
-    Files.createDirectories(bundle);
-    kernel.mountOverlay(
-        store.layerDirsTopFirst(image),
-        bundle.resolve("upper"),
-        bundle.resolve("work"),
-        bundle.resolve("rootfs"));
-    ContainerLaunch launch =
-        new ContainerLaunch(
-            List.of("sh", "-c", "echo started; exec httpd -f -p 8080 -h /www"),
-            List.of("PATH=/bin", "GREETING=hi"),
-            "/",
-            0,
-            0,
-            "web",
-            netns,
-            false,
-            false,
-            false,
-            List.of(),
-            "/" + cgroupParent + "/" + ID,
-            ContainerLaunch.Resources.NONE);
-    new ObjectMapper()
-        .writeValue(
-            bundle.resolve("config.json").toFile(), new OciSpecBuilder().build(launch, "rootfs"));
-    Path logs = dir.resolve("logs");
-    runtime.start(ID, bundle, logs.resolve("ns_web_" + uid).resolve("app").resolve("0.log"));
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> runtime.status(ID).state() == ContainerStatus.State.RUNNING);
+    Path logs = dir.resolve("logs").resolve("ns_web_" + uid);
+    startContainer(
+        store,
+        image,
+        ID,
+        List.of("sh", "-c", "echo started; exec httpd -f -p 8080 -h /www"),
+        logs.resolve("app").resolve("0.log"),
+        StdinMode.CLOSED);
+    startContainer(
+        store,
+        image,
+        READER,
+        List.of("sh", "-c", "while read x; do echo got $x; done; echo stdin-closed"),
+        logs.resolve("reader").resolve("0.log"),
+        StdinMode.ONCE);
+    Path logsRoot = dir.resolve("logs");
 
     Pod pod =
         new PodBuilder()
@@ -119,11 +107,24 @@ class AgentApiRuncIT {
             .addNewContainer()
             .withName("app")
             .endContainer()
+            .addNewContainer()
+            .withName("reader")
+            .withStdin(true)
+            .withStdinOnce(true)
+            .endContainer()
             .endSpec()
             .withNewStatus()
             .addNewContainerStatus()
             .withName("app")
             .withContainerID("runc://" + ID)
+            .withNewState()
+            .withNewRunning()
+            .endRunning()
+            .endState()
+            .endContainerStatus()
+            .addNewContainerStatus()
+            .withName("reader")
+            .withContainerID("runc://" + READER)
             .withNewState()
             .withNewRunning()
             .endRunning()
@@ -135,12 +136,12 @@ class AgentApiRuncIT {
     server =
         new AgentApiServer(
             new AgentApiServer.Deps(
-                new ClientAuthorizer(List.of(pki.ca.certificate())),
+                new FakeReviews().authorizer(pki.ca.certificate(), "node-it"),
                 (ns, name) ->
                     ns.equals("ns") && name.equals("web") ? Optional.of(pod) : Optional.empty(),
                 runtime,
                 new NetnsPodDialer(Linux.get().namespaces(), dir.resolve("netns")),
-                logs,
+                logsRoot,
                 Clock.systemUTC()),
             ServingCertificate.generate("node-it", List.of("127.0.0.1")));
     int port = server.start(0);
@@ -171,6 +172,7 @@ class AgentApiRuncIT {
           "unified"
         }) {
       Files.deleteIfExists(Path.of("/sys/fs/cgroup", controller, cgroupParent, ID));
+      Files.deleteIfExists(Path.of("/sys/fs/cgroup", controller, cgroupParent, READER));
       Files.deleteIfExists(Path.of("/sys/fs/cgroup", controller, cgroupParent));
     }
     try (Stream<Path> walk = Files.walk(dir)) {
@@ -178,6 +180,63 @@ class AgentApiRuncIT {
         Files.deleteIfExists(p);
       }
     }
+  }
+
+  private void startContainer(
+      ImageStore store, ImageRecord image, String id, List<String> args, Path log, StdinMode stdin)
+      throws Exception {
+    Path bundle = runtime.bundle(id);
+    Files.createDirectories(bundle);
+    kernel.mountOverlay(
+        store.layerDirsTopFirst(image),
+        bundle.resolve("upper"),
+        bundle.resolve("work"),
+        bundle.resolve("rootfs"));
+    ContainerLaunch launch =
+        new ContainerLaunch(
+            args,
+            List.of("PATH=/bin", "GREETING=hi"),
+            "/",
+            0,
+            0,
+            "web",
+            netns,
+            false,
+            false,
+            false,
+            List.of(),
+            "/" + cgroupParent + "/" + id,
+            ContainerLaunch.Resources.NONE);
+    new ObjectMapper()
+        .writeValue(
+            bundle.resolve("config.json").toFile(), new OciSpecBuilder().build(launch, "rootfs"));
+    runtime.start(id, bundle, log, stdin);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> runtime.status(id).state() == ContainerStatus.State.RUNNING);
+  }
+
+  @Test
+  void attachWithStdinToAStdinOnceContainerClosesItsInputWhenTheClientDoes() throws Exception {
+    TestStreamClient.WebSocketSession ws =
+        client.webSocket(
+            "/attach/ns/web/reader?stdin=true&stdout=true&stderr=true", "v5.channel.k8s.io");
+    ws.send(ChannelFraming.frame(0, "one\n".getBytes(StandardCharsets.UTF_8)));
+    ws.send(ChannelFraming.frame(0, "two\n".getBytes(StandardCharsets.UTF_8)));
+    ws.send(new byte[] {(byte) 255, 0});
+    Map<Integer, String> channels = AgentApiServerTest.collect(ws);
+    assertThat(channels.get(1)).isEqualTo("got one\ngot two\nstdin-closed\n");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> runtime.status(READER).state() == ContainerStatus.State.EXITED);
+    assertThat(runtime.status(READER).exitCode()).isZero();
+  }
+
+  @Test
+  void attachWithATerminalIsRefusedClearly() throws Exception {
+    FullHttpResponse refused = client.get("/attach/ns/web/reader?stdin=true&stdout=true&tty=true");
+    assertThat(refused.status().code()).isEqualTo(400);
+    assertThat(TestStreamClient.text(refused.content())).contains("without a terminal");
   }
 
   private static String execPath(String script) {

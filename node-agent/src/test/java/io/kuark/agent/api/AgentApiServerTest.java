@@ -46,6 +46,7 @@ class AgentApiServerTest {
 
   private Path dir;
   private TestPki pki;
+  private final FakeReviews reviews = new FakeReviews();
   private AgentApiServer server;
   private TestStreamClient client;
   private ServerSocket echo;
@@ -87,12 +88,14 @@ class AgentApiServerTest {
     server =
         new AgentApiServer(
             new AgentApiServer.Deps(
-                new ClientAuthorizer(List.of(pki.ca.certificate())),
+                reviews.authorizer(pki.ca.certificate(), "node-a"),
                 pods,
                 new HostProcessRuntime(),
                 dialer,
                 dir,
-                Clock.systemUTC()),
+                Clock.systemUTC(),
+                () -> "# TYPE up gauge\nup 1\n",
+                () -> StatusReplies.JSON.createObjectNode().put("answer", 42)),
             ServingCertificate.generate("node-a", List.of("127.0.0.1")));
     port = server.start(0);
     client =
@@ -123,11 +126,85 @@ class AgentApiServerTest {
       assertThat(anonymous.get("/healthz").status().code()).isEqualTo(401);
     }
     try (TestStreamClient jane = new TestStreamClient(port, pki.client("CN=jane,O=dev"))) {
-      assertThat(jane.get("/healthz").status().code()).isEqualTo(403);
+      FullHttpResponse denied = jane.get("/healthz");
+      assertThat(denied.status().code()).isEqualTo(403);
+      assertThat(TestStreamClient.text(denied.content()))
+          .isEqualTo("Forbidden (user=jane, verb=get, resource=nodes, subresource=proxy)");
     }
     FullHttpResponse ok = client.get("/healthz");
     assertThat(ok.status().code()).isEqualTo(200);
     assertThat(TestStreamClient.text(ok.content())).isEqualTo("ok");
+  }
+
+  @Test
+  void authenticatesBearerTokensThroughTokenReviewAndAsksForEachRequest() throws Exception {
+    reviews.tokens.put(
+        "good",
+        new io.kuark.agent.api.auth.Caller(
+            "system:serviceaccount:ns:reader",
+            "u",
+            List.of("system:serviceaccounts", "system:authenticated")));
+    reviews.grant("system:serviceaccount:ns:reader", "get", "proxy");
+    try (TestStreamClient noCert = new TestStreamClient(port, null)) {
+      assertThat(
+              noCert
+                  .request(io.netty.handler.codec.http.HttpMethod.GET, "/healthz", "good")
+                  .status()
+                  .code())
+          .isEqualTo(200);
+      FullHttpResponse post =
+          noCert.request(io.netty.handler.codec.http.HttpMethod.POST, "/healthz", "good");
+      assertThat(post.status().code()).isEqualTo(403);
+      assertThat(TestStreamClient.text(post.content()))
+          .isEqualTo(
+              "Forbidden (user=system:serviceaccount:ns:reader, verb=create, resource=nodes,"
+                  + " subresource=proxy)");
+      assertThat(
+              noCert
+                  .request(io.netty.handler.codec.http.HttpMethod.GET, "/healthz", "forged")
+                  .status()
+                  .code())
+          .isEqualTo(401);
+    }
+    assertThat(reviews.asked)
+        .contains(new io.kuark.agent.api.auth.KubeletAttributes("get", "proxy", "node-a"));
+  }
+
+  @Test
+  void servesMetricsAndStatsSummaryToThoseAllowedTheirSubresource() throws Exception {
+    FullHttpResponse metrics = client.get("/metrics");
+    assertThat(metrics.status().code()).isEqualTo(200);
+    assertThat(metrics.headers().get("Content-Type")).startsWith("text/plain; version=0.0.4");
+    assertThat(TestStreamClient.text(metrics.content())).isEqualTo("# TYPE up gauge\nup 1\n");
+    FullHttpResponse stats = client.get("/stats/summary");
+    assertThat(stats.status().code()).isEqualTo(200);
+    assertThat(TestStreamClient.text(stats.content())).isEqualTo("{\"answer\":42}");
+    assertThat(client.get("/stats/other").status().code()).isEqualTo(404);
+    reviews.tokens.put(
+        "scraper", new io.kuark.agent.api.auth.Caller("prometheus", null, List.of()));
+    reviews.grant("prometheus", "get", "metrics");
+    try (TestStreamClient noCert = new TestStreamClient(port, null)) {
+      var get = io.netty.handler.codec.http.HttpMethod.GET;
+      assertThat(noCert.request(get, "/metrics", "scraper").status().code()).isEqualTo(200);
+      assertThat(noCert.request(get, "/stats/summary", "scraper").status().code()).isEqualTo(403);
+    }
+  }
+
+  @Test
+  void unreachableApiServerMeans401ForTokensAnd500ForAuthorization() throws Exception {
+    reviews.unreachable = true;
+    try (TestStreamClient noCert = new TestStreamClient(port, null)) {
+      assertThat(
+              noCert
+                  .request(io.netty.handler.codec.http.HttpMethod.GET, "/healthz", "any")
+                  .status()
+                  .code())
+          .isEqualTo(401);
+    }
+    FullHttpResponse error = client.get("/healthz");
+    assertThat(error.status().code()).isEqualTo(500);
+    assertThat(TestStreamClient.text(error.content()))
+        .startsWith("Authorization error (user=kube-apiserver-kubelet-client, verb=get");
   }
 
   @Test
@@ -185,8 +262,9 @@ class AgentApiServerTest {
 
     assertThatThrownBy(
             () ->
-                client.webSocket("/attach/ns/web/app?stdin=true&stdout=true", "v5.channel.k8s.io"))
-        .hasMessageContaining("attach without -i");
+                client.webSocket(
+                    "/attach/ns/web/app?stdin=true&stdout=true&tty=true", "v5.channel.k8s.io"))
+        .hasMessageContaining("attach without -t");
   }
 
   @Test

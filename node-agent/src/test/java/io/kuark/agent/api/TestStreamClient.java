@@ -70,6 +70,11 @@ final class TestStreamClient implements AutoCloseable {
 
   /** A plain request; the response with its full body. */
   FullHttpResponse get(String path) throws Exception {
+    return request(HttpMethod.GET, path, null);
+  }
+
+  /** One plain request; {@code bearer} (may be null) goes into {@code Authorization}. */
+  FullHttpResponse request(HttpMethod method, String path, String bearer) throws Exception {
     CompletableFuture<FullHttpResponse> result = new CompletableFuture<>();
     Channel channel =
         connect(
@@ -95,9 +100,12 @@ final class TestStreamClient implements AutoCloseable {
                         });
               }
             });
-    FullHttpRequest request =
-        new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path);
+    FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, path);
     request.headers().set(HttpHeaderNames.HOST, "127.0.0.1");
+    request.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+    if (bearer != null) {
+      request.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + bearer);
+    }
     channel.writeAndFlush(request);
     try {
       return result.get(60, TimeUnit.SECONDS);

@@ -119,6 +119,16 @@ final class FakeNodeAgent implements AutoCloseable {
       req.toNetSocket().onSuccess(socket -> socket.handler(socket::write).closeHandler(v -> {}));
       return;
     }
+    if (path.equals("/stats/summary")) {
+      req.response()
+          .putHeader("Content-Type", "application/json")
+          .end("{\"node\":{\"nodeName\":\"node-a\"},\"query\":\"" + req.query() + "\"}");
+      return;
+    }
+    if (path.equals("/metrics") && req.method().name().equals("POST")) {
+      req.bodyHandler(b -> req.response().setStatusCode(405).end("no POST: " + b.toString()));
+      return;
+    }
     req.response().setStatusCode(404).end("404 page not found\n");
   }
 

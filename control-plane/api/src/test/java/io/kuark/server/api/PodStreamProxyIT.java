@@ -159,6 +159,31 @@ class PodStreamProxyIT {
   }
 
   @Test
+  void nodesProxyRelaysAnyAgentPathWithTheKubeletClientCertificate() throws IOException {
+    HttpResponse<String> summary = raw.get("/api/v1/nodes/node-a/proxy/stats/summary?a=1");
+    assertThat(summary.statusCode()).isEqualTo(200);
+    assertThat(summary.headers().firstValue("Content-Type")).contains("application/json");
+    assertThat(summary.body()).isEqualTo("{\"node\":{\"nodeName\":\"node-a\"},\"query\":\"a=1\"}");
+    FakeNodeAgent.Seen seen = last("/stats/summary?a=1");
+    assertThat(seen.clientSubject()).contains("CN=kube-apiserver-kubelet-client");
+    assertThat(seen.headers()).doesNotContainKey("authorization");
+    // Through the typed client as kubectl get --raw does.
+    assertThat(client.raw("/api/v1/nodes/node-a/proxy/stats/summary")).contains("\"nodeName\"");
+    // The agent's answer, whatever it is, comes back as it was sent.
+    HttpResponse<String> missing = raw.get("/api/v1/nodes/node-a/proxy/nothing/here");
+    assertThat(missing.statusCode()).isEqualTo(404);
+    assertThat(missing.body()).isEqualTo("404 page not found\n");
+    HttpResponse<String> posted = raw.post("/api/v1/nodes/node-a/proxy/metrics", "{\"x\":1}");
+    assertThat(posted.statusCode()).isEqualTo(405);
+    assertThat(posted.body()).isEqualTo("no POST: {\"x\":1}");
+    assertStatus(
+        raw.get("/api/v1/nodes/node-missing/proxy/stats/summary"),
+        404,
+        "NotFound",
+        "nodes \"node-missing\" not found");
+  }
+
+  @Test
   void agentErrorsBecomeStatuses() throws IOException {
     pod("w", "node-a", Map.of(), "waiting");
     assertStatus(

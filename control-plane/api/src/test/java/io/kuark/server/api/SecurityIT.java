@@ -364,7 +364,8 @@ class SecurityIT {
             "system:node",
             "system:kube-scheduler",
             "system:kube-controller-manager",
-            "system:auth-delegator")) {
+            "system:auth-delegator",
+            "system:kubelet-api-admin")) {
       assertThat(admin.get("/apis/rbac.authorization.k8s.io/v1/clusterroles/" + role).statusCode())
           .as(role)
           .isEqualTo(200);
@@ -374,6 +375,35 @@ class SecurityIT {
                 .get("/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/cluster-admin")
                 .body())
         .contains("system:masters");
+  }
+
+  @Test
+  void theKubeletClientMayUseTheAgentApiThroughItsBindingAlone() {
+    // No system:masters group in the review: only the system:kubelet-api-admin binding allows it.
+    String kubeletClient =
+        "{\"spec\":{\"user\":\"kube-apiserver-kubelet-client\",\"groups\":[\"system:authenticated\"],"
+            + "\"resourceAttributes\":{\"verb\":\"create\",\"resource\":\"nodes\","
+            + "\"subresource\":\"proxy\",\"name\":\"node-a\"}}}";
+    assertThat(
+            json(admin.post("/apis/authorization.k8s.io/v1/subjectaccessreviews", kubeletClient))
+                .path("status")
+                .path("allowed")
+                .asBoolean())
+        .isTrue();
+    String robot =
+        kubeletClient.replace("kube-apiserver-kubelet-client", "system:serviceaccount:team:robot");
+    assertThat(
+            json(admin.post("/apis/authorization.k8s.io/v1/subjectaccessreviews", robot))
+                .path("status")
+                .path("allowed")
+                .asBoolean())
+        .isFalse();
+    assertThat(
+            admin
+                .get(
+                    "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/system:kubelet-api-admin")
+                .body())
+        .contains("kube-apiserver-kubelet-client");
   }
 
   // --- helpers ---

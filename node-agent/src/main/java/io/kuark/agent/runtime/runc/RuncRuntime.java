@@ -7,8 +7,10 @@ import io.kuark.agent.runtime.ContainerStatus;
 import io.kuark.agent.runtime.ContainerStatus.State;
 import io.kuark.agent.runtime.ExecProcess;
 import io.kuark.agent.runtime.LogCopiers;
+import io.kuark.agent.runtime.StdinMode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,8 +52,14 @@ public final class RuncRuntime implements ContainerRuntime {
       # restarts, runs the container in the foreground and records how it ended.
       runc=$1 root=$2 bundle=$3 id=$4 cg=$5
       exec 3<>"$bundle/stdout.fifo" 4<>"$bundle/stderr.fifo"
+      # stdin: true gives a stdin fifo; held open here unless stdinOnce (then the agent holds it).
+      in=/dev/null
+      if [ -p "$bundle/stdin.fifo" ]; then
+        [ -e "$bundle/stdin.once" ] || exec 5<>"$bundle/stdin.fifo"
+        in="$bundle/stdin.fifo"
+      fi
       "$runc" --root "$root" --log "$bundle/runc.log" --log-format json run --bundle "$bundle" \\
-        --pid-file "$bundle/pid" "$id" </dev/null >&3 2>&4
+        --pid-file "$bundle/pid" "$id" <"$in" >&3 2>&4
       rc=$?
       # runc has removed the memory cgroup (and its oom_kill counter) by now; the kernel log still
       # names the cgroup of every OOM kill (cgroup paths are unique per container).
@@ -69,6 +77,7 @@ public final class RuncRuntime implements ContainerRuntime {
   private final Path bundlesDir;
   private final Path shim;
   private final LogCopiers copiers;
+  private final StdinFifos stdinFifos = new StdinFifos();
   private final String version;
   private final OomCounter oomCounter;
   private final java.util.Map<String, String> cgroupPaths =
@@ -144,6 +153,22 @@ public final class RuncRuntime implements ContainerRuntime {
     builder.redirectErrorStream(true);
     builder.start();
     copiers.attach(id, bundle, logFile);
+  }
+
+  @Override
+  public void start(String id, Path bundle, Path logFile, StdinMode stdin) throws IOException {
+    stdinFifos.prepare(id, bundle, stdin);
+    try {
+      start(id, bundle, logFile);
+    } catch (IOException | RuntimeException e) {
+      stdinFifos.forget(id);
+      throw e;
+    }
+  }
+
+  @Override
+  public OutputStream attachStdin(String id) throws IOException {
+    return stdinFifos.open(id, bundle(id));
   }
 
   @Override
@@ -386,6 +411,7 @@ public final class RuncRuntime implements ContainerRuntime {
     Path bundle = bundle(id);
     copiers.finished(id, bundle);
     cgroupPaths.remove(id);
+    stdinFifos.forget(id);
     Path rootfs = bundle.resolve("rootfs");
     if (Files.exists(rootfs) && isMountPoint(rootfs)) {
       throw new IOException("rootfs of " + id + " is still mounted; unmount it before remove");

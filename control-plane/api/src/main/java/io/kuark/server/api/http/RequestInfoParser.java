@@ -66,7 +66,10 @@ public final class RequestInfoParser {
                 rest.size() > 2 ? rest.get(2) : ""));
       }
     }
-    if (rest.isEmpty() || rest.size() > 3) {
+    // Only nodes/NAME/proxy/... takes a path after the subresource (the agent's own path).
+    boolean nodeProxyPath =
+        rest.size() > 3 && rest.get(0).equals("nodes") && rest.get(2).equals("proxy");
+    if (rest.isEmpty() || (rest.size() > 3 && !nodeProxyPath)) {
       return Optional.empty();
     }
     String resource = rest.get(0);

@@ -45,20 +45,26 @@ public final class PodStreamProxy {
   private final PodStreamTargets targets;
   private final KubeletClient kubelets;
   private final WorkerExecutor workers;
+  private final NodeProxy nodes;
 
   public PodStreamProxy(
       ObjectStore store, ResourceCatalog catalog, KubeletClient kubelets, WorkerExecutor workers) {
     this.targets = new PodStreamTargets(store, catalog);
     this.kubelets = kubelets;
     this.workers = workers;
+    this.nodes = new NodeProxy(store, catalog, kubelets, workers);
   }
 
-  /** Whether this proxy serves the request (a core pod's streaming subresource). */
+  /**
+   * Whether this proxy serves the request: a core pod's streaming subresource, or {@code
+   * nodes/proxy} ({@link NodeProxy}).
+   */
   public static boolean serves(RequestInfo info, ResourceType type) {
     return type.isCore()
-        && type.plural().equals("pods")
-        && info.hasName()
-        && SUBRESOURCES.contains(info.subresource());
+            && type.plural().equals("pods")
+            && info.hasName()
+            && SUBRESOURCES.contains(info.subresource())
+        || NodeProxy.serves(info, type);
   }
 
   /**
@@ -66,6 +72,10 @@ public final class PodStreamProxy {
    * the Status.
    */
   public void serve(RoutingContext rc, RequestInfo info, Consumer<Throwable> onError) {
+    if (NodeProxy.serves(info, null)) {
+      nodes.serve(rc, info, onError);
+      return;
+    }
     HttpMethod method = rc.request().method();
     boolean log = info.subresource().equals("log");
     if (log ? method != HttpMethod.GET : method != HttpMethod.GET && method != HttpMethod.POST) {
@@ -174,7 +184,7 @@ public final class PodStreamProxy {
             });
   }
 
-  private static boolean isUpgrade(HttpServerRequest request) {
+  static boolean isUpgrade(HttpServerRequest request) {
     String connection = request.getHeader("Connection");
     return connection != null
         && connection.toLowerCase(Locale.ROOT).contains("upgrade")
@@ -182,7 +192,7 @@ public final class PodStreamProxy {
   }
 
   /** The client's headers minus this hop's and the caller's credentials. */
-  private static MultiMap forwardedHeaders(HttpServerRequest request, boolean upgrade) {
+  static MultiMap forwardedHeaders(HttpServerRequest request, boolean upgrade) {
     MultiMap out = MultiMap.caseInsensitiveMultiMap();
     for (Map.Entry<String, String> h : request.headers()) {
       String name = h.getKey().toLowerCase(Locale.ROOT);
@@ -200,7 +210,7 @@ public final class PodStreamProxy {
     return out;
   }
 
-  private static ApiException dialFailure(Throwable e) {
+  static ApiException dialFailure(Throwable e) {
     ApiException error =
         Statuses.failure(500, "", "error dialing backend: " + e.getMessage(), null);
     error.status().remove("reason");

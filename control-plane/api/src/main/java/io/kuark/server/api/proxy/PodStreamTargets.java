@@ -145,7 +145,7 @@ final class PodStreamTargets {
             + "]");
   }
 
-  private static String internalIp(JsonNode node) {
+  static String internalIp(JsonNode node) {
     List<String> known = new ArrayList<>();
     for (JsonNode a : node.path("status").path("addresses")) {
       if (a.path("type").asText().equals("InternalIP") && !a.path("address").asText().isEmpty()) {
@@ -157,7 +157,7 @@ final class PodStreamTargets {
         "no preferred addresses found; known addresses: [" + String.join(" ", known) + "]");
   }
 
-  private static int agentPort(JsonNode node) {
+  static int agentPort(JsonNode node) {
     int port =
         node.path("status").path("daemonEndpoints").path("kubeletEndpoint").path("Port").asInt(0);
     return port > 0 && port < 65536 ? port : DEFAULT_AGENT_PORT;

@@ -59,6 +59,7 @@ public final class BootstrapPolicy {
         "system:public-info-viewer",
             List.of("Group:system:authenticated", "Group:system:unauthenticated"),
         "system:node", List.of(),
+        "system:kubelet-api-admin", List.of("User:kube-apiserver-kubelet-client"),
         "system:kube-scheduler", List.of("User:system:kube-scheduler"),
         "system:kube-controller-manager", List.of("User:system:kube-controller-manager"));
   }

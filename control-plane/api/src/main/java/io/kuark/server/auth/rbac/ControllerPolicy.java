@@ -130,8 +130,7 @@ public final class ControllerPolicy {
             r(List.of("get", "list", "patch", "update", "watch"), core(), "nodes"),
             r(List.of("patch", "update"), core(), "nodes/status")));
     roles.put(
-        "resourcequota-controller",
-        List.of(r(List.of("update"), core(), "resourcequotas/status")));
+        "resourcequota-controller", List.of(r(List.of("update"), core(), "resourcequotas/status")));
     roles.put(
         "persistent-volume-binder",
         List.of(

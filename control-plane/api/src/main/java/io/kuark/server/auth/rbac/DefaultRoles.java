@@ -117,6 +117,7 @@ final class DefaultRoles {
                     List.of("subjectaccessreviews"))),
             null));
     roles.add(new Role("system:node", Map.of(), nodeRules(), null));
+    roles.add(new Role("system:kubelet-api-admin", Map.of(), kubeletApiAdminRules(), null));
     roles.add(new Role("system:kube-scheduler", Map.of(), schedulerRules(), null));
     roles.add(new Role("system:kube-controller-manager", Map.of(), controllerManagerRules(), null));
     roles.addAll(ControllerPolicy.roles());
@@ -263,6 +264,17 @@ final class DefaultRoles {
         r(List.of("get"), List.of("storage.k8s.io"), List.of("volumeattachments", "csidrivers")),
         r(READ, List.of("node.k8s.io"), List.of("runtimeclasses")),
         r(READ, List.of("discovery.k8s.io"), List.of("endpointslices")));
+  }
+
+  /** Full use of the node agents' API (the API server's kubelet client is bound to it). */
+  private static List<PolicyRule> kubeletApiAdminRules() {
+    return List.of(
+        r(READ, core(), List.of("nodes")),
+        r(List.of("proxy"), core(), List.of("nodes")),
+        r(
+            List.of("*"),
+            core(),
+            List.of("nodes/proxy", "nodes/metrics", "nodes/stats", "nodes/log")));
   }
 
   private static List<PolicyRule> schedulerRules() {

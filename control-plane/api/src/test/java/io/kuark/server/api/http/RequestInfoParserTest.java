@@ -52,4 +52,13 @@ class RequestInfoParserTest {
     assertThat(RequestInfoParser.parse("GET", "/apis/apps", null)).isEmpty();
     assertThat(RequestInfoParser.parse("GET", "/version", null)).isEmpty();
   }
+
+  @Test
+  void nodeProxyTakesAPathAfterTheSubresource() {
+    assertThat(parse("GET", "/api/v1/nodes/n1/proxy/stats/summary", null))
+        .isEqualTo(new RequestInfo("get", "", "v1", "", "nodes", "n1", "proxy"));
+    assertThat(parse("POST", "/api/v1/nodes/n1/proxy/metrics", null).verb()).isEqualTo("create");
+    assertThat(RequestInfoParser.parse("GET", "/api/v1/namespaces/a/pods/p/log/extra", null))
+        .isEmpty();
+  }
 }

@@ -72,8 +72,8 @@ class ServerSideApplyIT {
     assertThat(status.path("reason").asText()).isEqualTo("Conflict");
     assertThat(status.path("message").asText())
         .isEqualTo(
-            "Apply failed with 2 conflicts: conflicts with \"a\" using v1:\n- .data.color\n"
-                + "conflicts with \"c\" using v1:\n- .data.color");
+            "Apply failed with 2 conflicts: conflicts with \"a\":\n- .data.color\n"
+                + "conflicts with \"c\":\n- .data.color");
     assertThat(status.path("details").path("causes")).hasSize(2);
     assertThat(json(admin.get(CM)).path("data").path("color").asText()).isEqualTo("blue");
 
@@ -168,8 +168,8 @@ class ServerSideApplyIT {
     HttpResponse<String> conflict = applyYaml(cm, "a", yaml + "blue\n");
     assertThat(conflict.statusCode()).isEqualTo(409);
     assertThat(json(conflict).path("message").asText())
-        .startsWith("Apply failed with 1 conflict: conflict with \"kubectl-edit\" using v1 at ")
-        .endsWith(": .data.color");
+        .isEqualTo(
+            "Apply failed with 1 conflict: conflict with \"kubectl-edit\" using v1: .data.color");
 
     HttpResponse<String> same = applyYaml(cm, "a", yaml + "green\n");
     assertThat(same.statusCode()).as(same.body()).isEqualTo(200);
@@ -210,8 +210,9 @@ class ServerSideApplyIT {
     HttpResponse<String> conflict = applyYaml(deploy, "ci", head + "  replicas: 1\n" + rest);
     assertThat(conflict.statusCode()).isEqualTo(409);
     assertThat(json(conflict).path("message").asText())
-        .contains("conflict with \"kubectl-scale\" with subresource \"scale\" using apps/v1")
-        .endsWith(": .spec.replicas");
+        .isEqualTo(
+            "Apply failed with 1 conflict: conflict with \"kubectl-scale\" with subresource"
+                + " \"scale\" using apps/v1: .spec.replicas");
 
     // Leaving replicas out of the configuration is upstream's advice: no conflict, and the
     // scaler's value stays because the scaler owns it.

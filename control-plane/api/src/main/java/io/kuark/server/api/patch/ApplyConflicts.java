@@ -59,16 +59,19 @@ public final class ApplyConflicts {
     return Statuses.failure(409, "Conflict", message, details);
   }
 
-  /** {@code "mgr" using apps/v1}, with the subresource and, for updaters, the time. */
+  /**
+   * A manager as upstream prints it: {@code "mgr"} for an applier, {@code "mgr" using apps/v1} for
+   * an updater, with {@code with subresource "scale"} after the name when it wrote a subresource.
+   * Upstream prints manager identities, which carry no time.
+   */
   private static String describe(JsonNode entry) {
     StringBuilder s = new StringBuilder(Json.string(entry.path("manager")));
     String sub = entry.path("subresource").asText("");
     if (!sub.isEmpty()) {
       s.append(" with subresource ").append(Json.string(entry.path("subresource")));
     }
-    s.append(" using ").append(entry.path("apiVersion").asText());
-    if (entry.path("operation").asText().equals("Update") && entry.hasNonNull("time")) {
-      s.append(" at ").append(entry.path("time").asText());
+    if (entry.path("operation").asText().equals("Update")) {
+      s.append(" using ").append(entry.path("apiVersion").asText());
     }
     return s.toString();
   }

@@ -165,8 +165,9 @@ public final class ManagedFields {
         gone.add(path);
       }
     }
-    // Deepest first, so a parent emptied by its children's removal is judged last.
-    gone.sort(Comparator.comparingInt(p -> -p.size()));
+    // Shallowest first: a keyed item must go while it still has its key field (removing its
+    // children first would leave an item that can no longer be found).
+    gone.sort(Comparator.comparingInt(List::size));
     for (List<String> path : gone) {
       FieldPaths.remove(merged, path, owned);
     }

@@ -219,6 +219,20 @@ class ManagedFieldsTest {
     assertThat(none.path("data")).isEqualTo(json("{'b':'2','c':'30'}"));
   }
 
+  @Test
+  void aKeyedListItemAnApplierStopsSendingIsRemovedWhole() {
+    String withB =
+        "{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'name':'d'},'spec':{'template':"
+            + "{'spec':{'containers':[{'name':'c','image':'i','env':[{'name':'A','value':'1'},"
+            + "{'name':'B','value':'2'}]}]}}}}";
+    ObjectNode live = json("{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'name':'d'}}");
+    ObjectNode first = apply(live, withB, A, false);
+    ObjectNode second = apply(first, withB.replace(",{'name':'B','value':'2'}", ""), A, false);
+    assertThat(
+            second.path("spec").path("template").path("spec").path("containers").get(0).path("env"))
+        .isEqualTo(json("{'env':[{'name':'A','value':'1'}]}").get("env"));
+  }
+
   private static ManagedFields.Manager cmManager(String name) {
     return new ManagedFields.Manager(name, "", "v1");
   }

@@ -198,8 +198,9 @@ class ServerKubectlIT {
     assertThat(conflict.exitCode()).as(conflict.toString()).isNotZero();
     assertThat(conflict.stderr())
         .contains("Apply failed with 2 conflicts")
-        .contains("conflicts with \"team-a\" using v1:")
-        .contains("conflicts with \"team-c\" using v1:")
+        // Upstream prints appliers by name only ("using <version>" is for updaters).
+        .contains("conflicts with \"team-a\":")
+        .contains("conflicts with \"team-c\":")
         .contains("- .data.color");
     assertThat(kubectl.ok("get", "configmap", "shared", "-n", ns, "-o", "jsonpath={.data.color}"))
         .isEqualTo("blue");

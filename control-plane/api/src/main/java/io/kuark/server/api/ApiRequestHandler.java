@@ -85,7 +85,8 @@ final class ApiRequestHandler {
             body == null ? new byte[0] : body.getBytes(),
             header(rc, "Content-Type"),
             header(rc, "Accept"),
-            user);
+            user,
+            header(rc, "User-Agent"));
     if (info.verb().equals("watch")) {
       watch(rc, req, start);
       return true;

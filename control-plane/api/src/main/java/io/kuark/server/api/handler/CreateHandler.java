@@ -7,6 +7,7 @@ import io.kuark.server.api.http.ApiResponse;
 import io.kuark.server.api.http.Json;
 import io.kuark.server.api.http.OutputFormat;
 import io.kuark.server.api.http.Statuses;
+import io.kuark.server.api.patch.ManagedFields;
 import io.kuark.server.api.store.Meta;
 import io.kuark.server.api.store.StoredObject;
 import io.kuark.server.api.strategy.ResourceStrategy;
@@ -37,7 +38,7 @@ public final class CreateHandler implements ResourceHandler {
     MetadataRules.checkIdentity(type, object, req.info().namespace(), null);
     List<String> fieldWarnings = FieldValidation.apply(type, object, req.param("fieldValidation"));
     boolean dryRun = req.dryRun();
-    WriteResult result = create(type, object, dryRun);
+    WriteResult result = create(type, object, dryRun, FieldManagers.of(req, ""));
     OutputFormat format = OutputFormat.negotiate(req.accept());
     return new ApiResponse(
             201,
@@ -46,8 +47,19 @@ public final class CreateHandler implements ResourceHandler {
         .withWarnings(fieldWarnings);
   }
 
-  /** Creates {@code object} (already identity-checked); returns the stored object. */
+  /** Creates {@code object} (already identity-checked) with no field manager recorded. */
   public WriteResult create(ResourceType type, ObjectNode object, boolean dryRun) {
+    return create(type, object, dryRun, null);
+  }
+
+  /**
+   * Creates {@code object} (already identity-checked); returns the stored object.
+   *
+   * @param manager recorded as an {@code Update} of every field in managedFields (null: none, for
+   *     apply, which records itself, and server-made objects)
+   */
+  public WriteResult create(
+      ResourceType type, ObjectNode object, boolean dryRun, ManagedFields.Manager manager) {
     ObjectNode meta = Meta.metadata(object);
     String generateName = meta.path("generateName").asText("");
     boolean generated = meta.path("name").asText("").isEmpty() && !generateName.isEmpty();
@@ -72,6 +84,9 @@ public final class CreateHandler implements ResourceHandler {
       strategy.prepareForCreate(candidate);
       try {
         List<String> warnings = ctx.admission().admit(type, candidate, null);
+        if (manager != null) {
+          ManagedFields.update(null, candidate, manager, type.modelClass() != null);
+        }
         if (dryRun) {
           strategy.createAborted(candidate);
           return new WriteResult(candidate, warnings, true);

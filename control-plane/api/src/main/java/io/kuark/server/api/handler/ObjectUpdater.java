@@ -2,6 +2,7 @@ package io.kuark.server.api.handler;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kuark.server.api.http.Statuses;
+import io.kuark.server.api.patch.ManagedFields;
 import io.kuark.server.api.store.Meta;
 import io.kuark.server.api.store.StoredObject;
 import io.kuark.server.api.strategy.ResourceStrategy;
@@ -38,10 +39,7 @@ final class ObjectUpdater {
     this.ctx = ctx;
   }
 
-  /**
-   * @param mutation gets a private copy of the current object, returns the desired object
-   * @param ifMissing produces the result when the object does not exist (null: 404 NotFound)
-   */
+  /** An untracked write: managedFields are left as the mutation leaves them. */
   WriteResult update(
       ResourceType type,
       String namespace,
@@ -50,6 +48,24 @@ final class ObjectUpdater {
       Mode mode,
       boolean dryRun,
       Supplier<WriteResult> ifMissing) {
+    return update(type, namespace, name, mutation, mode, dryRun, ifMissing, null);
+  }
+
+  /**
+   * @param mutation gets a private copy of the current object, returns the desired object
+   * @param ifMissing produces the result when the object does not exist (null: 404 NotFound)
+   * @param manager the writer recorded as an {@code Update} in managedFields (null: none, for
+   *     apply, which records itself, and server-internal writes)
+   */
+  WriteResult update(
+      ResourceType type,
+      String namespace,
+      String name,
+      UnaryOperator<ObjectNode> mutation,
+      Mode mode,
+      boolean dryRun,
+      Supplier<WriteResult> ifMissing,
+      ManagedFields.Manager manager) {
     ResourceStrategy strategy = ctx.strategies().forType(type);
     while (true) {
       Optional<StoredObject> current = ctx.store().get(type, namespace, name);
@@ -83,6 +99,9 @@ final class ObjectUpdater {
       if (mode == Mode.MAIN) {
         strategy.prepareForUpdate(next, old);
         warnings = admit(type, next, old, strategy);
+      }
+      if (manager != null) {
+        ManagedFields.update(old, next, manager, type.modelClass() != null);
       }
       try {
         if (Meta.deleting(next)

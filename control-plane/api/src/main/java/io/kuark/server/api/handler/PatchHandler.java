@@ -1,30 +1,27 @@
 package io.kuark.server.api.handler;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kuark.server.api.http.ApiRequest;
 import io.kuark.server.api.http.ApiResponse;
 import io.kuark.server.api.http.Json;
 import io.kuark.server.api.http.OutputFormat;
 import io.kuark.server.api.http.Statuses;
-import io.kuark.server.api.patch.ApplyConflicts;
-import io.kuark.server.api.patch.FieldSet;
 import io.kuark.server.api.patch.JsonPatch;
+import io.kuark.server.api.patch.ManagedFields;
 import io.kuark.server.api.patch.MergePatch;
 import io.kuark.server.api.patch.PatchException;
 import io.kuark.server.api.patch.StrategicMergePatch;
 import io.kuark.server.api.store.Meta;
 import io.kuark.server.apimodel.ResourceType;
-import java.time.Instant;
-import java.util.List;
 
 /**
  * PATCH of an object or its status: JSON patch, merge patch, strategic merge patch (built-in types
  * only, as upstream) and server-side apply ({@code application/apply-patch+yaml}: creates the
  * object when missing, otherwise merges the applied configuration and records the manager in
  * managedFields; fields owned by other managers with other values are a 409 unless {@code
- * force=true}, see {@link ApplyConflicts}).
+ * force=true}, see {@link ManagedFields}). Every other patch is recorded as an {@code Update} by
+ * its field manager.
  */
 final class PatchHandler implements ResourceHandler {
 
@@ -112,7 +109,8 @@ final class PatchHandler implements ResourceHandler {
         },
         mode,
         dryRun,
-        null);
+        null,
+        FieldManagers.of(req, req.info().subresource()));
   }
 
   private WriteResult apply(
@@ -122,77 +120,45 @@ final class PatchHandler implements ResourceHandler {
       boolean dryRun,
       boolean builtIn) {
     ResourceType type = req.type();
-    String manager = req.param("fieldManager");
-    if (manager.isEmpty()) {
+    String name = req.param("fieldManager");
+    if (name.isEmpty()) {
       throw Statuses.badRequest(
           "PATCH, application/apply-patch+yaml requires fieldManager to be set");
     }
+    FieldManagers.check(name);
+    if (applied.path("metadata").has("managedFields")) {
+      throw Statuses.badRequest("metadata.managedFields must be nil");
+    }
     MetadataRules.checkKind(type, applied, type.kind(), type.apiVersion());
     MetadataRules.checkIdentity(type, applied, req.info().namespace(), req.info().name());
-    ObjectNode fields = FieldSet.of(applied, builtIn);
     boolean force = req.param("force").equals("true");
     String subresource = mode == ObjectUpdater.Mode.STATUS ? "status" : "";
+    ManagedFields.Manager manager = new ManagedFields.Manager(name, subresource, type.apiVersion());
+    ManagedFields.Scope scope =
+        mode == ObjectUpdater.Mode.STATUS
+            ? ManagedFields.Scope.STATUS_ONLY
+            : type.hasSubresource("status")
+                ? ManagedFields.Scope.NO_STATUS
+                : ManagedFields.Scope.WHOLE;
     return updater.update(
         type,
         req.info().namespace(),
         req.info().name(),
         current -> {
-          List<ApplyConflicts.Conflict> conflicts =
-              ApplyConflicts.find(current, applied, fields, manager, subresource);
-          if (!conflicts.isEmpty() && !force) {
-            throw ApplyConflicts.error(conflicts);
-          }
           ObjectNode merged = StrategicMergePatch.apply(current, applied, builtIn);
-          ApplyConflicts.takeOwnership(merged, conflicts);
           if (Meta.resourceVersion(applied).isEmpty()) {
             Meta.metadata(merged).remove("resourceVersion");
           }
-          recordManager(merged, manager, type.apiVersion(), fields, mode);
+          ManagedFields.apply(current, applied, merged, manager, scope, builtIn, force);
           return merged;
         },
         mode,
         dryRun,
         () -> {
           ObjectNode created = applied.deepCopy();
-          recordManager(created, manager, type.apiVersion(), fields, mode);
-          return creator.create(type, created, dryRun);
+          ManagedFields.apply(Json.object(), applied, created, manager, scope, builtIn, force);
+          return creator.create(type, created, dryRun, null);
         });
-  }
-
-  /** Replaces {@code manager}'s Apply entry in managedFields. */
-  private static void recordManager(
-      ObjectNode object,
-      String manager,
-      String apiVersion,
-      ObjectNode fields,
-      ObjectUpdater.Mode mode) {
-    ObjectNode meta = Meta.metadata(object);
-    ArrayNode old =
-        meta.path("managedFields").isArray() ? (ArrayNode) meta.get("managedFields") : null;
-    ArrayNode entries = Json.NODES.arrayNode();
-    String subresource = mode == ObjectUpdater.Mode.STATUS ? "status" : "";
-    if (old != null) {
-      for (JsonNode e : old) {
-        boolean same =
-            e.path("manager").asText().equals(manager)
-                && e.path("operation").asText().equals("Apply")
-                && e.path("subresource").asText("").equals(subresource);
-        if (!same) {
-          entries.add(e);
-        }
-      }
-    }
-    ObjectNode entry = entries.addObject();
-    entry.put("manager", manager);
-    entry.put("operation", "Apply");
-    entry.put("apiVersion", apiVersion);
-    entry.put("time", Meta.format(Instant.now()));
-    entry.put("fieldsType", "FieldsV1");
-    entry.set("fieldsV1", fields);
-    if (!subresource.isEmpty()) {
-      entry.put("subresource", subresource);
-    }
-    meta.set("managedFields", entries);
   }
 
   private static JsonNode requireObject(JsonNode patch) {

@@ -71,7 +71,8 @@ final class ScaleHandler implements ResourceHandler {
                   },
                   ObjectUpdater.Mode.MAIN,
                   req.dryRun(),
-                  null);
+                  null,
+                  FieldManagers.of(req, "scale"));
           return ApiResponse.ok(toScale(result.object()));
         }
       default:

@@ -66,7 +66,8 @@ final class UpdateHandler implements ResourceHandler {
               current -> body.deepCopy(),
               sub.isEmpty() ? ObjectUpdater.Mode.MAIN : ObjectUpdater.Mode.STATUS,
               req.dryRun(),
-              null);
+              null,
+              FieldManagers.of(req, sub));
     } else {
       throw Statuses.methodNotAllowed("update");
     }

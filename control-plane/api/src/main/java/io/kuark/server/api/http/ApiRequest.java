@@ -13,6 +13,7 @@ import io.vertx.core.MultiMap;
  * @param contentType request Content-Type, or ""
  * @param accept request Accept header, or ""
  * @param user the authenticated user
+ * @param userAgent request User-Agent header, or ""
  */
 public record ApiRequest(
     RequestInfo info,
@@ -21,7 +22,8 @@ public record ApiRequest(
     byte[] body,
     String contentType,
     String accept,
-    UserInfo user) {
+    UserInfo user,
+    String userAgent) {
 
   public String param(String name) {
     String v = query.get(name);

@@ -47,6 +47,9 @@ final class LogWriter implements AutoCloseable {
 
   private volatile long compactedRevision;
 
+  /** Write transactions committed (one fsync each), for tests and metrics. */
+  private volatile long commits;
+
   LogWriter(Connection connection, Consumer<WatchEvent> eventSink) throws SQLException {
     this.connection = connection;
     this.eventSink = eventSink;
@@ -72,6 +75,16 @@ final class LogWriter implements AutoCloseable {
 
   long compactedRevision() {
     return compactedRevision;
+  }
+
+  /** Write batches committed so far: each is one transaction and one fsync. */
+  long commits() {
+    return commits;
+  }
+
+  /** Writes queued and not yet taken into a batch. */
+  int queuedWrites() {
+    return pending.size();
   }
 
   /** Runs {@code action} while no write can happen (used to register watches atomically). */
@@ -217,6 +230,7 @@ final class LogWriter implements AutoCloseable {
       return;
     }
     currentRevision = head;
+    commits++;
     for (PendingWrite w : batch) {
       if (w.event != null) {
         eventSink.accept(w.event);

@@ -78,6 +78,11 @@ public final class SqliteStorage implements Storage {
     }
   }
 
+  /** The single writer (package-private: tests look at its batching). */
+  LogWriter writer() {
+    return writer;
+  }
+
   /** The database file. */
   public Path file() {
     return file;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.kuark.server.storage.KeyValue;
 import io.kuark.server.storage.Storage;
 import io.kuark.server.storage.StorageConfig;
 import io.kuark.server.storage.StorageContractIT;
@@ -19,6 +20,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -113,6 +117,68 @@ class SqliteStorageIT extends StorageContractIT {
     // The reopened store continues the revision sequence after everything acknowledged.
     assertThat(storage.create("/after-crash", "x".getBytes(UTF_8)).modRevision())
         .isGreaterThan(maxAcked);
+  }
+
+  @Test
+  void writesQueuedBehindACommitShareOneTransactionAndStayDurableAndOrdered() throws Exception {
+    LogWriter writer = ((SqliteStorage) storage).writer();
+    int n = 16;
+    ExecutorService pool = Executors.newFixedThreadPool(n);
+    List<Future<KeyValue>> acks = new ArrayList<>();
+    long commitsBefore = writer.commits();
+    long revisionBefore = storage.currentRevision();
+    // Hold the writer, as a commit in flight does, until all the writes are queued behind it.
+    writer.whileNoWrites(
+        current -> {
+          for (int i = 0; i < n; i++) {
+            String key = "/group/k" + i;
+            acks.add(pool.submit(() -> storage.create(key, key.getBytes(UTF_8))));
+          }
+          await().until(() -> writer.queuedWrites() == n);
+          return null;
+        });
+    List<Long> revisions = new ArrayList<>();
+    for (Future<KeyValue> ack : acks) {
+      revisions.add(ack.get().modRevision());
+    }
+    pool.shutdown();
+    assertThat(writer.commits() - commitsBefore).isEqualTo(1);
+    assertThat(revisions)
+        .doesNotHaveDuplicates()
+        .allSatisfy(r -> assertThat(r).isBetween(revisionBefore + 1, revisionBefore + n));
+    // Acknowledged means durable: all of the batch is there after a restart.
+    storage = restartBackend(storage);
+    for (int i = 0; i < n; i++) {
+      long expected = revisions.get(i);
+      assertThat(storage.get("/group/k" + i))
+          .hasValueSatisfying(kv -> assertThat(kv.modRevision()).isEqualTo(expected));
+    }
+    assertThat(storage.currentRevision()).isEqualTo(revisionBefore + n);
+  }
+
+  @Test
+  void aFailedPreconditionFailsOnlyItsOwnWriteInTheBatch() throws Exception {
+    LogWriter writer = ((SqliteStorage) storage).writer();
+    KeyValue existing = storage.create("/group/taken", "x".getBytes(UTF_8));
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    List<Future<KeyValue>> acks = new ArrayList<>();
+    writer.whileNoWrites(
+        current -> {
+          acks.add(pool.submit(() -> storage.create("/group/a", "a".getBytes(UTF_8))));
+          acks.add(pool.submit(() -> storage.create("/group/taken", "y".getBytes(UTF_8))));
+          acks.add(
+              pool.submit(
+                  () ->
+                      storage.update("/group/taken", "z".getBytes(UTF_8), existing.modRevision())));
+          await().until(() -> writer.queuedWrites() == 3);
+          return null;
+        });
+    pool.shutdown();
+    assertThat(acks.get(0).get().key()).isEqualTo("/group/a");
+    assertThatThrownBy(() -> acks.get(1).get())
+        .hasCauseInstanceOf(StorageException.AlreadyExists.class);
+    assertThat(new String(acks.get(2).get().value(), UTF_8)).isEqualTo("z");
+    assertThat(new String(storage.get("/group/taken").orElseThrow().value(), UTF_8)).isEqualTo("z");
   }
 
   @Test

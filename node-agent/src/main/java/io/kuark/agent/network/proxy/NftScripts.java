@@ -14,6 +14,14 @@ import java.util.Map;
 final class NftScripts {
   static final String MASQ_MARK = "0x4000";
 
+  /** Services with up to this many endpoints (and no special policy) use a shared pick chain. */
+  static final int MAX_SHARED_PICK = 64;
+
+  /** The shared chain that picks one of {@code n} endpoints from the service-endpoints map. */
+  static String pickChain(int n) {
+    return "pick-" + n;
+  }
+
   private NftScripts() {}
 
   /**
@@ -90,6 +98,22 @@ final class NftScripts {
         "meta mark set meta mark ^ " + MASQ_MARK,
         "masquerade fully-random");
     chain(s, t, "reject-chain", null, "reject");
+    s.append("add map ").append(t).append(' ').append(Ruleset.SERVICE_ENDPOINTS);
+    s.append(
+        " { typeof ip daddr . meta l4proto . th dport . numgen random mod 1 : ip daddr . th dport;"
+            + " }\n");
+    for (int n = 1; n <= MAX_SHARED_PICK; n++) {
+      chain(
+          s,
+          t,
+          pickChain(n),
+          null,
+          "ip saddr != " + config.clusterCidr() + " " + RulesetBuilder.MARK_MASQ,
+          "dnat ip to ip daddr . meta l4proto . th dport . numgen random mod "
+              + n
+              + " map @"
+              + Ruleset.SERVICE_ENDPOINTS);
+    }
     chain(
         s,
         t,

@@ -22,6 +22,7 @@ final class NftTransaction {
   static final String PRESENT = "";
 
   private final String table;
+  private final boolean recording;
   private final StringBuilder newObjects = new StringBuilder();
   private final StringBuilder rules = new StringBuilder();
   private final StringBuilder flushGone = new StringBuilder();
@@ -34,31 +35,56 @@ final class NftTransaction {
    * @param table the proxy table, e.g. {@code ip kuark-proxy}
    */
   NftTransaction(String table) {
+    this(table, true);
+  }
+
+  private NftTransaction(String table, boolean recording) {
     this.table = table;
+    this.recording = recording;
+  }
+
+  /** A transaction that records nothing: for building a {@link ProxyTable} a full sync replaces. */
+  static NftTransaction discarding() {
+    return new NftTransaction("", false);
   }
 
   void addSet(String name, String definition) {
+    if (!recording) {
+      return;
+    }
     newObjects.append("add set ").append(table).append(' ').append(name).append(' ');
     newObjects.append(definition).append('\n');
   }
 
   void addChain(String name, List<String> chainRules) {
+    if (!recording) {
+      return;
+    }
     newObjects.append("add chain ").append(table).append(' ').append(name).append('\n');
     appendRules(rules, table, name, chainRules);
   }
 
   void replaceRules(String chain, List<String> chainRules) {
+    if (!recording) {
+      return;
+    }
     rules.append("flush chain ").append(table).append(' ').append(chain).append('\n');
     appendRules(rules, table, chain, chainRules);
   }
 
   void removeChain(String name) {
+    if (!recording) {
+      return;
+    }
     // Flushing every removed chain before deleting any lets removed chains reference each other.
     flushGone.append("flush chain ").append(table).append(' ').append(name).append('\n');
     deleteGone.append("delete chain ").append(table).append(' ').append(name).append('\n');
   }
 
   void removeSet(String name) {
+    if (!recording) {
+      return;
+    }
     deleteSets.append("delete set ").append(table).append(' ').append(name).append('\n');
   }
 
@@ -67,6 +93,9 @@ final class NftTransaction {
    * = absent, {@link #PRESENT} for plain sets).
    */
   void element(String map, String key, String before, String after) {
+    if (!recording) {
+      return;
+    }
     String[] change =
         elements.computeIfAbsent(map, m -> new TreeMap<>()).computeIfAbsent(key, k -> null);
     if (change == null) {

@@ -120,6 +120,20 @@ final class ProxyTable {
         reclaim(space, key, oldOrder, order, now, tx, service);
       }
     }
+    // Endpoint elements are keyed by the Service's own ClusterIP: no claims needed.
+    Map<String, String> wasEndpoints = before.elements(Ruleset.SERVICE_ENDPOINTS);
+    Map<String, String> nowEndpoints = after.elements(Ruleset.SERVICE_ENDPOINTS);
+    for (var e : wasEndpoints.entrySet()) {
+      if (!e.getValue().equals(nowEndpoints.get(e.getKey()))) {
+        tx.element(
+            Ruleset.SERVICE_ENDPOINTS, e.getKey(), e.getValue(), nowEndpoints.get(e.getKey()));
+      }
+    }
+    for (var e : nowEndpoints.entrySet()) {
+      if (!wasEndpoints.containsKey(e.getKey())) {
+        tx.element(Ruleset.SERVICE_ENDPOINTS, e.getKey(), null, e.getValue());
+      }
+    }
     count(
         hairpin,
         Ruleset.HAIRPIN,
@@ -200,6 +214,9 @@ final class ProxyTable {
       }
       for (var set : e.rules().sets().entrySet()) {
         all.set(set.getKey(), set.getValue());
+      }
+      for (var element : e.rules().elements(Ruleset.SERVICE_ENDPOINTS).entrySet()) {
+        all.element(Ruleset.SERVICE_ENDPOINTS, element.getKey(), element.getValue());
       }
     }
     for (Map<String, TreeMap<String, Claim>> space : claims) {

@@ -36,8 +36,19 @@ final class Ruleset {
   /** Set of the ClusterIPs this proxy serves: other ports there are rejected. */
   static final String CLUSTER_IPS = "cluster-ips";
 
+  /**
+   * Map of ClusterIP . proto . port . endpoint index to endpoint address . port, for the Services
+   * dispatched through a shared pick chain (one ClusterIP owns its keys).
+   */
+  static final String SERVICE_ENDPOINTS = "service-endpoints";
+
   static final List<String> MAPS =
-      List.of(SERVICE_IPS, SERVICE_NODEPORTS, NO_ENDPOINT_SERVICES, NO_ENDPOINT_NODEPORTS);
+      List.of(
+          SERVICE_IPS,
+          SERVICE_NODEPORTS,
+          NO_ENDPOINT_SERVICES,
+          NO_ENDPOINT_NODEPORTS,
+          SERVICE_ENDPOINTS);
 
   private final Map<String, List<String>> chains = new TreeMap<>();
   private final Map<String, String> sets = new TreeMap<>();

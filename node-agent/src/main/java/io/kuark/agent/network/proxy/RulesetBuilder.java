@@ -70,7 +70,7 @@ final class RulesetBuilder {
       }
     }
     ProxyTable table = new ProxyTable();
-    NftTransaction ignored = new NftTransaction("ip " + config.table());
+    NftTransaction ignored = NftTransaction.discarding();
     for (Service service : services) {
       String key = key(service);
       table.put(
@@ -164,8 +164,32 @@ final class RulesetBuilder {
       return;
     }
 
-    String id = chainId(key, proto);
     Integer affinityTimeout = affinityTimeout(spec);
+    boolean internalLocal = "Local".equals(spec.getInternalTrafficPolicy());
+    boolean externalLocal = "Local".equals(spec.getExternalTrafficPolicy());
+    if (affinityTimeout == null
+        && !internalLocal
+        && externalIps.isEmpty()
+        && !hasNodePort
+        && endpoints.size() <= NftScripts.MAX_SHARED_PICK) {
+      // The common case gets no chain of its own: a shared chain per endpoint count picks the
+      // endpoint from one map. A change is then a few map elements, and the table keeps few chains
+      // (nft reads all chains before every transaction).
+      String address = spec.getClusterIP() + suffix;
+      claim(
+          rules,
+          Ruleset.SERVICE_IPS,
+          address,
+          "goto " + NftScripts.pickChain(endpoints.size()),
+          key);
+      for (int i = 0; i < endpoints.size(); i++) {
+        Endpoint e = endpoints.get(i);
+        rules.hairpin(e.ip());
+        rules.element(Ruleset.SERVICE_ENDPOINTS, address + " . " + i, e.ip() + " . " + e.port());
+      }
+      return;
+    }
+    String id = chainId(key, proto);
     List<Endpoint> local = new ArrayList<>();
     for (Endpoint e : endpoints) {
       if (e.local()) {
@@ -184,8 +208,6 @@ final class RulesetBuilder {
     clusterRules.addAll(dispatch(id, endpoints, proto, affinityTimeout));
     rules.chain(cluster, clusterRules);
 
-    boolean internalLocal = "Local".equals(spec.getInternalTrafficPolicy());
-    boolean externalLocal = "Local".equals(spec.getExternalTrafficPolicy());
     String localChain = "loc-" + id;
     if (internalLocal || externalLocal) {
       // No local endpoint: upstream drops rather than sending the packet to another node.

@@ -226,7 +226,7 @@ public final class ServiceProxy implements AutoCloseable {
   private void syncAll() throws IOException {
     List<Service> all = services.getStore().list();
     ProxyTable table = new ProxyTable();
-    NftTransaction unused = new NftTransaction("ip " + config.table());
+    NftTransaction unused = NftTransaction.discarding();
     for (Service service : all) {
       String key = RulesetBuilder.key(service);
       table.put(key, RulesetBuilder.orderKey(service), render(service, key), unused);

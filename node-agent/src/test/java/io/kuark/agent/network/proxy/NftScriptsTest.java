@@ -75,12 +75,21 @@ class NftScriptsTest {
         l.contains("add element ip kuark-proxy-test cluster-ips { 10.43.0.20, 10.43.0.21 }"));
     // Without a service range, unallocated addresses are left alone.
     assertFalse(l.stream().anyMatch(s -> s.contains("10.43.0.0/16")));
-    String elements = l.get(l.size() - 3);
+    // Both Services dispatch through the shared pick chains; their endpoints are map elements.
     assertTrue(
-        elements.startsWith(
-                "add element ip kuark-proxy-test service-ips { 10.43.0.20 . tcp . 80 : goto svc-")
-            || elements.startsWith("add element ip kuark-proxy-test service-ips { 10.43.0.21"),
-        elements);
+        l.contains(
+            "add element ip kuark-proxy-test service-ips { 10.43.0.20 . tcp . 80 : goto pick-2, 10.43.0.21 . tcp . 80 : goto pick-1 }"),
+        String.join("\n", l));
+    assertTrue(
+        l.contains(
+            "add element ip kuark-proxy-test service-endpoints { 10.43.0.20 . tcp . 80 . 0 : 10.42.0.5 . 8080, 10.43.0.20 . tcp . 80 . 1 : 10.42.0.6 . 8080, 10.43.0.21 . tcp . 80 . 0 : 10.42.0.99 . 8080 }"));
+    assertTrue(
+        l.contains(
+            "add rule ip kuark-proxy-test pick-2 dnat ip to ip daddr . meta l4proto . th dport . numgen random mod 2 map @service-endpoints"));
+    // Elements come after every chain they point at.
+    assertTrue(
+        indexOfPrefix(l, "add element ip kuark-proxy-test service-ips")
+            > indexOfPrefix(l, "add chain ip kuark-proxy-test pick-64"));
   }
 
   @Test

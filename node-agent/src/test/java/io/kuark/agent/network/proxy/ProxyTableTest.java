@@ -50,17 +50,45 @@ class ProxyTableTest {
     NftTransaction change = tx();
     t.put("default/web", "a default/web", web(1), change);
     List<String> l = NftScriptsTest.lines(change.script());
-    // The service chain is rewritten in place; nothing of the other Service is touched.
-    assertEquals(1, l.stream().filter(s -> s.startsWith("flush chain")).count(), l.toString());
-    assertFalse(
-        l.stream()
-            .anyMatch(s -> s.contains("chain ip kuark-proxy-test") && s.startsWith("add chain")));
-    assertFalse(l.stream().anyMatch(s -> s.contains("service-ips")), "dispatch unchanged");
-    // 10.42.0.5 still backs the other Service: its hairpin element stays; .6 and .7 go.
+    // Only map elements change: the endpoints that went, their hairpin pairs (10.42.0.5 still
+    // backs the other Service and stays), and the pick chain for one endpoint.
     assertEquals(
         List.of(
-            "delete element ip kuark-proxy-test hairpin-endpoints { 10.42.0.6 . 10.42.0.6, 10.42.0.7 . 10.42.0.7 }"),
-        l.stream().filter(s -> s.contains("element")).toList());
+            "delete element ip kuark-proxy-test hairpin-endpoints { 10.42.0.6 . 10.42.0.6, 10.42.0.7 . 10.42.0.7 }",
+            "delete element ip kuark-proxy-test service-endpoints { 10.43.0.20 . tcp . 80 . 1, 10.43.0.20 . tcp . 80 . 2 }",
+            "delete element ip kuark-proxy-test service-ips { 10.43.0.20 . tcp . 80 }",
+            "add element ip kuark-proxy-test service-ips { 10.43.0.20 . tcp . 80 : goto pick-1 }"),
+        l);
+
+    // A Service with its own chains (here: an external IP) has the chain rewritten in place.
+    Service ext =
+        new ServiceBuilder(clusterIp("ext", "10.43.0.22"))
+            .editSpec()
+            .withExternalIPs("192.0.2.7")
+            .endSpec()
+            .build();
+    List<Ep> eps = List.of(Ep.ready("10.42.0.8", "node-a"), Ep.ready("10.42.0.9", "node-a"));
+    t.put(
+        "default/ext",
+        "a default/ext",
+        builder.render(ext, List.of(slice("default", "ext", "TCP", 8080, eps))),
+        tx());
+    NftTransaction shrink = tx();
+    t.put(
+        "default/ext",
+        "a default/ext",
+        builder.render(ext, List.of(slice("default", "ext", "TCP", 8080, eps.subList(0, 1)))),
+        shrink);
+    List<String> e = NftScriptsTest.lines(shrink.script());
+    assertEquals(
+        1,
+        e.stream().filter(s -> s.startsWith("flush chain ip kuark-proxy-test svc-")).count(),
+        e.toString());
+    assertTrue(
+        e.contains(
+            "delete element ip kuark-proxy-test hairpin-endpoints { 10.42.0.9 . 10.42.0.9 }"),
+        e.toString());
+    assertFalse(e.stream().anyMatch(s -> s.contains("service-ips")), e.toString());
 
     NftTransaction same = tx();
     t.put("default/web", "a default/web", web(1), same);
@@ -76,13 +104,15 @@ class ProxyTableTest {
     int delElement =
         NftScriptsTest.indexOfPrefix(
             l, "delete element ip kuark-proxy-test service-ips { 10.43.0.20 . tcp . 80 }");
-    int delChain = NftScriptsTest.indexOfPrefix(l, "delete chain ip kuark-proxy-test svc-");
+    int delEndpoint =
+        NftScriptsTest.indexOfPrefix(
+            l,
+            "delete element ip kuark-proxy-test service-endpoints { 10.43.0.20 . tcp . 80 . 0 }");
     int addReject =
         NftScriptsTest.indexOfPrefix(
             l,
             "add element ip kuark-proxy-test no-endpoint-services { 10.43.0.20 . tcp . 80 : goto reject-chain }");
-    assertTrue(
-        delElement >= 0 && delElement < delChain && delChain < addReject, String.join("\n", l));
+    assertTrue(delElement >= 0 && delEndpoint >= 0 && delElement < addReject, String.join("\n", l));
 
     NftTransaction gone = tx();
     t.put("default/web", null, null, gone);
@@ -93,7 +123,7 @@ class ProxyTableTest {
         g.toString());
     assertTrue(
         g.contains("delete element ip kuark-proxy-test cluster-ips { 10.43.0.20 }"), g.toString());
-    assertEquals(t.snapshot().chains().size(), 1, "only the other Service's chain is left");
+    assertEquals(1, t.size(), "only the other Service is left");
   }
 
   Service nodePort(String name, String ip, String created) {

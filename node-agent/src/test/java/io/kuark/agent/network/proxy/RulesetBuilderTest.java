@@ -52,22 +52,51 @@ class RulesetBuilderTest {
                         Ep.ready("10.42.0.5", "node-a"),
                         Ep.ready("10.42.0.6", "node-b"),
                         Ep.ready("10.42.0.7", "node-a")))));
-    String svc = chainStartingWith(r, "svc-");
-    assertEquals(Map.of("10.43.0.20 . tcp . 80", "goto " + svc), r.elements(Ruleset.SERVICE_IPS));
-    // A cascade picks each endpoint with probability 1/3 and DNATs straight from the service
-    // chain: no endpoint chains, no anonymous sets.
+    // A plain ClusterIP Service has no chain of its own: the shared pick chain for three endpoints
+    // takes one of the three map elements.
+    assertEquals(Map.of("10.43.0.20 . tcp . 80", "goto pick-3"), r.elements(Ruleset.SERVICE_IPS));
+    assertEquals(
+        Map.of(
+            "10.43.0.20 . tcp . 80 . 0", "10.42.0.5 . 8080",
+            "10.43.0.20 . tcp . 80 . 1", "10.42.0.6 . 8080",
+            "10.43.0.20 . tcp . 80 . 2", "10.42.0.7 . 8080"),
+        r.elements(Ruleset.SERVICE_ENDPOINTS));
+    assertTrue(r.chains().isEmpty());
+    assertEquals(java.util.Set.of("10.42.0.5", "10.42.0.6", "10.42.0.7"), r.hairpinIps());
+    assertEquals(java.util.Set.of("10.43.0.20"), r.clusterIps());
+    assertTrue(r.elements(Ruleset.NO_ENDPOINT_SERVICES).isEmpty());
+    assertTrue(r.sets().isEmpty());
+
+    // With its own chain (an external IP), a cascade picks each endpoint with probability 1/3
+    // and DNATs straight from the service chain: no endpoint chains, no anonymous sets.
+    Ruleset own =
+        builder.build(
+            List.of(
+                new io.fabric8.kubernetes.api.model.ServiceBuilder(clusterIp("web", "10.43.0.20"))
+                    .editSpec()
+                    .withExternalIPs("192.0.2.7")
+                    .endSpec()
+                    .build()),
+            List.of(
+                slice(
+                    "default",
+                    "web",
+                    "TCP",
+                    8080,
+                    List.of(
+                        Ep.ready("10.42.0.5", "node-a"),
+                        Ep.ready("10.42.0.6", "node-b"),
+                        Ep.ready("10.42.0.7", "node-a")))));
+    String svc = chainStartingWith(own, "svc-");
+    assertEquals("goto " + svc, own.elements(Ruleset.SERVICE_IPS).get("10.43.0.20 . tcp . 80"));
     assertEquals(
         List.of(
             "ip saddr != 10.42.0.0/16 meta mark set meta mark | 0x4000",
             "numgen random mod 3 == 0 meta l4proto tcp dnat to 10.42.0.5:8080",
             "numgen random mod 2 == 0 meta l4proto tcp dnat to 10.42.0.6:8080",
             "meta l4proto tcp dnat to 10.42.0.7:8080"),
-        r.chains().get(svc));
-    assertEquals(1, r.chains().size());
-    assertEquals(java.util.Set.of("10.42.0.5", "10.42.0.6", "10.42.0.7"), r.hairpinIps());
-    assertEquals(java.util.Set.of("10.43.0.20"), r.clusterIps());
-    assertTrue(r.elements(Ruleset.NO_ENDPOINT_SERVICES).isEmpty());
-    assertTrue(r.sets().isEmpty());
+        own.chains().get(svc));
+    assertEquals(2, own.chains().size(), own.chains().keySet().toString());
   }
 
   @Test
@@ -102,9 +131,8 @@ class RulesetBuilderTest {
                         new Ep("10.42.0.5", "node-a", false, true, true),
                         new Ep("10.42.0.6", "node-a", false, false, true)))));
     assertEquals(
-        List.of("meta l4proto tcp dnat to 10.42.0.5:8080"),
-        terminating.chains().get(chainStartingWith(terminating, "svc-")).subList(1, 2));
-    assertEquals(2, terminating.chains().get(chainStartingWith(terminating, "svc-")).size());
+        Map.of("10.43.0.20 . tcp . 80 . 0", "10.42.0.5 . 8080"),
+        terminating.elements(Ruleset.SERVICE_ENDPOINTS));
 
     Ruleset mixed =
         builder.build(
@@ -119,10 +147,8 @@ class RulesetBuilderTest {
                         new Ep("10.42.0.5", "node-a", false, true, true),
                         Ep.ready("10.42.0.7", "node-a")))));
     assertEquals(
-        List.of(
-            "ip saddr != 10.42.0.0/16 meta mark set meta mark | 0x4000",
-            "meta l4proto tcp dnat to 10.42.0.7:8080"),
-        mixed.chains().get(chainStartingWith(mixed, "svc-")));
+        Map.of("10.43.0.20 . tcp . 80 . 0", "10.42.0.7 . 8080"),
+        mixed.elements(Ruleset.SERVICE_ENDPOINTS));
   }
 
   static int countPrefix(Ruleset r, String prefix) {

@@ -55,6 +55,18 @@ final class Ruleset {
   private final Map<String, Map<String, String>> maps = new TreeMap<>();
   private final Set<String> hairpin = new TreeSet<>();
   private final Set<String> clusterIps = new TreeSet<>();
+  private final Map<UdpDestination, Set<String>> udp = new TreeMap<>();
+
+  /**
+   * A UDP address clients send to: a service address and port, or (address null) a node port on
+   * every node address.
+   */
+  record UdpDestination(String address, int port) implements Comparable<UdpDestination> {
+    @Override
+    public int compareTo(UdpDestination o) {
+      return toString().compareTo(o.toString());
+    }
+  }
 
   Ruleset() {
     for (String map : MAPS) {
@@ -83,6 +95,16 @@ final class Ruleset {
   /** Records a ClusterIP this proxy serves (some port of it). */
   void clusterIp(String ip) {
     clusterIps.add(ip);
+  }
+
+  /** Records the endpoint addresses behind a UDP destination (empty: rejected for now). */
+  void udpDestination(String address, int port, Set<String> endpointIps) {
+    udp.put(new UdpDestination(address, port), Set.copyOf(endpointIps));
+  }
+
+  /** UDP destinations with their endpoint addresses: what stale conntrack entries are judged by. */
+  Map<UdpDestination, Set<String>> udpDestinations() {
+    return Collections.unmodifiableMap(udp);
   }
 
   Set<String> hairpinIps() {

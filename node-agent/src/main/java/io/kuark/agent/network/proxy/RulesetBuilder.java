@@ -13,6 +13,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.jboss.logging.Logger;
 
 /**
@@ -152,6 +154,19 @@ final class RulesetBuilder {
             && nodePort > 0
             && ("NodePort".equals(spec.getType()) || "LoadBalancer".equals(spec.getType()));
 
+    if (proto.equals("udp")) {
+      Set<String> ips = new TreeSet<>();
+      for (Endpoint e : endpoints) {
+        ips.add(e.ip());
+      }
+      rules.udpDestination(spec.getClusterIP(), port.getPort(), ips);
+      for (String ip : externalIps) {
+        rules.udpDestination(ip, port.getPort(), ips);
+      }
+      if (hasNodePort) {
+        rules.udpDestination(null, nodePort, ips);
+      }
+    }
     if (endpoints.isEmpty()) {
       String reject = "goto reject-chain";
       claim(rules, Ruleset.NO_ENDPOINT_SERVICES, spec.getClusterIP() + suffix, reject, key);

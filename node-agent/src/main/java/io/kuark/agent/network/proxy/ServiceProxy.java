@@ -5,6 +5,9 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.kuark.linux.Conntrack;
+import io.kuark.linux.ConntrackFilter;
+import io.kuark.linux.Linux;
 import io.kuark.linux.NftRunner;
 import java.io.IOException;
 import java.time.Duration;
@@ -245,14 +248,18 @@ public final class ServiceProxy implements AutoCloseable {
   private void syncServices(List<String> keys) throws IOException {
     NftTransaction tx = new NftTransaction("ip " + config.table());
     List<Service> touched = new ArrayList<>();
+    List<ConntrackFilter> stale = new ArrayList<>();
     for (String key : keys) {
       Service service = services.getStore().getByKey(key);
+      Ruleset before = applied.get(key);
+      Ruleset after = service == null ? null : render(service, key);
       if (service == null) {
         applied.put(key, null, null, tx);
       } else {
         touched.add(service);
-        applied.put(key, RulesetBuilder.orderKey(service), render(service, key), tx);
+        applied.put(key, RulesetBuilder.orderKey(service), after, tx);
       }
+      stale.addAll(StaleUdpFlows.between(before, after));
     }
     String script = tx.script();
     if (!script.isEmpty()) {
@@ -260,8 +267,23 @@ public final class ServiceProxy implements AutoCloseable {
       // the caller forces a full sync.
       nft.apply(script);
     }
+    // Only now: a flow flushed before the new rules were in would be re-created the old way.
+    flushStale(stale);
     for (Service service : touched) {
       syncIngress(service);
+    }
+  }
+
+  private void flushStale(List<ConntrackFilter> filters) {
+    if (filters.isEmpty()) {
+      return;
+    }
+    try (Conntrack conntrack = Linux.get().conntrack(config.netns())) {
+      int n = conntrack.delete(filters);
+      LOG.debugf("flushed %d stale UDP conntrack entries", n);
+    } catch (RuntimeException e) {
+      // The rules are right; stale flows only linger until their UDP timeout.
+      LOG.warnf("cannot flush stale UDP conntrack entries: %s", e.getMessage());
     }
   }
 

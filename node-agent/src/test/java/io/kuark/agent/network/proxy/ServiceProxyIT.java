@@ -309,6 +309,37 @@ class ServiceProxyIT {
     throw new AssertionError("load balancer ingress never became " + want);
   }
 
+  List<String> udpFlows() throws Exception {
+    List<String> out = new ArrayList<>();
+    for (String line : mustIn(node, "cat", "/proc/net/nf_conntrack").split("\n")) {
+      if (line.contains(" udp ") && line.contains("dst=10.214.0.30 ")) {
+        out.add(line);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void removedUdpEndpointLosesItsConntrackEntries() throws Exception {
+    KubernetesClient client = api.client();
+    client.resource(service("demo", "dns", "10.214.0.30", "UDP", 53).build()).create();
+    client.resource(slice("demo", "dns", "UDP", 5353, ready(List.of("10.213.0.11")))).create();
+    proxy = startProxy();
+    // A UDP "client" in the node namespace: its flow is DNATed to the only endpoint.
+    mustIn(node, "bash", "-c", "echo q > /dev/udp/10.214.0.30/53");
+    List<String> flows = udpFlows();
+    assertEquals(1, flows.size(), flows.toString());
+    assertTrue(flows.get(0).contains("src=10.213.0.11 "), flows.get(0));
+
+    // The endpoint moves: the flow to the old one is flushed (it would otherwise live on as long
+    // as the client keeps sending).
+    client.resource(slice("demo", "dns", "UDP", 5353, ready(List.of("10.213.0.12")))).update();
+    awaitCount("10.213.0.12 . 5353", 1);
+    assertEquals(List.of(), udpFlows());
+    mustIn(node, "bash", "-c", "echo q > /dev/udp/10.214.0.30/53");
+    assertTrue(udpFlows().get(0).contains("src=10.213.0.12 "), udpFlows().toString());
+  }
+
   @Test
   void stopKeepsTheRulesUnlessAskedToRemoveThem() throws Exception {
     api.client().resource(service("demo", "web", "10.214.0.20", "TCP", 80).build()).create();

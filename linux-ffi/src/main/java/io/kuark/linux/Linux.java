@@ -76,4 +76,21 @@ public final class Linux {
       throw new IllegalStateException(e);
     }
   }
+
+  /**
+   * Opens a conntrack (NETLINK_NETFILTER) socket inside the network namespace pinned at {@code
+   * netns}, or in the calling thread's when null. The caller closes it.
+   */
+  public Conntrack conntrack(Path netns) {
+    if (netns == null) {
+      return new io.kuark.linux.jnr.JnrConntrack();
+    }
+    try {
+      return namespaces.runInNetns(netns, io.kuark.linux.jnr.JnrConntrack::new);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
 }

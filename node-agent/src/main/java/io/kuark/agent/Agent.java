@@ -243,7 +243,8 @@ public final class Agent implements AutoCloseable {
                 config.clusterCidr(),
                 config.clusterDns(),
                 settings.localhostNodePorts(),
-                null),
+                null,
+                config.serviceCidr()),
             client);
     proxy.start();
   }

@@ -50,7 +50,7 @@ public final class AgentFlags {
     boolean keepPods = false;
     String cgroupParent = "kuark";
     String bridgeType = "kuark-bridge";
-    String clusterDns = "10.43.0.10";
+    String clusterDns = null; // default: derived from --service-cidr below
     String clusterDomain = "cluster.local";
     DnsFlags dns = DnsFlags.defaults();
     String proxyTable = "kuark-proxy";
@@ -163,6 +163,13 @@ public final class AgentFlags {
     for (String dir : cniBin.split(":")) {
       if (!dir.isBlank()) {
         binDirs.add(Path.of(dir));
+      }
+    }
+    if (clusterDns == null) {
+      clusterDns = ServiceCidrs.tenthAddress(serviceCidr);
+      if (clusterDns == null) {
+        throw new UsageException(
+            "--service-cidr is not an IPv4 CIDR with room for a 10th address: " + serviceCidr);
       }
     }
     return new AgentConfig(

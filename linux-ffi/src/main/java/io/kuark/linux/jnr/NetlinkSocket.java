@@ -8,8 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One NETLINK_ROUTE socket and the request/ack and dump exchanges over it. The socket belongs to
- * the network namespace of the thread that created it, for its whole life.
+ * One netlink socket (NETLINK_ROUTE unless asked otherwise) and the request/ack and dump exchanges
+ * over it. The socket belongs to the network namespace of the thread that created it, for its whole
+ * life.
  */
 final class NetlinkSocket implements AutoCloseable {
   static final int NLMSG_ERROR = 2;
@@ -28,9 +29,17 @@ final class NetlinkSocket implements AutoCloseable {
   private int seq = (int) (System.nanoTime() & 0x7fffffff);
 
   NetlinkSocket() {
+    this(LibC.NETLINK_ROUTE);
+  }
+
+  /**
+   * @param protocol the netlink family, e.g. {@link LibC#NETLINK_ROUTE} or {@link
+   *     LibC#NETLINK_NETFILTER}
+   */
+  NetlinkSocket(int protocol) {
     fd =
         Native.check(
-            libc.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, LibC.NETLINK_ROUTE),
+            libc.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, protocol),
             "socket(AF_NETLINK)");
     // Extended acks give the kernel's own explanation ("Nexthop has invalid gateway", …).
     libc.setsockopt(fd, LibC.SOL_NETLINK, LibC.NETLINK_EXT_ACK, new int[] {1}, 4);

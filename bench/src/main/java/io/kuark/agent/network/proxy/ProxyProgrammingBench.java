@@ -13,9 +13,10 @@ import java.util.Map;
 
 /**
  * Times the service proxy's programming in a throwaway network namespace: N ClusterIP Services with
- * 5 endpoints each from scratch (compute + one full {@code nft -f} transaction), then one change at
- * that size (one Service's endpoints 5 -> 4: compute the whole ruleset, diff, apply). Lives in the
- * proxy's package because the pieces it times are package-private.
+ * 5 endpoints each from scratch (render every Service + one full {@code nft -f} transaction), then
+ * one change at that size (one Service's endpoints 5 -> 4: re-render that Service, one partial
+ * transaction with what changed). Lives in the proxy's package because the pieces it times are
+ * package-private.
  *
  * <p>Usage: {@code ProxyProgrammingBench SERVICES RUNS} as root; creates and deletes netns {@code
  * kuark-proxy-bench}.
@@ -48,33 +49,59 @@ public final class ProxyProgrammingBench {
       long[] change = new long[runs];
       long[] fullCompute = new long[runs];
       long[] changeCompute = new long[runs];
+      long[] fullCpu = new long[runs];
+      var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+      String table = "ip " + config.table();
       for (int r = 0; r < runs; r++) {
+        // From scratch: render every Service, one full transaction (what the proxy's full sync
+        // does).
         long t0 = System.nanoTime();
-        Ruleset all = builder.build(svcs, slices);
-        String script = NftScripts.full(config, all);
+        long c0 = threads.getCurrentThreadCpuTime();
+        ProxyTable programmed = new ProxyTable();
+        NftTransaction unused = new NftTransaction(table);
+        for (int i = 0; i < services; i++) {
+          Service s = svcs.get(i);
+          programmed.put(
+              RulesetBuilder.key(s),
+              RulesetBuilder.orderKey(s),
+              builder.render(s, List.of(slices.get(i))),
+              unused);
+        }
+        String script = NftScripts.full(config, programmed.snapshot());
         fullCompute[r] = System.nanoTime() - t0;
+        fullCpu[r] = threads.getCurrentThreadCpuTime() - c0;
         nft.apply(script);
         full[r] = System.nanoTime() - t0;
 
-        List<EndpointSlice> changed = new ArrayList<>(slices);
-        changed.set(services / 2, slice(services / 2, 4));
+        // One change: one Service's endpoints 5 -> 4 (alternating 4 -> 5 on odd runs), rendered
+        // and applied as a partial sync.
+        int victim = services / 2;
+        Service s = svcs.get(victim);
+        EndpointSlice changed = slice(victim, r % 2 == 0 ? 4 : 5);
         long t1 = System.nanoTime();
-        Ruleset next = builder.build(svcs, changed);
-        String diff = NftScripts.diff(config, all, next);
+        NftTransaction tx = new NftTransaction(table);
+        programmed.put(
+            RulesetBuilder.key(s),
+            RulesetBuilder.orderKey(s),
+            builder.render(s, List.of(changed)),
+            tx);
+        String partial = tx.script();
         changeCompute[r] = System.nanoTime() - t1;
-        nft.apply(diff);
+        nft.apply(partial);
         change[r] = System.nanoTime() - t1;
+        slices.set(victim, changed);
       }
       System.out.printf(
           "services=%d endpoints/service=5 runs=%d%n  from scratch: median %.1f ms, all %s"
-              + " (of which rules + script in Java: median %.1f ms)%n"
-              + "  one change:   median %.1f ms, all %s (of which rules + diff in Java: median %.1f"
+              + " (of which rules + script in Java: median %.1f ms, CPU %.1f ms)%n"
+              + "  one change:   median %.1f ms, all %s (of which render + partial script in Java: median %.1f"
               + " ms)%n",
           services,
           runs,
           median(full),
           ms(full),
           median(fullCompute),
+          median(fullCpu),
           median(change),
           ms(change),
           median(changeCompute));

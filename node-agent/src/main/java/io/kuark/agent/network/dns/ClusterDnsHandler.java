@@ -44,6 +44,24 @@ final class ClusterDnsHandler implements UpstreamLookup {
   }
 
   /**
+   * Whether {@code raw} asks for a name of the cluster zone (or a reverse name): answered from the
+   * informer caches, so it must not queue behind queries waiting on an upstream. Unparseable
+   * messages count as cluster queries (they are answered, or dropped, at once).
+   */
+  boolean answeredLocally(byte[] raw) {
+    DnsQuery query = DnsQuery.parse(raw);
+    if (query == null || query.question() == null) {
+      return true;
+    }
+    try {
+      String name = query.question().name();
+      return zone.inZone(name) || name.endsWith(".in-addr.arpa.") || name.endsWith(".ip6.arpa.");
+    } finally {
+      ReferenceCountUtil.release(query.question());
+    }
+  }
+
+  /**
    * The response to {@code raw}, or null to drop it (not a query). {@code tcp} says which transport
    * it came on: UDP responses are truncated to what the client takes.
    */

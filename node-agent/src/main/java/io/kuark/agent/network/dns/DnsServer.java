@@ -34,9 +34,10 @@ import org.jboss.logging.Logger;
 
 /**
  * The DNS transport: UDP and TCP (RFC 7766 framing) on one address and port, with Netty's epoll
- * transport when the native library loads (NIO otherwise). Queries are answered on a bounded pool
- * of worker threads because forwarding blocks; when the pool's queue is full a query is dropped and
- * the client's retry decides, as with any busy resolver.
+ * transport when the native library loads (NIO otherwise). Queries are answered on bounded pools of
+ * worker threads because forwarding blocks: one pool for the cluster zone, one for forwarded names,
+ * so a slow upstream never delays cluster answers. When a pool's queue is full a query is dropped
+ * and the client's retry decides, as with any busy resolver.
  */
 public final class DnsServer implements AutoCloseable {
 
@@ -47,26 +48,36 @@ public final class DnsServer implements AutoCloseable {
   private final EventLoopGroup group;
   private final boolean epoll;
   private final ExecutorService workers;
+  private final ExecutorService forwarders;
   private final List<Channel> channels = new ArrayList<>();
 
   DnsServer(ClusterDnsHandler handler) {
     this.handler = handler;
     this.epoll = Epoll.isAvailable();
     this.group = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
+    this.workers = pool("dns-cluster-");
+    this.forwarders = pool("dns-forward-");
+  }
+
+  private static ExecutorService pool(String prefix) {
     AtomicInteger n = new AtomicInteger();
-    this.workers =
-        new ThreadPoolExecutor(
-            WORKERS,
-            WORKERS,
-            60,
-            TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(4096),
-            r -> {
-              Thread t = new Thread(r, "dns-worker-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            },
-            new ThreadPoolExecutor.DiscardPolicy());
+    return new ThreadPoolExecutor(
+        WORKERS,
+        WORKERS,
+        60,
+        TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(4096),
+        r -> {
+          Thread t = new Thread(r, prefix + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        },
+        new ThreadPoolExecutor.DiscardPolicy());
+  }
+
+  /** The pool a query runs on: decided on the event loop, which only reads the question name. */
+  private ExecutorService poolFor(byte[] query) {
+    return handler.answeredLocally(query) ? workers : forwarders;
   }
 
   /** True when the epoll transport is in use. */
@@ -132,6 +143,7 @@ public final class DnsServer implements AutoCloseable {
     channels.clear();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
     workers.shutdownNow();
+    forwarders.shutdownNow();
   }
 
   private final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
@@ -139,13 +151,14 @@ public final class DnsServer implements AutoCloseable {
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
       byte[] query = ByteBufUtil.getBytes(packet.content());
       InetSocketAddress sender = packet.sender();
-      workers.execute(
-          () -> {
-            byte[] response = handler.handle(query, false);
-            if (response != null) {
-              ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(response), sender));
-            }
-          });
+      poolFor(query)
+          .execute(
+              () -> {
+                byte[] response = handler.handle(query, false);
+                if (response != null) {
+                  ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(response), sender));
+                }
+              });
     }
   }
 
@@ -153,15 +166,16 @@ public final class DnsServer implements AutoCloseable {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
       byte[] query = ByteBufUtil.getBytes(frame);
-      workers.execute(
-          () -> {
-            byte[] response = handler.handle(query, true);
-            if (response != null) {
-              ctx.writeAndFlush(Unpooled.wrappedBuffer(response));
-            } else {
-              ctx.close();
-            }
-          });
+      poolFor(query)
+          .execute(
+              () -> {
+                byte[] response = handler.handle(query, true);
+                if (response != null) {
+                  ctx.writeAndFlush(Unpooled.wrappedBuffer(response));
+                } else {
+                  ctx.close();
+                }
+              });
     }
 
     @Override

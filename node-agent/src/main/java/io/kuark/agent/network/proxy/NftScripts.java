@@ -3,17 +3,24 @@ package io.kuark.agent.network.proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Turns {@link Ruleset}s into {@code nft -f} scripts. Every script is applied as one transaction,
  * so the table is never seen half-programmed. The layout follows upstream kube-proxy's nftables
  * mode: verdict maps keyed by address . protocol . port dispatch to one chain per service port, a
- * service chain picks an endpoint chain with {@code numgen random}, an endpoint chain DNATs.
- * Packets that need masquerading carry mark 0x4000 until postrouting.
+ * service chain picks an endpoint with a {@code numgen random} cascade and DNATs. Packets that need
+ * masquerading carry mark 0x4000 until postrouting.
  */
 final class NftScripts {
   static final String MASQ_MARK = "0x4000";
+
+  /** Services with up to this many endpoints (and no special policy) use a shared pick chain. */
+  static final int MAX_SHARED_PICK = 64;
+
+  /** The shared chain that picks one of {@code n} endpoints from the service-endpoints map. */
+  static String pickChain(int n) {
+    return "pick-" + n;
+  }
 
   private NftScripts() {}
 
@@ -40,83 +47,22 @@ final class NftScripts {
     for (String map : Ruleset.MAPS) {
       appendElements(s, "add", t, map, new ArrayList<>(rules.elements(map).entrySet()), true);
     }
+    appendElements(s, "add", t, Ruleset.HAIRPIN, present(rules.hairpinIps(), true), false);
+    appendElements(s, "add", t, Ruleset.CLUSTER_IPS, present(rules.clusterIps(), false), false);
     return s.toString();
+  }
+
+  private static List<Map.Entry<String, String>> present(Iterable<String> ips, boolean pair) {
+    List<Map.Entry<String, String>> out = new ArrayList<>();
+    for (String ip : ips) {
+      out.add(Map.entry(pair ? ip + " . " + ip : ip, NftTransaction.PRESENT));
+    }
+    return out;
   }
 
   /** Deletes the table (for uninstall); tolerant of a missing table through add-then-delete. */
   static String deleteTable(String table) {
     return "add table ip " + table + "\ndelete table ip " + table + "\n";
-  }
-
-  /**
-   * A script that turns the programmed {@code old} into {@code next}, touching only elements,
-   * chains and sets that differ; empty when nothing changed. Order matters inside the transaction:
-   * references are removed before what they point to, and targets exist before references.
-   */
-  static String diff(ProxyConfig config, Ruleset old, Ruleset next) {
-    String t = "ip " + config.table();
-    StringBuilder s = new StringBuilder();
-    // 1. Map elements that go away or change their verdict.
-    for (String map : Ruleset.MAPS) {
-      List<Map.Entry<String, String>> gone = new ArrayList<>();
-      Map<String, String> nextElements = next.elements(map);
-      for (var e : old.elements(map).entrySet()) {
-        if (!Objects.equals(nextElements.get(e.getKey()), e.getValue())) {
-          gone.add(e);
-        }
-      }
-      appendElements(s, "delete", t, map, gone, false);
-    }
-    // 2. New sets and chains, empty for now, so rules below may reference them.
-    for (var set : next.sets().entrySet()) {
-      if (!old.sets().containsKey(set.getKey())) {
-        s.append("add set ").append(t).append(' ').append(set.getKey()).append(' ');
-        s.append(set.getValue()).append('\n');
-      }
-    }
-    for (String chain : next.chains().keySet()) {
-      if (!old.chains().containsKey(chain)) {
-        s.append("add chain ").append(t).append(' ').append(chain).append('\n');
-      }
-    }
-    // 3. Rules of new chains and of chains whose rules changed.
-    for (var chain : next.chains().entrySet()) {
-      List<String> before = old.chains().get(chain.getKey());
-      if (before == null) {
-        appendRules(s, t, chain.getKey(), chain.getValue());
-      } else if (!before.equals(chain.getValue())) {
-        s.append("flush chain ").append(t).append(' ').append(chain.getKey()).append('\n');
-        appendRules(s, t, chain.getKey(), chain.getValue());
-      }
-    }
-    // 4. Chains and sets nothing references any more: empty them all, then delete.
-    List<String> goneChains = new ArrayList<>();
-    for (String chain : old.chains().keySet()) {
-      if (!next.chains().containsKey(chain)) {
-        goneChains.add(chain);
-        s.append("flush chain ").append(t).append(' ').append(chain).append('\n');
-      }
-    }
-    for (String chain : goneChains) {
-      s.append("delete chain ").append(t).append(' ').append(chain).append('\n');
-    }
-    for (String set : old.sets().keySet()) {
-      if (!next.sets().containsKey(set)) {
-        s.append("delete set ").append(t).append(' ').append(set).append('\n');
-      }
-    }
-    // 5. Map elements that are new or changed.
-    for (String map : Ruleset.MAPS) {
-      List<Map.Entry<String, String>> added = new ArrayList<>();
-      Map<String, String> oldElements = old.elements(map);
-      for (var e : next.elements(map).entrySet()) {
-        if (!Objects.equals(oldElements.get(e.getKey()), e.getValue())) {
-          added.add(e);
-        }
-      }
-      appendElements(s, "add", t, map, added, true);
-    }
-    return s.toString();
   }
 
   /** Base chains, helper chains and map declarations: the part that never changes. */
@@ -139,7 +85,10 @@ final class NftScripts {
     s.append(protoPort).append('\n');
     s.append("add map ").append(t).append(' ').append(Ruleset.NO_ENDPOINT_NODEPORTS).append(' ');
     s.append(protoPort).append('\n');
-    chain(s, t, "mark-for-masquerade", null, "meta mark set meta mark | " + MASQ_MARK);
+    s.append("add set ").append(t).append(' ').append(Ruleset.HAIRPIN);
+    s.append(" { type ipv4_addr . ipv4_addr; }\n");
+    s.append("add set ").append(t).append(' ').append(Ruleset.CLUSTER_IPS);
+    s.append(" { type ipv4_addr; }\n");
     chain(
         s,
         t,
@@ -149,6 +98,22 @@ final class NftScripts {
         "meta mark set meta mark ^ " + MASQ_MARK,
         "masquerade fully-random");
     chain(s, t, "reject-chain", null, "reject");
+    s.append("add map ").append(t).append(' ').append(Ruleset.SERVICE_ENDPOINTS);
+    s.append(
+        " { typeof ip daddr . meta l4proto . th dport . numgen random mod 1 : ip daddr . th dport;"
+            + " }\n");
+    for (int n = 1; n <= MAX_SHARED_PICK; n++) {
+      chain(
+          s,
+          t,
+          pickChain(n),
+          null,
+          "ip saddr != " + config.clusterCidr() + " " + RulesetBuilder.MARK_MASQ,
+          "dnat ip to ip daddr . meta l4proto . th dport . numgen random mod "
+              + n
+              + " map @"
+              + Ruleset.SERVICE_ENDPOINTS);
+    }
     chain(
         s,
         t,
@@ -156,12 +121,17 @@ final class NftScripts {
         null,
         "ip daddr . meta l4proto . th dport vmap @" + Ruleset.SERVICE_IPS,
         nodeAddress + " meta l4proto . th dport vmap @" + Ruleset.SERVICE_NODEPORTS);
-    chain(
-        s,
-        t,
-        "service-endpoints-check",
-        null,
-        "ip daddr . meta l4proto . th dport vmap @" + Ruleset.NO_ENDPOINT_SERVICES);
+    List<String> check = new ArrayList<>();
+    check.add("ip daddr . meta l4proto . th dport vmap @" + Ruleset.NO_ENDPOINT_SERVICES);
+    // Still a ClusterIP after DNAT: a port the Service does not have. Reject (as upstream) rather
+    // than let the client wait for a time-out.
+    check.add("ip daddr @" + Ruleset.CLUSTER_IPS + " reject");
+    if (config.serviceCidr() != null) {
+      // An unallocated address of the service range: nothing will ever answer there.
+      check.add(
+          "ip daddr " + config.serviceCidr() + " ip daddr != " + config.clusterDns() + " reject");
+    }
+    chain(s, t, "service-endpoints-check", null, check.toArray(String[]::new));
     chain(
         s,
         t,
@@ -171,7 +141,13 @@ final class NftScripts {
     chain(s, t, "nat-prerouting", "type nat hook prerouting priority dstnat", "jump services");
     chain(s, t, "nat-output", "type nat hook output priority -100", "jump services");
     chain(
-        s, t, "nat-postrouting", "type nat hook postrouting priority srcnat", "jump masquerading");
+        s,
+        t,
+        "nat-postrouting",
+        "type nat hook postrouting priority srcnat",
+        // Hairpin: a pod DNATed to itself must see the reply come from elsewhere, so masquerade.
+        "ct status dnat ip saddr . ip daddr @" + Ruleset.HAIRPIN + " " + RulesetBuilder.MARK_MASQ,
+        "jump masquerading");
     // Filter chains run after DNAT: what still has a service address had no endpoint.
     List<String> input = new ArrayList<>();
     if (config.localhostNodePorts()) {
@@ -208,10 +184,7 @@ final class NftScripts {
   }
 
   private static void appendRules(StringBuilder s, String t, String chain, List<String> rules) {
-    for (String rule : rules) {
-      s.append("add rule ").append(t).append(' ').append(chain).append(' ').append(rule);
-      s.append('\n');
-    }
+    NftTransaction.appendRules(s, t, chain, rules);
   }
 
   private static void appendElements(
@@ -221,21 +194,6 @@ final class NftScripts {
       String map,
       List<Map.Entry<String, String>> elements,
       boolean withValue) {
-    // Batches keep single lines short without costing extra transactions.
-    for (int i = 0; i < elements.size(); i += 500) {
-      s.append(verb).append(" element ").append(t).append(' ').append(map).append(" { ");
-      List<Map.Entry<String, String>> batch =
-          elements.subList(i, Math.min(i + 500, elements.size()));
-      for (int j = 0; j < batch.size(); j++) {
-        if (j > 0) {
-          s.append(", ");
-        }
-        s.append(batch.get(j).getKey());
-        if (withValue) {
-          s.append(" : ").append(batch.get(j).getValue());
-        }
-      }
-      s.append(" }\n");
-    }
+    NftTransaction.appendElements(s, verb, t, map, elements, withValue);
   }
 }

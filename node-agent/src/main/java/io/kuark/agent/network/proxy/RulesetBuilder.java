@@ -8,26 +8,30 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.jboss.logging.Logger;
 
 /**
- * Computes the whole desired {@link Ruleset} from Services and EndpointSlices (a pure function of
- * its inputs, so the proxy is level-triggered: any change recomputes, {@link NftScripts#diff}
- * programs the difference).
+ * Renders one Service with its EndpointSlices into a {@link Ruleset} (a pure function of its
+ * inputs; {@link ProxyTable} merges the Services and works out what changed).
  *
- * <p>Per service port with endpoints: an endpoint chain per backend (hairpin masquerade, affinity
- * update, DNAT), a cluster chain (masquerade off-cluster clients, affinity lookups, random choice),
- * a local chain when a traffic policy is Local, and an external chain for NodePort, externalIPs and
- * LoadBalancer traffic. A port without endpoints only gets reject entries.
+ * <p>Per service port with endpoints: a cluster chain (masquerade off-cluster clients, affinity
+ * lookups, random choice of an endpoint and DNAT), a local chain when a traffic policy is Local, an
+ * external chain for NodePort, externalIPs and LoadBalancer traffic, and with session affinity an
+ * endpoint chain per backend (affinity update, DNAT). Every endpoint address goes into the hairpin
+ * set. A port without endpoints only gets reject entries.
  */
 final class RulesetBuilder {
   private static final Logger LOG = Logger.getLogger(RulesetBuilder.class);
+
+  /** Marks a packet for masquerading in postrouting (inline: no jump, less for nft to check). */
+  static final String MARK_MASQ = "meta mark set meta mark | " + NftScripts.MASQ_MARK;
 
   private final ProxyConfig config;
 
@@ -55,39 +59,61 @@ final class RulesetBuilder {
         && service.getSpec().getLoadBalancerClass() == null;
   }
 
+  /**
+   * The whole desired table for {@code services} (tests and benchmarks; the proxy itself renders
+   * per Service and merges through {@link ProxyTable}).
+   */
   Ruleset build(List<Service> services, List<EndpointSlice> slices) {
     Map<String, List<EndpointSlice>> byService = new HashMap<>();
     for (EndpointSlice slice : slices) {
-      Map<String, String> labels = slice.getMetadata().getLabels();
-      String name = labels == null ? null : labels.get("kubernetes.io/service-name");
-      if (name != null) {
-        byService
-            .computeIfAbsent(
-                slice.getMetadata().getNamespace() + "/" + name, k -> new ArrayList<>())
-            .add(slice);
+      String key = serviceOf(slice);
+      if (key != null) {
+        byService.computeIfAbsent(key, k -> new ArrayList<>()).add(slice);
       }
     }
-    List<Service> sorted = new ArrayList<>(services);
-    // Oldest first, then by name: when two Services claim the same node port or external
-    // address, the older one keeps it, whatever order the informer delivered them in.
-    sorted.sort(
-        Comparator.comparing(
-                (Service s) ->
-                    s.getMetadata().getCreationTimestamp() == null
-                        ? ""
-                        : s.getMetadata().getCreationTimestamp())
-            .thenComparing(s -> s.getMetadata().getNamespace() + "/" + s.getMetadata().getName()));
+    ProxyTable table = new ProxyTable();
+    NftTransaction ignored = NftTransaction.discarding();
+    for (Service service : services) {
+      String key = key(service);
+      table.put(
+          key, orderKey(service), render(service, byService.getOrDefault(key, List.of())), ignored);
+    }
+    return table.snapshot();
+  }
+
+  /** {@code namespace/name} of a Service. */
+  static String key(Service service) {
+    return service.getMetadata().getNamespace() + "/" + service.getMetadata().getName();
+  }
+
+  /** {@code namespace/name} of the Service an EndpointSlice belongs to, or null. */
+  static String serviceOf(EndpointSlice slice) {
+    Map<String, String> labels = slice.getMetadata().getLabels();
+    String name = labels == null ? null : labels.get("kubernetes.io/service-name");
+    return name == null ? null : slice.getMetadata().getNamespace() + "/" + name;
+  }
+
+  /**
+   * Precedence when two Services claim the same node port or external address: the older one keeps
+   * it, ties broken by name, whatever order the informer delivered them in.
+   */
+  static String orderKey(Service service) {
+    String created = service.getMetadata().getCreationTimestamp();
+    return (created == null ? "" : created) + " " + key(service);
+  }
+
+  /**
+   * The rules of one Service with its EndpointSlices, or null when the proxy does not program it
+   * (headless, ExternalName, cluster DNS, no IPv4 ClusterIP). A pure function of its inputs.
+   */
+  Ruleset render(Service service, List<EndpointSlice> slices) {
+    if (!proxied(service) || service.getSpec().getPorts() == null) {
+      return null;
+    }
     Ruleset rules = new Ruleset();
-    for (Service service : sorted) {
-      if (!proxied(service) || service.getSpec().getPorts() == null) {
-        continue;
-      }
-      String ns = service.getMetadata().getNamespace();
-      String name = service.getMetadata().getName();
-      List<EndpointSlice> own = byService.getOrDefault(ns + "/" + name, List.of());
-      for (ServicePort port : service.getSpec().getPorts()) {
-        addPort(rules, service, port, own);
-      }
+    rules.clusterIp(service.getSpec().getClusterIP());
+    for (ServicePort port : service.getSpec().getPorts()) {
+      addPort(rules, service, port, slices);
     }
     return rules;
   }
@@ -128,6 +154,19 @@ final class RulesetBuilder {
             && nodePort > 0
             && ("NodePort".equals(spec.getType()) || "LoadBalancer".equals(spec.getType()));
 
+    if (proto.equals("udp")) {
+      Set<String> ips = new TreeSet<>();
+      for (Endpoint e : endpoints) {
+        ips.add(e.ip());
+      }
+      rules.udpDestination(spec.getClusterIP(), port.getPort(), ips);
+      for (String ip : externalIps) {
+        rules.udpDestination(ip, port.getPort(), ips);
+      }
+      if (hasNodePort) {
+        rules.udpDestination(null, nodePort, ips);
+      }
+    }
     if (endpoints.isEmpty()) {
       String reject = "goto reject-chain";
       claim(rules, Ruleset.NO_ENDPOINT_SERVICES, spec.getClusterIP() + suffix, reject, key);
@@ -140,39 +179,63 @@ final class RulesetBuilder {
       return;
     }
 
-    String id = chainId(key, proto);
     Integer affinityTimeout = affinityTimeout(spec);
+    boolean internalLocal = "Local".equals(spec.getInternalTrafficPolicy());
+    boolean externalLocal = "Local".equals(spec.getExternalTrafficPolicy());
+    if (affinityTimeout == null
+        && !internalLocal
+        && externalIps.isEmpty()
+        && !hasNodePort
+        && endpoints.size() <= NftScripts.MAX_SHARED_PICK) {
+      // The common case gets no chain of its own: a shared chain per endpoint count picks the
+      // endpoint from one map. A change is then a few map elements, and the table keeps few chains
+      // (nft reads all chains before every transaction).
+      String address = spec.getClusterIP() + suffix;
+      claim(
+          rules,
+          Ruleset.SERVICE_IPS,
+          address,
+          "goto " + NftScripts.pickChain(endpoints.size()),
+          key);
+      for (int i = 0; i < endpoints.size(); i++) {
+        Endpoint e = endpoints.get(i);
+        rules.hairpin(e.ip());
+        rules.element(Ruleset.SERVICE_ENDPOINTS, address + " . " + i, e.ip() + " . " + e.port());
+      }
+      return;
+    }
+    String id = chainId(key, proto);
     List<Endpoint> local = new ArrayList<>();
     for (Endpoint e : endpoints) {
       if (e.local()) {
         local.add(e);
       }
-      rules.chain(endpointChain(id, e), endpointRules(rules, id, e, proto, affinityTimeout));
+      rules.hairpin(e.ip());
+      if (affinityTimeout != null) {
+        rules.chain(endpointChain(id, e), endpointRules(rules, id, e, proto, affinityTimeout));
+      }
     }
     String cluster = "svc-" + id;
     List<String> clusterRules = new ArrayList<>();
     // Clients outside the pod network (the host, other nodes) would get replies straight from the
     // pod, which they never talked to: masquerade them.
-    clusterRules.add("ip saddr != " + config.clusterCidr() + " jump mark-for-masquerade");
-    clusterRules.addAll(dispatch(id, endpoints, affinityTimeout));
+    clusterRules.add("ip saddr != " + config.clusterCidr() + " " + MARK_MASQ);
+    clusterRules.addAll(dispatch(id, endpoints, proto, affinityTimeout));
     rules.chain(cluster, clusterRules);
 
-    boolean internalLocal = "Local".equals(spec.getInternalTrafficPolicy());
-    boolean externalLocal = "Local".equals(spec.getExternalTrafficPolicy());
     String localChain = "loc-" + id;
     if (internalLocal || externalLocal) {
       // No local endpoint: upstream drops rather than sending the packet to another node.
       rules.chain(
-          localChain, local.isEmpty() ? List.of("drop") : dispatch(id, local, affinityTimeout));
+          localChain,
+          local.isEmpty() ? List.of("drop") : dispatch(id, local, proto, affinityTimeout));
     }
     String internal = cluster;
     if (internalLocal) {
       internal = "int-" + id;
       rules.chain(
           internal,
-          List.of(
-              "ip saddr != " + config.clusterCidr() + " jump mark-for-masquerade",
-              "goto " + localChain));
+          List.of("ip saddr != " + config.clusterCidr() + " " + MARK_MASQ, "goto " + localChain));
     }
     claim(rules, Ruleset.SERVICE_IPS, spec.getClusterIP() + suffix, "goto " + internal, key);
 
@@ -186,11 +249,11 @@ final class RulesetBuilder {
           List.of(
               // Pods and the node itself are not "external": they use every endpoint.
               "ip saddr " + config.clusterCidr() + " goto " + cluster,
-              "fib saddr type local jump mark-for-masquerade",
+              "fib saddr type local " + MARK_MASQ,
               "fib saddr type local goto " + cluster,
               "goto " + localChain));
     } else {
-      rules.chain(external, List.of("jump mark-for-masquerade", "goto " + cluster));
+      rules.chain(external, List.of(MARK_MASQ, "goto " + cluster));
     }
     for (String ip : externalIps) {
       claim(rules, Ruleset.SERVICE_IPS, ip + suffix, "goto " + external, key);
@@ -203,7 +266,7 @@ final class RulesetBuilder {
   private static void claim(
       Ruleset rules, String map, String element, String verdict, ServicePortKey key) {
     if (!rules.element(map, element, verdict)) {
-      LOG.warnf("service port %s: %s is already used by an older service; skipped", key, element);
+      LOG.warnf("service port %s: %s is already used by another port; skipped", key, element);
     }
   }
 
@@ -218,24 +281,27 @@ final class RulesetBuilder {
     return 10800; // upstream default: 3 hours
   }
 
+  /** Rules of an endpoint chain; only Services with session affinity have them. */
   private List<String> endpointRules(
-      Ruleset rules, String id, Endpoint e, String proto, Integer affinityTimeout) {
-    List<String> out = new ArrayList<>();
-    // Hairpin: a pod reaching itself through its Service must see the reply come from the
-    // service address, so it is masqueraded.
-    out.add("ip saddr " + e.ip() + " jump mark-for-masquerade");
-    if (affinityTimeout != null) {
-      String set = affinitySet(id, e, affinityTimeout);
-      rules.set(
-          set, "{ type ipv4_addr; flags dynamic,timeout; timeout " + affinityTimeout + "s; }");
-      out.add("update @" + set + " { ip saddr }");
-    }
-    out.add("meta l4proto " + proto + " dnat to " + e.address());
-    return out;
+      Ruleset rules, String id, Endpoint e, String proto, int affinityTimeout) {
+    String set = affinitySet(id, e, affinityTimeout);
+    rules.set(set, "{ type ipv4_addr; flags dynamic,timeout; timeout " + affinityTimeout + "s; }");
+    return List.of("update @" + set + " { ip saddr }", dnat(proto, e));
   }
 
+  private static String dnat(String proto, Endpoint e) {
+    return "meta l4proto " + proto + " dnat to " + e.address();
+  }
+
+  /**
+   * Uniform random choice of one endpoint as a cascade (rule i takes the packet with probability
+   * 1/(n-i), the last one takes the rest), as upstream's iptables mode. No anonymous sets and no
+   * chain per endpoint: nft fetches every chain and set of the table before each transaction, so
+   * their number decides what even a one-line change costs. With session affinity, clients found in
+   * an endpoint's timed set go to that endpoint first.
+   */
   private static List<String> dispatch(
-      String id, List<Endpoint> endpoints, Integer affinityTimeout) {
+      String id, List<Endpoint> endpoints, String proto, Integer affinityTimeout) {
     List<String> out = new ArrayList<>();
     if (affinityTimeout != null) {
       for (Endpoint e : endpoints) {
@@ -243,15 +309,12 @@ final class RulesetBuilder {
             "ip saddr @" + affinitySet(id, e, affinityTimeout) + " goto " + endpointChain(id, e));
       }
     }
-    StringBuilder vmap = new StringBuilder("numgen random mod ").append(endpoints.size());
-    vmap.append(" vmap { ");
-    for (int i = 0; i < endpoints.size(); i++) {
-      if (i > 0) {
-        vmap.append(", ");
-      }
-      vmap.append(i).append(" : goto ").append(endpointChain(id, endpoints.get(i)));
+    int n = endpoints.size();
+    for (int i = 0; i < n; i++) {
+      Endpoint e = endpoints.get(i);
+      String action = affinityTimeout != null ? "goto " + endpointChain(id, e) : dnat(proto, e);
+      out.add(i < n - 1 ? "numgen random mod " + (n - i) + " == 0 " + action : action);
     }
-    out.add(vmap.append(" }").toString());
     return out;
   }
 

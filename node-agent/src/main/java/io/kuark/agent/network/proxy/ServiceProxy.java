@@ -5,20 +5,27 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.kuark.linux.Conntrack;
+import io.kuark.linux.ConntrackFilter;
+import io.kuark.linux.Linux;
 import io.kuark.linux.NftRunner;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * The node's service proxy: informers on Services and EndpointSlices mark the state dirty; one sync
- * thread recomputes the desired {@link Ruleset} and programs the difference into the proxy table in
- * one nft transaction. The first sync (and any sync after a failure) replaces the whole table, so
- * whatever an earlier agent left is reconciled. Level-triggered: bursts of events coalesce into one
- * sync.
+ * The node's service proxy: informer events put the {@code namespace/name} of the Service they
+ * concern into a dirty set; one sync thread re-renders only those Services and programs what
+ * changed in one nft transaction (a partial sync, as upstream kube-proxy's nftables mode). The
+ * first sync, any sync after a failure and a periodic resync render every Service and replace the
+ * whole table, so whatever an earlier agent (or anyone) left is reconciled. Level-triggered: bursts
+ * of events coalesce into one sync.
  */
 public final class ServiceProxy implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ServiceProxy.class);
@@ -28,12 +35,21 @@ public final class ServiceProxy implements AutoCloseable {
   private final NftRunner nft;
   private final RulesetBuilder builder;
   private final LoadBalancerIngressWriter ingress;
+
+  /** How often the whole table is rewritten even when partial syncs succeed (upstream: 1 h). */
+  static final Duration FULL_RESYNC = Duration.ofHours(1);
+
+  private static final String BY_SERVICE = "service";
+
   private final Object lock = new Object();
+  private final Set<String> dirtyServices = new HashSet<>();
   private boolean dirty;
+  private boolean fullSyncNeeded = true;
+  private long lastFullSync;
   private boolean closed;
   private long generation;
   private long appliedGeneration = -1;
-  private Ruleset applied;
+  private ProxyTable applied;
   private SharedIndexInformer<Service> services;
   private SharedIndexInformer<EndpointSlice> slices;
   private Thread syncThread;
@@ -56,21 +72,39 @@ public final class ServiceProxy implements AutoCloseable {
    * have listed.
    */
   public void start() {
-    ResourceEventHandler<Object> poke =
+    ResourceEventHandler<Service> serviceEvents =
         new ResourceEventHandler<>() {
           @Override
-          public void onAdd(Object obj) {
-            markDirty();
+          public void onAdd(Service obj) {
+            markDirty(RulesetBuilder.key(obj), null);
           }
 
           @Override
-          public void onUpdate(Object oldObj, Object newObj) {
-            markDirty();
+          public void onUpdate(Service oldObj, Service newObj) {
+            markDirty(RulesetBuilder.key(newObj), null);
           }
 
           @Override
-          public void onDelete(Object obj, boolean deletedFinalStateUnknown) {
-            markDirty();
+          public void onDelete(Service obj, boolean deletedFinalStateUnknown) {
+            markDirty(RulesetBuilder.key(obj), null);
+          }
+        };
+    ResourceEventHandler<EndpointSlice> sliceEvents =
+        new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(EndpointSlice obj) {
+            markDirty(RulesetBuilder.serviceOf(obj), null);
+          }
+
+          @Override
+          public void onUpdate(EndpointSlice oldObj, EndpointSlice newObj) {
+            // A slice whose service label changed concerns both Services.
+            markDirty(RulesetBuilder.serviceOf(oldObj), RulesetBuilder.serviceOf(newObj));
+          }
+
+          @Override
+          public void onDelete(EndpointSlice obj, boolean deletedFinalStateUnknown) {
+            markDirty(RulesetBuilder.serviceOf(obj), null);
           }
         };
     long resync = Duration.ofMinutes(15).toMillis();
@@ -80,8 +114,9 @@ public final class ServiceProxy implements AutoCloseable {
     // sync.
     services.exceptionHandler((started, t) -> true);
     slices.exceptionHandler((started, t) -> true);
-    services.addEventHandler(eventHandler(poke));
-    slices.addEventHandler(eventHandler(poke));
+    slices.addIndexers(Map.of(BY_SERVICE, ServiceProxy::sliceIndex));
+    services.addEventHandler(serviceEvents);
+    slices.addEventHandler(sliceEvents);
     services.start();
     slices.start();
     syncThread = new Thread(this::syncLoop, "service-proxy");
@@ -89,13 +124,19 @@ public final class ServiceProxy implements AutoCloseable {
     syncThread.start();
   }
 
-  @SuppressWarnings("unchecked")
-  private static <T> ResourceEventHandler<T> eventHandler(ResourceEventHandler<Object> h) {
-    return (ResourceEventHandler<T>) (ResourceEventHandler<?>) h;
+  private static List<String> sliceIndex(EndpointSlice slice) {
+    String key = RulesetBuilder.serviceOf(slice);
+    return key == null ? List.of() : List.of(key);
   }
 
-  private void markDirty() {
+  private void markDirty(String service, String alsoService) {
     synchronized (lock) {
+      if (service != null) {
+        dirtyServices.add(service);
+      }
+      if (alsoService != null) {
+        dirtyServices.add(alsoService);
+      }
       dirty = true;
       generation++;
       lock.notifyAll();
@@ -128,6 +169,8 @@ public final class ServiceProxy implements AutoCloseable {
     long backoffMillis = 100;
     while (true) {
       long syncing;
+      boolean full;
+      List<String> keys;
       synchronized (lock) {
         while (!closed && (!dirty || !informersSynced())) {
           try {
@@ -139,15 +182,27 @@ public final class ServiceProxy implements AutoCloseable {
           if (!dirty && informersSynced() && applied == null) {
             dirty = true;
           }
+          if (!dirty && System.nanoTime() - lastFullSync > FULL_RESYNC.toNanos()) {
+            fullSyncNeeded = true;
+            dirty = true;
+          }
         }
         if (closed) {
           return;
         }
         dirty = false;
         syncing = generation;
+        full = fullSyncNeeded || applied == null;
+        fullSyncNeeded = false;
+        keys = new ArrayList<>(dirtyServices);
+        dirtyServices.clear();
       }
       try {
-        syncOnce();
+        if (full) {
+          syncAll();
+        } else {
+          syncServices(keys);
+        }
         backoffMillis = 100;
         synchronized (lock) {
           appliedGeneration = Math.max(appliedGeneration, syncing);
@@ -157,6 +212,7 @@ public final class ServiceProxy implements AutoCloseable {
         LOG.errorf("service proxy sync failed (will rebuild the table): %s", e.getMessage());
         synchronized (lock) {
           applied = null; // unknown table state: the next sync replaces it whole
+          fullSyncNeeded = true;
           dirty = true;
         }
         try {
@@ -169,35 +225,83 @@ public final class ServiceProxy implements AutoCloseable {
     }
   }
 
-  /** One reconcile: desired rules from the caches, the difference into nft, then LB status. */
-  private void syncOnce() throws IOException {
-    List<Service> allServices = new ArrayList<>(services.getStore().list());
-    Ruleset next = builder.build(allServices, slices.getStore().list());
-    Ruleset before;
-    synchronized (lock) {
-      before = applied;
+  /** Renders every Service and replaces the whole table in one transaction. */
+  private void syncAll() throws IOException {
+    List<Service> all = services.getStore().list();
+    ProxyTable table = new ProxyTable();
+    NftTransaction unused = NftTransaction.discarding();
+    for (Service service : all) {
+      String key = RulesetBuilder.key(service);
+      table.put(key, RulesetBuilder.orderKey(service), render(service, key), unused);
     }
-    String script =
-        before == null ? NftScripts.full(config, next) : NftScripts.diff(config, before, next);
+    nft.apply(NftScripts.full(config, table.snapshot()));
+    synchronized (lock) {
+      applied = table;
+      lastFullSync = System.nanoTime();
+    }
+    for (Service service : all) {
+      syncIngress(service);
+    }
+  }
+
+  /** Re-renders the given Services and programs only what changed for them. */
+  private void syncServices(List<String> keys) throws IOException {
+    NftTransaction tx = new NftTransaction("ip " + config.table());
+    List<Service> touched = new ArrayList<>();
+    List<ConntrackFilter> stale = new ArrayList<>();
+    for (String key : keys) {
+      Service service = services.getStore().getByKey(key);
+      Ruleset before = applied.get(key);
+      Ruleset after = service == null ? null : render(service, key);
+      if (service == null) {
+        applied.put(key, null, null, tx);
+      } else {
+        touched.add(service);
+        applied.put(key, RulesetBuilder.orderKey(service), after, tx);
+      }
+      stale.addAll(StaleUdpFlows.between(before, after));
+    }
+    String script = tx.script();
     if (!script.isEmpty()) {
+      // On failure the kernel kept the old table (one transaction) but {@code applied} moved on:
+      // the caller forces a full sync.
       nft.apply(script);
     }
-    synchronized (lock) {
-      applied = next;
+    // Only now: a flow flushed before the new rules were in would be re-created the old way.
+    flushStale(stale);
+    for (Service service : touched) {
+      syncIngress(service);
     }
-    for (Service service : allServices) {
-      if (!LoadBalancerIngressWriter.current(service).isEmpty()
-          || RulesetBuilder.servedLoadBalancer(service)) {
-        try {
-          ingress.sync(service);
-        } catch (RuntimeException e) {
-          LOG.warnf(
-              "cannot update the load balancer status of %s/%s: %s",
-              service.getMetadata().getNamespace(),
-              service.getMetadata().getName(),
-              e.getMessage());
-        }
-      }
+  }
+
+  private void flushStale(List<ConntrackFilter> filters) {
+    if (filters.isEmpty()) {
+      return;
+    }
+    try (Conntrack conntrack = Linux.get().conntrack(config.netns())) {
+      int n = conntrack.delete(filters);
+      LOG.debugf("flushed %d stale UDP conntrack entries", n);
+    } catch (RuntimeException e) {
+      // The rules are right; stale flows only linger until their UDP timeout.
+      LOG.warnf("cannot flush stale UDP conntrack entries: %s", e.getMessage());
+    }
+  }
+
+  private Ruleset render(Service service, String key) {
+    return builder.render(service, slices.getIndexer().byIndex(BY_SERVICE, key));
+  }
+
+  private void syncIngress(Service service) {
+    if (LoadBalancerIngressWriter.current(service).isEmpty()
+        && !RulesetBuilder.servedLoadBalancer(service)) {
+      return;
+    }
+    try {
+      ingress.sync(service);
+    } catch (RuntimeException e) {
+      LOG.warnf(
+          "cannot update the load balancer status of %s/%s: %s",
+          service.getMetadata().getNamespace(), service.getMetadata().getName(), e.getMessage());
     }
   }
 

@@ -56,8 +56,7 @@ class NftScriptsTest {
     int lastChain = -1;
     int firstRule = Integer.MAX_VALUE;
     for (int i = 0; i < l.size(); i++) {
-      if (l.get(i).startsWith("add chain ip kuark-proxy-test svc-")
-          || l.get(i).startsWith("add chain ip kuark-proxy-test ep-")) {
+      if (l.get(i).startsWith("add chain ip kuark-proxy-test svc-")) {
         lastChain = i;
       }
       if (l.get(i).startsWith("add rule ip kuark-proxy-test svc-")) {
@@ -65,45 +64,55 @@ class NftScriptsTest {
       }
     }
     assertTrue(lastChain < firstRule);
-    String elements = l.get(l.size() - 1);
     assertTrue(
-        elements.startsWith(
-                "add element ip kuark-proxy-test service-ips { 10.43.0.20 . tcp . 80 : goto svc-")
-            || elements.startsWith("add element ip kuark-proxy-test service-ips { 10.43.0.21"),
-        elements);
+        l.contains(
+            "add rule ip kuark-proxy-test nat-postrouting ct status dnat ip saddr . ip daddr @hairpin-endpoints meta mark set meta mark | 0x4000"));
+    assertTrue(
+        l.contains(
+            "add element ip kuark-proxy-test hairpin-endpoints { 10.42.0.5 . 10.42.0.5, 10.42.0.6 . 10.42.0.6, 10.42.0.99 . 10.42.0.99 }"),
+        String.join("\n", l));
+    assertTrue(
+        l.contains("add element ip kuark-proxy-test cluster-ips { 10.43.0.20, 10.43.0.21 }"));
+    // Without a service range, unallocated addresses are left alone.
+    assertFalse(l.stream().anyMatch(s -> s.contains("10.43.0.0/16")));
+    // Both Services dispatch through the shared pick chains; their endpoints are map elements.
+    assertTrue(
+        l.contains(
+            "add element ip kuark-proxy-test service-ips { 10.43.0.20 . tcp . 80 : goto pick-2, 10.43.0.21 . tcp . 80 : goto pick-1 }"),
+        String.join("\n", l));
+    assertTrue(
+        l.contains(
+            "add element ip kuark-proxy-test service-endpoints { 10.43.0.20 . tcp . 80 . 0 : 10.42.0.5 . 8080, 10.43.0.20 . tcp . 80 . 1 : 10.42.0.6 . 8080, 10.43.0.21 . tcp . 80 . 0 : 10.42.0.99 . 8080 }"));
+    assertTrue(
+        l.contains(
+            "add rule ip kuark-proxy-test pick-2 dnat ip to ip daddr . meta l4proto . th dport . numgen random mod 2 map @service-endpoints"));
+    // Elements come after every chain they point at.
+    assertTrue(
+        indexOfPrefix(l, "add element ip kuark-proxy-test service-ips")
+            > indexOfPrefix(l, "add chain ip kuark-proxy-test pick-64"));
   }
 
   @Test
-  void diffTouchesOnlyTheChangedService() {
-    Ruleset three = web(3);
-    Ruleset one = web(1);
-    List<String> l = lines(NftScripts.diff(config, three, one));
-    // The service chain is rewritten, two endpoint chains go, the other service is untouched.
-    long flushed =
-        l.stream().filter(s -> s.startsWith("flush chain ip kuark-proxy-test svc-")).count();
-    assertEquals(1, flushed);
-    assertEquals(
-        2, l.stream().filter(s -> s.startsWith("delete chain ip kuark-proxy-test ep-")).count());
-    assertFalse(l.stream().anyMatch(s -> s.contains("10_42_0_99")), String.join("\n", l));
-    assertFalse(l.stream().anyMatch(s -> s.contains("element")), "map elements unchanged");
-    int flush = indexOfPrefix(l, "flush chain ip kuark-proxy-test svc-");
-    int delete = indexOfPrefix(l, "delete chain");
-    assertTrue(flush < delete, "references go before their targets");
-
-    assertEquals("", NftScripts.diff(config, one, web(1)));
-
-    List<String> toNone = lines(NftScripts.diff(config, one, web(0)));
-    int delElement =
-        indexOfPrefix(
-            toNone, "delete element ip kuark-proxy-test service-ips { 10.43.0.20 . tcp . 80 }");
-    int delChain = indexOfPrefix(toNone, "delete chain ip kuark-proxy-test svc-");
-    int addReject =
-        indexOfPrefix(
-            toNone,
-            "add element ip kuark-proxy-test no-endpoint-services { 10.43.0.20 . tcp . 80 : goto reject-chain }");
+  void unallocatedServiceAddressesAndUnknownPortsAreRejected() {
+    ProxyConfig withRange =
+        new ProxyConfig(
+            "kuark-proxy-test",
+            "node-a",
+            List.of(),
+            "10.42.0.0/16",
+            "10.43.0.10",
+            false,
+            null,
+            "10.43.0.0/16");
+    List<String> l = lines(NftScripts.full(withRange, web(1)));
     assertTrue(
-        delElement >= 0 && delElement < delChain && delChain < addReject,
-        String.join("\n", toNone));
+        l.contains(
+            "add rule ip kuark-proxy-test service-endpoints-check ip daddr @cluster-ips reject"));
+    // The cluster DNS address is served by the agent itself, never rejected.
+    assertTrue(
+        l.contains(
+            "add rule ip kuark-proxy-test service-endpoints-check ip daddr 10.43.0.0/16 ip daddr != 10.43.0.10 reject"),
+        String.join("\n", l));
   }
 
   static int indexOfPrefix(List<String> l, String prefix) {

@@ -52,28 +52,51 @@ class RulesetBuilderTest {
                         Ep.ready("10.42.0.5", "node-a"),
                         Ep.ready("10.42.0.6", "node-b"),
                         Ep.ready("10.42.0.7", "node-a")))));
-    String svc = chainStartingWith(r, "svc-");
-    assertEquals(Map.of("10.43.0.20 . tcp . 80", "goto " + svc), r.elements(Ruleset.SERVICE_IPS));
-    List<String> rules = r.chains().get(svc);
-    assertEquals("ip saddr != 10.42.0.0/16 jump mark-for-masquerade", rules.get(0));
-    assertTrue(rules.get(1).startsWith("numgen random mod 3 vmap { 0 : goto ep-"), rules.get(1));
-    int eps = 0;
-    for (var chain : r.chains().entrySet()) {
-      if (chain.getKey().startsWith("ep-")) {
-        eps++;
-        String dnat = chain.getValue().get(chain.getValue().size() - 1);
-        assertTrue(dnat.matches("meta l4proto tcp dnat to 10\\.42\\.0\\.[567]:8080"), dnat);
-        assertTrue(rules.get(1).contains("goto " + chain.getKey()));
-        assertTrue(
-            chain
-                .getValue()
-                .get(0)
-                .matches("ip saddr 10\\.42\\.0\\.[567] jump mark-for-masquerade"));
-      }
-    }
-    assertEquals(3, eps);
+    // A plain ClusterIP Service has no chain of its own: the shared pick chain for three endpoints
+    // takes one of the three map elements.
+    assertEquals(Map.of("10.43.0.20 . tcp . 80", "goto pick-3"), r.elements(Ruleset.SERVICE_IPS));
+    assertEquals(
+        Map.of(
+            "10.43.0.20 . tcp . 80 . 0", "10.42.0.5 . 8080",
+            "10.43.0.20 . tcp . 80 . 1", "10.42.0.6 . 8080",
+            "10.43.0.20 . tcp . 80 . 2", "10.42.0.7 . 8080"),
+        r.elements(Ruleset.SERVICE_ENDPOINTS));
+    assertTrue(r.chains().isEmpty());
+    assertEquals(java.util.Set.of("10.42.0.5", "10.42.0.6", "10.42.0.7"), r.hairpinIps());
+    assertEquals(java.util.Set.of("10.43.0.20"), r.clusterIps());
     assertTrue(r.elements(Ruleset.NO_ENDPOINT_SERVICES).isEmpty());
     assertTrue(r.sets().isEmpty());
+
+    // With its own chain (an external IP), a cascade picks each endpoint with probability 1/3
+    // and DNATs straight from the service chain: no endpoint chains, no anonymous sets.
+    Ruleset own =
+        builder.build(
+            List.of(
+                new io.fabric8.kubernetes.api.model.ServiceBuilder(clusterIp("web", "10.43.0.20"))
+                    .editSpec()
+                    .withExternalIPs("192.0.2.7")
+                    .endSpec()
+                    .build()),
+            List.of(
+                slice(
+                    "default",
+                    "web",
+                    "TCP",
+                    8080,
+                    List.of(
+                        Ep.ready("10.42.0.5", "node-a"),
+                        Ep.ready("10.42.0.6", "node-b"),
+                        Ep.ready("10.42.0.7", "node-a")))));
+    String svc = chainStartingWith(own, "svc-");
+    assertEquals("goto " + svc, own.elements(Ruleset.SERVICE_IPS).get("10.43.0.20 . tcp . 80"));
+    assertEquals(
+        List.of(
+            "ip saddr != 10.42.0.0/16 meta mark set meta mark | 0x4000",
+            "numgen random mod 3 == 0 meta l4proto tcp dnat to 10.42.0.5:8080",
+            "numgen random mod 2 == 0 meta l4proto tcp dnat to 10.42.0.6:8080",
+            "meta l4proto tcp dnat to 10.42.0.7:8080"),
+        own.chains().get(svc));
+    assertEquals(2, own.chains().size(), own.chains().keySet().toString());
   }
 
   @Test
@@ -107,8 +130,9 @@ class RulesetBuilderTest {
                     List.of(
                         new Ep("10.42.0.5", "node-a", false, true, true),
                         new Ep("10.42.0.6", "node-a", false, false, true)))));
-    assertEquals(1, countPrefix(terminating, "ep-"));
-    assertTrue(chainStartingWith(terminating, "ep-").endsWith("10_42_0_5_8080"));
+    assertEquals(
+        Map.of("10.43.0.20 . tcp . 80 . 0", "10.42.0.5 . 8080"),
+        terminating.elements(Ruleset.SERVICE_ENDPOINTS));
 
     Ruleset mixed =
         builder.build(
@@ -122,7 +146,9 @@ class RulesetBuilderTest {
                     List.of(
                         new Ep("10.42.0.5", "node-a", false, true, true),
                         Ep.ready("10.42.0.7", "node-a")))));
-    assertTrue(chainStartingWith(mixed, "ep-").endsWith("10_42_0_7_8080"));
+    assertEquals(
+        Map.of("10.43.0.20 . tcp . 80 . 0", "10.42.0.7 . 8080"),
+        mixed.elements(Ruleset.SERVICE_ENDPOINTS));
   }
 
   static int countPrefix(Ruleset r, String prefix) {
@@ -164,11 +190,13 @@ class RulesetBuilderTest {
     }
     List<String> svcRules = r.chains().get(chainStartingWith(r, "svc-"));
     assertTrue(svcRules.get(1).matches("ip saddr @aff-\\w+ goto ep-.*"), svcRules.get(1));
-    assertTrue(svcRules.get(3).startsWith("numgen random mod 2"));
+    assertTrue(svcRules.get(3).matches("numgen random mod 2 == 0 goto ep-.*"), svcRules.get(3));
+    assertTrue(svcRules.get(4).matches("goto ep-.*"), svcRules.get(4));
+    assertEquals(2, countPrefix(r, "ep-"));
     for (var c : r.chains().entrySet()) {
       if (c.getKey().startsWith("ep-")) {
-        assertTrue(c.getValue().get(1).matches("update @aff-\\w+ \\{ ip saddr \\}"));
-        assertTrue(c.getValue().get(2).startsWith("meta l4proto udp dnat to 10.42.0."));
+        assertTrue(c.getValue().get(0).matches("update @aff-\\w+ \\{ ip saddr \\}"));
+        assertTrue(c.getValue().get(1).startsWith("meta l4proto udp dnat to 10.42.0."));
       }
     }
   }
@@ -191,7 +219,7 @@ class RulesetBuilderTest {
             List.of(slice("shop", "front", "TCP", 8443, List.of(Ep.ready("10.42.1.5", "node-b")))));
     String ext = chainStartingWith(r, "ext-");
     String svc = chainStartingWith(r, "svc-");
-    assertEquals(List.of("jump mark-for-masquerade", "goto " + svc), r.chains().get(ext));
+    assertEquals(List.of("meta mark set meta mark | 0x4000", "goto " + svc), r.chains().get(ext));
     assertEquals(
         Map.of(
             "10.43.0.30 . tcp . 443", "goto " + svc,
@@ -239,11 +267,10 @@ class RulesetBuilderTest {
     String loc = chainStartingWith(r, "loc-");
     String in = chainStartingWith(r, "int-");
     String svcChain = chainStartingWith(r, "svc-");
-    assertTrue(r.chains().get(loc).get(0).startsWith("numgen random mod 1 vmap { 0 : goto ep-"));
-    assertTrue(r.chains().get(loc).get(0).endsWith("10_42_0_5_80 }"));
+    assertEquals(List.of("meta l4proto tcp dnat to 10.42.0.5:80"), r.chains().get(loc));
     assertEquals("goto " + in, r.elements(Ruleset.SERVICE_IPS).get("10.43.0.40 . tcp . 80"));
     assertEquals(
-        List.of("ip saddr != 10.42.0.0/16 jump mark-for-masquerade", "goto " + loc),
+        List.of("ip saddr != 10.42.0.0/16 meta mark set meta mark | 0x4000", "goto " + loc),
         r.chains().get(in));
     List<String> ext = r.chains().get(chainStartingWith(r, "ext-"));
     assertEquals("ip saddr 10.42.0.0/16 goto " + svcChain, ext.get(0));

@@ -132,7 +132,8 @@ class ServiceProxyIT {
             POD_CIDR,
             "10.214.0.10",
             false,
-            TestNetns.path(node));
+            TestNetns.path(node),
+            "10.214.0.0/16");
     ServiceProxy p = new ServiceProxy(config, api.client());
     p.start();
     assertTrue(p.awaitSynced(Duration.ofSeconds(30)), "proxy synced");
@@ -168,6 +169,20 @@ class ServiceProxyIT {
       Thread.sleep(100);
     }
     assertEquals(present, mustIn(node, "nft", "list", "table", "ip", TABLE).contains(text));
+  }
+
+  /** Waits (up to 30 s) until the proxy table mentions {@code text} exactly {@code n} times. */
+  void awaitCount(String text, int n) throws Exception {
+    String table = "";
+    for (int i = 0; i < 300; i++) {
+      synced();
+      table = mustIn(node, "nft", "list", "table", "ip", TABLE);
+      if (table.split(java.util.regex.Pattern.quote(text), -1).length - 1 == n) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(text + " never appeared " + n + " times in\n" + table);
   }
 
   /** HTTP GET from inside the node namespace; returns the page, or "exit N" for a curl error. */
@@ -226,6 +241,9 @@ class ServiceProxyIT {
             slice("demo", "sticky", "TCP", 8080, ready(List.of("10.213.0.11", "10.213.0.13"))))
         .create();
     client.resource(service("demo", "empty", "10.214.0.22", "TCP", 80).build()).create();
+    // A plain ClusterIP Service: dispatched by a shared pick chain from the endpoints map.
+    client.resource(service("demo", "plain", "10.214.0.23", "TCP", 80).build()).create();
+    client.resource(slice("demo", "plain", "TCP", 8080, ready(PODS))).create();
     // The cluster DNS Service is served node-locally: no rules for it.
     client.resource(service("kube-system", "kube-dns", "10.214.0.10", "TCP", 53).build()).create();
     client.resource(slice("kube-system", "kube-dns", "TCP", 53, ready(PODS))).create();
@@ -233,7 +251,9 @@ class ServiceProxyIT {
     proxy = startProxy();
     String table = mustIn(node, "nft", "list", "table", "ip", TABLE);
     assertFalse(table.contains("stale-chain"), table);
-    assertFalse(table.contains("10.214.0.10"), table);
+    assertFalse(table.contains("10.214.0.10 . tcp"), table);
+    // ... and the unallocated-address reject spares it.
+    assertTrue(table.contains("ip daddr != 10.214.0.10 reject"), table);
 
     // ClusterIP: every endpoint answers (random choice; 60 requests miss one with p < 1e-10).
     assertEquals(new HashSet<>(PODS), answers("10.214.0.20:80", 60));
@@ -244,16 +264,21 @@ class ServiceProxyIT {
     assertEquals(1, answers("10.214.0.21:80", 20).size());
     // No endpoints: rejected (curl exit 7 = connection refused), not a time-out.
     assertEquals("exit 7", get("10.214.0.22:80"));
+    assertEquals(new HashSet<>(PODS), answers("10.214.0.23:80", 60));
+    assertTrue(
+        mustIn(node, "nft", "list", "table", "ip", TABLE).contains("goto pick-3"), "shared pick");
+    // A port the Service does not have, and an address no Service has: rejected, not dropped
+    // (curl's time-out would be exit 28).
+    assertEquals("exit 7", get("10.214.0.23:81"));
+    assertEquals("exit 7", get("10.214.0.99:80"));
     // The agent's address went into the LoadBalancer status.
     awaitIngress(client, List.of(NODE_IP));
 
     // Scale 3 -> 1: only the survivor answers.
     client.resource(slice("demo", "web", "TCP", 8080, ready(List.of("10.213.0.12")))).update();
-    awaitTable("numgen random mod 3", false);
-    assertEquals(Set.of("10.213.0.12"), answers("10.214.0.20:80", 20));
-    String after = mustIn(node, "nft", "list", "table", "ip", TABLE);
     // Only the sticky Service still has an endpoint chain for the removed pods.
-    assertEquals(1, after.split("dnat to 10.213.0.11:8080", -1).length - 1, after);
+    awaitCount("dnat to 10.213.0.11:8080", 1);
+    assertEquals(Set.of("10.213.0.12"), answers("10.214.0.20:80", 20));
 
     // Endpoints appear for the empty Service: it answers instead of rejecting.
     client.resource(slice("demo", "empty", "TCP", 8080, ready(List.of("10.213.0.13")))).create();
@@ -282,6 +307,37 @@ class ServiceProxyIT {
       Thread.sleep(50);
     }
     throw new AssertionError("load balancer ingress never became " + want);
+  }
+
+  List<String> udpFlows() throws Exception {
+    List<String> out = new ArrayList<>();
+    for (String line : mustIn(node, "cat", "/proc/net/nf_conntrack").split("\n")) {
+      if (line.contains(" udp ") && line.contains("dst=10.214.0.30 ")) {
+        out.add(line);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void removedUdpEndpointLosesItsConntrackEntries() throws Exception {
+    KubernetesClient client = api.client();
+    client.resource(service("demo", "dns", "10.214.0.30", "UDP", 53).build()).create();
+    client.resource(slice("demo", "dns", "UDP", 5353, ready(List.of("10.213.0.11")))).create();
+    proxy = startProxy();
+    // A UDP "client" in the node namespace: its flow is DNATed to the only endpoint.
+    mustIn(node, "bash", "-c", "echo q > /dev/udp/10.214.0.30/53");
+    List<String> flows = udpFlows();
+    assertEquals(1, flows.size(), flows.toString());
+    assertTrue(flows.get(0).contains("src=10.213.0.11 "), flows.get(0));
+
+    // The endpoint moves: the flow to the old one is flushed (it would otherwise live on as long
+    // as the client keeps sending).
+    client.resource(slice("demo", "dns", "UDP", 5353, ready(List.of("10.213.0.12")))).update();
+    awaitCount("10.213.0.12 . 5353", 1);
+    assertEquals(List.of(), udpFlows());
+    mustIn(node, "bash", "-c", "echo q > /dev/udp/10.214.0.30/53");
+    assertTrue(udpFlows().get(0).contains("src=10.213.0.12 "), udpFlows().toString());
   }
 
   @Test

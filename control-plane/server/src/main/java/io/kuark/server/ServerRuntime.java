@@ -115,6 +115,7 @@ final class ServerRuntime implements AutoCloseable {
             .withConfig(clientConfig)
             .build();
     started.add(client);
+    JoinTokenSetup.ensure(flags.dataDir().resolve("server"), pki.ca().certificate(), client);
     AutoCloseable loops =
         ControlPlaneLoops.start(
             client, new ControlPlaneLoopsConfig(flags.clusterCidr(), 24, flags.serviceCidr()));

@@ -137,11 +137,12 @@ public final class ApiServer implements AutoCloseable {
         new ApiRequestHandler(setup.catalog(), dispatcher, watches, workers, metrics, podStreams);
     NonResourceHandler other =
         new NonResourceHandler(
-            health,
-            metrics,
-            new DiscoveryDocuments(setup.catalog()),
-            setup.openApi(),
-            setup.config().advertiseAddress() + ":" + setup.config().securePort());
+                health,
+                metrics,
+                new DiscoveryDocuments(setup.catalog()),
+                setup.openApi(),
+                setup.config().advertiseAddress() + ":" + setup.config().securePort())
+            .withCaCertificate(Pem.encode(setup.pki().ca().certificate()));
     Router router = Router.router(setup.vertx());
     router
         .route()
@@ -165,6 +166,7 @@ public final class ApiServer implements AutoCloseable {
       extra.add(listen(setup, router, setup.config().securePort()));
     }
     ApiServer server = new ApiServer(setup, http, workers, caches, ctx, dispatcher, health);
+    security.signCertificatesWith(setup.pki().ca());
     server.closeables.add(kubelets);
     server.extraListeners.addAll(extra);
     server.closeables.add(security);

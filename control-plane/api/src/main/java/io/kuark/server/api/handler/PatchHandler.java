@@ -42,7 +42,7 @@ final class PatchHandler implements ResourceHandler {
   public ApiResponse handle(ApiRequest req) {
     ResourceType type = req.type();
     String sub = req.info().subresource();
-    if (!sub.isEmpty() && !sub.equals("status")) {
+    if (!sub.isEmpty() && !sub.equals("status") && !sub.equals("approval")) {
       throw Statuses.methodNotAllowed("patch");
     }
     String contentType = mediaType(req.contentType());
@@ -54,7 +54,7 @@ final class PatchHandler implements ResourceHandler {
         Json.parseBody(
             req.body(), contentType.equals("application/apply-patch+yaml") ? "yaml" : "json");
     boolean dryRun = req.dryRun();
-    ObjectUpdater.Mode mode = sub.isEmpty() ? ObjectUpdater.Mode.MAIN : ObjectUpdater.Mode.STATUS;
+    ObjectUpdater.Mode mode = ObjectUpdater.Mode.of(sub);
     WriteResult result;
     switch (contentType) {
       case "application/json-patch+json":
@@ -131,7 +131,7 @@ final class PatchHandler implements ResourceHandler {
     MetadataRules.checkIdentity(type, applied, req.info().namespace(), req.info().name());
     ObjectNode fields = FieldSet.of(applied, builtIn);
     boolean force = req.param("force").equals("true");
-    String subresource = mode == ObjectUpdater.Mode.STATUS ? "status" : "";
+    String subresource = mode.subresource();
     return updater.update(
         type,
         req.info().namespace(),
@@ -170,7 +170,7 @@ final class PatchHandler implements ResourceHandler {
     ArrayNode old =
         meta.path("managedFields").isArray() ? (ArrayNode) meta.get("managedFields") : null;
     ArrayNode entries = Json.NODES.arrayNode();
-    String subresource = mode == ObjectUpdater.Mode.STATUS ? "status" : "";
+    String subresource = mode.subresource();
     if (old != null) {
       for (JsonNode e : old) {
         boolean same =

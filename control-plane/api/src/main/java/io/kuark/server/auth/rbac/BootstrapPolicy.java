@@ -53,6 +53,13 @@ public final class BootstrapPolicy {
         "system:public-info-viewer",
             List.of("Group:system:authenticated", "Group:system:unauthenticated"),
         "system:node", List.of(),
+        // Node join (kubeadm's kubelet-bootstrap and auto-approval bindings): bootstrap tokens
+        // may create CSRs that the approver accepts for new nodes; nodes may renew their own.
+        "system:node-bootstrapper", List.of("Group:system:bootstrappers"),
+        "system:certificates.k8s.io:certificatesigningrequests:nodeclient",
+            List.of("Group:system:bootstrappers"),
+        "system:certificates.k8s.io:certificatesigningrequests:selfnodeclient",
+            List.of("Group:system:nodes"),
         "system:kube-scheduler", List.of("User:system:kube-scheduler"),
         "system:kube-controller-manager", List.of("User:system:kube-controller-manager"));
   }

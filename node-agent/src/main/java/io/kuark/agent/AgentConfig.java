@@ -28,6 +28,8 @@ import java.util.List;
  * @param proxy service proxy settings
  * @param podNetworkMode how this node routes to other nodes' pod CIDRs
  * @param insecureRegistries registries (host[:port]) pulled from over plain HTTP besides loopback
+ * @param join {@code --server}/{@code --token}: join with a join token (then {@code kubeconfig} is
+ *     null), or null to use {@code --kubeconfig}
  */
 public record AgentConfig(
     Path kubeconfig,
@@ -49,7 +51,8 @@ public record AgentConfig(
     DnsFlags dns,
     Proxy proxy,
     PodNetworkMode podNetworkMode,
-    List<String> insecureRegistries) {
+    List<String> insecureRegistries,
+    io.kuark.agent.join.JoinFlags join) {
 
   /**
    * Service proxy settings.
@@ -84,7 +87,8 @@ public record AgentConfig(
         dns,
         proxy,
         podNetworkMode,
-        insecureRegistries);
+        insecureRegistries,
+        join);
   }
 
   /** Agent state: {@code dataDir/agent}. */

@@ -20,7 +20,7 @@ public final class AgentFlags {
   }
 
   public static final String USAGE =
-      "usage: kuark-agent --kubeconfig PATH [--node-name N] [--node-ip IP] [--data-dir DIR]"
+      "usage: kuark-agent (--kubeconfig PATH | --server URL --token TOKEN) [--node-name N] [--node-ip IP] [--data-dir DIR]"
           + " [--run-dir DIR] [--pod-log-dir DIR] [--cni-conf-dir DIR] [--cni-bin-dir DIR:DIR]"
           + " [--port N] [--cluster-cidr CIDR] [--service-cidr CIDR] [--keep-pods]"
           + " [--cgroup-parent NAME] [--cni-bridge-type TYPE] [--cluster-dns IP]"
@@ -34,6 +34,8 @@ public final class AgentFlags {
 
   public static AgentConfig parse(String... args) throws UsageException {
     Path kubeconfig = null;
+    String server = null;
+    String token = null;
     String nodeName = null;
     String nodeIp = null;
     Path dataDir = Path.of("/var/lib/kuark");
@@ -88,6 +90,8 @@ public final class AgentFlags {
       }
       switch (arg) {
         case "--kubeconfig" -> kubeconfig = Path.of(value);
+        case "--server" -> server = value;
+        case "--token" -> token = value;
         case "--node-name" -> nodeName = value;
         case "--node-ip" -> nodeIp = value;
         case "--data-dir" -> dataDir = Path.of(value);
@@ -124,9 +128,7 @@ public final class AgentFlags {
         default -> throw new UsageException("unknown flag " + arg + "\n" + USAGE);
       }
     }
-    if (kubeconfig == null) {
-      throw new UsageException("--kubeconfig is required\n" + USAGE);
-    }
+    io.kuark.agent.join.JoinFlags join = joinFlags(kubeconfig, server, token);
     if (nodeName == null) {
       nodeName = hostName();
     }
@@ -167,7 +169,34 @@ public final class AgentFlags {
         dns,
         new AgentConfig.Proxy(proxyTable, localhostPorts, proxyCleanup),
         parseMode(podNetworkMode),
-        List.copyOf(insecureRegistries));
+        List.copyOf(insecureRegistries),
+        join);
+  }
+
+  /** {@code --server} and {@code --token} together, or {@code --kubeconfig} alone. */
+  private static io.kuark.agent.join.JoinFlags joinFlags(
+      Path kubeconfig, String server, String token) throws UsageException {
+    if (server == null && token == null) {
+      if (kubeconfig == null) {
+        throw new UsageException("--kubeconfig, or --server and --token, are required\n" + USAGE);
+      }
+      return null;
+    }
+    if (kubeconfig != null) {
+      throw new UsageException("--kubeconfig and --server/--token exclude each other\n" + USAGE);
+    }
+    if (server == null || token == null) {
+      throw new UsageException("--server and --token go together\n" + USAGE);
+    }
+    if (!server.startsWith("https://")) {
+      throw new UsageException("--server must be an https:// URL: " + server);
+    }
+    try {
+      return new io.kuark.agent.join.JoinFlags(
+          server.replaceAll("/+$", ""), io.kuark.agent.join.JoinToken.parse(token));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
   }
 
   private static PodNetworkMode parseMode(String value) throws UsageException {

@@ -20,7 +20,7 @@ public final class AgentFlags {
   }
 
   public static final String USAGE =
-      "usage: kuark-agent (--kubeconfig PATH | --server URL --token TOKEN) [--node-name N] [--node-ip IP] [--data-dir DIR]"
+      "usage: kuark-agent (--kubeconfig PATH | --server URL --token TOKEN|--token-file PATH) [--node-name N] [--node-ip IP] [--data-dir DIR]"
           + " [--run-dir DIR] [--pod-log-dir DIR] [--cni-conf-dir DIR] [--cni-bin-dir DIR:DIR]"
           + " [--port N] [--cluster-cidr CIDR] [--service-cidr CIDR] [--keep-pods]"
           + " [--cgroup-parent NAME] [--cni-bridge-type TYPE] [--cluster-dns IP]"
@@ -92,6 +92,7 @@ public final class AgentFlags {
         case "--kubeconfig" -> kubeconfig = Path.of(value);
         case "--server" -> server = value;
         case "--token" -> token = value;
+        case "--token-file" -> token = readTokenFile(value);
         case "--node-name" -> nodeName = value;
         case "--node-ip" -> nodeIp = value;
         case "--data-dir" -> dataDir = Path.of(value);
@@ -171,6 +172,15 @@ public final class AgentFlags {
         parseMode(podNetworkMode),
         List.copyOf(insecureRegistries),
         join);
+  }
+
+  /** The join token in {@code path} (kept out of the process list, unlike {@code --token}). */
+  private static String readTokenFile(String path) throws UsageException {
+    try {
+      return java.nio.file.Files.readString(Path.of(path)).strip();
+    } catch (java.io.IOException e) {
+      throw new UsageException("cannot read --token-file " + path + ": " + e.getMessage());
+    }
   }
 
   /** {@code --server} and {@code --token} together, or {@code --kubeconfig} alone. */

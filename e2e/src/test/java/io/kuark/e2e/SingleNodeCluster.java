@@ -52,11 +52,7 @@ final class SingleNodeCluster implements AutoCloseable {
    * server's join token ({@code --server}, {@code --token-file}) instead of the admin kubeconfig.
    */
   static SingleNodeCluster start(
-      String testName,
-      String clusterCidr,
-      String serviceCidr,
-      List<String> agentArgs,
-      boolean join)
+      String testName, String clusterCidr, String serviceCidr, List<String> agentArgs, boolean join)
       throws Exception {
     KuarkProcesses processes = new KuarkProcesses(testName);
     List<String> cidrs = List.of(clusterCidr, serviceCidr);

@@ -220,6 +220,12 @@ public final class ApiServer implements AutoCloseable {
       return;
     }
     // Tokens are checked against the stored service accounts and pods: a worker may block.
+    String upgrade = rc.request().getHeader("Upgrade");
+    if (upgrade != null && upgrade.equalsIgnoreCase("websocket")) {
+      // The body handler lets upgrades through unread; paused, the request does not end while
+      // the worker checks the token, so the WebSocket upgrade (watches) still succeeds after it.
+      rc.request().pause();
+    }
     workers
         .<UserInfo>executeBlocking(() -> security.check(rc.request(), info), false)
         .onComplete(

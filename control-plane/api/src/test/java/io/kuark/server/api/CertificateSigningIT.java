@@ -163,6 +163,35 @@ class CertificateSigningIT {
   }
 
   @Test
+  void bootstrapTokenWatchesItsCsrs() throws Exception {
+    // Watches with bearer tokens are WebSocket upgrades after the token check on a worker.
+    java.util.concurrent.CompletableFuture<String> added =
+        new java.util.concurrent.CompletableFuture<>();
+    try (KubernetesClient boot = NodeClients.withToken(api, token.text());
+        io.fabric8.kubernetes.client.Watch w =
+            boot.certificates()
+                .v1()
+                .certificateSigningRequests()
+                .watch(
+                    new io.fabric8.kubernetes.client.Watcher<>() {
+                      @Override
+                      public void eventReceived(Action action, CertificateSigningRequest csr) {
+                        if (csr.getMetadata().getName().equals("watched")) {
+                          added.complete(action.name());
+                        }
+                      }
+
+                      @Override
+                      public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {
+                        added.completeExceptionally(cause);
+                      }
+                    })) {
+      create(admin, "watched", NodeClients.newKey(), "w", List.of(), List.of(), "example.com/none");
+      assertThat(added.get(60, TimeUnit.SECONDS)).isEqualTo("ADDED");
+    }
+  }
+
+  @Test
   void expiredGarbageAndRevokedBootstrapTokensGet401() throws Exception {
     BootstrapToken expired = BootstrapToken.generate();
     createSecret(expired.toSecret(Instant.now().minusSeconds(60), "old"));

@@ -146,10 +146,12 @@ final class KuarkProcesses implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(repo.launcher().toString());
     command.add("agent");
+    if (!extraArgs.contains("--server")) {
+      // Joining agents (--server/--token) get node credentials instead of the admin kubeconfig.
+      Collections.addAll(command, "--kubeconfig", server.kubeconfig().toString());
+    }
     Collections.addAll(
         command,
-        "--kubeconfig",
-        server.kubeconfig().toString(),
         "--node-name",
         nodeName,
         "--node-ip",

@@ -25,10 +25,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code kubectl logs}, {@code exec}, {@code port-forward}, {@code cp} and {@code run -i} (attach
- * with stdin) against a pod of the demo
- * image, through the API server's pod subresources to the agent API, with an old kubectl (1.27:
- * SPDY for exec and port-forward) and a new one (1.33: WebSocket exec, WebSocket-tunnelled
- * port-forward). Runs under the host lock (real agent, pod network on the host).
+ * with stdin) against a pod of the demo image, through the API server's pod subresources to the
+ * agent API, with an old kubectl (1.27: SPDY for exec and port-forward) and a new one (1.33:
+ * WebSocket exec, WebSocket-tunnelled port-forward). Runs under the host lock (real agent, pod
+ * network on the host).
  */
 class PodStreamingIT {
   private static final String CLUSTER_CIDR = "10.205.0.0/16";

@@ -44,6 +44,16 @@ final class SingleNodeCluster implements AutoCloseable {
   static SingleNodeCluster start(
       String testName, String clusterCidr, String serviceCidr, List<String> agentArgs)
       throws Exception {
+    return start(testName, clusterCidr, serviceCidr, agentArgs, false);
+  }
+
+  /**
+   * Like {@link #start(String, String, String, List)}; with {@code join} the agent joins with the
+   * server's join token ({@code --server}, {@code --token-file}) instead of the admin kubeconfig.
+   */
+  static SingleNodeCluster start(
+      String testName, String clusterCidr, String serviceCidr, List<String> agentArgs, boolean join)
+      throws Exception {
     KuarkProcesses processes = new KuarkProcesses(testName);
     List<String> cidrs = List.of(clusterCidr, serviceCidr);
     try {
@@ -61,11 +71,21 @@ final class SingleNodeCluster implements AutoCloseable {
       HostCommands.exec(
           processes.repo().demoImageScript().toString(),
           images.resolve("kuark-demo.oci.tar").toString());
+      List<String> args = new ArrayList<>();
+      if (join) {
+        args.addAll(
+            List.of(
+                "--server",
+                server.url(),
+                "--token-file",
+                server.dataDir().resolve("server/token").toString()));
+      }
+      args.addAll(agentArgs);
       KuarkProcesses.Agent agent =
           processes.startAgent(
               server,
               new KuarkProcesses.AgentOptions("127.0.0.1", clusterCidr, serviceCidr, nodeDataDir),
-              agentArgs);
+              args);
       Kubectl kubectl =
           new Kubectl(Kubectl.binary("default"), server.kubeconfig(), processes.newDir("kubectl"));
       return new SingleNodeCluster(processes, server, agent, kubectl, cidrs);

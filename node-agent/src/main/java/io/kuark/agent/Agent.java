@@ -16,6 +16,9 @@ import io.kuark.agent.image.ImageStore;
 import io.kuark.agent.image.registry.ImageFetcher;
 import io.kuark.agent.image.registry.ImagePuller;
 import io.kuark.agent.image.registry.RegistryClient;
+import io.kuark.agent.join.CertificateRotation;
+import io.kuark.agent.join.JoinException;
+import io.kuark.agent.join.NodeJoin;
 import io.kuark.agent.linux.HostKernel;
 import io.kuark.agent.linux.LinuxFfiHostKernel;
 import io.kuark.agent.linux.NetlinkHostRoutes;
@@ -78,6 +81,8 @@ public final class Agent implements AutoCloseable {
   private StaticPods staticPods;
   private EvictionManager eviction;
   private AutoCloseable statsSampler;
+  private Optional<ServingCertificate> joinedServing = Optional.empty();
+  private CertificateRotation rotation;
 
   public Agent(AgentConfig config, HostKernel kernel) {
     this.config = config;
@@ -97,9 +102,27 @@ public final class Agent implements AutoCloseable {
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 
-  /** Starts everything; returns once the Node is registered and pods are being watched. */
-  public void start() throws IOException, InterruptedException {
-    KubernetesClient own = client(config.kubeconfig());
+  /**
+   * Starts everything; returns once the Node is registered and pods are being watched. With {@code
+   * --server}/{@code --token} the agent first joins (node credentials through CSRs).
+   */
+  public void start() throws IOException, InterruptedException, JoinException {
+    KubernetesClient own;
+    if (config.join() != null) {
+      NodeJoin.Joined joined =
+          new NodeJoin(
+                  config.join(),
+                  config.nodeName(),
+                  List.of(config.nodeName(), config.nodeIp()),
+                  config.agentDir(),
+                  Clock.systemUTC())
+              .join();
+      own = joined.client();
+      joinedServing = joined.serving();
+      rotation = joined.rotation();
+    } else {
+      own = client(config.kubeconfig());
+    }
     ownsClient = true;
     start(own);
   }
@@ -161,7 +184,9 @@ public final class Agent implements AutoCloseable {
                 Clock.systemUTC(),
                 metrics::render,
                 summary::build),
-            ServingCertificate.generate(config.nodeName(), List.of(config.nodeIp())));
+            joinedServing.isPresent()
+                ? joinedServing.get()
+                : ServingCertificate.generate(config.nodeName(), List.of(config.nodeIp())));
     int apiPort = api.start(config.port());
     node = new NodeAgent(client, config.withPort(apiPort), runtime.version(), Clock.systemUTC());
     node.register();
@@ -324,6 +349,9 @@ public final class Agent implements AutoCloseable {
     }
     if (imagePuller != null) {
       imagePuller.close();
+    }
+    if (rotation != null) {
+      rotation.close();
     }
     if (client != null && ownsClient) {
       client.close();

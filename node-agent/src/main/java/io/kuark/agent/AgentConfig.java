@@ -29,6 +29,8 @@ import java.util.List;
  * @param podNetworkMode how this node routes to other nodes' pod CIDRs
  * @param insecureRegistries registries (host[:port]) pulled from over plain HTTP besides loopback
  * @param node node-local housekeeping: static pods, eviction, log rotation
+ * @param join {@code --server}/{@code --token}: join with a join token (then {@code kubeconfig} is
+ *     null), or null to use {@code --kubeconfig}
  */
 public record AgentConfig(
     Path kubeconfig,
@@ -51,7 +53,8 @@ public record AgentConfig(
     Proxy proxy,
     PodNetworkMode podNetworkMode,
     List<String> insecureRegistries,
-    Housekeeping node) {
+    Housekeeping node,
+    io.kuark.agent.join.JoinFlags join) {
 
   /**
    * Node-local housekeeping, with kubelet's flag names and defaults.
@@ -105,7 +108,8 @@ public record AgentConfig(
         proxy,
         podNetworkMode,
         insecureRegistries,
-        node);
+        node,
+        join);
   }
 
   /** Agent state: {@code dataDir/agent}. */

@@ -20,7 +20,7 @@ public final class AgentFlags {
   }
 
   public static final String USAGE =
-      "usage: kuark-agent --kubeconfig PATH [--node-name N] [--node-ip IP] [--data-dir DIR]"
+      "usage: kuark-agent (--kubeconfig PATH | --server URL --token TOKEN|--token-file PATH) [--node-name N] [--node-ip IP] [--data-dir DIR]"
           + " [--run-dir DIR] [--pod-log-dir DIR] [--cni-conf-dir DIR] [--cni-bin-dir DIR:DIR]"
           + " [--port N] [--cluster-cidr CIDR] [--service-cidr CIDR] [--keep-pods]"
           + " [--cgroup-parent NAME] [--cni-bridge-type TYPE] [--cluster-dns IP]"
@@ -37,6 +37,8 @@ public final class AgentFlags {
 
   public static AgentConfig parse(String... args) throws UsageException {
     Path kubeconfig = null;
+    String server = null;
+    String token = null;
     String nodeName = null;
     String nodeIp = null;
     Path dataDir = Path.of("/var/lib/kuark");
@@ -97,6 +99,9 @@ public final class AgentFlags {
       }
       switch (arg) {
         case "--kubeconfig" -> kubeconfig = Path.of(value);
+        case "--server" -> server = value;
+        case "--token" -> token = value;
+        case "--token-file" -> token = readTokenFile(value);
         case "--node-name" -> nodeName = value;
         case "--node-ip" -> nodeIp = value;
         case "--data-dir" -> dataDir = Path.of(value);
@@ -139,9 +144,7 @@ public final class AgentFlags {
         default -> throw new UsageException("unknown flag " + arg + "\n" + USAGE);
       }
     }
-    if (kubeconfig == null) {
-      throw new UsageException("--kubeconfig is required\n" + USAGE);
-    }
+    io.kuark.agent.join.JoinFlags join = joinFlags(kubeconfig, server, token);
     if (nodeName == null) {
       nodeName = hostName();
     }
@@ -202,7 +205,8 @@ public final class AgentFlags {
             pressurePeriod,
             housekeeping,
             logMaxSize,
-            logMaxFiles));
+            logMaxFiles),
+        join);
   }
 
   private static String checkThresholds(String value) throws UsageException {
@@ -256,6 +260,41 @@ public final class AgentFlags {
       return n;
     } catch (NumberFormatException e) {
       throw new UsageException(flag + " is not a number: " + value);
+    }
+  }
+
+  /** The join token in {@code path} (kept out of the process list, unlike {@code --token}). */
+  private static String readTokenFile(String path) throws UsageException {
+    try {
+      return java.nio.file.Files.readString(Path.of(path)).strip();
+    } catch (java.io.IOException e) {
+      throw new UsageException("cannot read --token-file " + path + ": " + e.getMessage());
+    }
+  }
+
+  /** {@code --server} and {@code --token} together, or {@code --kubeconfig} alone. */
+  private static io.kuark.agent.join.JoinFlags joinFlags(
+      Path kubeconfig, String server, String token) throws UsageException {
+    if (server == null && token == null) {
+      if (kubeconfig == null) {
+        throw new UsageException("--kubeconfig, or --server and --token, are required\n" + USAGE);
+      }
+      return null;
+    }
+    if (kubeconfig != null) {
+      throw new UsageException("--kubeconfig and --server/--token exclude each other\n" + USAGE);
+    }
+    if (server == null || token == null) {
+      throw new UsageException("--server and --token go together\n" + USAGE);
+    }
+    if (!server.startsWith("https://")) {
+      throw new UsageException("--server must be an https:// URL: " + server);
+    }
+    try {
+      return new io.kuark.agent.join.JoinFlags(
+          server.replaceAll("/+$", ""), io.kuark.agent.join.JoinToken.parse(token));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
     }
   }
 

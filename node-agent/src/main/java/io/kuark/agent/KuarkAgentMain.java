@@ -30,6 +30,11 @@ public class KuarkAgentMain implements QuarkusApplication {
     try (Agent agent = new Agent(config, Agent.linuxKernel())) {
       try {
         agent.start();
+      } catch (io.kuark.agent.join.JoinException e) {
+        // A refused join is the user's to fix (wrong token or server): say why, no stack trace.
+        System.err.println("kuark-agent: cannot join the cluster: " + e.getMessage());
+        LOG.debug("join failed", e);
+        return 1;
       } catch (Exception e) {
         LOG.errorf(e, "kuark-agent failed to start");
         return 1;

@@ -128,6 +128,7 @@ final class ServerRuntime implements AutoCloseable {
     // Each loop group acts as its own user (upstream's names), limited by its RBAC roles.
     KubernetesClient controllers = loopClient(clientVertx, url, pki, pki.controllerManager());
     KubernetesClient scheduler = loopClient(clientVertx, url, pki, pki.scheduler());
+    JoinTokenSetup.ensure(flags.dataDir().resolve("server"), pki.ca().certificate(), controllers);
     ControlPlaneLoops loops =
         ControlPlaneLoops.start(
             controllers,

@@ -189,8 +189,9 @@ public final class NodeAgent implements AutoCloseable, io.kuark.agent.eviction.N
   }
 
   /**
-   * The eviction manager's verdict: conditions and pressure taints follow it, and the status is
-   * written right away instead of at the next heartbeat.
+   * The eviction manager's verdict: the pressure conditions follow it, written right away instead
+   * of at the next heartbeat (the node lifecycle controller turns them into taints; NodeRestriction
+   * forbids a node changing its own taints).
    */
   @Override
   public void pressureChanged(java.util.Set<String> now) {
@@ -199,11 +200,6 @@ public final class NodeAgent implements AutoCloseable, io.kuark.agent.eviction.N
       updateStatus();
     } catch (IOException | RuntimeException e) {
       LOG.warnf("node status update failed: %s", e.getMessage());
-    }
-    try {
-      PressureTaints.apply(client, config.nodeName(), now);
-    } catch (RuntimeException e) {
-      LOG.warnf("updating pressure taints failed: %s", e.getMessage());
     }
   }
 

@@ -138,11 +138,12 @@ public final class ApiServer implements AutoCloseable {
         new ApiRequestHandler(setup.catalog(), dispatcher, watches, workers, metrics, podStreams);
     NonResourceHandler other =
         new NonResourceHandler(
-            health,
-            metrics,
-            new DiscoveryDocuments(setup.catalog()),
-            setup.openApi(),
-            setup.config().advertiseAddress() + ":" + setup.config().securePort());
+                health,
+                metrics,
+                new DiscoveryDocuments(setup.catalog()),
+                setup.openApi(),
+                setup.config().advertiseAddress() + ":" + setup.config().securePort())
+            .withCaCertificate(Pem.encode(setup.pki().ca().certificate()));
     Router router = Router.router(setup.vertx());
     router
         .route()
@@ -167,6 +168,7 @@ public final class ApiServer implements AutoCloseable {
     }
     ApiServer server = new ApiServer(setup, http, workers, caches, ctx, dispatcher, health);
     server.metrics = metrics;
+    security.signCertificatesWith(setup.pki().ca());
     server.closeables.add(kubelets);
     server.extraListeners.addAll(extra);
     server.closeables.add(security);
@@ -220,6 +222,12 @@ public final class ApiServer implements AutoCloseable {
       return;
     }
     // Tokens are checked against the stored service accounts and pods: a worker may block.
+    String upgrade = rc.request().getHeader("Upgrade");
+    if (upgrade != null && upgrade.equalsIgnoreCase("websocket")) {
+      // The body handler lets upgrades through unread; paused, the request does not end while
+      // the worker checks the token, so the WebSocket upgrade (watches) still succeeds after it.
+      rc.request().pause();
+    }
     workers
         .<UserInfo>executeBlocking(() -> security.check(rc.request(), info), false)
         .onComplete(

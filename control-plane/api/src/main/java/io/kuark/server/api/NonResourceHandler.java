@@ -23,6 +23,7 @@ final class NonResourceHandler {
   private final DiscoveryDocuments discovery;
   private final OpenApiSource openApi;
   private final String serverAddress;
+  private String caPem = "";
 
   NonResourceHandler(
       HealthChecks health,
@@ -37,9 +38,19 @@ final class NonResourceHandler {
     this.serverAddress = serverAddress;
   }
 
+  /**
+   * Serves the cluster CA certificate at {@code /cacerts} (as k3s does): joining agents fetch it
+   * without trusting it and compare its SHA-256 with the hash in their join token.
+   */
+  NonResourceHandler withCaCertificate(String pem) {
+    this.caPem = pem;
+    return this;
+  }
+
   /** Paths anonymous clients may read. */
   static boolean isPublic(String path) {
     return path.equals("/healthz")
+        || path.equals("/cacerts")
         || path.equals("/livez")
         || path.equals("/readyz")
         || path.equals("/version")
@@ -69,6 +80,12 @@ final class NonResourceHandler {
         }
       case "/version":
         json(rc, 200, VersionInfo.document(), "application/json");
+        return true;
+      case "/cacerts":
+        if (caPem.isEmpty()) {
+          return false;
+        }
+        text(rc, 200, caPem, "text/plain; charset=utf-8");
         return true;
       case "/metrics":
         text(rc, 200, metrics.render(), "text/plain; version=0.0.4; charset=utf-8");

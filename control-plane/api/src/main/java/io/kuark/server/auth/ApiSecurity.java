@@ -29,10 +29,19 @@ import io.kuark.server.auth.authn.TokenAuthenticator;
 import io.kuark.server.auth.authn.TokenRequestHandler;
 import io.kuark.server.auth.authn.TokenReviewHandler;
 import io.kuark.server.auth.authz.AccessReviewHandler;
+import io.kuark.server.auth.authz.Authorizer;
 import io.kuark.server.auth.authz.EscalationCheck;
 import io.kuark.server.auth.authz.RbacAuthorizer;
 import io.kuark.server.auth.authz.RbacCache;
 import io.kuark.server.auth.authz.RulesReviewHandler;
+import io.kuark.server.auth.bootstrap.BootstrapTokenAuthenticator;
+import io.kuark.server.auth.certificates.CsrApprover;
+import io.kuark.server.auth.certificates.CsrController;
+import io.kuark.server.auth.certificates.CsrSigner;
+import io.kuark.server.auth.node.NodeAuthorizer;
+import io.kuark.server.auth.node.NodeGraph;
+import io.kuark.server.auth.node.NodeRestriction;
+import io.kuark.server.auth.pki.CertificateAuthority;
 import io.kuark.server.auth.rbac.BootstrapPolicy;
 import io.kuark.server.auth.rbac.ClusterRoleAggregator;
 import java.nio.file.Path;
@@ -62,6 +71,12 @@ public final class ApiSecurity implements AutoCloseable {
   private final RequestAuthenticator authenticator;
   private final ServiceAccountAuthenticator serviceAccounts;
   private final List<TokenAuthenticator> otherTokens = new ArrayList<>();
+  private final WatchCaches caches;
+  private final Authorizer authorizer;
+  private final List<AutoCloseable> running = new ArrayList<>();
+  private WatchedObjects pods;
+  private WatchedObjects claims;
+  private CertificateAuthority csrSigningCa;
   private ClusterRoleAggregator aggregator;
   private volatile boolean started;
 
@@ -79,6 +94,8 @@ public final class ApiSecurity implements AutoCloseable {
     this.catalog = catalog;
     this.tokens = new ServiceAccountTokens(serviceAccountKey, Clock.systemUTC());
     this.serviceAccounts = new ServiceAccountAuthenticator(tokens, this::lookup);
+    this.caches = caches;
+    otherTokens.add(new BootstrapTokenAuthenticator(this::secret, Clock.systemUTC()));
     if (tokenAuthFile != null) {
       otherTokens.add(StaticTokenFile.read(tokenAuthFile));
     }
@@ -88,11 +105,31 @@ public final class ApiSecurity implements AutoCloseable {
     this.authenticator = new RequestAuthenticator(chain);
     this.rbacCache = new RbacCache(store, caches, catalog);
     this.rbac = new RbacAuthorizer(rbacCache);
+    // Node first, then RBAC, as upstream's --authorization-mode=Node,RBAC.
+    NodeAuthorizer node =
+        new NodeAuthorizer(
+            new NodeGraph(
+                () -> pods == null ? List.of() : pods.all(),
+                () -> claims == null ? List.of() : claims.all(),
+                (namespace, name) -> pods == null ? null : pods.get(namespace, name)));
+    this.authorizer =
+        attributes -> {
+          Authorizer.Decision d = node.authorize(attributes);
+          return d == Authorizer.Decision.NO_OPINION ? rbac.authorize(attributes) : d;
+        };
+  }
+
+  /**
+   * Lets the server approve node CertificateSigningRequests and sign approved ones with {@code ca}
+   * (from {@link #start} on).
+   */
+  public void signCertificatesWith(CertificateAuthority ca) {
+    this.csrSigningCa = ca;
   }
 
   /** The request filter. */
   public RequestSecurity requests(Predicate<String> publicPath) {
-    return new RequestSecurity(authenticator, rbac, publicPath);
+    return new RequestSecurity(authenticator, authorizer, publicPath);
   }
 
   /** {@code next} with the security admission steps in front. */
@@ -109,6 +146,7 @@ public final class ApiSecurity implements AutoCloseable {
             next,
             new ServiceAccountAdmission(this::serviceAccount),
             new EscalationCheck(rbac),
+            new NodeRestriction(),
             plugins),
         this::priorityClass,
         this::priorityClasses);
@@ -121,7 +159,7 @@ public final class ApiSecurity implements AutoCloseable {
         "authentication.k8s.io/tokenreviews",
         new TokenReviewHandler(serviceAccounts, otherTokens, tokens));
     reviews.put("authentication.k8s.io/selfsubjectreviews", new SelfSubjectReviewHandler());
-    AccessReviewHandler access = new AccessReviewHandler(rbac);
+    AccessReviewHandler access = new AccessReviewHandler(authorizer);
     reviews.put("authorization.k8s.io/subjectaccessreviews", access);
     reviews.put("authorization.k8s.io/selfsubjectaccessreviews", access);
     reviews.put("authorization.k8s.io/localsubjectaccessreviews", access);
@@ -136,6 +174,16 @@ public final class ApiSecurity implements AutoCloseable {
             store, creator, rbacCache.type("clusterroles"), rbacCache.type("clusterrolebindings"))
         .run();
     aggregator = new ClusterRoleAggregator(rbacCache, store).start();
+    pods = watched("", "pods");
+    claims = watched("", "persistentvolumeclaims");
+    if (csrSigningCa != null) {
+      ResourceType csrs =
+          catalog.find("certificates.k8s.io", "v1", "certificatesigningrequests").orElseThrow();
+      running.add(
+          new CsrController(
+                  store, caches, csrs, new CsrApprover(authorizer), new CsrSigner(csrSigningCa))
+              .start());
+    }
     started = true;
   }
 
@@ -156,6 +204,18 @@ public final class ApiSecurity implements AutoCloseable {
             });
   }
 
+  private WatchedObjects watched(String group, String plural) {
+    ResourceType type = catalog.find(group, "v1", plural).orElseThrow();
+    WatchedObjects objects = new WatchedObjects(store, caches, type, o -> {}).start();
+    running.add(objects);
+    return objects;
+  }
+
+  private Optional<JsonNode> secret(String namespace, String name) {
+    ResourceType type = catalog.find("", "v1", "secrets").orElseThrow();
+    return store.get(type, namespace, name).map(o -> (JsonNode) o.object());
+  }
+
   private Optional<JsonNode> serviceAccount(String namespace, String name) {
     ResourceType type = catalog.find("", "v1", "serviceaccounts").orElseThrow();
     return store.get(type, namespace, name).map(o -> (JsonNode) o.object());
@@ -173,6 +233,13 @@ public final class ApiSecurity implements AutoCloseable {
 
   @Override
   public void close() {
+    for (AutoCloseable c : running) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        // Closing in-memory subscriptions does not fail in practice; keep closing the rest.
+      }
+    }
     if (aggregator != null) {
       aggregator.close();
     }

@@ -158,6 +158,19 @@ final class BuiltInTypes {
                 none())
             .build(io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice.class));
     out.add(
+        t(
+                "certificates.k8s.io",
+                "CertificateSigningRequest",
+                "certificatesigningrequests",
+                false,
+                STANDARD_VERBS,
+                List.of("csr"),
+                none())
+            .sub(new Subresource("approval", "CertificateSigningRequest", null, null, GPU))
+            .sub(Subresource.status("CertificateSigningRequest"))
+            .build(
+                io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest.class));
+    out.add(
         t("coordination.k8s.io", "Lease", "leases", true, STANDARD_VERBS, none(), none())
             .build(io.fabric8.kubernetes.api.model.coordination.v1.Lease.class));
     out.add(

@@ -29,8 +29,27 @@ final class ObjectUpdater {
     MAIN,
     /** The status subresource: only status changes. */
     STATUS,
+    /** The approval subresource (CertificateSigningRequests): only status changes, as approval. */
+    APPROVAL,
     /** Server-internal writes (binding, finalize, scale) that already built the whole object. */
-    RAW
+    RAW;
+
+    /** The mode of a PUT or PATCH to {@code subresource} ("" for the main resource). */
+    static Mode of(String subresource) {
+      switch (subresource) {
+        case "":
+          return MAIN;
+        case "approval":
+          return APPROVAL;
+        default:
+          return STATUS;
+      }
+    }
+
+    /** The subresource name managedFields record for this mode. */
+    String subresource() {
+      return this == STATUS ? "status" : this == APPROVAL ? "approval" : "";
+    }
   }
 
   private final ApiContext ctx;
@@ -85,7 +104,9 @@ final class ObjectUpdater {
       ObjectNode next;
       switch (mode) {
         case STATUS:
+        case APPROVAL:
           next = MetadataRules.mergeForUpdate(type, desired, old, true);
+          strategy.prepareForSubresourceUpdate(mode.subresource(), next, old);
           break;
         case MAIN:
           next = MetadataRules.mergeForUpdate(type, desired, old, false);

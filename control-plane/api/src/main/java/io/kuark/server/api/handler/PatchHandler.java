@@ -39,7 +39,7 @@ final class PatchHandler implements ResourceHandler {
   public ApiResponse handle(ApiRequest req) {
     ResourceType type = req.type();
     String sub = req.info().subresource();
-    if (!sub.isEmpty() && !sub.equals("status")) {
+    if (!sub.isEmpty() && !sub.equals("status") && !sub.equals("approval")) {
       throw Statuses.methodNotAllowed("patch");
     }
     String contentType = mediaType(req.contentType());
@@ -51,7 +51,7 @@ final class PatchHandler implements ResourceHandler {
         Json.parseBody(
             req.body(), contentType.equals("application/apply-patch+yaml") ? "yaml" : "json");
     boolean dryRun = req.dryRun();
-    ObjectUpdater.Mode mode = sub.isEmpty() ? ObjectUpdater.Mode.MAIN : ObjectUpdater.Mode.STATUS;
+    ObjectUpdater.Mode mode = ObjectUpdater.Mode.of(sub);
     WriteResult result;
     switch (contentType) {
       case "application/json-patch+json":
@@ -132,7 +132,7 @@ final class PatchHandler implements ResourceHandler {
     MetadataRules.checkKind(type, applied, type.kind(), type.apiVersion());
     MetadataRules.checkIdentity(type, applied, req.info().namespace(), req.info().name());
     boolean force = req.param("force").equals("true");
-    String subresource = mode == ObjectUpdater.Mode.STATUS ? "status" : "";
+    String subresource = mode.subresource();
     ManagedFields.Manager manager = new ManagedFields.Manager(name, subresource, type.apiVersion());
     ManagedFields.Scope scope =
         mode == ObjectUpdater.Mode.STATUS

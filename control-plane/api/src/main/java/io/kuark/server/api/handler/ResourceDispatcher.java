@@ -108,6 +108,17 @@ public final class ResourceDispatcher {
           default:
             throw Statuses.methodNotAllowed(verb);
         }
+      case "approval":
+        switch (verb) {
+          case "get":
+            return get.handle(req);
+          case "update":
+            return update.handle(req);
+          case "patch":
+            return patch.handle(req);
+          default:
+            throw Statuses.methodNotAllowed(verb);
+        }
       case "scale":
         return scale.handle(req);
       case "binding":

@@ -57,14 +57,14 @@ final class UpdateHandler implements ResourceHandler {
               ObjectUpdater.Mode.RAW,
               req.dryRun(),
               null);
-    } else if (sub.isEmpty() || sub.equals("status")) {
+    } else if (sub.isEmpty() || sub.equals("status") || sub.equals("approval")) {
       result =
           updater.update(
               type,
               req.info().namespace(),
               req.info().name(),
               current -> body.deepCopy(),
-              sub.isEmpty() ? ObjectUpdater.Mode.MAIN : ObjectUpdater.Mode.STATUS,
+              ObjectUpdater.Mode.of(sub),
               req.dryRun(),
               null,
               FieldManagers.of(req, sub));

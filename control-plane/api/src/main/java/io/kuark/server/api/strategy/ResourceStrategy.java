@@ -17,6 +17,13 @@ public interface ResourceStrategy {
   /** Adjusts an update before validation (e.g. keeps allocated fields). */
   default void prepareForUpdate(ObjectNode updated, ObjectNode old) {}
 
+  /**
+   * Adjusts and validates a write to the {@code status} or {@code approval} subresource after the
+   * status was taken from the request (throws an ApiException to refuse it).
+   */
+  default void prepareForSubresourceUpdate(
+      String subresource, ObjectNode updated, ObjectNode old) {}
+
   /** Reverts side effects of {@link #prepareForUpdate} when the update is not written. */
   default void updateAborted(ObjectNode updated, ObjectNode old) {}
 

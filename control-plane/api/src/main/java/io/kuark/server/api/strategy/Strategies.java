@@ -32,6 +32,10 @@ public final class Strategies {
           return DEFAULT;
       }
     }
+    if (type.group().equals("certificates.k8s.io")
+        && type.plural().equals("certificatesigningrequests")) {
+      return new CertificateSigningRequestStrategy(type);
+    }
     return DEFAULT;
   }
 

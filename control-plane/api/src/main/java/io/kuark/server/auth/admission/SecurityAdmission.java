@@ -5,25 +5,44 @@ import io.kuark.server.api.strategy.ObjectAdmission;
 import io.kuark.server.apimodel.ResourceType;
 import io.kuark.server.auth.authz.EscalationCheck;
 import io.kuark.server.auth.authz.RequestScope;
+import io.kuark.server.auth.node.NodeRestriction;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The security admission steps around the model's defaulting and validation: ServiceAccount
- * admission for new pods and RBAC escalation prevention for roles and bindings, then the mutating
- * {@link AdmissionPlugin}s in order, the model's defaulting and validation ({@code next}), and the
- * validating plugins in order (ResourceQuota last, as upstream).
+ * The security admission steps around the model's defaulting and validation: NodeRestriction for
+ * writes by node credentials, ServiceAccount admission for new pods and RBAC escalation prevention
+ * for roles and bindings, then the mutating {@link AdmissionPlugin}s in order, the model's
+ * defaulting and validation ({@code next}), and the validating plugins in order (ResourceQuota
+ * last, as upstream).
  */
 public final class SecurityAdmission implements ObjectAdmission {
 
   private final ObjectAdmission next;
   private final ServiceAccountAdmission serviceAccounts;
   private final EscalationCheck escalation;
+  private final NodeRestriction nodeRestriction;
   private final List<AdmissionPlugin> plugins;
 
   public SecurityAdmission(
       ObjectAdmission next, ServiceAccountAdmission serviceAccounts, EscalationCheck escalation) {
-    this(next, serviceAccounts, escalation, List.of());
+    this(next, serviceAccounts, escalation, new NodeRestriction(), List.of());
+  }
+
+  public SecurityAdmission(
+      ObjectAdmission next,
+      ServiceAccountAdmission serviceAccounts,
+      EscalationCheck escalation,
+      NodeRestriction nodeRestriction) {
+    this(next, serviceAccounts, escalation, nodeRestriction, List.of());
+  }
+
+  public SecurityAdmission(
+      ObjectAdmission next,
+      ServiceAccountAdmission serviceAccounts,
+      EscalationCheck escalation,
+      List<AdmissionPlugin> plugins) {
+    this(next, serviceAccounts, escalation, new NodeRestriction(), plugins);
   }
 
   /**
@@ -33,8 +52,10 @@ public final class SecurityAdmission implements ObjectAdmission {
       ObjectAdmission next,
       ServiceAccountAdmission serviceAccounts,
       EscalationCheck escalation,
+      NodeRestriction nodeRestriction,
       List<AdmissionPlugin> plugins) {
     this.next = next;
+    this.nodeRestriction = nodeRestriction;
     this.serviceAccounts = serviceAccounts;
     this.escalation = escalation;
     this.plugins = List.copyOf(plugins);
@@ -42,6 +63,7 @@ public final class SecurityAdmission implements ObjectAdmission {
 
   @Override
   public List<String> admit(ResourceType type, ObjectNode object, ObjectNode old) {
+    nodeRestriction.admit(RequestScope.user(), type, object, old);
     if (type.group().equals("rbac.authorization.k8s.io")) {
       escalation.check(RequestScope.user(), type.plural(), object);
     } else if (old == null && type.isCore() && type.plural().equals("pods")) {

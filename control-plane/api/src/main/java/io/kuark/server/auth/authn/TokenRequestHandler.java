@@ -85,6 +85,7 @@ public final class TokenRequestHandler implements ResourceHandler {
     BoundToken.BoundObject pod = null;
     BoundToken.BoundObject secret = null;
     JsonNode ref = spec.path("boundObjectRef");
+    String podNode = "";
     if (ref.isObject()) {
       String kind = ref.path("kind").asText("");
       String refName = ref.path("name").asText("");
@@ -99,6 +100,7 @@ public final class TokenRequestHandler implements ResourceHandler {
                     + "\" to pod running with different serviceaccount name.");
           }
           pod = new BoundToken.BoundObject(refName, Meta.uid(p));
+          podNode = p.path("spec").path("nodeName").asText("");
         }
         case "Secret" -> {
           ObjectNode s = bound("secrets", namespace, refName, ref);
@@ -109,6 +111,20 @@ public final class TokenRequestHandler implements ResourceHandler {
                 name,
                 "spec.boundObjectRef.kind",
                 "Unsupported value: \"" + kind + "\": supported values: \"Pod\", \"Secret\"");
+      }
+    }
+    // NodeRestriction: node credentials get tokens only bound to pods on that node.
+    String node = io.kuark.server.auth.node.NodeIdentity.nodeName(req.user());
+    if (!node.isEmpty()) {
+      if (pod == null) {
+        throw Statuses.forbidden(
+            core("serviceaccounts"), name, "node requested token not bound to a pod");
+      }
+      if (!podNode.equals(node)) {
+        throw Statuses.forbidden(
+            core("serviceaccounts"),
+            name,
+            "node requested token bound to a pod scheduled on a different node");
       }
     }
     Instant now = tokens.now();

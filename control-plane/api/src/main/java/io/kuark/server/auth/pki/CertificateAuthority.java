@@ -48,9 +48,24 @@ public final class CertificateAuthority {
   private final X509Certificate certificate;
   private final PrivateKey key;
 
+  private final Duration leafValidity;
+
   public CertificateAuthority(X509Certificate certificate, PrivateKey key) {
+    this(certificate, key, VALIDITY);
+  }
+
+  private CertificateAuthority(X509Certificate certificate, PrivateKey key, Duration leafValidity) {
     this.certificate = certificate;
     this.key = key;
+    this.leafValidity = leafValidity;
+  }
+
+  /**
+   * This CA issuing its own leaf certificates with {@code validity} instead of 365 days (tests of
+   * renewal use short-lived certificates).
+   */
+  public CertificateAuthority withLeafValidity(Duration validity) {
+    return new CertificateAuthority(certificate, key, validity);
   }
 
   /** Creates a new self-signed CA named {@code commonName}. */
@@ -127,8 +142,45 @@ public final class CertificateAuthority {
     }
   }
 
+  /**
+   * Certifies {@code request}'s key with its subject (CN, O) and, for serving certificates, its DNS
+   * and IP names; valid for {@code validity} (capped at {@link #VALIDITY}). Used by the
+   * CertificateSigningRequest signer; the caller has checked the request's shape.
+   */
+  public X509Certificate sign(CertificateRequest request, boolean serving, Duration validity) {
+    GeneralNames sans = null;
+    if (serving) {
+      List<GeneralName> names = new ArrayList<>();
+      for (String dns : request.dnsNames()) {
+        names.add(new GeneralName(GeneralName.dNSName, dns));
+      }
+      for (String ip : request.ips()) {
+        names.add(new GeneralName(GeneralName.iPAddress, ip));
+      }
+      sans = names.isEmpty() ? null : new GeneralNames(names.toArray(new GeneralName[0]));
+    }
+    Duration capped = validity.compareTo(VALIDITY) > 0 ? VALIDITY : validity;
+    return certify(
+        subject(request.commonName(), request.organizations()),
+        new ExtendedKeyUsage(
+            serving ? KeyPurposeId.id_kp_serverAuth : KeyPurposeId.id_kp_clientAuth),
+        sans,
+        request.publicKey(),
+        capped);
+  }
+
   private IssuedCertificate issue(X500Name subject, ExtendedKeyUsage usage, GeneralNames sans) {
     KeyPair pair = newKeyPair();
+    return new IssuedCertificate(
+        certify(subject, usage, sans, pair.getPublic(), leafValidity), pair.getPrivate());
+  }
+
+  private X509Certificate certify(
+      X500Name subject,
+      ExtendedKeyUsage usage,
+      GeneralNames sans,
+      PublicKey publicKey,
+      Duration validity) {
     try {
       Instant now = Instant.now();
       X509v3CertificateBuilder builder =
@@ -136,9 +188,9 @@ public final class CertificateAuthority {
               certificate,
               serial(),
               Date.from(now.minus(Duration.ofMinutes(5))),
-              Date.from(now.plus(VALIDITY)),
+              Date.from(now.plus(validity)),
               subject,
-              pair.getPublic());
+              publicKey);
       JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       builder.addExtension(
@@ -151,7 +203,7 @@ public final class CertificateAuthority {
       if (sans != null) {
         builder.addExtension(Extension.subjectAlternativeName, false, sans);
       }
-      return new IssuedCertificate(sign(builder, key), pair.getPrivate());
+      return sign(builder, key);
     } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
       throw new IllegalStateException("cannot issue certificate for " + subject, e);
     }

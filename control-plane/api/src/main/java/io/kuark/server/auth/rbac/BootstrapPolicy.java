@@ -52,16 +52,27 @@ public final class BootstrapPolicy {
   }
 
   private static Map<String, List<String>> upstreamBindings() {
-    return Map.of(
-        "cluster-admin", List.of("Group:system:masters"),
-        "system:discovery", List.of("Group:system:authenticated"),
-        "system:basic-user", List.of("Group:system:authenticated"),
+    Map<String, List<String>> b = new java.util.LinkedHashMap<>();
+    b.put("cluster-admin", List.of("Group:system:masters"));
+    b.put("system:discovery", List.of("Group:system:authenticated"));
+    b.put("system:basic-user", List.of("Group:system:authenticated"));
+    b.put(
         "system:public-info-viewer",
-            List.of("Group:system:authenticated", "Group:system:unauthenticated"),
-        "system:node", List.of(),
-        "system:kubelet-api-admin", List.of("User:kube-apiserver-kubelet-client"),
-        "system:kube-scheduler", List.of("User:system:kube-scheduler"),
-        "system:kube-controller-manager", List.of("User:system:kube-controller-manager"));
+        List.of("Group:system:authenticated", "Group:system:unauthenticated"));
+    b.put("system:node", List.of());
+    b.put("system:kubelet-api-admin", List.of("User:kube-apiserver-kubelet-client"));
+    // Node join (kubeadm's kubelet-bootstrap and auto-approval bindings): bootstrap tokens may
+    // create CSRs that the approver accepts for new nodes; nodes may renew their own.
+    b.put("system:node-bootstrapper", List.of("Group:system:bootstrappers"));
+    b.put(
+        "system:certificates.k8s.io:certificatesigningrequests:nodeclient",
+        List.of("Group:system:bootstrappers"));
+    b.put(
+        "system:certificates.k8s.io:certificatesigningrequests:selfnodeclient",
+        List.of("Group:system:nodes"));
+    b.put("system:kube-scheduler", List.of("User:system:kube-scheduler"));
+    b.put("system:kube-controller-manager", List.of("User:system:kube-controller-manager"));
+    return b;
   }
 
   public void run() {

@@ -118,6 +118,36 @@ final class DefaultRoles {
             null));
     roles.add(new Role("system:node", Map.of(), nodeRules(), null));
     roles.add(new Role("system:kubelet-api-admin", Map.of(), kubeletApiAdminRules(), null));
+    roles.add(
+        new Role(
+            "system:node-bootstrapper",
+            Map.of(),
+            List.of(
+                r(
+                    List.of("create", "get", "list", "watch"),
+                    List.of("certificates.k8s.io"),
+                    List.of("certificatesigningrequests"))),
+            null));
+    roles.add(
+        new Role(
+            "system:certificates.k8s.io:certificatesigningrequests:nodeclient",
+            Map.of(),
+            List.of(
+                r(
+                    List.of("create"),
+                    List.of("certificates.k8s.io"),
+                    List.of("certificatesigningrequests/nodeclient"))),
+            null));
+    roles.add(
+        new Role(
+            "system:certificates.k8s.io:certificatesigningrequests:selfnodeclient",
+            Map.of(),
+            List.of(
+                r(
+                    List.of("create"),
+                    List.of("certificates.k8s.io"),
+                    List.of("certificatesigningrequests/selfnodeclient"))),
+            null));
     roles.add(new Role("system:kube-scheduler", Map.of(), schedulerRules(), null));
     roles.add(new Role("system:kube-controller-manager", Map.of(), controllerManagerRules(), null));
     roles.addAll(ControllerPolicy.roles());

@@ -94,6 +94,63 @@ class ClusterPkiTest {
   }
 
   @Test
+  void shortLivedLeafCertificatesAreRenewedAtStartAndOthersKept() throws Exception {
+    ServingNames names = ServingNames.forThisHost("10.43.0.1", List.of());
+    ClusterPki first = ClusterPki.loadOrCreate(dir, names);
+    // Leaves from the same CA with 30 days left (fewer than 90): due for renewal.
+    CertificateAuthority shortLived = first.ca().withLeafValidity(java.time.Duration.ofDays(30));
+    CertificateAuthority.IssuedCertificate admin =
+        shortLived.issueClient("admin", List.of("system:masters"));
+    Files.writeString(dir.resolve("client-admin.crt"), Pem.encode(admin.certificate()));
+    Files.writeString(dir.resolve("client-admin.key"), Pem.encode(admin.key()));
+    CertificateAuthority.IssuedCertificate serving =
+        shortLived.issueServing("kuark-apiserver", names.dnsNames(), names.ips());
+    Files.writeString(dir.resolve("serving.crt"), Pem.encode(serving.certificate()));
+    Files.writeString(dir.resolve("serving.key"), Pem.encode(serving.key()));
+    ClusterPki second = ClusterPki.loadOrCreate(dir, names);
+    for (X509Certificate renewed :
+        List.of(second.admin().certificate(), second.serving().certificate())) {
+      long days = (renewed.getNotAfter().getTime() - System.currentTimeMillis()) / 86_400_000L;
+      assertThat(days).isBetween(364L, 366L);
+      assertThat(second.ca().signed(renewed)).isTrue();
+    }
+    assertThat(second.admin().certificate()).isNotEqualTo(admin.certificate());
+    assertThat(second.serving().certificate()).isNotEqualTo(serving.certificate());
+    assertThat(Pem.certificate(Files.readString(dir.resolve("client-admin.crt"))))
+        .isEqualTo(second.admin().certificate());
+    // 100 days left is more than 90: kept.
+    CertificateAuthority.IssuedCertificate kubelet =
+        first
+            .ca()
+            .withLeafValidity(java.time.Duration.ofDays(100))
+            .issueClient(ClusterPki.KUBELET_CLIENT_USER, List.of("system:masters"));
+    Files.writeString(dir.resolve("client-kubelet.crt"), Pem.encode(kubelet.certificate()));
+    Files.writeString(dir.resolve("client-kubelet.key"), Pem.encode(kubelet.key()));
+    assertThat(ClusterPki.loadOrCreate(dir, names).kubeletClient().certificate())
+        .isEqualTo(kubelet.certificate());
+    // The CA is never replaced by renewal.
+    assertThat(second.ca().certificate()).isEqualTo(first.ca().certificate());
+  }
+
+  @Test
+  void missingLeafCertificatesAreReissuedFromTheSameCa() throws Exception {
+    ServingNames names = ServingNames.forThisHost("10.43.0.1", List.of());
+    ClusterPki first = ClusterPki.loadOrCreate(dir, names);
+    // What `kuark certificate rotate` leaves behind.
+    for (String f : List.of("serving", "client-admin", "client-kubelet")) {
+      Files.delete(dir.resolve(f + ".crt"));
+      Files.delete(dir.resolve(f + ".key"));
+    }
+    ClusterPki second = ClusterPki.loadOrCreate(dir, names);
+    assertThat(second.ca().certificate()).isEqualTo(first.ca().certificate());
+    assertThat(second.serving().certificate()).isNotEqualTo(first.serving().certificate());
+    assertThat(second.admin().certificate()).isNotEqualTo(first.admin().certificate());
+    assertThat(second.kubeletClient().certificate())
+        .isNotEqualTo(first.kubeletClient().certificate());
+    assertThat(second.ca().signed(second.admin().certificate())).isTrue();
+  }
+
+  @Test
   void servingCertificateIsReissuedForNewNames() {
     ClusterPki first =
         ClusterPki.loadOrCreate(dir, ServingNames.forThisHost("10.43.0.1", List.of()));

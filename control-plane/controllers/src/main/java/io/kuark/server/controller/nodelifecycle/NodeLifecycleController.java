@@ -34,10 +34,23 @@ import java.util.concurrent.TimeUnit;
  * lastHeartbeatTime, as observed on this server's clock). After {@code gracePeriod} (40 s) without
  * one, the node's conditions become Unknown. From the Ready condition it derives the
  * not-ready/unreachable NoSchedule and NoExecute taints (and the unschedulable taint from
- * spec.unschedulable), marks the node's pods not ready, and evicts pods once their toleration of a
- * NoExecute taint runs out.
+ * spec.unschedulable, the pressure taints from the pressure conditions), marks the node's pods not
+ * ready, and evicts pods once their toleration of a NoExecute taint runs out.
  */
 public final class NodeLifecycleController implements AutoCloseable {
+
+  /** Node conditions that taint a node NoSchedule while True, in upstream's order. */
+  static final Map<String, String> CONDITION_TAINTS = conditionTaints();
+
+  private static Map<String, String> conditionTaints() {
+    Map<String, String> m = new java.util.LinkedHashMap<>();
+    m.put("MemoryPressure", "node.kubernetes.io/memory-pressure");
+    m.put("DiskPressure", "node.kubernetes.io/disk-pressure");
+    m.put("PIDPressure", "node.kubernetes.io/pid-pressure");
+    m.put("NetworkUnavailable", "node.kubernetes.io/network-unavailable");
+    return m;
+  }
+
   static final String LEASE_NAMESPACE = "kube-node-lease";
   static final List<String> CONDITIONS =
       List.of("Ready", "MemoryPressure", "DiskPressure", "PIDPressure");
@@ -213,8 +226,16 @@ public final class NodeLifecycleController implements AutoCloseable {
       String k = t.getKey();
       if (!NoExecuteEviction.NOT_READY.equals(k)
           && !NoExecuteEviction.UNREACHABLE.equals(k)
-          && !UNSCHEDULABLE.equals(k)) {
+          && !UNSCHEDULABLE.equals(k)
+          && !CONDITION_TAINTS.containsValue(k)) {
         wanted.add(t);
+      }
+    }
+    // Upstream's TaintNodesByCondition: a node may not change its own taints (NodeRestriction), so
+    // the pressure conditions the agent reports become NoSchedule taints here.
+    for (Map.Entry<String, String> c : CONDITION_TAINTS.entrySet()) {
+      if ("True".equals(conditionStatus(node, c.getKey()))) {
+        wanted.add(keep(current, c.getValue(), "NoSchedule", null));
       }
     }
     String key =

@@ -95,4 +95,47 @@ class NodeLifecycleControllerTest {
       c.close();
     }
   }
+
+  @Test
+  void pressureConditionsBecomeNoScheduleTaintsAndGoWithThem() {
+    Node node = Fixtures.node("pressed", "2", "4Gi");
+    node.getStatus()
+        .getConditions()
+        .add(new NodeCondition(null, null, null, null, "True", "MemoryPressure"));
+    node.getSpec()
+        .setTaints(
+            new java.util.ArrayList<>(
+                java.util.List.of(new Taint("NoSchedule", "own", null, "x"))));
+    client.nodes().resource(node).create();
+    try (TestLoops loops = new TestLoops(client, Clock.systemUTC())) {
+      NodeLifecycleController c =
+          new NodeLifecycleController(loops.context(), Duration.ofMinutes(10));
+      loops.with(c.controller()).start();
+      await()
+          .ignoreExceptions()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () ->
+                  assertThat(client.nodes().withName("pressed").get().getSpec().getTaints())
+                      .extracting(Taint::getKey, Taint::getEffect)
+                      .containsExactlyInAnyOrder(
+                          org.assertj.core.groups.Tuple.tuple("own", "NoSchedule"),
+                          org.assertj.core.groups.Tuple.tuple(
+                              "node.kubernetes.io/memory-pressure", "NoSchedule")));
+      Node pressed = client.nodes().withName("pressed").get();
+      pressed.getStatus().getConditions().stream()
+          .filter(x -> "MemoryPressure".equals(x.getType()))
+          .forEach(x -> x.setStatus("False"));
+      client.nodes().resource(pressed).updateStatus();
+      await()
+          .ignoreExceptions()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () ->
+                  assertThat(client.nodes().withName("pressed").get().getSpec().getTaints())
+                      .extracting(Taint::getKey)
+                      .containsExactly("own"));
+      c.close();
+    }
+  }
 }

@@ -19,7 +19,8 @@ import java.util.Optional;
  * {@code kube-system}, {@code kube-public}, {@code kube-node-lease}; the {@code kubernetes} Service
  * in {@code default} with the first Service IP; its Endpoints and EndpointSlice pointing at this
  * API server; the {@code kube-system/kube-dns} Service at the cluster DNS address (the agents serve
- * it node-locally, so it has no selector and no endpoints). Idempotent: existing objects are kept,
+ * it node-locally, so it has no selector and no endpoints); the PriorityClasses {@code
+ * system-node-critical} and {@code system-cluster-critical}. Idempotent: existing objects are kept,
  * endpoints are corrected.
  */
 final class SystemBootstrap {
@@ -64,6 +65,39 @@ final class SystemBootstrap {
     createIfMissing(type("", "v1", "services"), kubeDns());
     ensureEndpoints();
     ensureEndpointSlice();
+    ensurePriorityClasses();
+  }
+
+  /**
+   * The two built-in PriorityClasses every upstream cluster has (the Priority admission already
+   * resolves their names; the objects make them visible to {@code kubectl get priorityclasses}).
+   */
+  private void ensurePriorityClasses() {
+    Optional<ResourceType> classes =
+        ctx.catalog().find("scheduling.k8s.io", "v1", "priorityclasses");
+    if (classes.isEmpty()) {
+      return;
+    }
+    createIfMissing(
+        classes.get(),
+        priorityClass(
+            "system-node-critical",
+            2_000_001_000L,
+            "Built-in: for pods that must stay on the node they run on."));
+    createIfMissing(
+        classes.get(),
+        priorityClass(
+            "system-cluster-critical",
+            2_000_000_000L,
+            "Built-in: for pods the cluster needs, which may move to another node."));
+  }
+
+  private static ObjectNode priorityClass(String name, long value, String description) {
+    ObjectNode pc = object("scheduling.k8s.io/v1", "PriorityClass", name, null);
+    pc.put("value", value);
+    pc.put("description", description);
+    pc.put("preemptionPolicy", "PreemptLowerPriority");
+    return pc;
   }
 
   /**

@@ -82,6 +82,13 @@ class Fabric8ClientIT {
   }
 
   @Test
+  void builtInPriorityClassesExist() {
+    assertThat(client.scheduling().v1().priorityClasses().list().getItems())
+        .extracting(pc -> pc.getMetadata().getName() + "=" + pc.getValue())
+        .contains("system-node-critical=2000001000", "system-cluster-critical=2000000000");
+  }
+
+  @Test
   void configMapCrudWithOptimisticConcurrency() {
     ConfigMap created =
         client

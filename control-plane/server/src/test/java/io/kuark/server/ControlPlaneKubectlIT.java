@@ -1,0 +1,548 @@
+package io.kuark.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The whole control plane (API server, controllers, scheduler, node lifecycle) of a real
+ * kuark-server driven by real kubectl, with three fake nodes: the test plays their kubelets (it
+ * heartbeats the nodes, marks bound pods Running/Ready or Succeeded, and finishes graceful pod
+ * deletions as a kubelet confirms them). Ordered so that the scenario which silences a fourth node
+ * runs last and the node count seen by the others stays three.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ControlPlaneKubectlIT {
+  static final List<String> NODES = List.of("cp-n1", "cp-n2", "cp-n3");
+
+  static Path dir;
+  static ServerProcess server;
+  static Kubectl raw;
+  static Retrying kubectl;
+  static ScheduledExecutorService heartbeats;
+
+  /** kubectl that retries when the loaded test machine drops a connection (not API errors). */
+  static final class Retrying {
+    Kubectl.Result run(String... args) {
+      Kubectl.Result r = null;
+      for (int i = 0; i < 5; i++) {
+        r = raw.run(args);
+        if (r.exitCode() == 0 || !r.err().contains("Unable to connect to the server")) {
+          return r;
+        }
+      }
+      return r;
+    }
+  }
+
+  @BeforeAll
+  static void start() throws IOException {
+    dir = Files.createTempDirectory("kuark-cp-kubectl-it");
+    server =
+        new ServerProcess(
+            dir.resolve("data"), dir.resolve("etc/kuark.yaml"), ServerProcess.freePort());
+    raw = new Kubectl("1.33", server.kubeconfig);
+    kubectl = new Retrying();
+    for (String node : NODES) {
+      createNode(node, "4");
+    }
+    // A kubelet posts its Ready condition every few seconds; the lifecycle controller counts a
+    // changed lastHeartbeatTime as a heartbeat (grace 40 s).
+    heartbeats = Executors.newSingleThreadScheduledExecutor();
+    heartbeats.scheduleWithFixedDelay(
+        () -> NODES.forEach(ControlPlaneKubectlIT::heartbeat), 5, 5, TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    if (heartbeats != null) {
+      heartbeats.shutdownNow();
+    }
+    if (server != null) {
+      server.close();
+    }
+    if (dir != null) {
+      try (Stream<Path> files = Files.walk(dir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  private static Path write(String name, String yaml) throws IOException {
+    Path p = dir.resolve(name);
+    Files.writeString(p, yaml);
+    return p;
+  }
+
+  private static void apply(String name, String yaml) throws IOException {
+    kubectl.run("apply", "-f", write(name, yaml).toString()).ok();
+  }
+
+  private static void createNode(String name, String cpu) throws IOException {
+    apply(
+        name + ".yaml",
+        "apiVersion: v1\nkind: Node\nmetadata:\n  name: "
+            + name
+            + "\n  labels: {kubernetes.io/hostname: "
+            + name
+            + "}\n");
+    String now = Instant.now().toString();
+    kubectl
+        .run(
+            "patch",
+            "node",
+            name,
+            "--subresource=status",
+            "--type=merge",
+            "-p",
+            "{\"status\":{\"capacity\":{\"cpu\":\""
+                + cpu
+                + "\",\"memory\":\"8Gi\",\"pods\":\"110\"},\"allocatable\":{\"cpu\":\""
+                + cpu
+                + "\",\"memory\":\"8Gi\",\"pods\":\"110\"},\"conditions\":[{\"type\":\"Ready\","
+                + "\"status\":\"True\",\"reason\":\"KubeletReady\",\"message\":\"fake\","
+                + "\"lastHeartbeatTime\":\""
+                + now
+                + "\",\"lastTransitionTime\":\""
+                + now
+                + "\"}]}}")
+        .ok();
+  }
+
+  private static void heartbeat(String node) {
+    String now = Instant.now().toString();
+    kubectl.run(
+        "patch",
+        "node",
+        node,
+        "--subresource=status",
+        "--type=merge",
+        "-p",
+        "{\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\","
+            + "\"reason\":\"KubeletReady\",\"message\":\"fake\",\"lastHeartbeatTime\":\""
+            + now
+            + "\",\"lastTransitionTime\":\""
+            + now
+            + "\"}]}}");
+  }
+
+  private static String jsonpath(String ns, String what, String path) {
+    return kubectl.run("-n", ns, "get", what, "-o", "jsonpath=" + path).ok().out();
+  }
+
+  /** Fields name, phase, ready, deletionTimestamp, nodeName of every pod in the namespace. */
+  private static List<String[]> pods(String ns) {
+    String out =
+        jsonpath(
+            ns,
+            "pods",
+            "{range .items[*]}{.metadata.name} {.status.phase}"
+                + " {.status.conditions[?(@.type==\"Ready\")].status}"
+                + " {.metadata.deletionTimestamp} {.spec.nodeName}{\"\\n\"}{end}");
+    return out.lines()
+        .filter(l -> !l.isBlank())
+        .map(l -> Arrays.copyOf(l.split(" ", -1), 5))
+        .toList();
+  }
+
+  /**
+   * Plays the kubelet for the namespace: pods bound to a node become Running and Ready, pods being
+   * deleted gracefully are removed (a kubelet confirms with a zero-grace delete once containers
+   * stopped).
+   */
+  private static void playKubelet(String ns) {
+    for (String[] p : pods(ns)) {
+      if (p[3] != null && !p[3].isEmpty()) {
+        kubectl.run("-n", ns, "delete", "pod", p[0], "--grace-period=0", "--force", "--wait=false");
+      } else if (p[4] != null
+          && !p[4].isEmpty()
+          && !("Running".equals(p[1]) && "True".equals(p[2]))) {
+        String now = Instant.now().minusSeconds(1).toString();
+        kubectl.run(
+            "-n",
+            ns,
+            "patch",
+            "pod",
+            p[0],
+            "--subresource=status",
+            "--type=merge",
+            "-p",
+            "{\"status\":{\"phase\":\"Running\",\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\",\"lastTransitionTime\":\""
+                + now
+                + "\"}]}}");
+      }
+    }
+  }
+
+  private static Kubectl.Result rolloutStatus(String ns, String what) {
+    Kubectl.Result[] last = new Kubectl.Result[1];
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .untilAsserted(
+            () -> {
+              playKubelet(ns);
+              last[0] = kubectl.run("-n", ns, "rollout", "status", what, "--timeout=10s");
+              assertThat(last[0].exitCode()).as(last[0].err() + last[0].out()).isZero();
+            });
+    return last[0];
+  }
+
+  private static void deployment(String ns, String name, int replicas) {
+    kubectl.run("create", "namespace", ns).ok();
+    kubectl
+        .run(
+            "-n",
+            ns,
+            "create",
+            "deployment",
+            name,
+            "--image=kuark.local/demo:1",
+            "--replicas=" + replicas)
+        .ok();
+  }
+
+  @Test
+  @Order(1)
+  void deploymentRollsOutUpdatesUndoesAndScales() {
+    deployment("cp-deploy", "web", 2);
+    assertThat(rolloutStatus("cp-deploy", "deployment/web").out())
+        .contains("successfully rolled out");
+    assertThat(jsonpath("cp-deploy", "pods", "{.items[*].spec.nodeName}")).contains("cp-n");
+
+    kubectl
+        .run("-n", "cp-deploy", "set", "image", "deployment/web", "demo=kuark.local/demo:2")
+        .ok();
+    rolloutStatus("cp-deploy", "deployment/web");
+    String history =
+        kubectl.run("-n", "cp-deploy", "rollout", "history", "deployment/web").ok().out();
+    assertThat(history.lines().filter(l -> l.matches("^\\d+\\s.*")).map(l -> l.split("\\s+")[0]))
+        .containsExactly("1", "2");
+
+    kubectl.run("-n", "cp-deploy", "rollout", "undo", "deployment/web").ok();
+    rolloutStatus("cp-deploy", "deployment/web");
+    assertThat(jsonpath("cp-deploy", "deployment/web", "{.spec.template.spec.containers[0].image}"))
+        .isEqualTo("kuark.local/demo:1");
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .untilAsserted(
+            () -> {
+              playKubelet("cp-deploy");
+              assertThat(jsonpath("cp-deploy", "pods", "{.items[*].spec.containers[0].image}"))
+                  .isEqualTo("kuark.local/demo:1 kuark.local/demo:1");
+            });
+
+    kubectl.run("-n", "cp-deploy", "scale", "deployment/web", "--replicas=3").ok();
+    rolloutStatus("cp-deploy", "deployment/web");
+    assertThat(pods("cp-deploy")).hasSize(3).allMatch(p -> "Running".equals(p[1]));
+  }
+
+  private static List<String> daemonNodes(String ns, String app) {
+    return Arrays.stream(
+            kubectl
+                .run(
+                    "-n",
+                    ns,
+                    "get",
+                    "pods",
+                    "-l",
+                    "app=" + app,
+                    "-o",
+                    "jsonpath={.items[*].spec.nodeName}")
+                .ok()
+                .out()
+                .trim()
+                .split(" "))
+        .filter(s -> !s.isEmpty())
+        .sorted()
+        .toList();
+  }
+
+  private static String daemonSet(String name, String tolerations) {
+    return "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: "
+        + name
+        + ", namespace: cp-ds}\nspec:\n  selector: {matchLabels: {app: "
+        + name
+        + "}}\n  template:\n    metadata: {labels: {app: "
+        + name
+        + "}}\n    spec:\n      tolerations: "
+        + tolerations
+        + "\n      containers:\n      - {name: c, image: kuark.local/demo:1}\n";
+  }
+
+  @Test
+  @Order(2)
+  void daemonSetRunsOnePodPerNodeAndRespectsTaints() throws IOException {
+    kubectl.run("create", "namespace", "cp-ds").ok();
+    kubectl.run("taint", "node", "cp-n3", "dedicated=infra:NoSchedule").ok();
+    try {
+      apply("ds-plain.yaml", daemonSet("plain", "[]"));
+      apply(
+          "ds-tolerant.yaml",
+          daemonSet(
+              "tolerant", "[{key: dedicated, operator: Equal, value: infra, effect: NoSchedule}]"));
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .untilAsserted(
+              () -> {
+                assertThat(daemonNodes("cp-ds", "tolerant"))
+                    .containsExactly("cp-n1", "cp-n2", "cp-n3");
+                assertThat(daemonNodes("cp-ds", "plain")).containsExactly("cp-n1", "cp-n2");
+              });
+      rolloutStatus("cp-ds", "daemonset/plain");
+      rolloutStatus("cp-ds", "daemonset/tolerant");
+      // Still no pod on the tainted node for the DaemonSet that does not tolerate it.
+      assertThat(daemonNodes("cp-ds", "plain")).containsExactly("cp-n1", "cp-n2");
+    } finally {
+      kubectl.run("taint", "node", "cp-n3", "dedicated=infra:NoSchedule-");
+    }
+  }
+
+  @Test
+  @Order(3)
+  void podTooBigForAnyNodeStaysPendingWithFailedScheduling() throws IOException {
+    kubectl.run("create", "namespace", "cp-big").ok();
+    apply(
+        "big.yaml",
+        """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: big, namespace: cp-big}
+        spec:
+          containers:
+          - name: c
+            image: kuark.local/demo:1
+            resources: {requests: {cpu: "64"}}
+        """);
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        kubectl
+                            .run(
+                                "-n",
+                                "cp-big",
+                                "get",
+                                "events",
+                                "--field-selector=reason=FailedScheduling")
+                            .ok()
+                            .out())
+                    .contains("0/3 nodes are available: 3 Insufficient cpu. preemption: "));
+    assertThat(kubectl.run("-n", "cp-big", "describe", "pod", "big").ok().out())
+        .contains("FailedScheduling")
+        .contains("0/3 nodes are available: 3 Insufficient cpu.");
+    assertThat(jsonpath("cp-big", "pod/big", "{.status.phase}/{.spec.nodeName}"))
+        .isEqualTo("Pending/");
+    assertThat(
+            jsonpath(
+                "cp-big",
+                "pod/big",
+                "{.status.conditions[?(@.type==\"PodScheduled\")].status}/"
+                    + "{.status.conditions[?(@.type==\"PodScheduled\")].reason}"))
+        .isEqualTo("False/Unschedulable");
+  }
+
+  @Test
+  @Order(4)
+  void deletingADeploymentCascadesToReplicaSetsAndPods() {
+    deployment("cp-gc", "web", 2);
+    rolloutStatus("cp-gc", "deployment/web");
+    assertThat(kubectl.run("-n", "cp-gc", "get", "rs", "-o", "name").ok().out()).contains("web-");
+    kubectl.run("-n", "cp-gc", "delete", "deployment", "web", "--wait=false").ok();
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .untilAsserted(
+            () -> {
+              playKubelet("cp-gc");
+              assertThat(kubectl.run("-n", "cp-gc", "get", "rs,pods", "-o", "name").ok().out())
+                  .isBlank();
+            });
+  }
+
+  @Test
+  @Order(5)
+  void jobRunsToCompletion() throws IOException {
+    kubectl.run("create", "namespace", "cp-job").ok();
+    apply(
+        "job.yaml",
+        """
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: twice, namespace: cp-job}
+        spec:
+          completions: 2
+          template:
+            spec:
+              restartPolicy: Never
+              containers:
+              - {name: c, image: kuark.local/demo:1}
+        """);
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .untilAsserted(
+            () -> {
+              for (String[] p : pods("cp-job")) {
+                if (!"Succeeded".equals(p[1])) {
+                  String now = Instant.now().toString();
+                  kubectl.run(
+                      "-n",
+                      "cp-job",
+                      "patch",
+                      "pod",
+                      p[0],
+                      "--subresource=status",
+                      "--type=merge",
+                      "-p",
+                      "{\"status\":{\"phase\":\"Succeeded\",\"containerStatuses\":[{\"name\":\"c\","
+                          + "\"image\":\"kuark.local/demo:1\",\"imageID\":\"\",\"ready\":false,"
+                          + "\"restartCount\":0,\"state\":{\"terminated\":{\"exitCode\":0,"
+                          + "\"reason\":\"Completed\",\"startedAt\":\""
+                          + now
+                          + "\",\"finishedAt\":\""
+                          + now
+                          + "\"}}}]}}");
+                }
+              }
+              Kubectl.Result r =
+                  kubectl.run(
+                      "-n",
+                      "cp-job",
+                      "wait",
+                      "--for=condition=complete",
+                      "job/twice",
+                      "--timeout=5s");
+              assertThat(r.exitCode()).as(r.err() + r.out()).isZero();
+            });
+    assertThat(jsonpath("cp-job", "job/twice", "{.status.succeeded}")).isEqualTo("2");
+  }
+
+  @Test
+  @Order(6)
+  void cronJobFiresAJob() {
+    kubectl.run("create", "namespace", "cp-cron").ok();
+    kubectl
+        .run(
+            "-n",
+            "cp-cron",
+            "create",
+            "cronjob",
+            "tick",
+            "--image=kuark.local/demo:1",
+            "--schedule=*/1 * * * *")
+        .ok();
+    await()
+        .atMost(Duration.ofSeconds(150))
+        .pollInterval(Duration.ofSeconds(3))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        jsonpath(
+                            "cp-cron",
+                            "jobs",
+                            "{range .items[*]}{.metadata.ownerReferences[0].kind}/"
+                                + "{.metadata.ownerReferences[0].name}{\"\\n\"}{end}"))
+                    .contains("CronJob/tick"));
+    assertThat(jsonpath("cp-cron", "cronjob/tick", "{.status.lastScheduleTime}")).isNotEmpty();
+  }
+
+  @Test
+  @Order(7)
+  void silentNodeGetsUnreachableTaintAndEvictsIntolerantPods() throws IOException {
+    createNode("cp-silent", "4");
+    kubectl.run("create", "namespace", "cp-silent").ok();
+    apply(
+        "silent-pod.yaml",
+        """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: stranded, namespace: cp-silent}
+        spec:
+          nodeName: cp-silent
+          tolerations:
+          - {key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 1}
+          containers:
+          - {name: c, image: kuark.local/demo:1}
+        """);
+    try {
+      await()
+          .atMost(Duration.ofMinutes(3))
+          .pollInterval(Duration.ofSeconds(3))
+          .untilAsserted(
+              () -> {
+                assertThat(
+                        kubectl
+                            .run(
+                                "get",
+                                "node",
+                                "cp-silent",
+                                "-o",
+                                "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}")
+                            .ok()
+                            .out())
+                    .isEqualTo("Unknown");
+                assertThat(
+                        kubectl
+                            .run(
+                                "get",
+                                "node",
+                                "cp-silent",
+                                "-o",
+                                "jsonpath={range .spec.taints[*]}{.key}:{.effect}{\"\\n\"}{end}")
+                            .ok()
+                            .out())
+                    .contains("node.kubernetes.io/unreachable:NoExecute");
+              });
+      assertThat(kubectl.run("get", "node", "cp-silent").ok().out()).contains("NotReady");
+      // Evicted: deleted (it stays Terminating as long as no kubelet confirms, as upstream).
+      await()
+          .atMost(Duration.ofMinutes(1))
+          .untilAsserted(
+              () -> {
+                Kubectl.Result r =
+                    kubectl.run(
+                        "-n",
+                        "cp-silent",
+                        "get",
+                        "pod",
+                        "stranded",
+                        "-o",
+                        "jsonpath={.metadata.deletionTimestamp}");
+                assertThat(r.exitCode() != 0 ? "gone" : r.out()).isNotBlank();
+              });
+      // The heartbeating nodes stayed Ready the whole time.
+      for (String n : NODES) {
+        assertThat(
+                kubectl
+                    .run(
+                        "get",
+                        "node",
+                        n,
+                        "-o",
+                        "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}")
+                    .ok()
+                    .out())
+            .isEqualTo("True");
+      }
+    } finally {
+      kubectl.run("delete", "node", "cp-silent", "--wait=false");
+    }
+  }
+}

@@ -123,22 +123,34 @@ public final class ApiPreemptor implements Preemptor {
   private void setNominatedNode(Pod pod, String node) {
     String ns = pod.getMetadata().getNamespace();
     String name = pod.getMetadata().getName();
-    try {
-      client
-          .pods()
-          .inNamespace(ns)
-          .withName(name)
-          .editStatus(
-              p -> {
-                if (p.getStatus() == null) {
-                  p.setStatus(new PodStatus());
-                }
-                p.getStatus().setNominatedNodeName(node);
-                return p;
-              });
-    } catch (RuntimeException e) {
-      // Gone or bound meanwhile: nothing to nominate.
-      LOG.debugf("nominatedNodeName of %s/%s: %s", ns, name, e.toString());
+    // The scheduler's own status write (the FailedScheduling condition) can race this edit; a
+    // conflict is retried so the nomination is not lost.
+    for (int attempt = 0; ; attempt++) {
+      try {
+        client
+            .pods()
+            .inNamespace(ns)
+            .withName(name)
+            .editStatus(
+                p -> {
+                  if (p.getStatus() == null) {
+                    p.setStatus(new PodStatus());
+                  }
+                  p.getStatus().setNominatedNodeName(node);
+                  return p;
+                });
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() == 409 && attempt < 5) {
+          continue;
+        }
+        // Gone or bound meanwhile: nothing to nominate.
+        LOG.debugf("nominatedNodeName of %s/%s: %s", ns, name, e.toString());
+        return;
+      } catch (RuntimeException e) {
+        LOG.debugf("nominatedNodeName of %s/%s: %s", ns, name, e.toString());
+        return;
+      }
     }
   }
 }

@@ -98,17 +98,8 @@ public final class ResourceDispatcher {
     }
     switch (sub) {
       case "status":
-        switch (verb) {
-          case "get":
-            return get.handle(req);
-          case "update":
-            return update.handle(req);
-          case "patch":
-            return patch.handle(req);
-          default:
-            throw Statuses.methodNotAllowed(verb);
-        }
       case "approval":
+        // Both are object-shaped subresources served by the main handlers in their own mode.
         switch (verb) {
           case "get":
             return get.handle(req);

@@ -24,27 +24,6 @@ public final class SecurityAdmission implements ObjectAdmission {
   private final NodeRestriction nodeRestriction;
   private final List<AdmissionPlugin> plugins;
 
-  public SecurityAdmission(
-      ObjectAdmission next, ServiceAccountAdmission serviceAccounts, EscalationCheck escalation) {
-    this(next, serviceAccounts, escalation, new NodeRestriction(), List.of());
-  }
-
-  public SecurityAdmission(
-      ObjectAdmission next,
-      ServiceAccountAdmission serviceAccounts,
-      EscalationCheck escalation,
-      NodeRestriction nodeRestriction) {
-    this(next, serviceAccounts, escalation, nodeRestriction, List.of());
-  }
-
-  public SecurityAdmission(
-      ObjectAdmission next,
-      ServiceAccountAdmission serviceAccounts,
-      EscalationCheck escalation,
-      List<AdmissionPlugin> plugins) {
-    this(next, serviceAccounts, escalation, new NodeRestriction(), plugins);
-  }
-
   /**
    * @param plugins admission plugins, in upstream's order (mutate in this order, then validate)
    */

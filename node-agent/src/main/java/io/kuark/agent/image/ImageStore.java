@@ -154,9 +154,13 @@ public final class ImageStore {
       }
       try {
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (java.nio.file.FileAlreadyExistsException
-          | java.nio.file.DirectoryNotEmptyException raced) {
-        // Another import unpacked the same layer first; its copy is as good as ours.
+      } catch (java.nio.file.FileSystemException raced) {
+        // Another pull or import unpacked the same layer first (rename(2) then fails with
+        // ENOTEMPTY, which the JDK reports as a plain FileSystemException); its copy is as good
+        // as ours. Anything else is a real failure.
+        if (!Files.isDirectory(target)) {
+          throw raced;
+        }
       }
       return target;
     } finally {

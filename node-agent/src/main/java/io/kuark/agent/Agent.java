@@ -1,5 +1,6 @@
 package io.kuark.agent;
 
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -7,6 +8,8 @@ import io.kuark.agent.api.AgentApiServer;
 import io.kuark.agent.api.ClientAuthorizer;
 import io.kuark.agent.api.NetnsPodDialer;
 import io.kuark.agent.api.ServingCertificate;
+import io.kuark.agent.events.ApiEventRecorder;
+import io.kuark.agent.events.EventRecorder;
 import io.kuark.agent.eviction.EvictionManager;
 import io.kuark.agent.eviction.HostSignals;
 import io.kuark.agent.eviction.Threshold;
@@ -77,6 +80,7 @@ public final class Agent implements AutoCloseable {
   private String routeLocalnetBefore;
   private PeerRouting peerRouting;
   private ImagePuller imagePuller;
+  private ApiEventRecorder events;
   private AgentApiServer api;
   private StaticPods staticPods;
   private EvictionManager eviction;
@@ -190,6 +194,16 @@ public final class Agent implements AutoCloseable {
     int apiPort = api.start(config.port());
     node = new NodeAgent(client, config.withPort(apiPort), runtime.version(), Clock.systemUTC());
     node.register();
+    events = new ApiEventRecorder(client, config.nodeName(), Clock.systemUTC());
+    events.record(
+        new ObjectReferenceBuilder()
+            .withKind("Node")
+            .withName(config.nodeName())
+            .withUid(config.nodeName())
+            .build(),
+        EventRecorder.NORMAL,
+        "Starting",
+        "Starting kubelet.");
     node.startHeartbeats();
     peerRouting = PeerRouting.start(config, client);
     ensureCniConf();
@@ -203,7 +217,8 @@ public final class Agent implements AutoCloseable {
             kernel,
             meteredRuntime,
             new ApiSources(client),
-            new ImageFetcher(images, imagePuller, Clock.systemUTC()));
+            new ImageFetcher(images, imagePuller, Clock.systemUTC()),
+            events);
     PodSandbox sandbox = new PodSandbox(config, kernel, network);
     pods =
         new PodManager(
@@ -214,6 +229,7 @@ public final class Agent implements AutoCloseable {
                 starter,
                 sandbox,
                 new StatusWriter(client, new PodStartTracker(metrics, Clock.systemUTC())),
+                events,
                 Clock.systemUTC()),
             client);
     Files.createDirectories(config.node().podManifestPath());
@@ -349,6 +365,9 @@ public final class Agent implements AutoCloseable {
     }
     if (imagePuller != null) {
       imagePuller.close();
+    }
+    if (events != null) {
+      events.close();
     }
     if (rotation != null) {
       rotation.close();

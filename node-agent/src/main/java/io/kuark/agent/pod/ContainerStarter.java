@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.kuark.agent.AgentConfig;
+import io.kuark.agent.events.EventRecorder;
 import io.kuark.agent.image.ImageConfig;
 import io.kuark.agent.image.ImageRecord;
 import io.kuark.agent.image.ImageStore;
@@ -22,6 +24,7 @@ import io.kuark.agent.volume.PodVolumes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +63,7 @@ public final class ContainerStarter {
   private final ContainerRuntime runtime;
   private final Sources sources;
   private final ImageFetcher fetcher;
+  private final EventRecorder events;
   private final OciSpecBuilder specs = new OciSpecBuilder();
 
   /** Everything container content comes from (API objects behind the volumes and env). */
@@ -71,11 +75,12 @@ public final class ContainerStarter {
       HostKernel kernel,
       ContainerRuntime runtime,
       Sources sources) {
-    this(config, images, kernel, runtime, sources, null);
+    this(config, images, kernel, runtime, sources, null, EventRecorder.NONE);
   }
 
   /**
    * @param fetcher pulls images per imagePullPolicy; null means local images only
+   * @param events where kubelet's image and container events go (Pulling, Pulled, Created, Started)
    */
   public ContainerStarter(
       AgentConfig config,
@@ -83,13 +88,24 @@ public final class ContainerStarter {
       HostKernel kernel,
       ContainerRuntime runtime,
       Sources sources,
-      ImageFetcher fetcher) {
+      ImageFetcher fetcher,
+      EventRecorder events) {
     this.config = config;
     this.images = images;
     this.kernel = kernel;
     this.runtime = runtime;
     this.sources = sources;
     this.fetcher = fetcher;
+    this.events = events;
+  }
+
+  /** Upstream's field path of {@code container} in {@code pod} (init or app container). */
+  static String fieldPath(Pod pod, Container container) {
+    boolean init =
+        pod.getSpec().getInitContainers() != null
+            && pod.getSpec().getInitContainers().stream()
+                .anyMatch(c -> c.getName().equals(container.getName()));
+    return EventRecorder.fieldPath(container.getName(), init);
   }
 
   /** The pod's directory for hosts/resolv.conf/volumes. */
@@ -145,9 +161,61 @@ public final class ContainerStarter {
             .ifPresent(dockerConfigs::add);
       }
     }
+    ObjectReference about = EventRecorder.container(pod, fieldPath(pod, container));
+    String image = container.getImage();
+    boolean[] pulled = {false};
+    ImageFetcher.PullListener listener =
+        new ImageFetcher.PullListener() {
+          @Override
+          public void pulling() {
+            events.record(
+                about, EventRecorder.NORMAL, "Pulling", "Pulling image \"" + image + "\"");
+          }
+
+          @Override
+          public void pulled(Duration took) {
+            pulled[0] = true;
+            String seconds =
+                String.format(java.util.Locale.ROOT, "%.3fs", took.toMillis() / 1000.0);
+            events.record(
+                about,
+                EventRecorder.NORMAL,
+                "Pulled",
+                "Successfully pulled image \""
+                    + image
+                    + "\" in "
+                    + seconds
+                    + " ("
+                    + seconds
+                    + " including waiting)");
+          }
+        };
     try {
-      return fetcher.fetch(container.getImage(), container.getImagePullPolicy(), dockerConfigs);
+      ImageRecord record =
+          fetcher.fetch(image, container.getImagePullPolicy(), dockerConfigs, listener);
+      if (!pulled[0]) {
+        events.record(
+            about,
+            EventRecorder.NORMAL,
+            "Pulled",
+            "Container image \"" + image + "\" already present on machine");
+      }
+      return record;
     } catch (ImageFetcher.FetchException e) {
+      switch (e.reason()) {
+        case "ErrImagePull" ->
+            events.record(
+                about,
+                EventRecorder.WARNING,
+                "Failed",
+                "Failed to pull image \"" + image + "\": " + e.getMessage());
+        case "ImagePullBackOff" ->
+            events.record(
+                about, EventRecorder.NORMAL, "BackOff", "Back-off pulling image \"" + image + "\"");
+        case "ErrImageNeverPull" ->
+            events.record(about, EventRecorder.WARNING, "ErrImageNeverPull", e.getMessage());
+        default -> events.record(about, EventRecorder.WARNING, "InspectFailed", e.getMessage());
+      }
       throw new StartException(e.reason(), e.getMessage());
     }
   }
@@ -182,6 +250,11 @@ public final class ContainerStarter {
       JSON.writeValue(bundle.resolve("config.json").toFile(), spec);
       runtime.start(
           id, bundle, logFile(pod, container.getName(), restartCount), StdinMode.of(container));
+      ObjectReference about = EventRecorder.container(pod, fieldPath(pod, container));
+      events.record(
+          about, EventRecorder.NORMAL, "Created", "Created container: " + container.getName());
+      events.record(
+          about, EventRecorder.NORMAL, "Started", "Started container " + container.getName());
       return image.imageId();
     } catch (StartException e) {
       cleanup(id, mounted);

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.kuark.agent.AgentConfig;
+import io.kuark.agent.events.EventRecorder;
 import io.kuark.agent.linux.HostKernel;
 import io.kuark.agent.runtime.ContainerRuntime;
 import java.io.IOException;
@@ -40,6 +41,7 @@ public final class PodManager implements AutoCloseable {
       ContainerStarter starter,
       PodSandbox sandbox,
       StatusWriter statusWriter,
+      EventRecorder events,
       Clock clock) {}
 
   private final Deps deps;

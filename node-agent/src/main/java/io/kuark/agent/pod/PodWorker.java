@@ -3,6 +3,7 @@ package io.kuark.agent.pod;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
+import io.kuark.agent.events.EventRecorder;
 import io.kuark.agent.runtime.ContainerRuntime;
 import io.kuark.agent.runtime.ContainerStatus;
 import java.io.IOException;
@@ -45,6 +46,15 @@ final class PodWorker implements Runnable {
   private String evictMessage;
   private final java.util.Map<String, ProbeTracker> readinessProbes = new java.util.HashMap<>();
   private final java.util.Map<String, ProbeTracker> livenessProbes = new java.util.HashMap<>();
+
+  /** Crash-loop back-offs already reported as events, by slot key and restart count. */
+  private final java.util.Set<String> reportedBackOffs = new java.util.HashSet<>();
+
+  private boolean stopReported;
+
+  /** Waiting reasons of image problems, reported as "Error: <reason>" like kubelet does. */
+  private static final java.util.Set<String> IMAGE_REASONS =
+      java.util.Set.of("ErrImagePull", "ImagePullBackOff", "ErrImageNeverPull", "InvalidImageName");
 
   PodWorker(PodManager.Deps deps, String uid, PodState state, Path stateFile) {
     this.deps = deps;
@@ -186,6 +196,12 @@ final class PodWorker implements Runnable {
         save();
       } catch (IOException | RuntimeException e) {
         LOG.warnf("pod %s/%s: sandbox not ready: %s", state.namespace, state.name, e.getMessage());
+        deps.events()
+            .record(
+                EventRecorder.pod(current),
+                EventRecorder.WARNING,
+                "FailedCreatePodSandBox",
+                "Failed to create pod sandbox: " + e.getMessage());
         publish(current, sandboxPendingView(current, e.getMessage()));
         return;
       }
@@ -196,6 +212,7 @@ final class PodWorker implements Runnable {
     }
     if (eviction != null && state.evictedMessage == null) {
       LOG.infof("pod %s/%s: evicted: %s", state.namespace, state.name, eviction);
+      deps.events().record(EventRecorder.pod(current), EventRecorder.WARNING, "Evicted", eviction);
       state.evictedMessage = eviction;
       save();
       stopContainers(Duration.ZERO);
@@ -245,7 +262,7 @@ final class PodWorker implements Runnable {
       switch (status.state()) {
         case RUNNING:
           slot.waitingReason = null;
-          boolean ready = probe(current, container, slot, status);
+          boolean ready = probe(current, container, slot, status, init);
           return view(
               container,
               slot,
@@ -308,6 +325,22 @@ final class PodWorker implements Runnable {
           slot.ended.finishedMillis + RestartBackoff.delay(slot.restartCount, ran).toMillis();
       if (now < restartAt) {
         long seconds = (restartAt - slot.ended.finishedMillis) / 1000;
+        if (reportedBackOffs.add(key + "#" + slot.restartCount)) {
+          deps.events()
+              .record(
+                  EventRecorder.container(current, fieldPath(container, init)),
+                  EventRecorder.WARNING,
+                  "BackOff",
+                  "Back-off restarting failed container "
+                      + container.getName()
+                      + " in pod "
+                      + state.name
+                      + "_"
+                      + state.namespace
+                      + "("
+                      + uid
+                      + ")");
+        }
         ContainerView waiting =
             new ContainerView(
                 container.getName(),
@@ -396,6 +429,12 @@ final class PodWorker implements Runnable {
                 || "ImagePullBackOff".equals(slot.waitingReason))) {
           reason = "ImagePullBackOff";
         }
+        deps.events()
+            .record(
+                EventRecorder.container(current, fieldPath(container, init)),
+                EventRecorder.WARNING,
+                "Failed",
+                "Error: " + (IMAGE_REASONS.contains(reason) ? reason : e.getMessage()));
         if (!reason.equals(slot.waitingReason)) {
           LOG.warnf(
               "pod %s/%s: container %s: %s: %s",
@@ -433,7 +472,7 @@ final class PodWorker implements Runnable {
    * readiness probe).
    */
   private boolean probe(
-      Pod current, Container container, PodState.Slot slot, ContainerStatus status) {
+      Pod current, Container container, PodState.Slot slot, ContainerStatus status, boolean init) {
     long now = deps.clock().millis();
     long started = status.startedAt() == null ? now : status.startedAt().toEpochMilli();
     String podIp = state.podIps.isEmpty() ? null : state.podIps.get(0);
@@ -442,10 +481,25 @@ final class PodWorker implements Runnable {
       ProbeTracker liveness =
           livenessProbes.computeIfAbsent(
               id, k -> new ProbeTracker(container.getLivenessProbe(), started, true));
-      if (liveness.due(now)
-          && !liveness.record(
-              Prober.probe(container.getLivenessProbe(), container, podIp, id, deps.runtime()),
-              now)) {
+      Prober.Result attempt =
+          liveness.due(now)
+              ? Prober.probe(container.getLivenessProbe(), container, podIp, id, deps.runtime())
+              : null;
+      if (attempt != null && !attempt.ok()) {
+        deps.events()
+            .record(
+                EventRecorder.container(current, fieldPath(container, init)),
+                EventRecorder.WARNING,
+                "Unhealthy",
+                "Liveness probe failed: " + attempt.detail());
+      }
+      if (attempt != null && !liveness.record(attempt.ok(), now)) {
+        deps.events()
+            .record(
+                EventRecorder.container(current, fieldPath(container, init)),
+                EventRecorder.NORMAL,
+                "Killing",
+                "Container " + container.getName() + " failed liveness probe, will be restarted");
         LOG.infof(
             "pod %s/%s: container %s failed liveness probe, will be restarted",
             state.namespace, state.name, container.getName());
@@ -470,8 +524,17 @@ final class PodWorker implements Runnable {
         readinessProbes.computeIfAbsent(
             id, k -> new ProbeTracker(container.getReadinessProbe(), started, false));
     if (readiness.due(now)) {
-      readiness.record(
-          Prober.probe(container.getReadinessProbe(), container, podIp, id, deps.runtime()), now);
+      Prober.Result attempt =
+          Prober.probe(container.getReadinessProbe(), container, podIp, id, deps.runtime());
+      if (!attempt.ok()) {
+        deps.events()
+            .record(
+                EventRecorder.container(current, fieldPath(container, init)),
+                EventRecorder.WARNING,
+                "Unhealthy",
+                "Readiness probe failed: " + attempt.detail());
+      }
+      readiness.record(attempt.ok(), now);
     }
     return readiness.result();
   }
@@ -603,6 +666,11 @@ final class PodWorker implements Runnable {
         grace = current.getSpec().getTerminationGracePeriodSeconds();
       }
     }
+    if (current != null && !stopReported) {
+      stopReported = true;
+      reportStopping(current, false, current.getSpec().getInitContainers());
+      reportStopping(current, true, current.getSpec().getContainers());
+    }
     teardownLocal(Duration.ofSeconds(grace));
     if (!goneFromApi && current != null) {
       try {
@@ -615,6 +683,28 @@ final class PodWorker implements Runnable {
     }
     LOG.infof("pod %s/%s: removed", state.namespace, state.name);
     finished = true;
+  }
+
+  /** kubelet's "Killing" event for each of {@code containers} that runs now. */
+  private void reportStopping(Pod current, boolean app, List<Container> containers) {
+    if (containers == null) {
+      return;
+    }
+    for (Container container : containers) {
+      PodState.Slot slot = state.slots.get((app ? "app/" : "init/") + container.getName());
+      if (slot != null && slot.id != null && slot.ended == null) {
+        deps.events()
+            .record(
+                EventRecorder.container(current, fieldPath(container, !app)),
+                EventRecorder.NORMAL,
+                "Killing",
+                "Stopping container " + container.getName());
+      }
+    }
+  }
+
+  private static String fieldPath(Container container, boolean init) {
+    return EventRecorder.fieldPath(container.getName(), init);
   }
 
   /**

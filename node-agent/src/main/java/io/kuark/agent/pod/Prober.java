@@ -21,8 +21,17 @@ final class Prober {
 
   private Prober() {}
 
-  /** True when the probe succeeds; an unsupported probe kind counts as success (as upstream). */
-  static boolean probe(
+  /** One attempt's verdict and, for a failure, why (the tail of kubelet's "Unhealthy" event). */
+  record Result(boolean ok, String detail) {
+    static final Result SUCCESS = new Result(true, "");
+
+    static Result failure(String detail) {
+      return new Result(false, detail);
+    }
+  }
+
+  /** The attempt's result; an unsupported probe kind counts as success (as upstream). */
+  static Result probe(
       Probe probe,
       Container container,
       String podIp,
@@ -33,7 +42,10 @@ final class Prober {
             probe.getTimeoutSeconds() == null ? 1 : Math.max(1, probe.getTimeoutSeconds()));
     try {
       if (probe.getExec() != null) {
-        return runtime.exec(containerId, probe.getExec().getCommand(), timeout) == 0;
+        int status = runtime.exec(containerId, probe.getExec().getCommand(), timeout);
+        return status == 0
+            ? Result.SUCCESS
+            : Result.failure("command " + probe.getExec().getCommand() + " exited with " + status);
       }
       if (probe.getTcpSocket() != null) {
         String host =
@@ -44,7 +56,7 @@ final class Prober {
           socket.connect(
               new InetSocketAddress(host, port(probe.getTcpSocket().getPort(), container)),
               (int) timeout.toMillis());
-          return true;
+          return Result.SUCCESS;
         }
       }
       if (probe.getHttpGet() != null) {
@@ -76,14 +88,16 @@ final class Prober {
         }
         try {
           int code = connection.getResponseCode();
-          return code >= 200 && code < 400;
+          return code >= 200 && code < 400
+              ? Result.SUCCESS
+              : Result.failure("HTTP probe failed with statuscode: " + code);
         } finally {
           connection.disconnect();
         }
       }
-      return true;
+      return Result.SUCCESS;
     } catch (IOException | RuntimeException e) {
-      return false;
+      return Result.failure(String.valueOf(e.getMessage()));
     }
   }
 

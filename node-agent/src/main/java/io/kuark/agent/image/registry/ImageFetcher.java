@@ -64,6 +64,29 @@ public final class ImageFetcher {
    */
   public ImageRecord fetch(String image, String policy, List<String> dockerConfigs)
       throws FetchException {
+    return fetch(image, policy, dockerConfigs, PullListener.NONE);
+  }
+
+  /** Told when a fetch goes to the registry (kubelet's "Pulling" and "Pulled" events). */
+  public interface PullListener {
+    PullListener NONE =
+        new PullListener() {
+          @Override
+          public void pulling() {}
+
+          @Override
+          public void pulled(Duration took) {}
+        };
+
+    void pulling();
+
+    void pulled(Duration took);
+  }
+
+  /** As {@link #fetch(String, String, List)}, telling {@code listener} about a registry pull. */
+  public ImageRecord fetch(
+      String image, String policy, List<String> dockerConfigs, PullListener listener)
+      throws FetchException {
     ImageReference reference;
     try {
       reference = ImageReference.parse(image);
@@ -109,8 +132,11 @@ public final class ImageFetcher {
           "ImagePullBackOff", "Back-off pulling image \"" + image + "\": " + failure.message());
     }
     try {
+      listener.pulling();
+      long start = System.nanoTime();
       ImageRecord pulled = puller.pull(reference, credentials(reference, dockerConfigs));
       failures.remove(key);
+      listener.pulled(Duration.ofNanos(System.nanoTime() - start));
       return pulled;
     } catch (IOException e) {
       int count = failure == null ? 1 : failure.count() + 1;

@@ -1,0 +1,197 @@
+package io.kuark.agent.events;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Writes events to the API server from one background thread, as upstream's event broadcaster and
+ * correlator do: an event identical to an earlier one (same object, type, reason and message) bumps
+ * that event's {@code count} and {@code lastTimestamp} instead of adding another object, and each
+ * involved object gets a budget of 25 events refilled at one per five minutes, so a probe failing
+ * every second cannot flood the API. When the queue is full, events are dropped, never the caller
+ * delayed.
+ */
+public final class ApiEventRecorder implements EventRecorder, AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(ApiEventRecorder.class);
+  private static final String COMPONENT = "kubelet";
+  private static final int QUEUE = 1000;
+  private static final int REMEMBERED = 4096;
+
+  private record Pending(
+      ObjectReference about, String type, String reason, String message, Instant at) {}
+
+  /** An event already written: its name and how often it happened. */
+  private static final class Written {
+    final String namespace;
+    final String name;
+    int count;
+
+    Written(String namespace, String name) {
+      this.namespace = namespace;
+      this.name = name;
+      this.count = 1;
+    }
+  }
+
+  private final KubernetesClient client;
+  private final String nodeName;
+  private final Clock clock;
+  private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE);
+  private final EventBudgets budgets;
+  private final Map<String, Written> written =
+      new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Written> eldest) {
+          return size() > REMEMBERED;
+        }
+      };
+  private final Thread sender;
+  private volatile boolean closed;
+  private long dropped;
+  private long lastNanos;
+
+  public ApiEventRecorder(KubernetesClient client, String nodeName, Clock clock) {
+    this.client = client;
+    this.nodeName = nodeName;
+    this.clock = clock;
+    this.budgets = new EventBudgets(clock);
+    this.sender = new Thread(this::sendLoop, "kuark-events");
+    sender.setDaemon(true);
+    sender.start();
+  }
+
+  @Override
+  public void record(ObjectReference about, String type, String reason, String message) {
+    if (closed || about == null) {
+      return;
+    }
+    if (!queue.offer(new Pending(about, type, reason, message, clock.instant()))) {
+      synchronized (this) {
+        if (dropped++ % 100 == 0) {
+          LOG.warnf("event queue full: dropped %d event(s), e.g. %s %s", dropped, reason, message);
+        }
+      }
+    }
+  }
+
+  private void sendLoop() {
+    while (!closed) {
+      Pending pending;
+      try {
+        pending = queue.poll(1, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (pending == null) {
+        continue;
+      }
+      try {
+        send(pending);
+      } catch (RuntimeException e) {
+        LOG.debugf(
+            "event %s about %s not written: %s",
+            pending.reason(), pending.about().getName(), e.getMessage());
+      }
+    }
+  }
+
+  private void send(Pending pending) {
+    ObjectReference about = pending.about();
+    String objectKey =
+        about.getKind() + "/" + about.getNamespace() + "/" + about.getName() + "/" + about.getUid();
+    if (!budgets.take(objectKey)) {
+      return;
+    }
+    String key =
+        objectKey
+            + "/"
+            + about.getFieldPath()
+            + "/"
+            + pending.type()
+            + "/"
+            + pending.reason()
+            + "/"
+            + pending.message();
+    String timestamp = pending.at().truncatedTo(ChronoUnit.SECONDS).toString();
+    Written seen = written.get(key);
+    if (seen != null) {
+      seen.count++;
+      try {
+        client
+            .v1()
+            .events()
+            .inNamespace(seen.namespace)
+            .withName(seen.name)
+            .patch(
+                PatchContext.of(PatchType.JSON_MERGE),
+                "{\"count\":" + seen.count + ",\"lastTimestamp\":\"" + timestamp + "\"}");
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 404) {
+          throw e;
+        }
+        // Expired (events live an hour): start a new one.
+        written.remove(key);
+      }
+    }
+    String namespace =
+        about.getNamespace() == null || about.getNamespace().isEmpty()
+            ? "default"
+            : about.getNamespace();
+    // Upstream names an event after its object and the time in nanoseconds; strictly increasing
+    // here so that two events in one clock tick (or under a coarse clock) never collide.
+    long nanos = pending.at().getEpochSecond() * 1_000_000_000L + pending.at().getNano();
+    lastNanos = Math.max(lastNanos + 1, nanos);
+    String name = about.getName() + "." + Long.toHexString(lastNanos);
+    Event event =
+        new EventBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(namespace)
+            .endMetadata()
+            .withInvolvedObject(about)
+            .withType(pending.type())
+            .withReason(pending.reason())
+            .withMessage(pending.message())
+            .withFirstTimestamp(timestamp)
+            .withLastTimestamp(timestamp)
+            .withCount(1)
+            .withNewSource()
+            .withComponent(COMPONENT)
+            .withHost(nodeName)
+            .endSource()
+            .withReportingComponent(COMPONENT)
+            .withReportingInstance(nodeName)
+            .build();
+
+    client.v1().events().inNamespace(namespace).resource(event).create();
+
+    written.put(key, new Written(namespace, name));
+  }
+
+  /** Stops the sender; events still queued are dropped. */
+  @Override
+  public void close() {
+    closed = true;
+    sender.interrupt();
+    try {
+      sender.join(TimeUnit.SECONDS.toMillis(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

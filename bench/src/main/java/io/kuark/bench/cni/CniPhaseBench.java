@@ -25,8 +25,8 @@ import java.util.stream.Stream;
  * entry, a netlink round trip, socket open, veth pair creation, a sysctl write, IPAM, JSON.
  *
  * <p>CPU time is the whole process's (user+sys, every thread, including the kernel work done in
- * this process's system calls), summed over a batch of calls so that its 10 ms tick resolution
- * does not matter. Pod namespaces are created before and removed after each timed batch.
+ * this process's system calls), summed over a batch of calls so that its 10 ms tick resolution does
+ * not matter. Pod namespaces are created before and removed after each timed batch.
  *
  * <p>Run as root inside a namespace made for it, never the machine's own: {@code ip netns add kb;
  * ip netns exec kb java -cp … io.kuark.bench.cni.CniPhaseBench [iterations [warm-up batches of
@@ -188,19 +188,25 @@ public final class CniPhaseBench {
     }
     rows.add(
         String.format(
-            "| whole ADD (agent path) | %d | %.3f | %.3f |", done, addCpu / 1e6 / done, addWall / 1e6 / done));
+            "| whole ADD (agent path) | %d | %.3f | %.3f |",
+            done, addCpu / 1e6 / done, addWall / 1e6 / done));
     rows.add(
         String.format(
-            "| whole ADD, its own threads only (caller + namespace threads) | %d | %.3f | |", done, addThreadCpu / 1e6 / done));
+            "| whole ADD, its own threads only (caller + namespace threads) | %d | %.3f | |",
+            done, addThreadCpu / 1e6 / done));
     rows.add(
         String.format(
-            "| whole DEL (agent path) | %d | %.3f | %.3f |", done, delCpu / 1e6 / done, delWall / 1e6 / done));
+            "| whole DEL (agent path) | %d | %.3f | %.3f |",
+            done, delCpu / 1e6 / done, delWall / 1e6 / done));
 
     System.err.println("measuring phases");
     List<Path> pods = pods("phase-", 1);
     Path pod = pods.get(0);
     try {
-      measure("netns entry (runInNetns, empty task)", n, i -> linux.namespaces().runInNetns(pod, () -> null));
+      measure(
+          "netns entry (runInNetns, empty task)",
+          n,
+          i -> linux.namespaces().runInNetns(pod, () -> null));
       measure("netlink socket open+close (own netns)", n, i -> linux.netlink().close());
       measure(
           "netlink socket open+close in pod netns (with entry)",
@@ -225,10 +231,10 @@ public final class CniPhaseBench {
       HostLocalConf hl =
           HostLocalConf.parse(
               Json.read(
-                      ("{\"type\":\"host-local\",\"dataDir\":\""
-                              + dir.resolve("ipam-phase")
-                              + "\",\"ranges\":[[{\"subnet\":\"10.97.0.0/24\"}]]}")
-                          .getBytes(StandardCharsets.UTF_8)));
+                  ("{\"type\":\"host-local\",\"dataDir\":\""
+                          + dir.resolve("ipam-phase")
+                          + "\",\"ranges\":[[{\"subnet\":\"10.97.0.0/24\"}]]}")
+                      .getBytes(StandardCharsets.UTF_8)));
       measure(
           "IPAM allocate + release (host-local files, locks)",
           n,

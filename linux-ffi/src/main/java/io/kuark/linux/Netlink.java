@@ -98,6 +98,11 @@ public interface Netlink extends AutoCloseable {
   /** Deletes a neighbour / fdb entry; returns false if it was not there. */
   boolean deleteNeighbour(Neighbour neighbour);
 
+  // ---- several requests in one round trip
+
+  /** A new, empty batch of requests on this socket (see {@link NetlinkBatch}). */
+  NetlinkBatch batch();
+
   @Override
   void close();
 }

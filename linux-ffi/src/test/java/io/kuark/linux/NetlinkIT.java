@@ -96,6 +96,67 @@ class NetlinkIT {
   }
 
   @Test
+  void batchCreatesAnEnslavedUpVethConfiguresItAndReadsItBackInOneExchange() throws Exception {
+    nl.createBridge("ktbb0", 0, false);
+    int br = nl.requireLink("ktbb0").index();
+    java.util.List<Link> links =
+        nl.batch()
+            .createVeth(new VethSpec("ktbv0", "eth0", 1400, null, b, 0), br, true)
+            .getLink("ktbv0")
+            .execute();
+    assertThat(links).hasSize(1);
+    Link hv = links.get(0);
+    assertThat(hv.name()).isEqualTo("ktbv0");
+    assertThat(hv.masterIndex()).isEqualTo(br);
+    assertThat(hv.isUp()).isTrue();
+    assertThat(hv.mtu()).isEqualTo(1400);
+    assertThat(ip(a, "-d", "link", "show", "ktbv0"))
+        .contains("master ktbb0")
+        .contains("hairpin off");
+
+    nl.batch().setHairpin(hv.index(), true).execute();
+    assertThat(ip(a, "-d", "link", "show", "ktbv0")).contains("hairpin on");
+
+    try (Netlink inB = fx.linux.netlink(b)) {
+      Link cv = inB.batch().setUp("eth0", true).getLink("eth0").execute().get(0);
+      assertThat(cv.isUp()).isTrue();
+      assertThat(cv.mtu()).isEqualTo(1400);
+      inB.batch()
+          .addAddress(cv.index(), addr("10.77.0.2"), 24)
+          .addRoute(Route.via(null, 0, addr("10.77.0.1"), cv.index()))
+          .execute();
+    }
+    assertThat(ip(b, "-4", "addr", "show", "eth0")).contains("inet 10.77.0.2/24 brd 10.77.0.255");
+    assertThat(ip(b, "-4", "route")).contains("default via 10.77.0.1 dev eth0");
+  }
+
+  @Test
+  void batchReportsTheFirstFailureAfterEveryRequestWasAnswered() throws Exception {
+    nl.createBridge("ktbd0", 0, false);
+    int d = nl.requireLink("ktbd0").index();
+    NetlinkBatch batch =
+        nl.batch()
+            .setUp("ktbd0", true)
+            .setUp("ktnone", true) // no such link
+            .addAddress(d, addr("10.78.0.1"), 24);
+    assertThat(batch.size()).isEqualTo(3);
+    assertThatThrownBy(batch::execute)
+        .isInstanceOfSatisfying(
+            NetlinkException.class,
+            e -> {
+              assertThat(e.errno()).isEqualTo(Errno.ENODEV);
+              assertThat(e.getMessage()).contains("ktnone");
+            });
+    // The kernel carried on after the failed request; the socket has no stray replies left.
+    assertThat(ip(a, "-4", "addr", "show", "ktbd0")).contains("10.78.0.1/24");
+    assertThat(nl.requireLink("ktbd0").isUp()).isTrue();
+    assertThat(nl.batch().execute()).isEmpty();
+    assertThatThrownBy(() -> nl.batch().addAddress(d, addr("10.78.0.1"), 24).execute())
+        .isInstanceOfSatisfying(
+            NetlinkException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EEXIST));
+  }
+
+  @Test
   void moveLinkIntoAnotherNamespace() throws Exception {
     nl.createVeth(new VethSpec("ktm0", "ktm1", 0, null, null));
     nl.moveToNetns("ktm1", b);

@@ -11,6 +11,7 @@ import io.kuark.linux.IfAddress;
 import io.kuark.linux.Link;
 import io.kuark.linux.LinuxException;
 import io.kuark.linux.Netlink;
+import io.kuark.linux.NetlinkBatch;
 import io.kuark.linux.Route;
 import io.kuark.linux.VethSpec;
 import java.net.InetAddress;
@@ -45,25 +46,35 @@ public final class BridgePlugin {
   /**
    * ADD; on failure everything created so far is removed again before the error propagates.
    *
-   * <p>The steps are the reference's, arranged so the work that must run inside the sandbox's
-   * namespace (opening its netlink socket, the interface sysctls) takes a single trip to a
-   * namespace thread: the veth pair is created from the host with the container end placed straight
-   * into the sandbox, and IPAM runs before that trip. Each trip is a thread hand-off, a visible
-   * part of an in-process ADD (docs/benchmarks.md, CNI).
+   * <p>The steps are the reference's, arranged for few kernel round trips and a single trip to a
+   * namespace thread (each trip is a thread hand-off, each round trip two system calls and, on a
+   * busy machine, a wait for the CPU: docs/benchmarks.md, CNI). On the host: one look-up of the
+   * bridge, then one batch that creates the veth pair with the container end placed straight into
+   * the sandbox and the host end enslaved and up, and reads the host end back. IPAM runs before the
+   * trip into the sandbox, which opens the sandbox's netlink socket, brings the container end up
+   * and reads it back (one batch), and sets the interface sysctls. Addresses and routes then go to
+   * the sandbox in one batch, hairpin mode to the host in one.
    */
   public CniResult add(CniRequest req, BridgeConf conf, Ipam ipam) {
     Path sandbox = requireNetns(req.netns());
     boolean success = false;
     boolean ipamDone = false;
     String hostVeth = null;
-    Netlink podNl = null;
-    try (Netlink hostNl = host.netlink()) {
+    Sandbox pod = null;
+    Netlink hostNl = host.netlink();
+    try {
       Link bridge = Bridges.ensure(hostNl, conf, host);
       Link vlanGateway = null;
-      hostVeth = createVeth(hostNl, sandbox, req.ifName(), conf);
-      hostNl.setUp(hostVeth, true);
-      hostNl.setMaster(hostVeth, conf.bridge());
-      hostNl.setHairpin(hostVeth, conf.hairpinMode());
+      Link hv = createVeth(hostNl, sandbox, req.ifName(), conf, bridge.index());
+      hostVeth = hv.name();
+      // The bridge's MAC follows its ports unless set, so it is read after enslaving.
+      Link br =
+          hostNl
+              .batch()
+              .setHairpin(hv.index(), conf.hairpinMode())
+              .getLink(bridge.name())
+              .execute()
+              .get(0);
       if (conf.vlan() != 0) {
         hostNl.addBridgeVlan(hostVeth, conf.vlan(), true, true);
       }
@@ -86,11 +97,12 @@ public final class BridgePlugin {
           addDefaultRoutes(ips, routes);
         }
       }
-      podNl = enterSandbox(sandbox, req.ifName(), conf, ips, withIpam);
+      pod = enterSandbox(sandbox, req.ifName(), conf, ips, withIpam);
+      Link cv = pod.link();
       if (withIpam) {
-        configureContainer(podNl, req.ifName(), ips, routes);
+        configureContainer(pod.netlink(), cv.index(), ips, routes);
         if (conf.isGateway()) {
-          vlanGateway = configureGateway(hostNl, conf, ips);
+          vlanGateway = configureGateway(hostNl, bridge, conf, ips);
         }
         if (conf.ipMasq()) {
           for (CniResult.IpConfig ip : ips) {
@@ -98,10 +110,9 @@ public final class BridgePlugin {
           }
         }
       }
-      // The bridge's MAC follows its ports unless set, so read it after enslaving.
-      Link br = hostNl.requireLink(bridge.name());
-      Link hv = hostNl.requireLink(hostVeth);
-      Link cv = podNl.requireLink(req.ifName());
+      if (vlanGateway != null) {
+        br = hostNl.requireLink(bridge.name()); // the VLAN gateway's peer is a new port
+      }
       if (conf.macspoofchk()) {
         macSpoof.add(hv.name(), cv.mac());
       }
@@ -117,9 +128,10 @@ public final class BridgePlugin {
     } catch (LinuxException e) {
       throw new CniException(CniException.PLUGIN_FAILURE, e.getMessage(), e);
     } finally {
-      if (podNl != null) {
-        podNl.close();
+      if (pod != null) {
+        pod.netlink().close();
       }
+      host.release(hostNl);
       if (!success) {
         rollback(req, conf, ipam, hostVeth, ipamDone);
       }
@@ -138,10 +150,16 @@ public final class BridgePlugin {
     if (hostVeth == null) {
       return; // no pair was created (e.g. the container's interface name was taken)
     }
-    try (Netlink hostNl = host.netlink()) {
+    Netlink hostNl = null;
+    try {
+      hostNl = host.netlink();
       hostNl.deleteLink(hostVeth); // removes the container end too
     } catch (RuntimeException ignored) {
       // best effort
+    } finally {
+      if (hostNl != null) {
+        host.release(hostNl);
+      }
     }
   }
 
@@ -204,8 +222,8 @@ public final class BridgePlugin {
   /** CHECK against prevResult: bridge, veth pair, master, addresses and routes must still hold. */
   public void check(CniRequest req, BridgeConf conf, Ipam ipam, CniResult prev) {
     Path sandbox = requireNetns(req.netns());
-    try (Netlink hostNl = host.netlink();
-        Netlink podNl = host.linux().netlink(sandbox)) {
+    Netlink hostNl = host.netlink();
+    try (Netlink podNl = host.linux().netlink(sandbox)) {
       Link br =
           hostNl
               .link(conf.bridge())
@@ -276,6 +294,8 @@ public final class BridgePlugin {
       }
     } catch (LinuxException e) {
       throw new CniException(CniException.PLUGIN_FAILURE, e.getMessage(), e);
+    } finally {
+      host.release(hostNl);
     }
   }
 
@@ -294,11 +314,12 @@ public final class BridgePlugin {
 
   /**
    * Creates the pair from the host side with the container end placed in the sandbox (MTU and MAC
-   * as configured); returns the host end's random name. The kernel refuses a taken name in either
-   * namespace with EEXIST: a taken host name is retried, a taken container name is the reference's
-   * error.
+   * as configured) and the host end enslaved to the bridge and up, and returns the host end (random
+   * name). The kernel refuses a taken name in either namespace with EEXIST: a taken host name is
+   * retried, a taken container name is the reference's error.
    */
-  private String createVeth(Netlink hostNl, Path sandbox, String ifName, BridgeConf conf) {
+  private Link createVeth(
+      Netlink hostNl, Path sandbox, String ifName, BridgeConf conf, int bridgeIndex) {
     for (int attempt = 0; ; attempt++) {
       // Unique, not secret: a collision is retried (EEXIST), and SecureRandom's provider set-up
       // is a visible part of the binary's start-up.
@@ -306,8 +327,15 @@ public final class BridgePlugin {
       ThreadLocalRandom.current().nextBytes(b);
       String hostVeth = "veth" + HexFormat.of().formatHex(b);
       try {
-        hostNl.createVeth(new VethSpec(hostVeth, ifName, conf.mtu(), null, sandbox, 0, conf.mac()));
-        return hostVeth;
+        return hostNl
+            .batch()
+            .createVeth(
+                new VethSpec(hostVeth, ifName, conf.mtu(), null, sandbox, 0, conf.mac()),
+                bridgeIndex,
+                true)
+            .getLink(hostVeth)
+            .execute()
+            .get(0);
       } catch (LinuxException e) {
         if (e.errno() != Errno.EEXIST) {
           throw e;
@@ -324,12 +352,15 @@ public final class BridgePlugin {
     }
   }
 
+  /** The sandbox's netlink socket (the caller closes it) and the container end as read there. */
+  private record Sandbox(Netlink netlink, Link link) {}
+
   /**
    * The one trip into the sandbox's namespace: opens its netlink socket (returned; the caller
-   * closes it), brings the container end up and, with IPAM, sets the interface sysctls the
-   * reference sets.
+   * closes it), brings the container end up and reads it back in one batch and, with IPAM, sets the
+   * interface sysctls the reference sets.
    */
-  private Netlink enterSandbox(
+  private Sandbox enterSandbox(
       Path sandbox, String ifName, BridgeConf conf, List<CniResult.IpConfig> ips, boolean ipam) {
     boolean hasV6 = false;
     for (CniResult.IpConfig ip : ips) {
@@ -344,7 +375,7 @@ public final class BridgePlugin {
               () -> {
                 Netlink nl = host.linux().netlink(); // this thread is in the sandbox now
                 try {
-                  nl.setUp(ifName, true);
+                  Link link = nl.batch().setUp(ifName, true).getLink(ifName).execute().get(0);
                   if (ipam) {
                     if (v6) {
                       host.linux().sysctl().set("net/ipv6/conf/" + ifName + "/disable_ipv6", "0");
@@ -359,7 +390,7 @@ public final class BridgePlugin {
                     }
                     host.linux().sysctl().set("net/ipv4/conf/" + ifName + "/arp_notify", "1");
                   }
-                  return nl;
+                  return new Sandbox(nl, link);
                 } catch (RuntimeException e) {
                   nl.close();
                   throw e;
@@ -391,23 +422,20 @@ public final class BridgePlugin {
     }
   }
 
-  /** Addresses and routes on the container end, through the sandbox's netlink socket. */
+  /** Addresses and routes on the container end, in one batch on the sandbox's socket. */
   private void configureContainer(
-      Netlink podNl,
-      String ifName,
-      List<CniResult.IpConfig> ips,
-      List<CniResult.RouteEntry> routes) {
+      Netlink podNl, int index, List<CniResult.IpConfig> ips, List<CniResult.RouteEntry> routes) {
+    NetlinkBatch batch = podNl.batch();
     InetAddress gw4 = null;
     InetAddress gw6 = null;
     for (CniResult.IpConfig ip : ips) {
-      podNl.addAddress(ifName, ip.address().address(), ip.address().prefixLength());
+      batch.addAddress(index, ip.address().address(), ip.address().prefixLength());
       if (ip.gateway() != null && ip.isV4() && gw4 == null) {
         gw4 = ip.gateway();
       } else if (ip.gateway() != null && !ip.isV4() && gw6 == null) {
         gw6 = ip.gateway();
       }
     }
-    int index = podNl.requireLink(ifName).index();
     for (CniResult.RouteEntry r : routes) {
       InetAddress gw = r.gw() != null ? r.gw() : (r.dst().isV4() ? gw4 : gw6);
       IpNet dst = r.dst().canonical();
@@ -432,8 +460,9 @@ public final class BridgePlugin {
                 false,
                 null);
       }
-      podNl.addRoute(route);
+      batch.addRoute(route);
     }
+    batch.execute();
   }
 
   /**
@@ -441,7 +470,8 @@ public final class BridgePlugin {
    * on the VLAN gateway link (see {@link #ensureVlanGateway}), which is returned; else on the
    * bridge, and null is returned.
    */
-  private Link configureGateway(Netlink hostNl, BridgeConf conf, List<CniResult.IpConfig> ips) {
+  private Link configureGateway(
+      Netlink hostNl, Link bridge, BridgeConf conf, List<CniResult.IpConfig> ips) {
     boolean v4 = false;
     boolean v6 = false;
     Link vlanGateway = null;
@@ -452,19 +482,21 @@ public final class BridgePlugin {
       if (conf.vlan() != 0 && vlanGateway == null) {
         vlanGateway = ensureVlanGateway(hostNl, conf);
       }
+      Link target = vlanGateway != null ? vlanGateway : bridge;
       Bridges.ensureAddress(
           hostNl,
-          vlanGateway != null ? vlanGateway.name() : conf.bridge(),
+          target.name(),
+          target.index(),
           new IpNet(ip.gateway(), ip.address().prefixLength()),
           conf.forceAddress());
       v4 |= ip.isV4();
       v6 |= !ip.isV4();
     }
     if (v4) {
-      host.sysctl("net/ipv4/ip_forward", "1");
+      host.ensureSysctl("net/ipv4/ip_forward", "1");
     }
     if (v6) {
-      host.sysctl("net/ipv6/conf/all/forwarding", "1");
+      host.ensureSysctl("net/ipv6/conf/all/forwarding", "1");
     }
     return vlanGateway;
   }

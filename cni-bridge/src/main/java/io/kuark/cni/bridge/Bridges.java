@@ -12,12 +12,21 @@ import java.util.Optional;
 
 /** The bridge device: created on first use, and the gateway addresses on it. */
 final class Bridges {
+  private static final int AF_INET = 2;
+  private static final int AF_INET6 = 10;
+
   private Bridges() {}
 
-  /** Returns the bridge, creating it (with MTU, promisc, vlan filtering) and bringing it up. */
+  /**
+   * Returns the bridge, creating it (with MTU, promisc, vlan filtering) and bringing it up. An
+   * existing bridge in the wanted state costs one look-up.
+   */
   static Link ensure(Netlink nl, BridgeConf conf, HostNetwork host) {
     Optional<Link> existing = nl.link(conf.bridge());
-    if (existing.isEmpty()) {
+    Link br;
+    if (existing.isPresent()) {
+      br = existing.get();
+    } else {
       try {
         nl.createBridge(conf.bridge(), conf.mtu(), conf.vlan() != 0);
         if (conf.isGateway()) {
@@ -40,20 +49,23 @@ final class Bridges {
         }
         // Lost a race with a concurrent ADD: use the bridge it made.
       }
+      br = nl.requireLink(conf.bridge());
     }
-    Link br = nl.requireLink(conf.bridge());
     if (!"bridge".equals(br.kind())) {
       throw new CniException(
           CniException.PLUGIN_FAILURE,
           "\"" + conf.bridge() + "\" already exists but is not a bridge");
     }
+    boolean changed = false;
     if (conf.promiscMode() && !br.isPromisc()) {
       nl.setPromisc(conf.bridge(), true);
+      changed = true;
     }
     if (!br.isUp()) {
       nl.setUp(conf.bridge(), true);
+      changed = true;
     }
-    return br;
+    return changed ? nl.requireLink(conf.bridge()) : br;
   }
 
   /**
@@ -61,9 +73,13 @@ final class Bridges {
    * different one is an error unless forceAddress replaces it); IPv6 addresses coexist unless their
    * subnets overlap.
    */
-  static void ensureAddress(Netlink nl, String bridge, IpNet gateway, boolean forceAddress) {
-    for (IfAddress a : nl.addresses(bridge)) {
-      if (a.scope() != 0
+  static void ensureAddress(
+      Netlink nl, String bridge, int bridgeIndex, IpNet gateway, boolean forceAddress) {
+    // Only the gateway's family: the host's IPv6 list grows with every pod (link-local addresses
+    // of the host veth ends).
+    for (IfAddress a : nl.addresses(gateway.isV4() ? AF_INET : AF_INET6)) {
+      if (a.linkIndex() != bridgeIndex
+          || a.scope() != 0
           || a.address().getAddress().length != gateway.address().getAddress().length) {
         continue;
       }

@@ -49,7 +49,10 @@ public final class ReservationStore {
     ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(dir, d -> new ReentrantLock());
     jvmLock.lock();
     try {
-      Files.createDirectories(dir);
+      if (!Files.isDirectory(dir)) {
+        // Not unconditionally: on an existing directory it costs a thrown exception every call.
+        Files.createDirectories(dir);
+      }
       try (FileChannel ch =
               FileChannel.open(
                   dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);

@@ -5,6 +5,7 @@ import io.kuark.linux.IfAddress;
 import io.kuark.linux.Link;
 import io.kuark.linux.Neighbour;
 import io.kuark.linux.Netlink;
+import io.kuark.linux.NetlinkBatch;
 import io.kuark.linux.NetlinkException;
 import io.kuark.linux.Route;
 import io.kuark.linux.VethSpec;
@@ -162,39 +163,56 @@ public final class JnrNetlink implements Netlink {
   public void createVeth(VethSpec spec) {
     int peerNsFd = spec.peerNetns() == null ? -1 : openNetns(spec.peerNetns());
     try {
-      NlRequest req = new NlRequest(RTM_NEWLINK, ACK | CREATE_EXCL).ifinfomsg(AF_UNSPEC, 0, 0, 0);
-      req.attrString(IFLA_IFNAME, spec.name());
-      if (spec.mtu() > 0) {
-        req.attrU32(IFLA_MTU, spec.mtu());
-      }
-      if (spec.mac() != null) {
-        req.attr(IFLA_ADDRESS, Macs.parse(spec.mac()));
-      }
-      if (spec.txQueueLen() >= 0) {
-        req.attrU32(IFLA_TXQLEN, spec.txQueueLen());
-      }
-      req.beginNested(IFLA_LINKINFO).attrString(IFLA_INFO_KIND, "veth");
-      req.beginNested(IFLA_INFO_DATA).beginNested(VETH_INFO_PEER);
-      req.ifinfomsg(AF_UNSPEC, 0, 0, 0).attrString(IFLA_IFNAME, spec.peerName());
-      if (spec.peerMac() != null) {
-        req.attr(IFLA_ADDRESS, Macs.parse(spec.peerMac()));
-      }
-      if (spec.mtu() > 0) {
-        req.attrU32(IFLA_MTU, spec.mtu());
-      }
-      if (spec.txQueueLen() >= 0) {
-        req.attrU32(IFLA_TXQLEN, spec.txQueueLen());
-      }
-      if (peerNsFd >= 0) {
-        req.attrU32(IFLA_NET_NS_FD, peerNsFd);
-      }
-      req.endNested().endNested().endNested();
-      socket.execute(req, "create veth " + spec.name() + "/" + spec.peerName());
+      socket.execute(vethRequest(spec, peerNsFd, 0, false), vethOperation(spec));
     } finally {
       if (peerNsFd >= 0) {
         Native.libc().close(peerNsFd);
       }
     }
+  }
+
+  private static String vethOperation(VethSpec spec) {
+    return "create veth " + spec.name() + "/" + spec.peerName();
+  }
+
+  /**
+   * RTM_NEWLINK for a veth pair; {@code masterIndex} (0: none) and {@code up} apply to the local
+   * end as part of its creation (the kernel enslaves and opens it before answering).
+   */
+  private static NlRequest vethRequest(VethSpec spec, int peerNsFd, int masterIndex, boolean up) {
+    NlRequest req =
+        new NlRequest(RTM_NEWLINK, ACK | CREATE_EXCL)
+            .ifinfomsg(AF_UNSPEC, 0, up ? Link.IFF_UP : 0, up ? Link.IFF_UP : 0);
+    req.attrString(IFLA_IFNAME, spec.name());
+    if (spec.mtu() > 0) {
+      req.attrU32(IFLA_MTU, spec.mtu());
+    }
+    if (spec.mac() != null) {
+      req.attr(IFLA_ADDRESS, Macs.parse(spec.mac()));
+    }
+    if (spec.txQueueLen() >= 0) {
+      req.attrU32(IFLA_TXQLEN, spec.txQueueLen());
+    }
+    if (masterIndex > 0) {
+      req.attrU32(IFLA_MASTER, masterIndex);
+    }
+    req.beginNested(IFLA_LINKINFO).attrString(IFLA_INFO_KIND, "veth");
+    req.beginNested(IFLA_INFO_DATA).beginNested(VETH_INFO_PEER);
+    req.ifinfomsg(AF_UNSPEC, 0, 0, 0).attrString(IFLA_IFNAME, spec.peerName());
+    if (spec.peerMac() != null) {
+      req.attr(IFLA_ADDRESS, Macs.parse(spec.peerMac()));
+    }
+    if (spec.mtu() > 0) {
+      req.attrU32(IFLA_MTU, spec.mtu());
+    }
+    if (spec.txQueueLen() >= 0) {
+      req.attrU32(IFLA_TXQLEN, spec.txQueueLen());
+    }
+    if (peerNsFd >= 0) {
+      req.attrU32(IFLA_NET_NS_FD, peerNsFd);
+    }
+    req.endNested().endNested().endNested();
+    return req;
   }
 
   @Override
@@ -288,12 +306,15 @@ public final class JnrNetlink implements Netlink {
 
   @Override
   public void setHairpin(String port, boolean on) {
-    int index = requireLink(port).index();
+    socket.execute(hairpinRequest(requireLink(port).index(), on), "set hairpin " + port + " " + on);
+  }
+
+  private static NlRequest hairpinRequest(int index, boolean on) {
     NlRequest req = new NlRequest(RTM_SETLINK, ACK).ifinfomsg(AF_BRIDGE, index, 0, 0);
     req.beginNested(IFLA_PROTINFO | NlRequest.NLA_F_NESTED)
         .attrU8(IFLA_BRPORT_MODE, on ? 1 : 0)
         .endNested();
-    socket.execute(req, "set hairpin " + port + " " + on);
+    return req;
   }
 
   @Override
@@ -415,7 +436,11 @@ public final class JnrNetlink implements Netlink {
 
   private NlRequest addressRequest(
       int type, int flags, String link, InetAddress address, int prefixLength) {
-    int index = requireLink(link).index();
+    return addressRequest(type, flags, requireLink(link).index(), address, prefixLength);
+  }
+
+  private static NlRequest addressRequest(
+      int type, int flags, int index, InetAddress address, int prefixLength) {
     boolean v4 = address instanceof Inet4Address;
     NlRequest req = new NlRequest(type, flags);
     req.u8(v4 ? AF_INET : AF_INET6).u8(prefixLength).u8(0).u8(0).u32(index);
@@ -607,6 +632,102 @@ public final class JnrNetlink implements Netlink {
       req.attr(NDA_LLADDR, Macs.parse(n.mac()));
     }
     return req;
+  }
+
+  // ---------------------------------------------------------------- batches
+
+  @Override
+  public NetlinkBatch batch() {
+    return new Batch();
+  }
+
+  /** Requests collected for one {@link NetlinkSocket#exchange}. */
+  private final class Batch implements NetlinkBatch {
+    private final List<NlRequest> requests = new ArrayList<>();
+    private final List<String> operations = new ArrayList<>();
+    private final List<Integer> netnsFds = new ArrayList<>();
+
+    private Batch add(NlRequest req, String operation) {
+      requests.add(req);
+      operations.add(operation);
+      return this;
+    }
+
+    @Override
+    public NetlinkBatch createVeth(VethSpec spec, int masterIndex, boolean up) {
+      int peerNsFd = -1;
+      if (spec.peerNetns() != null) {
+        peerNsFd = openNetns(spec.peerNetns());
+        netnsFds.add(peerNsFd);
+      }
+      return add(vethRequest(spec, peerNsFd, masterIndex, up), vethOperation(spec));
+    }
+
+    @Override
+    public NetlinkBatch setUp(String name, boolean up) {
+      NlRequest req =
+          new NlRequest(RTM_SETLINK, ACK)
+              .ifinfomsg(AF_UNSPEC, 0, up ? Link.IFF_UP : 0, Link.IFF_UP)
+              .attrString(IFLA_IFNAME, name);
+      return add(req, "set link " + name + (up ? " up" : " down"));
+    }
+
+    @Override
+    public NetlinkBatch setHairpin(int portIndex, boolean on) {
+      return add(hairpinRequest(portIndex, on), "set hairpin #" + portIndex + " " + on);
+    }
+
+    @Override
+    public NetlinkBatch addAddress(int linkIndex, InetAddress address, int prefixLength) {
+      return add(
+          addressRequest(RTM_NEWADDR, ACK | CREATE_EXCL, linkIndex, address, prefixLength),
+          "add address " + address.getHostAddress() + "/" + prefixLength + " to #" + linkIndex);
+    }
+
+    @Override
+    public NetlinkBatch addRoute(Route route) {
+      return add(
+          routeRequest(RTM_NEWROUTE, ACK | CREATE_EXCL, route), "add route " + describe(route));
+    }
+
+    @Override
+    public NetlinkBatch getLink(String name) {
+      NlRequest req =
+          new NlRequest(RTM_GETLINK, ACK)
+              .ifinfomsg(AF_UNSPEC, 0, 0, 0)
+              .attrString(IFLA_IFNAME, name);
+      return add(req, "get link " + name);
+    }
+
+    @Override
+    public int size() {
+      return requests.size();
+    }
+
+    @Override
+    public List<Link> execute() {
+      try {
+        List<NetlinkSocket.Message> replies = socket.exchange(requests, operations);
+        List<Link> links = new ArrayList<>();
+        for (int i = 0; i < replies.size(); i++) {
+          if (requests.get(i).type == RTM_GETLINK) {
+            NetlinkSocket.Message m = replies.get(i);
+            if (m == null || m.type() != RTM_NEWLINK) {
+              throw new NetlinkException(operations.get(i), Errno.ENODEV, "no link in the reply");
+            }
+            links.add(parseLink(m));
+          }
+        }
+        return links;
+      } finally {
+        for (int fd : netnsFds) {
+          Native.libc().close(fd);
+        }
+        netnsFds.clear();
+        requests.clear();
+        operations.clear();
+      }
+    }
   }
 
   // ---------------------------------------------------------------- helpers

@@ -94,6 +94,67 @@ final class NetlinkSocket implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends all requests in one send (each with its own sequence number; they should carry NLM_F_ACK)
+   * and waits until each is acknowledged. Returns, per request, the data message it was answered
+   * with (a get's reply) or null. The first failed request's error (in request order) is thrown
+   * after every request has been answered, so no stray reply is left on the socket.
+   */
+  synchronized List<Message> exchange(List<NlRequest> requests, List<String> operations) {
+    ensureOpen();
+    int n = requests.size();
+    if (n == 0) {
+      return List.of();
+    }
+    int first = seq + 1;
+    byte[][] parts = new byte[n][];
+    int total = 0;
+    for (int i = 0; i < n; i++) {
+      parts[i] = requests.get(i).bytes(++seq);
+      total += NlRequest.align(parts[i].length);
+    }
+    byte[] all = new byte[total];
+    int at = 0;
+    for (byte[] part : parts) {
+      System.arraycopy(part, 0, all, at, part.length);
+      at += NlRequest.align(part.length);
+    }
+    if (libc.send(fd, all, all.length, 0) < 0) {
+      throw Native.lastError("netlink send");
+    }
+    Message[] replies = new Message[n];
+    boolean[] answered = new boolean[n];
+    int pending = n;
+    NetlinkException failure = null;
+    int failedAt = n;
+    while (pending > 0) {
+      for (Message m : receive()) {
+        int i = seqOf(m) - first;
+        if (i < 0 || i >= n || answered[i]) {
+          continue; // a stray reply of an earlier, interrupted exchange
+        }
+        if (m.type() != NLMSG_ERROR) {
+          replies[i] = m;
+          continue;
+        }
+        answered[i] = true;
+        pending--;
+        try {
+          throwIfError(m, operations.get(i));
+        } catch (NetlinkException e) {
+          if (i < failedAt) {
+            failure = e;
+            failedAt = i;
+          }
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    return java.util.Arrays.asList(replies);
+  }
+
   private static int errorOf(Message m) {
     return m.data().getInt(m.offset() + HDR);
   }

@@ -129,7 +129,8 @@ final class ServerRuntime implements AutoCloseable {
                 new ApiModelTables(crds),
                 openApi,
                 crds,
-                flags.tokenAuthFile()));
+                flags.tokenAuthFile(),
+                flags.admissionControlConfigFile()));
     started.add(api);
     String host = flags.bindAddress().equals("0.0.0.0") ? "127.0.0.1" : flags.bindAddress();
     String url = "https://" + host + ":" + api.port();

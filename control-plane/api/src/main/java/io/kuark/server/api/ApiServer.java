@@ -110,7 +110,12 @@ public final class ApiServer implements AutoCloseable {
     ResponseShaper shaper = new ResponseShaper(setup.tables());
     ApiSecurity security =
         new ApiSecurity(
-            store, caches, setup.catalog(), setup.pki().serviceAccountKey(), setup.tokenAuthFile());
+                store,
+                caches,
+                setup.catalog(),
+                setup.pki().serviceAccountKey(),
+                setup.tokenAuthFile())
+            .withAdmissionConfig(setup.admissionConfigFile());
     ApiContext ctx =
         new ApiContext(
             store,

@@ -11,10 +11,12 @@ import io.kuark.server.api.watch.WatchCaches;
 import io.kuark.server.apimodel.ResourceCatalog;
 import io.kuark.server.apimodel.ResourceType;
 import io.kuark.server.auth.admission.AdmissionPlugin;
+import io.kuark.server.auth.admission.AuditAnnotations;
 import io.kuark.server.auth.admission.DefaultStorageClass;
 import io.kuark.server.auth.admission.LimitRanger;
 import io.kuark.server.auth.admission.NamespacedObjects;
 import io.kuark.server.auth.admission.PodSecurityAdmission;
+import io.kuark.server.auth.admission.PodSecurityConfig;
 import io.kuark.server.auth.admission.PriorityAdmission;
 import io.kuark.server.auth.admission.ResourceQuotaAdmission;
 import io.kuark.server.auth.admission.SecurityAdmission;
@@ -79,6 +81,7 @@ public final class ApiSecurity implements AutoCloseable {
   private CertificateAuthority csrSigningCa;
   private ClusterRoleAggregator aggregator;
   private volatile boolean started;
+  private PodSecurityConfig podSecurity = PodSecurityConfig.DEFAULT;
 
   /**
    * @param serviceAccountKey key pair service account tokens are signed with
@@ -127,6 +130,19 @@ public final class ApiSecurity implements AutoCloseable {
     this.csrSigningCa = ca;
   }
 
+  /**
+   * Reads {@code --admission-control-config-file} (PodSecurity defaults and exemptions); null keeps
+   * upstream's defaults. Call before {@link #admission}.
+   *
+   * @throws IllegalArgumentException for an invalid file
+   */
+  public ApiSecurity withAdmissionConfig(Path admissionConfigFile) {
+    if (admissionConfigFile != null) {
+      this.podSecurity = PodSecurityConfig.read(admissionConfigFile);
+    }
+    return this;
+  }
+
   /** The request filter. */
   public RequestSecurity requests(Predicate<String> publicPath) {
     return new RequestSecurity(authenticator, authorizer, publicPath);
@@ -138,7 +154,7 @@ public final class ApiSecurity implements AutoCloseable {
     List<AdmissionPlugin> plugins = new ArrayList<>();
     plugins.add(new LimitRanger(objects));
     plugins.add(new DefaultStorageClass(objects));
-    plugins.add(new PodSecurityAdmission(objects));
+    plugins.add(new PodSecurityAdmission(objects, podSecurity, AuditAnnotations.LOG));
     plugins.add(new ResourceQuotaAdmission(objects, Clock.systemUTC()));
     // Priority resolves spec.priority first, as upstream orders it before quota evaluation.
     return new PriorityAdmission(

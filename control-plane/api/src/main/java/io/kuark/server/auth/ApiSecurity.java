@@ -40,6 +40,7 @@ import io.kuark.server.auth.bootstrap.BootstrapTokenAuthenticator;
 import io.kuark.server.auth.certificates.CsrApprover;
 import io.kuark.server.auth.certificates.CsrController;
 import io.kuark.server.auth.certificates.CsrSigner;
+import io.kuark.server.auth.certificates.CsrSubresourceAdmission;
 import io.kuark.server.auth.node.NodeAuthorizer;
 import io.kuark.server.auth.node.NodeGraph;
 import io.kuark.server.auth.node.NodeRestriction;
@@ -157,15 +158,17 @@ public final class ApiSecurity implements AutoCloseable {
     plugins.add(new PodSecurityAdmission(objects, podSecurity, AuditAnnotations.LOG));
     plugins.add(new ResourceQuotaAdmission(objects, Clock.systemUTC()));
     // Priority resolves spec.priority first, as upstream orders it before quota evaluation.
-    return new PriorityAdmission(
-        new SecurityAdmission(
-            next,
-            new ServiceAccountAdmission(this::serviceAccount),
-            new EscalationCheck(rbac),
-            new NodeRestriction(),
-            plugins),
-        this::priorityClass,
-        this::priorityClasses);
+    ObjectAdmission chain =
+        new PriorityAdmission(
+            new SecurityAdmission(
+                next,
+                new ServiceAccountAdmission(this::serviceAccount),
+                new EscalationCheck(rbac),
+                new NodeRestriction(),
+                plugins),
+            this::priorityClass,
+            this::priorityClasses);
+    return new CsrSubresourceAdmission(chain, authorizer);
   }
 
   /** The token request and review handlers. */

@@ -43,6 +43,7 @@ import io.kuark.server.auth.certificates.CsrSigner;
 import io.kuark.server.auth.certificates.CsrSubresourceAdmission;
 import io.kuark.server.auth.node.NodeAuthorizer;
 import io.kuark.server.auth.node.NodeGraph;
+import io.kuark.server.auth.node.NodePodIndex;
 import io.kuark.server.auth.node.NodeRestriction;
 import io.kuark.server.auth.pki.CertificateAuthority;
 import io.kuark.server.auth.rbac.BootstrapPolicy;
@@ -78,6 +79,9 @@ public final class ApiSecurity implements AutoCloseable {
   private final Authorizer authorizer;
   private final List<AutoCloseable> running = new ArrayList<>();
   private WatchedObjects pods;
+  // Kept current by the pod informer below; reads the informer's live pods.
+  private final NodePodIndex podsByNode =
+      new NodePodIndex((namespace, name) -> pods == null ? null : pods.get(namespace, name));
   private WatchedObjects claims;
   private CertificateAuthority csrSigningCa;
   private ClusterRoleAggregator aggregator;
@@ -113,9 +117,8 @@ public final class ApiSecurity implements AutoCloseable {
     NodeAuthorizer node =
         new NodeAuthorizer(
             new NodeGraph(
-                () -> pods == null ? List.of() : pods.all(),
-                () -> claims == null ? List.of() : claims.all(),
-                (namespace, name) -> pods == null ? null : pods.get(namespace, name)));
+                podsByNode,
+                (namespace, name) -> claims == null ? null : claims.get(namespace, name)));
     this.authorizer =
         attributes -> {
           Authorizer.Decision d = node.authorize(attributes);
@@ -193,7 +196,17 @@ public final class ApiSecurity implements AutoCloseable {
             store, creator, rbacCache.type("clusterroles"), rbacCache.type("clusterrolebindings"))
         .run();
     aggregator = new ClusterRoleAggregator(rbacCache, store).start();
-    pods = watched("", "pods");
+    // Assigned before it starts: its first listing already feeds the index, which reads it.
+    pods =
+        new WatchedObjects(
+            store,
+            caches,
+            catalog.find("", "v1", "pods").orElseThrow(),
+            p ->
+                podsByNode.changed(
+                    p.path("metadata").path("namespace").asText(""),
+                    p.path("metadata").path("name").asText("")));
+    running.add(pods.start());
     claims = watched("", "persistentvolumeclaims");
     if (csrSigningCa != null) {
       ResourceType csrs =

@@ -6,8 +6,9 @@ import java.time.Clock;
 
 /**
  * {@code kuark secrets-encrypt rotate --encryption-provider-config FILE}: a plain entry point (no
- * Quarkus boot) on the server's class path that rotates the encryption key in the file; the server
- * rewrites every secret with the new key when it next starts.
+ * Quarkus boot) on the server's class path that rotates the encryption key in the file. The
+ * launcher then asks the running server to reload the file and rewrite every secret online;
+ * otherwise the server does so when it next starts.
  */
 public final class SecretsEncryptMain {
 
@@ -44,7 +45,8 @@ public final class SecretsEncryptMain {
               + name
               + " is first in "
               + file
-              + "; restart kuark-server to rewrite every secret with it, then remove the old keys");
+              + "; once every secret is rewritten with it (kuark secrets-encrypt reload, or a"
+              + " server restart), the old keys can be removed");
       return 0;
     } catch (RuntimeException e) {
       System.err.println("kuark secrets-encrypt: " + e.getMessage());

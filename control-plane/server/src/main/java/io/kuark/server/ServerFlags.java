@@ -20,6 +20,11 @@ import java.util.List;
  * @param tokenAuthFile {@code --token-auth-file} (static token CSV), or null
  * @param encryptionProviderConfig {@code --encryption-provider-config} (an EncryptionConfiguration
  *     for encryption at rest), or null
+ * @param encryptionProviderConfigAutomaticReload {@code
+ *     --encryption-provider-config-automatic-reload}: reload the file (and rewrite the stored
+ *     values) when it changes
+ * @param admissionControlConfigFile {@code --admission-control-config-file} (an upstream
+ *     AdmissionConfiguration: PodSecurity defaults and exemptions), or null
  */
 public record ServerFlags(
     Path dataDir,
@@ -33,7 +38,9 @@ public record ServerFlags(
     String advertiseAddress,
     String clusterDns,
     Path tokenAuthFile,
-    Path encryptionProviderConfig) {
+    Path encryptionProviderConfig,
+    boolean encryptionProviderConfigAutomaticReload,
+    Path admissionControlConfigFile) {
 
   /** Usage text for {@code --help} and flag errors. */
   public static final String USAGE =
@@ -43,7 +50,9 @@ public record ServerFlags(
           + "                    [--cluster-cidr CIDR] [--service-cidr CIDR]"
           + " [--advertise-address IP]\n"
           + "                    [--cluster-dns IP] [--token-auth-file CSV]\n"
-          + "                    [--encryption-provider-config FILE]\n";
+          + "                    [--encryption-provider-config FILE]"
+          + " [--encryption-provider-config-automatic-reload[=BOOL]]\n"
+          + "                    [--admission-control-config-file FILE]\n";
 
   /**
    * Parses {@code args} ({@code --flag value} or {@code --flag=value}).
@@ -63,6 +72,8 @@ public record ServerFlags(
     String clusterDns = null;
     Path tokenAuthFile = null;
     Path encryptionConfig = null;
+    boolean encryptionReload = false;
+    Path admissionConfig = null;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String value;
@@ -70,6 +81,8 @@ public record ServerFlags(
       String flag = eq > 0 ? arg.substring(0, eq) : arg;
       if (eq > 0) {
         value = arg.substring(eq + 1);
+      } else if (flag.equals("--encryption-provider-config-automatic-reload")) {
+        value = "true"; // a boolean flag: bare means true, as upstream's
       } else {
         if (i + 1 >= args.length) {
           throw new IllegalArgumentException("flag needs a value: " + flag);
@@ -124,9 +137,23 @@ public record ServerFlags(
         case "--encryption-provider-config":
           encryptionConfig = Path.of(value);
           break;
+        case "--encryption-provider-config-automatic-reload":
+          if (!value.equals("true") && !value.equals("false")) {
+            throw new IllegalArgumentException(
+                "--encryption-provider-config-automatic-reload must be true or false");
+          }
+          encryptionReload = value.equals("true");
+          break;
+        case "--admission-control-config-file":
+          admissionConfig = Path.of(value);
+          break;
         default:
           throw new IllegalArgumentException("unknown flag: " + flag);
       }
+    }
+    if (encryptionReload && encryptionConfig == null) {
+      throw new IllegalArgumentException(
+          "--encryption-provider-config-automatic-reload needs --encryption-provider-config");
     }
     if (storage.equals("etcd") && endpoints.isEmpty()) {
       throw new IllegalArgumentException("--storage etcd needs --etcd-endpoints");
@@ -143,6 +170,8 @@ public record ServerFlags(
         advertise,
         clusterDns,
         tokenAuthFile,
-        encryptionConfig);
+        encryptionConfig,
+        encryptionReload,
+        admissionConfig);
   }
 }

@@ -13,6 +13,7 @@ import io.kuark.server.api.model.ApiModelOpenApi;
 import io.kuark.server.api.model.ApiModelTables;
 import io.kuark.server.api.store.encryption.EncryptingStorage;
 import io.kuark.server.api.store.encryption.EncryptionConfig;
+import io.kuark.server.api.store.encryption.EncryptionReload;
 import io.kuark.server.api.store.encryption.SecretsRewriter;
 import io.kuark.server.apimodel.ResourceCatalog;
 import io.kuark.server.auth.pki.CertificateAuthority;
@@ -37,6 +38,8 @@ import org.jboss.logging.Logger;
 final class ServerRuntime implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(ServerRuntime.class);
+  // How often --encryption-provider-config-automatic-reload looks at the file (upstream: 1m).
+  private static final java.time.Duration ENCRYPTION_RELOAD_POLL = java.time.Duration.ofSeconds(20);
 
   private final List<AutoCloseable> started = new ArrayList<>();
   private ApiServer api;
@@ -57,11 +60,16 @@ final class ServerRuntime implements AutoCloseable {
    * Wraps the storage in encryption at rest and, before anything is served, rewrites what is not
    * yet written with the configuration's current key (plaintext, or a rotated-out key).
    */
-  private static Storage encryptedAtRest(Storage storage, java.nio.file.Path file) {
+  private static EncryptingStorage encryptedAtRest(Storage storage, java.nio.file.Path file) {
     try {
       EncryptionConfig config = EncryptionConfig.read(file);
       EncryptingStorage encrypted = new EncryptingStorage(storage, config);
-      new SecretsRewriter(encrypted, config).run();
+      SecretsRewriter.Result result = new SecretsRewriter(encrypted).run();
+      if (result.unreadable() > 0) {
+        LOG.errorf(
+            "encryption at rest: %d stored values are readable with none of the keys in %s",
+            result.unreadable(), file);
+      }
       return encrypted;
     } catch (RuntimeException e) {
       storage.close();
@@ -73,10 +81,17 @@ final class ServerRuntime implements AutoCloseable {
     Storage storage =
         StorageFactory.open(
             new StorageConfig(flags.storage(), flags.dataDir(), flags.etcdEndpoints()));
+    EncryptingStorage encrypted = null;
     if (flags.encryptionProviderConfig() != null) {
-      storage = encryptedAtRest(storage, flags.encryptionProviderConfig());
+      encrypted = encryptedAtRest(storage, flags.encryptionProviderConfig());
+      storage = encrypted;
     }
     started.add(storage);
+    if (encrypted != null && flags.encryptionProviderConfigAutomaticReload()) {
+      EncryptionReload reload = new EncryptionReload(encrypted, flags.encryptionProviderConfig());
+      reload.watch(ENCRYPTION_RELOAD_POLL);
+      started.add(reload);
+    }
     String advertise =
         flags.advertiseAddress() != null
             ? flags.advertiseAddress()
@@ -114,7 +129,8 @@ final class ServerRuntime implements AutoCloseable {
                 new ApiModelTables(crds),
                 openApi,
                 crds,
-                flags.tokenAuthFile()));
+                flags.tokenAuthFile(),
+                flags.admissionControlConfigFile()));
     started.add(api);
     String host = flags.bindAddress().equals("0.0.0.0") ? "127.0.0.1" : flags.bindAddress();
     String url = "https://" + host + ":" + api.port();

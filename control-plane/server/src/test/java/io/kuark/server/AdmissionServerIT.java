@@ -102,6 +102,45 @@ class AdmissionServerIT {
     kubectl.run("-n", "quota", "run", "c", "--image=busybox", "--restart=Never").ok();
   }
 
+  /**
+   * What {@code kuark secrets-encrypt rotate} does against a running server: rotate the file, then
+   * {@code kubectl create --raw} the reload endpoint as the admin; every secret is rewritten with
+   * the new key without a restart.
+   */
+  @Test
+  void rotationIsAppliedOnlineThroughTheReloadEndpoint() throws Exception {
+    kubectl.run("create", "secret", "generic", "online", "--from-literal=password=" + MARKER).ok();
+    assertThat(
+            SecretsEncryptMain.run(
+                new String[] {"rotate", "--encryption-provider-config", encryption.toString()}))
+        .isZero();
+    String newKey =
+        new com.fasterxml.jackson.databind.ObjectMapper(
+                new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+            .readTree(encryption.toFile())
+            .at("/resources/0/providers/0/aesgcm/keys/0/name")
+            .asText();
+    String answer =
+        kubectl
+            .run("create", "--raw", "/kuark/v1/secrets-encrypt/reload", "-f", "/dev/null")
+            .ok()
+            .out();
+    assertThat(answer).contains("\"status\":\"Success\"").contains("\"unreadable\":0");
+    assertThat(kubectl.run("get", "secret", "online", "-o", "jsonpath={.data.password}").ok().out())
+        .isEqualTo(Base64.getEncoder().encodeToString(MARKER.getBytes(StandardCharsets.UTF_8)));
+    server.close();
+    try (SqliteStorage raw =
+        SqliteStorage.open(dir.resolve("data").resolve("server/db/state.db"))) {
+      for (KeyValue kv : raw.list("/registry/core/secrets/", 0, null, 0).items()) {
+        assertThat(new String(kv.value(), StandardCharsets.ISO_8859_1))
+            .as(kv.key())
+            .startsWith("k8s:enc:aesgcm:v1:" + newKey + ":");
+      }
+    } finally {
+      server = startServer();
+    }
+  }
+
   @Test
   void secretsAreEncryptedAtRestAndRotationRewritesThem() throws Exception {
     kubectl.run("create", "secret", "generic", "s", "--from-literal=password=" + MARKER).ok();

@@ -14,7 +14,10 @@ import io.kuark.server.api.http.UserInfo;
 import io.kuark.server.api.proxy.KubeletClient;
 import io.kuark.server.api.proxy.PodStreamProxy;
 import io.kuark.server.api.store.ObjectStore;
+import io.kuark.server.api.store.encryption.EncryptingStorage;
+import io.kuark.server.api.store.encryption.EncryptionReload;
 import io.kuark.server.api.strategy.Strategies;
+import io.kuark.server.api.system.EncryptionReloadEndpoint;
 import io.kuark.server.api.system.HealthChecks;
 import io.kuark.server.api.system.RequestMetrics;
 import io.kuark.server.api.watch.WatchCaches;
@@ -107,7 +110,12 @@ public final class ApiServer implements AutoCloseable {
     ResponseShaper shaper = new ResponseShaper(setup.tables());
     ApiSecurity security =
         new ApiSecurity(
-            store, caches, setup.catalog(), setup.pki().serviceAccountKey(), setup.tokenAuthFile());
+                store,
+                caches,
+                setup.catalog(),
+                setup.pki().serviceAccountKey(),
+                setup.tokenAuthFile())
+            .withAdmissionConfig(setup.admissionConfigFile());
     ApiContext ctx =
         new ApiContext(
             store,
@@ -144,6 +152,12 @@ public final class ApiServer implements AutoCloseable {
                 setup.openApi(),
                 setup.config().advertiseAddress() + ":" + setup.config().securePort())
             .withCaCertificate(Pem.encode(setup.pki().ca().certificate()));
+    if (setup.storage() instanceof EncryptingStorage encrypted
+        && encrypted.config().source() != null) {
+      other.withEncryptionReload(
+          new EncryptionReloadEndpoint(
+              new EncryptionReload(encrypted, encrypted.config().source())));
+    }
     Router router = Router.router(setup.vertx());
     router
         .route()

@@ -21,6 +21,8 @@ import io.vertx.core.Vertx;
  * @param openApi OpenAPI documents ({@link OpenApiSource#NONE} for none)
  * @param customResources the CRD registry the server keeps in step with stored CRDs
  * @param tokenAuthFile {@code --token-auth-file} (static bearer tokens), or null
+ * @param admissionConfigFile {@code --admission-control-config-file} (PodSecurity defaults and
+ *     exemptions), or null
  */
 public record ApiServerSetup(
     Vertx vertx,
@@ -32,7 +34,34 @@ public record ApiServerSetup(
     TableConverter tables,
     OpenApiSource openApi,
     CustomResourceDefinitions customResources,
-    java.nio.file.Path tokenAuthFile) {
+    java.nio.file.Path tokenAuthFile,
+    java.nio.file.Path admissionConfigFile) {
+
+  /** Without an admission configuration file. */
+  public ApiServerSetup(
+      Vertx vertx,
+      Storage storage,
+      ResourceCatalog catalog,
+      ClusterPki pki,
+      ApiServerConfig config,
+      ObjectAdmission admission,
+      TableConverter tables,
+      OpenApiSource openApi,
+      CustomResourceDefinitions customResources,
+      java.nio.file.Path tokenAuthFile) {
+    this(
+        vertx,
+        storage,
+        catalog,
+        pki,
+        config,
+        admission,
+        tables,
+        openApi,
+        customResources,
+        tokenAuthFile,
+        null);
+  }
 
   /** Without a static token file. */
   public ApiServerSetup(

@@ -3,6 +3,7 @@ package io.kuark.server.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kuark.server.api.http.Json;
 import io.kuark.server.api.http.Statuses;
+import io.kuark.server.api.system.EncryptionReloadEndpoint;
 import io.kuark.server.api.system.HealthChecks;
 import io.kuark.server.api.system.RequestMetrics;
 import io.kuark.server.api.system.VersionInfo;
@@ -24,6 +25,7 @@ final class NonResourceHandler {
   private final OpenApiSource openApi;
   private final String serverAddress;
   private String caPem = "";
+  private EncryptionReloadEndpoint encryptionReload;
 
   NonResourceHandler(
       HealthChecks health,
@@ -44,6 +46,12 @@ final class NonResourceHandler {
    */
   NonResourceHandler withCaCertificate(String pem) {
     this.caPem = pem;
+    return this;
+  }
+
+  /** Serves {@link EncryptionReloadEndpoint#PATH} (only when encryption at rest is on). */
+  NonResourceHandler withEncryptionReload(EncryptionReloadEndpoint endpoint) {
+    this.encryptionReload = endpoint;
     return this;
   }
 
@@ -86,6 +94,12 @@ final class NonResourceHandler {
           return false;
         }
         text(rc, 200, caPem, "text/plain; charset=utf-8");
+        return true;
+      case EncryptionReloadEndpoint.PATH:
+        if (encryptionReload == null) {
+          return false;
+        }
+        encryptionReload.handle(rc);
         return true;
       case "/metrics":
         text(rc, 200, metrics.render(), "text/plain; version=0.0.4; charset=utf-8");

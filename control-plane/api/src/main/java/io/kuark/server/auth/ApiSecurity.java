@@ -11,10 +11,12 @@ import io.kuark.server.api.watch.WatchCaches;
 import io.kuark.server.apimodel.ResourceCatalog;
 import io.kuark.server.apimodel.ResourceType;
 import io.kuark.server.auth.admission.AdmissionPlugin;
+import io.kuark.server.auth.admission.AuditAnnotations;
 import io.kuark.server.auth.admission.DefaultStorageClass;
 import io.kuark.server.auth.admission.LimitRanger;
 import io.kuark.server.auth.admission.NamespacedObjects;
 import io.kuark.server.auth.admission.PodSecurityAdmission;
+import io.kuark.server.auth.admission.PodSecurityConfig;
 import io.kuark.server.auth.admission.PriorityAdmission;
 import io.kuark.server.auth.admission.ResourceQuotaAdmission;
 import io.kuark.server.auth.admission.SecurityAdmission;
@@ -38,8 +40,10 @@ import io.kuark.server.auth.bootstrap.BootstrapTokenAuthenticator;
 import io.kuark.server.auth.certificates.CsrApprover;
 import io.kuark.server.auth.certificates.CsrController;
 import io.kuark.server.auth.certificates.CsrSigner;
+import io.kuark.server.auth.certificates.CsrSubresourceAdmission;
 import io.kuark.server.auth.node.NodeAuthorizer;
 import io.kuark.server.auth.node.NodeGraph;
+import io.kuark.server.auth.node.NodePodIndex;
 import io.kuark.server.auth.node.NodeRestriction;
 import io.kuark.server.auth.pki.CertificateAuthority;
 import io.kuark.server.auth.rbac.BootstrapPolicy;
@@ -75,10 +79,14 @@ public final class ApiSecurity implements AutoCloseable {
   private final Authorizer authorizer;
   private final List<AutoCloseable> running = new ArrayList<>();
   private WatchedObjects pods;
+  // Kept current by the pod informer below; reads the informer's live pods.
+  private final NodePodIndex podsByNode =
+      new NodePodIndex((namespace, name) -> pods == null ? null : pods.get(namespace, name));
   private WatchedObjects claims;
   private CertificateAuthority csrSigningCa;
   private ClusterRoleAggregator aggregator;
   private volatile boolean started;
+  private PodSecurityConfig podSecurity = PodSecurityConfig.DEFAULT;
 
   /**
    * @param serviceAccountKey key pair service account tokens are signed with
@@ -109,9 +117,8 @@ public final class ApiSecurity implements AutoCloseable {
     NodeAuthorizer node =
         new NodeAuthorizer(
             new NodeGraph(
-                () -> pods == null ? List.of() : pods.all(),
-                () -> claims == null ? List.of() : claims.all(),
-                (namespace, name) -> pods == null ? null : pods.get(namespace, name)));
+                podsByNode,
+                (namespace, name) -> claims == null ? null : claims.get(namespace, name)));
     this.authorizer =
         attributes -> {
           Authorizer.Decision d = node.authorize(attributes);
@@ -127,6 +134,19 @@ public final class ApiSecurity implements AutoCloseable {
     this.csrSigningCa = ca;
   }
 
+  /**
+   * Reads {@code --admission-control-config-file} (PodSecurity defaults and exemptions); null keeps
+   * upstream's defaults. Call before {@link #admission}.
+   *
+   * @throws IllegalArgumentException for an invalid file
+   */
+  public ApiSecurity withAdmissionConfig(Path admissionConfigFile) {
+    if (admissionConfigFile != null) {
+      this.podSecurity = PodSecurityConfig.read(admissionConfigFile);
+    }
+    return this;
+  }
+
   /** The request filter. */
   public RequestSecurity requests(Predicate<String> publicPath) {
     return new RequestSecurity(authenticator, authorizer, publicPath);
@@ -138,18 +158,20 @@ public final class ApiSecurity implements AutoCloseable {
     List<AdmissionPlugin> plugins = new ArrayList<>();
     plugins.add(new LimitRanger(objects));
     plugins.add(new DefaultStorageClass(objects));
-    plugins.add(new PodSecurityAdmission(objects));
+    plugins.add(new PodSecurityAdmission(objects, podSecurity, AuditAnnotations.LOG));
     plugins.add(new ResourceQuotaAdmission(objects, Clock.systemUTC()));
     // Priority resolves spec.priority first, as upstream orders it before quota evaluation.
-    return new PriorityAdmission(
-        new SecurityAdmission(
-            next,
-            new ServiceAccountAdmission(this::serviceAccount),
-            new EscalationCheck(rbac),
-            new NodeRestriction(),
-            plugins),
-        this::priorityClass,
-        this::priorityClasses);
+    ObjectAdmission chain =
+        new PriorityAdmission(
+            new SecurityAdmission(
+                next,
+                new ServiceAccountAdmission(this::serviceAccount),
+                new EscalationCheck(rbac),
+                new NodeRestriction(),
+                plugins),
+            this::priorityClass,
+            this::priorityClasses);
+    return new CsrSubresourceAdmission(chain, authorizer);
   }
 
   /** The token request and review handlers. */
@@ -174,7 +196,17 @@ public final class ApiSecurity implements AutoCloseable {
             store, creator, rbacCache.type("clusterroles"), rbacCache.type("clusterrolebindings"))
         .run();
     aggregator = new ClusterRoleAggregator(rbacCache, store).start();
-    pods = watched("", "pods");
+    // Assigned before it starts: its first listing already feeds the index, which reads it.
+    pods =
+        new WatchedObjects(
+            store,
+            caches,
+            catalog.find("", "v1", "pods").orElseThrow(),
+            p ->
+                podsByNode.changed(
+                    p.path("metadata").path("namespace").asText(""),
+                    p.path("metadata").path("name").asText("")));
+    running.add(pods.start());
     claims = watched("", "persistentvolumeclaims");
     if (csrSigningCa != null) {
       ResourceType csrs =

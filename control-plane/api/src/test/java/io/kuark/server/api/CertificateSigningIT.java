@@ -265,6 +265,134 @@ class CertificateSigningIT {
         .isEqualTo("kubernetes.io/kube-apiserver-client");
   }
 
+  /**
+   * Upstream's CertificateApproval and CertificateSigning admission: updating the approval or the
+   * certificate takes {@code approve} / {@code sign} on {@code signers} named after the request's
+   * signerName (or its domain wildcard), on top of the subresource permission.
+   */
+  @Test
+  void approvalAndSigningNeedPermissionOnTheSigner() throws Exception {
+    create(
+        admin,
+        "widget",
+        NodeClients.newKey(),
+        "widget",
+        List.of(),
+        List.of(),
+        "example.com/widgets");
+    var roles = admin.rbac().clusterRoles();
+    roles
+        .resource(
+            new io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder()
+                .withNewMetadata()
+                .withName("csr-writer")
+                .endMetadata()
+                .addNewRule()
+                .withApiGroups("certificates.k8s.io")
+                .withResources(
+                    "certificatesigningrequests",
+                    "certificatesigningrequests/approval",
+                    "certificatesigningrequests/status")
+                .withVerbs("get", "list", "update", "patch")
+                .endRule()
+                .build())
+        .create();
+    admin
+        .rbac()
+        .clusterRoleBindings()
+        .resource(
+            new io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder()
+                .withNewMetadata()
+                .withName("alice-csr-writer")
+                .endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "csr-writer")
+                .addNewSubject()
+                .withKind("User")
+                .withApiGroup("rbac.authorization.k8s.io")
+                .withName("alice")
+                .endSubject()
+                .build())
+        .create();
+    try (KubernetesClient alice =
+        NodeClients.withCertificate(api, api.pki.ca().issueClient("alice", List.of()))) {
+      var csrs = alice.certificates().v1().certificateSigningRequests();
+      eventually(() -> csrs.withName("widget").get()); // the binding reached the RBAC cache
+      assertThatThrownBy(() -> csrs.withName("widget").approve())
+          .isInstanceOfSatisfying(
+              KubernetesClientException.class,
+              e -> {
+                assertThat(e.getCode()).isEqualTo(403);
+                assertThat(e.getStatus().getMessage())
+                    .isEqualTo(
+                        "certificatesigningrequests.certificates.k8s.io \"widget\" is forbidden:"
+                            + " user not permitted to approve requests with signerName"
+                            + " \"example.com/widgets\"");
+              });
+      // approve on the domain wildcard is enough; sign on the exact signer name.
+      signerRule("csr-writer", "approve", "example.com/*");
+      eventually(() -> csrs.withName("widget").approve());
+      CertificateSigningRequest approved = csrs.withName("widget").get();
+      approved.setStatus(
+          new io.fabric8.kubernetes.api.model.certificates.v1
+                  .CertificateSigningRequestStatusBuilder(approved.getStatus())
+              .withCertificate(NodeClients.b64(Pem.encode(api.pki.admin().certificate())))
+              .build());
+      assertThatThrownBy(() -> csrs.resource(approved).updateStatus())
+          .isInstanceOfSatisfying(
+              KubernetesClientException.class,
+              e -> {
+                assertThat(e.getCode()).isEqualTo(403);
+                assertThat(e.getStatus().getMessage())
+                    .endsWith(
+                        "user not permitted to sign requests with signerName"
+                            + " \"example.com/widgets\"");
+              });
+      signerRule("csr-writer", "sign", "example.com/widgets");
+      eventually(
+          () -> {
+            CertificateSigningRequest current = csrs.withName("widget").get();
+            current.getStatus().setCertificate(approved.getStatus().getCertificate());
+            csrs.resource(current).updateStatus();
+          });
+      assertThat(csrs.withName("widget").get().getStatus().getCertificate()).isNotEmpty();
+    }
+  }
+
+  /** Adds {@code verb} on {@code signers/<name>} to the ClusterRole. */
+  static void signerRule(String role, String verb, String name) {
+    admin
+        .rbac()
+        .clusterRoles()
+        .withName(role)
+        .edit(
+            r -> {
+              r.getRules()
+                  .add(
+                      new io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder()
+                          .withApiGroups("certificates.k8s.io")
+                          .withResources("signers")
+                          .withResourceNames(name)
+                          .withVerbs(verb)
+                          .build());
+              return r;
+            });
+  }
+
+  /** Retries {@code call} while RBAC changes reach the authorizer's cache (403 until then). */
+  static void eventually(Runnable call) throws InterruptedException {
+    for (int i = 0; ; i++) {
+      try {
+        call.run();
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 403 || i >= 300) {
+          throw e;
+        }
+        Thread.sleep(100);
+      }
+    }
+  }
+
   @Test
   void malformedRequestsAre422() throws Exception {
     var csrs = admin.certificates().v1().certificateSigningRequests();

@@ -251,6 +251,102 @@ class NodeAuthorizationIT {
                     }));
   }
 
+  /** Upstream's label policy for a node's own Node, at registration and on every update. */
+  @Test
+  void nodeSetsOnlyKubeletOwnedLabelsOnItself() {
+    try (KubernetesClient nodeC =
+        NodeClients.withCertificate(
+            api, api.pki.ca().issueClient("system:node:c", List.of("system:nodes")))) {
+      KubernetesClientException atRegistration =
+          catchForbidden(
+              () ->
+                  nodeC
+                      .nodes()
+                      .resource(
+                          new NodeBuilder()
+                              .withNewMetadata()
+                              .withName("c")
+                              .addToLabels("kubernetes.io/hostname", "c")
+                              .addToLabels("node-role.kubernetes.io/control-plane", "")
+                              .addToLabels("node-restriction.kubernetes.io/pool", "gold")
+                              .endMetadata()
+                              .build())
+                      .create());
+      assertThat(atRegistration.getStatus().getMessage())
+          .isEqualTo(
+              "nodes \"c\" is forbidden: node \"c\" is not allowed to set the following labels:"
+                  + " node-restriction.kubernetes.io/pool, node-role.kubernetes.io/control-plane");
+    }
+    try (KubernetesClient nodeD =
+        NodeClients.withCertificate(
+            api, api.pki.ca().issueClient("system:node:d", List.of("system:nodes")))) {
+      nodeD
+          .nodes()
+          .resource(
+              new NodeBuilder()
+                  .withNewMetadata()
+                  .withName("d")
+                  .addToLabels("kubernetes.io/hostname", "d")
+                  .addToLabels("kubernetes.io/arch", "amd64")
+                  .addToLabels("topology.kubernetes.io/zone", "z1")
+                  .addToLabels("node.kubernetes.io/instance-type", "edge")
+                  .addToLabels("kubelet.kubernetes.io/custom", "1")
+                  .addToLabels("example.com/rack", "r1")
+                  .endMetadata()
+                  .build())
+          .create();
+      nodeD
+          .nodes()
+          .withName("d")
+          .patch(
+              PatchContext.of(PatchType.JSON_MERGE),
+              "{\"metadata\":{\"labels\":{\"topology.kubernetes.io/zone\":\"z2\","
+                  + "\"example.com/rack\":null}}}");
+      KubernetesClientException onUpdate =
+          catchForbidden(
+              () ->
+                  nodeD
+                      .nodes()
+                      .withName("d")
+                      .patch(
+                          PatchContext.of(PatchType.JSON_MERGE),
+                          "{\"metadata\":{\"labels\":{\"kubernetes.io/role\":\"master\"}}}"));
+      assertThat(onUpdate.getStatus().getMessage())
+          .isEqualTo(
+              "nodes \"d\" is forbidden: is not allowed to modify labels: kubernetes.io/role");
+      // An admin may set such labels; the node may then not remove or change them.
+      admin
+          .nodes()
+          .withName("d")
+          .patch(
+              PatchContext.of(PatchType.JSON_MERGE),
+              "{\"metadata\":{\"labels\":{\"node-restriction.kubernetes.io/pool\":\"gold\"}}}");
+      catchForbidden(
+          () ->
+              nodeD
+                  .nodes()
+                  .withName("d")
+                  .patch(
+                      PatchContext.of(PatchType.JSON_MERGE),
+                      "{\"metadata\":{\"labels\":{\"node-restriction.kubernetes.io/pool\":null}}}"));
+      // Unrelated updates of a node carrying them still pass.
+      nodeD
+          .nodes()
+          .withName("d")
+          .patch(
+              PatchContext.of(PatchType.JSON_MERGE),
+              "{\"metadata\":{\"annotations\":{\"x\":\"1\"}}}");
+    }
+  }
+
+  static KubernetesClientException catchForbidden(ThrowingCallable call) {
+    Throwable t = org.assertj.core.api.Assertions.catchThrowable(call);
+    assertThat(t).isInstanceOf(KubernetesClientException.class);
+    KubernetesClientException e = (KubernetesClientException) t;
+    assertThat(e.getCode()).as(e.getMessage()).isEqualTo(403);
+    return e;
+  }
+
   @Test
   void nodeCreatesOnlyMirrorPodsBoundToItself() {
     Pod mirror =

@@ -164,4 +164,140 @@ class PodSecurityIT {
                 + " enforce level \\\"baseline:latest\\\"\"",
             "299 - \"root: privileged\"");
   }
+
+  /**
+   * {@code --admission-control-config-file}: defaults for unlabelled namespaces, exempt namespaces,
+   * users and runtime classes, version labels, and audit mode's annotation (written to the {@code
+   * io.kuark.server.audit} log, as Kuark keeps no audit log).
+   */
+  @Test
+  void admissionConfigurationDefaultsExemptionsVersionsAndAudit() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("admission", ".yaml");
+    java.util.List<String> auditLines = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Logger auditLog = java.util.logging.Logger.getLogger("io.kuark.server.audit");
+    java.util.logging.Handler capture =
+        new java.util.logging.Handler() {
+          @Override
+          public void publish(java.util.logging.LogRecord r) {
+            String msg = r.getMessage();
+            if (r.getParameters() != null && r.getParameters().length > 0) {
+              msg = String.format(msg, r.getParameters());
+            }
+            auditLines.add(msg);
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    auditLog.addHandler(capture);
+    try {
+      java.nio.file.Files.writeString(
+          file,
+          "apiVersion: apiserver.config.k8s.io/v1\nkind: AdmissionConfiguration\nplugins:\n"
+              + "- name: PodSecurity\n  configuration:\n"
+              + "    apiVersion: pod-security.admission.config.k8s.io/v1\n"
+              + "    kind: PodSecurityConfiguration\n"
+              + "    defaults:\n      enforce: baseline\n      audit: restricted\n"
+              + "    exemptions:\n      usernames: [ops]\n      runtimeClasses: [kata]\n"
+              + "      namespaces: [legacy]\n");
+      try (TestApiServer own =
+          new TestApiServer(java.util.function.UnaryOperator.identity(), file)) {
+        RawClient root = new RawClient(own, true);
+        for (String ns : new String[] {"plain", "legacy"}) {
+          ok(root.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"" + ns + "\"}}"));
+          own.createDefaultServiceAccount(ns);
+        }
+        String privileged =
+            "{\"containers\":[{\"name\":\"app\",\"image\":\"busybox\","
+                + "\"securityContext\":{\"privileged\":true}}]}";
+        // The default enforce level applies where no label says otherwise.
+        HttpResponse<String> r = podIn(root, "plain", "p1", privileged);
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(json(r).path("message").asText())
+            .startsWith("pods \"p1\" is forbidden: violates PodSecurity \"baseline:latest\":");
+        // Exempt namespace, user (impersonated by the admin) and runtime class pass.
+        ok(podIn(root, "legacy", "p2", privileged));
+        java.net.http.HttpResponse<String> asOps =
+            java.net.http.HttpClient.newBuilder()
+                .sslContext(RawClient.sslContext(own.pki, true))
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .build()
+                .send(
+                    java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(own.url() + "/api/v1/namespaces/plain/pods"))
+                        .header("Impersonate-User", "ops")
+                        .header("Impersonate-Group", "system:masters")
+                        .header("Content-Type", "application/json")
+                        .POST(
+                            java.net.http.HttpRequest.BodyPublishers.ofString(
+                                "{\"metadata\":{\"name\":\"p3\"},\"spec\":" + privileged + "}"))
+                        .build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+        ok(asOps);
+        ok(
+            podIn(
+                root,
+                "plain",
+                "p4",
+                privileged.replace(
+                    "{\"containers\"", "{\"runtimeClassName\":\"kata\",\"containers\"")));
+        assertThat(auditLines)
+            .anyMatch(l -> l.contains("object=legacy/p2") && l.contains("exempt=namespace"))
+            .anyMatch(l -> l.contains("object=plain/p3") && l.contains("exempt=user"))
+            .anyMatch(l -> l.contains("object=plain/p4") && l.contains("exempt=runtimeClass"));
+        // Audit (restricted by default) annotates a pod that enforce (baseline) admits.
+        ok(
+            podIn(
+                root,
+                "plain",
+                "p5",
+                "{\"containers\":[{\"name\":\"app\",\"image\":\"busybox\"}]}"));
+        assertThat(auditLines)
+            .anyMatch(
+                l ->
+                    l.contains("object=plain/p5")
+                        && l.contains(
+                            "pod-security.kubernetes.io/audit-violations=would violate PodSecurity"
+                                + " \"restricted:latest\": allowPrivilegeEscalation != false"));
+        // A version label picks that version's checks: runAsUser=0 is allowed before v1.23.
+        ok(
+            root.post(
+                "/api/v1/namespaces",
+                "{\"metadata\":{\"name\":\"pinned\",\"labels\":{"
+                    + "\"pod-security.kubernetes.io/enforce\":\"restricted\","
+                    + "\"pod-security.kubernetes.io/enforce-version\":\"v1.22\"}}}"));
+        own.createDefaultServiceAccount("pinned");
+        String rootUser =
+            "{\"securityContext\":{\"runAsNonRoot\":true},\"containers\":[{\"name\":\"app\","
+                + "\"image\":\"busybox\",\"securityContext\":{\"runAsUser\":0,"
+                + "\"allowPrivilegeEscalation\":false,\"capabilities\":{\"drop\":[\"ALL\"]},"
+                + "\"seccompProfile\":{\"type\":\"RuntimeDefault\"}}}]}";
+        ok(podIn(root, "pinned", "old-rules", rootUser));
+        ok(
+            root.send(
+                "PATCH",
+                "/api/v1/namespaces/pinned",
+                "application/merge-patch+json",
+                "{\"metadata\":{\"labels\":{\"pod-security.kubernetes.io/enforce-version\":\"latest\"}}}"));
+        HttpResponse<String> latest = podIn(root, "pinned", "new-rules", rootUser);
+        assertThat(latest.statusCode()).isEqualTo(403);
+        assertThat(json(latest).path("message").asText())
+            .isEqualTo(
+                "pods \"new-rules\" is forbidden: violates PodSecurity \"restricted:latest\":"
+                    + " runAsUser=0 (container \"app\" must not set runAsUser=0)");
+      }
+    } finally {
+      auditLog.removeHandler(capture);
+      java.nio.file.Files.deleteIfExists(file);
+    }
+  }
+
+  static HttpResponse<String> podIn(RawClient c, String ns, String name, String spec) {
+    return c.post(
+        "/api/v1/namespaces/" + ns + "/pods",
+        "{\"metadata\":{\"name\":\"" + name + "\"},\"spec\":" + spec + "}");
+  }
 }

@@ -42,6 +42,11 @@ final class TestApiServer implements AutoCloseable {
 
   /** With the opened storage wrapped by {@code wrap} (e.g. encryption at rest). */
   TestApiServer(java.util.function.UnaryOperator<Storage> wrap) {
+    this(wrap, null);
+  }
+
+  /** With {@code --admission-control-config-file} (null for none). */
+  TestApiServer(java.util.function.UnaryOperator<Storage> wrap, Path admissionConfigFile) {
     try {
       dir = Files.createTempDirectory("kuark-api-test");
     } catch (IOException e) {
@@ -68,7 +73,9 @@ final class TestApiServer implements AutoCloseable {
                   new ApiModelAdmission(crds::schema),
                   new ApiModelTables(crds),
                   OpenApiSource.NONE,
-                  crds));
+                  crds,
+                  null,
+                  admissionConfigFile));
       kubeconfig = dir.resolve("kubeconfig.yaml");
       Kubeconfig.write(kubeconfig, url(), pki.ca().certificate(), pki.admin());
     } catch (RuntimeException e) {

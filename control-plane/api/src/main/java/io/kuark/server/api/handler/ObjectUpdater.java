@@ -107,6 +107,7 @@ final class ObjectUpdater {
         case APPROVAL:
           next = MetadataRules.mergeForUpdate(type, desired, old, true);
           strategy.prepareForSubresourceUpdate(mode.subresource(), next, old);
+          ctx.admission().admitSubresource(type, mode.subresource(), next, old);
           break;
         case MAIN:
           next = MetadataRules.mergeForUpdate(type, desired, old, false);

@@ -20,4 +20,14 @@ public interface ObjectAdmission {
    * @return warnings for the client's {@code Warning} header
    */
   List<String> admit(ResourceType type, ObjectNode object, ObjectNode old);
+
+  /**
+   * Checks a write to the {@code status} or {@code approval} subresource (upstream admits these
+   * too, e.g. the certificates approval and signing plugins); defaults to accepting it.
+   *
+   * @param object the object to be stored
+   * @param old the stored object
+   */
+  default void admitSubresource(
+      ResourceType type, String subresource, ObjectNode object, ObjectNode old) {}
 }

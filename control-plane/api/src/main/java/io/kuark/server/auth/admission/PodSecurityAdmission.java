@@ -3,40 +3,62 @@ package io.kuark.server.auth.admission;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kuark.server.api.http.Statuses;
+import io.kuark.server.api.http.UserInfo;
 import io.kuark.server.api.store.StoredObject;
 import io.kuark.server.auth.authz.Forbidden;
+import io.kuark.server.auth.authz.RequestScope;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Upstream's PodSecurity admission: the namespace labels {@code
  * pod-security.kubernetes.io/<mode>[-version]} pick a Pod Security Standards level (privileged,
- * baseline, restricted) per mode. {@code enforce} refuses violating pods (403, {@code violates
- * PodSecurity "restricted:latest": …}); {@code warn} answers with {@code Warning} headers, for pods
- * and for the pod templates of workload resources (which enforce does not apply to, as upstream).
- * Namespaces with invalid labels are refused (422); changing a namespace's enforce level warns
- * about existing pods that violate it. All versions are evaluated with the latest checks; {@code
- * audit} is accepted and validated (Kuark has no audit log).
+ * baseline, restricted) and the version of its checks per mode; modes without labels use the
+ * defaults of {@code --admission-control-config-file} ({@link PodSecurityConfig}). {@code enforce}
+ * refuses violating pods (403, {@code violates PodSecurity "restricted:latest": …}); {@code warn}
+ * answers with {@code Warning} headers and {@code audit} adds the {@code
+ * pod-security.kubernetes.io/audit-violations} audit annotation ({@link AuditAnnotations}), both
+ * for pods and for the pod templates of workload resources (which enforce does not apply to, as
+ * upstream). Exempt usernames, runtime classes and namespaces skip every check (annotated {@code
+ * pod-security.kubernetes.io/exempt}). Namespaces with invalid labels are refused (422); changing a
+ * namespace's enforce level warns about existing pods that violate it.
  */
 public final class PodSecurityAdmission implements AdmissionPlugin {
 
   static final String PREFIX = "pod-security.kubernetes.io/";
-  private static final List<String> MODES = List.of("enforce", "warn", "audit");
-  private static final List<String> LEVELS = List.of("privileged", "baseline", "restricted");
-  private static final Pattern VERSION = Pattern.compile("^(latest|v1\\.(0|[1-9][0-9]*))$");
+  static final List<String> MODES = List.of("enforce", "warn", "audit");
+  static final List<String> LEVELS = List.of("privileged", "baseline", "restricted");
 
   private final NamespacedObjects objects;
+  private final PodSecurityConfig config;
+  private final AuditAnnotations audit;
 
   public PodSecurityAdmission(NamespacedObjects objects) {
-    this.objects = objects;
+    this(objects, PodSecurityConfig.DEFAULT, AuditAnnotations.LOG);
   }
 
-  /** A mode's level and version, as labelled (missing labels: privileged, latest). */
-  record Policy(String level, String version) {
+  public PodSecurityAdmission(
+      NamespacedObjects objects, PodSecurityConfig config, AuditAnnotations audit) {
+    this.objects = objects;
+    this.config = config;
+    this.audit = audit;
+  }
+
+  /** A mode's level and version label ({@code latest} or {@code v1.x}), as printed upstream. */
+  public record Policy(String level, String version) {
+    /** The minor version whose checks apply. */
+    int minor() {
+      Integer minor = PodSecurityVersion.parse(version);
+      return minor == null ? PodSecurityVersion.LATEST : minor;
+    }
+
+    List<PodSecurityChecks.Violation> check(JsonNode meta, JsonNode spec) {
+      return PodSecurityChecks.check(level, minor(), meta, spec);
+    }
+
     @Override
     public String toString() {
       return level + ":" + version;
@@ -56,26 +78,58 @@ public final class PodSecurityAdmission implements AdmissionPlugin {
     if (pod && !a.create()) {
       return List.of();
     }
-    Map<String, Policy> policies = policies(namespaceLabels(a.namespace()));
     JsonNode meta = pod ? a.object().path("metadata") : template.path("metadata");
     JsonNode spec = pod ? a.object().path("spec") : template.path("spec");
-    List<String> warnings = new ArrayList<>();
-    Policy enforce = policies.get("enforce");
-    if (pod) {
-      List<PodSecurityChecks.Violation> v = PodSecurityChecks.check(enforce.level(), meta, spec);
-      if (!v.isEmpty()) {
-        throw Forbidden.status(
-            "", "pods", a.name(), "violates PodSecurity \"" + enforce + "\": " + join(v));
-      }
+    String exempt = exemption(a.namespace(), spec);
+    if (exempt != null) {
+      audit.add(a, PREFIX + "exempt", exempt);
+      return List.of();
     }
+    Map<String, Policy> policies = policies(namespaceLabels(a.namespace()), config);
+    Policy enforce = policies.get("enforce");
+    List<PodSecurityChecks.Violation> denied = List.of();
+    if (pod) {
+      audit.add(a, PREFIX + "enforce-policy", enforce.toString());
+      denied = enforce.check(meta, spec);
+    }
+    Policy auditPolicy = policies.get("audit");
+    List<PodSecurityChecks.Violation> auditV =
+        pod && auditPolicy.equals(enforce) ? denied : auditPolicy.check(meta, spec);
+    if (!auditV.isEmpty()) {
+      audit.add(
+          a,
+          PREFIX + "audit-violations",
+          "would violate PodSecurity \"" + auditPolicy + "\": " + join(auditV));
+    }
+    if (!denied.isEmpty()) {
+      throw Forbidden.status(
+          "", "pods", a.name(), "violates PodSecurity \"" + enforce + "\": " + join(denied));
+    }
+    List<String> warnings = new ArrayList<>();
     Policy warn = policies.get("warn");
-    if (warn != null && !(pod && warn.level().equals(enforce.level()))) {
-      List<PodSecurityChecks.Violation> v = PodSecurityChecks.check(warn.level(), meta, spec);
+    if (!(pod && warn.equals(enforce))) {
+      List<PodSecurityChecks.Violation> v = warn.check(meta, spec);
       if (!v.isEmpty()) {
         warnings.add("would violate PodSecurity \"" + warn + "\": " + join(v));
       }
     }
     return warnings;
+  }
+
+  /** Why the request is exempt ({@code namespace}, {@code user}, {@code runtimeClass}), or null. */
+  private String exemption(String namespace, JsonNode podSpec) {
+    if (config.exemptNamespaces().contains(namespace)) {
+      return "namespace";
+    }
+    UserInfo user = RequestScope.user();
+    if (user != null && config.exemptUsernames().contains(user.name())) {
+      return "user";
+    }
+    String runtimeClass = podSpec.path("runtimeClassName").asText("");
+    if (!runtimeClass.isEmpty() && config.exemptRuntimeClasses().contains(runtimeClass)) {
+      return "runtimeClass";
+    }
+    return null;
   }
 
   private List<String> validateNamespace(AdmissionAttributes a) {
@@ -91,7 +145,7 @@ public final class PodSecurityAdmission implements AdmissionPlugin {
                 "metadata.labels[" + PREFIX + mode + "]"));
       }
       String version = labels.path(PREFIX + mode + "-version").asText(null);
-      if (version != null && !VERSION.matcher(version).matches()) {
+      if (version != null && PodSecurityVersion.parse(version) == null) {
         causes.add(
             new Statuses.Cause(
                 "FieldValueInvalid",
@@ -102,12 +156,15 @@ public final class PodSecurityAdmission implements AdmissionPlugin {
     if (!causes.isEmpty()) {
       throw Statuses.invalid(a.type(), a.name(), causes);
     }
-    Policy enforce = policies(labels).get("enforce");
-    String before =
+    Policy enforce = policies(labels, config).get("enforce");
+    Policy before =
         a.old() == null
-            ? "privileged:latest"
-            : policies(a.old().path("metadata").path("labels")).get("enforce").toString();
-    if (a.create() || enforce.toString().equals(before) || enforce.level().equals("privileged")) {
+            ? null
+            : policies(a.old().path("metadata").path("labels"), config).get("enforce");
+    if (a.create()
+        || enforce.equals(before)
+        || enforce.level().equals("privileged")
+        || config.exemptNamespaces().contains(a.name())) {
       return List.of();
     }
     return existingPodWarnings(a.name(), enforce);
@@ -117,8 +174,10 @@ public final class PodSecurityAdmission implements AdmissionPlugin {
   private List<String> existingPodWarnings(String namespace, Policy enforce) {
     Map<String, List<String>> byReasons = new LinkedHashMap<>();
     for (ObjectNode pod : objects.list(objects.type("", "v1", "pods"), namespace)) {
-      List<PodSecurityChecks.Violation> v =
-          PodSecurityChecks.check(enforce.level(), pod.path("metadata"), pod.path("spec"));
+      if (exemption(namespace, pod.path("spec")) != null) {
+        continue;
+      }
+      List<PodSecurityChecks.Violation> v = enforce.check(pod.path("metadata"), pod.path("spec"));
       if (v.isEmpty()) {
         continue;
       }
@@ -156,20 +215,27 @@ public final class PodSecurityAdmission implements AdmissionPlugin {
     return ns.map(o -> o.object().path("metadata").path("labels")).orElse(null);
   }
 
-  /** The policy of each mode; an invalid level counts as restricted (fail closed, as upstream). */
-  static Map<String, Policy> policies(JsonNode labels) {
+  /**
+   * The policy of each mode: the namespace's labels, else the configured defaults. An invalid level
+   * counts as restricted and an invalid version as latest (fail closed, as upstream).
+   */
+  static Map<String, Policy> policies(JsonNode labels, PodSecurityConfig config) {
     Map<String, Policy> out = new LinkedHashMap<>();
     for (String mode : MODES) {
+      Policy fallback = config.defaults().get(mode);
       String level = labels == null ? null : labels.path(PREFIX + mode).asText(null);
-      String version =
-          labels == null ? "latest" : labels.path(PREFIX + mode + "-version").asText("latest");
+      String version = labels == null ? null : labels.path(PREFIX + mode + "-version").asText(null);
       if (level == null) {
-        if (mode.equals("enforce")) {
-          out.put(mode, new Policy("privileged", version));
-        }
-        continue;
+        level = fallback.level();
+      } else if (!LEVELS.contains(level)) {
+        level = "restricted";
       }
-      out.put(mode, new Policy(LEVELS.contains(level) ? level : "restricted", version));
+      if (version == null) {
+        version = fallback.version();
+      } else if (PodSecurityVersion.parse(version) == null) {
+        version = "latest";
+      }
+      out.put(mode, new Policy(level, version));
     }
     return out;
   }

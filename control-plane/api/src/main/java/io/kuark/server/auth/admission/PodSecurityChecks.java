@@ -51,39 +51,56 @@ final class PodSecurityChecks {
           "projected",
           "secret");
 
-  private static final Set<String> SAFE_SYSCTLS =
-      Set.of(
-          "kernel.shm_rmid_forced",
-          "net.ipv4.ip_local_port_range",
-          "net.ipv4.ip_unprivileged_port_start",
-          "net.ipv4.tcp_syncookies",
-          "net.ipv4.ping_group_range",
-          "net.ipv4.ip_local_reserved_ports",
-          "net.ipv4.tcp_keepalive_time",
-          "net.ipv4.tcp_fin_timeout",
-          "net.ipv4.tcp_keepalive_intvl",
-          "net.ipv4.tcp_keepalive_probes");
+  /** Safe sysctls by the policy version that made them safe (upstream's sysctls check). */
+  private static final Map<String, Integer> SAFE_SYSCTLS =
+      Map.ofEntries(
+          Map.entry("kernel.shm_rmid_forced", 0),
+          Map.entry("net.ipv4.ip_local_port_range", 0),
+          Map.entry("net.ipv4.ip_unprivileged_port_start", 0),
+          Map.entry("net.ipv4.tcp_syncookies", 0),
+          Map.entry("net.ipv4.ping_group_range", 0),
+          Map.entry("net.ipv4.ip_local_reserved_ports", 27),
+          Map.entry("net.ipv4.tcp_keepalive_time", 29),
+          Map.entry("net.ipv4.tcp_fin_timeout", 29),
+          Map.entry("net.ipv4.tcp_keepalive_intvl", 29),
+          Map.entry("net.ipv4.tcp_keepalive_probes", 29),
+          Map.entry("net.ipv4.tcp_rmem", 32),
+          Map.entry("net.ipv4.tcp_wmem", 32));
 
+  /** SELinux types allowed since policy v1.0; v1.31 adds {@code container_engine_t}. */
   private static final Set<String> SELINUX_TYPES =
-      Set.of("", "container_t", "container_init_t", "container_kvm_t", "container_engine_t");
+      Set.of("", "container_t", "container_init_t", "container_kvm_t");
+
+  private static final String SECCOMP_POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod";
+  private static final String SECCOMP_CONTAINER_ANNOTATION =
+      "container.seccomp.security.alpha.kubernetes.io/";
 
   private PodSecurityChecks() {}
 
-  /** The violations of {@code level} ("privileged", "baseline" or "restricted"). */
-  static List<Violation> check(String level, JsonNode meta, JsonNode spec) {
+  /**
+   * The violations of {@code level} ("privileged", "baseline" or "restricted") with the checks as
+   * upstream registered them for policy version v1.{@code minor}: a check applies from its minimum
+   * version, and a restricted check replaces its baseline counterpart only from then on.
+   */
+  static List<Violation> check(String level, int minor, JsonNode meta, JsonNode spec) {
     List<Violation> out = new ArrayList<>();
     if (level.equals("privileged")) {
       return out;
     }
     boolean restricted = level.equals("restricted");
+    // From v1.25 the restricted checks that only make sense on Linux skip Windows pods.
+    boolean windowsExempt =
+        minor >= 25 && spec.path("os").path("name").asText("").equals("windows");
     List<JsonNode> containers = containers(spec);
     JsonNode podSc = spec.path("securityContext");
-    if (restricted) {
+    if (restricted && minor >= 8 && !windowsExempt) {
       allowPrivilegeEscalation(containers, out);
     }
     appArmor(meta, podSc, containers, out);
-    if (restricted) {
-      capabilitiesRestricted(containers, out);
+    if (restricted && minor >= 22) {
+      if (!windowsExempt) {
+        capabilitiesRestricted(containers, out);
+      }
     } else {
       capabilitiesBaseline(containers, out);
     }
@@ -97,15 +114,21 @@ final class PodSecurityChecks {
     if (restricted) {
       restrictedVolumes(spec, out);
       runAsNonRoot(podSc, containers, out);
-      runAsUser(podSc, containers, out);
+      if (minor >= 23) {
+        runAsUser(podSc, containers, out);
+      }
     }
-    seLinux(podSc, containers, out);
-    if (restricted) {
-      seccompRestricted(podSc, containers, out);
-    } else {
+    seLinux(podSc, containers, minor, out);
+    if (restricted && minor >= 19) {
+      if (!windowsExempt) {
+        seccompRestricted(podSc, containers, out);
+      }
+    } else if (minor >= 19) {
       seccompBaseline(podSc, containers, out);
+    } else {
+      seccompAnnotations(meta, containers, out);
     }
-    sysctls(podSc, out);
+    sysctls(podSc, minor, out);
     return out;
   }
 
@@ -438,15 +461,15 @@ final class PodSecurityChecks {
     }
   }
 
-  private static void seLinux(JsonNode podSc, List<JsonNode> cs, List<Violation> out) {
+  private static void seLinux(JsonNode podSc, List<JsonNode> cs, int minor, List<Violation> out) {
     List<String> setters = new ArrayList<>();
     LinkedHashSet<String> bad = new LinkedHashSet<>();
-    if (badSeLinux(podSc.path("seLinuxOptions"), bad)) {
+    if (badSeLinux(podSc.path("seLinuxOptions"), minor, bad)) {
       setters.add("pod");
     }
     List<String> names = new ArrayList<>();
     for (JsonNode c : cs) {
-      if (badSeLinux(c.path("securityContext").path("seLinuxOptions"), bad)) {
+      if (badSeLinux(c.path("securityContext").path("seLinuxOptions"), minor, bad)) {
         names.add(name(c));
       }
     }
@@ -464,10 +487,10 @@ final class PodSecurityChecks {
     }
   }
 
-  private static boolean badSeLinux(JsonNode opts, Set<String> bad) {
+  private static boolean badSeLinux(JsonNode opts, int minor, Set<String> bad) {
     boolean found = false;
     String type = opts.path("type").asText("");
-    if (!SELINUX_TYPES.contains(type)) {
+    if (!SELINUX_TYPES.contains(type) && !(minor >= 31 && type.equals("container_engine_t"))) {
       bad.add("type " + quote(type));
       found = true;
     }
@@ -551,17 +574,49 @@ final class PodSecurityChecks {
     }
   }
 
-  private static void sysctls(JsonNode podSc, List<Violation> out) {
+  private static void sysctls(JsonNode podSc, int minor, List<Violation> out) {
     List<String> bad = new ArrayList<>();
     for (JsonNode s : podSc.path("sysctls")) {
       String n = s.path("name").asText();
-      if (!SAFE_SYSCTLS.contains(n)) {
+      Integer since = SAFE_SYSCTLS.get(n);
+      if (since == null || since > minor) {
         bad.add(n);
       }
     }
     if (!bad.isEmpty()) {
       out.add(new Violation("sysctls", "forbidden sysctls", String.join(", ", bad)));
     }
+  }
+
+  /** Policy versions before v1.19 judge seccomp by the alpha annotations, not the fields. */
+  private static void seccompAnnotations(JsonNode meta, List<JsonNode> cs, List<Violation> out) {
+    TreeSet<String> bad = new TreeSet<>();
+    JsonNode annotations = meta.path("annotations");
+    String pod = annotations.path(SECCOMP_POD_ANNOTATION).asText(null);
+    if (pod != null && !allowedSeccompAnnotation(pod)) {
+      bad.add(SECCOMP_POD_ANNOTATION + "=" + quote(pod));
+    }
+    for (JsonNode c : cs) {
+      String key = SECCOMP_CONTAINER_ANNOTATION + name(c);
+      String v = annotations.path(key).asText(null);
+      if (v != null && !allowedSeccompAnnotation(v)) {
+        bad.add(key + "=" + quote(v));
+      }
+    }
+    if (!bad.isEmpty()) {
+      out.add(
+          new Violation(
+              "seccompProfile_baseline",
+              "seccompProfile",
+              "forbidden "
+                  + pluralize("annotation", "annotations", bad.size())
+                  + " "
+                  + String.join(", ", bad)));
+    }
+  }
+
+  private static boolean allowedSeccompAnnotation(String v) {
+    return v.equals("runtime/default") || v.equals("docker/default") || v.startsWith("localhost/");
   }
 
   /** {@code container "a"} or {@code containers "a", "b"}. */

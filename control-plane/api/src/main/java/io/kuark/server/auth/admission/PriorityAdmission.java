@@ -53,6 +53,12 @@ public final class PriorityAdmission implements ObjectAdmission {
     return next.admit(type, object, old);
   }
 
+  @Override
+  public void admitSubresource(
+      ResourceType type, String subresource, ObjectNode object, ObjectNode old) {
+    next.admitSubresource(type, subresource, object, old);
+  }
+
   private record Resolved(String name, int value, String preemptionPolicy) {}
 
   void admitPodCreate(ObjectNode pod) {

@@ -7,20 +7,19 @@ import io.kuark.server.api.http.UserInfo;
 import io.kuark.server.api.store.Meta;
 import io.kuark.server.apimodel.ResourceType;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Set;
 
 /**
  * Upstream's NodeRestriction admission plugin for writes by node credentials (403 Forbidden
  * otherwise): a node creates only mirror pods ({@code kubernetes.io/config.mirror}) bound to itself
  * that use no service account, Secrets, ConfigMaps or claims and are owned by nothing but its own
- * Node; it creates only its own Node, node Lease and CSINode; it may not set or change labels under
- * {@code node-restriction.kubernetes.io/}, nor change its taints after registration. Other users'
- * writes pass untouched.
+ * Node; it creates only its own Node, node Lease and CSINode; on its Node it may set, change or
+ * remove only the labels {@link NodeLabels} allows (at registration and on every update), and not
+ * change its taints after registration. Other users' writes pass untouched.
  */
 public final class NodeRestriction {
 
   static final String MIRROR = "kubernetes.io/config.mirror";
-  static final String RESTRICTED_LABELS = "node-restriction.kubernetes.io/";
 
   /**
    * Checks a create ({@code old} null) or update of {@code object} by {@code user}.
@@ -103,24 +102,24 @@ public final class NodeRestriction {
           object,
           "node \"" + node + "\" is not allowed to modify node \"" + Meta.name(object) + "\"");
     }
-    Map<String, String> labels = Meta.labels(object);
     Map<String, String> before = old == null ? Map.of() : Meta.labels(old);
-    for (String key : union(labels, before)) {
-      if (key.startsWith(RESTRICTED_LABELS) && !Objects.equals(labels.get(key), before.get(key))) {
-        throw forbidden(
-            type, object, "node \"" + node + "\" is not allowed to modify labels: " + key);
-      }
+    Set<String> forbidden = NodeLabels.forbidden(NodeLabels.modified(Meta.labels(object), before));
+    if (!forbidden.isEmpty()) {
+      // Upstream's two messages: registration names the node, an update does not.
+      throw forbidden(
+          type,
+          object,
+          old == null
+              ? "node \""
+                  + node
+                  + "\" is not allowed to set the following labels: "
+                  + String.join(", ", forbidden)
+              : "is not allowed to modify labels: " + String.join(", ", forbidden));
     }
     if (old != null
         && !object.path("spec").path("taints").equals(old.path("spec").path("taints"))) {
       throw forbidden(type, object, "node \"" + node + "\" is not allowed to modify taints");
     }
-  }
-
-  private static java.util.Set<String> union(Map<String, String> a, Map<String, String> b) {
-    java.util.Set<String> out = new java.util.TreeSet<>(a.keySet());
-    out.addAll(b.keySet());
-    return out;
   }
 
   private static io.kuark.server.api.http.ApiException forbidden(

@@ -27,11 +27,26 @@ public final class EncryptingStorage implements Storage {
   private static final byte[] ENCRYPTED = "k8s:enc:".getBytes(StandardCharsets.UTF_8);
 
   private final Storage inner;
-  private final EncryptionConfig config;
+  // Replaced by a reload while requests run: each read or write uses one configuration throughout.
+  private volatile EncryptionConfig config;
 
   public EncryptingStorage(Storage inner, EncryptionConfig config) {
     this.inner = inner;
     this.config = config;
+  }
+
+  /** The configuration writes and reads use now. */
+  public EncryptionConfig config() {
+    return config;
+  }
+
+  /**
+   * From now on writes use {@code next}'s first key and reads accept {@code next}'s keys. Values
+   * already stored under keys it no longer lists become unreadable: rewrite them ({@link
+   * SecretsRewriter}) before dropping a key.
+   */
+  void use(EncryptionConfig next) {
+    this.config = next;
   }
 
   /** The undecorated storage (what is on disk). */
@@ -113,6 +128,7 @@ public final class EncryptingStorage implements Storage {
 
   /** Whether the stored value of {@code key} is already written the way a write now would be. */
   boolean current(String key, byte[] stored) {
+    EncryptionConfig config = this.config;
     EncryptionConfig.Rule rule = config.ruleFor(key);
     if (rule == null) {
       return true;
@@ -150,16 +166,21 @@ public final class EncryptingStorage implements Storage {
         }
       }
     }
-    if (rule.identityListed() || !startsWith(stored, ENCRYPTED)) {
-      if (!rule.identityListed()) {
-        // Upstream refuses unencrypted data without identity; reading it keeps old data readable
-        // while the rewrite at start encrypts it.
-        LOG.debugf("%s is stored unencrypted", key);
-      }
-      return stored;
+    if (startsWith(stored, ENCRYPTED)) {
+      throw new StorageException.Unavailable(
+          "decrypting " + key + " failed: no matching prefix found (is its key still listed?)",
+          null);
     }
-    throw new StorageException.Unavailable(
-        "decrypting " + key + " failed: no matching prefix found (is its key still listed?)", null);
+    if (!rule.identityListed()) {
+      // As upstream: without the identity provider, a value stored unencrypted is an error, not
+      // plaintext handed out (list identity last while encryption is first turned on).
+      throw new StorageException.Unavailable(
+          "decrypting "
+              + key
+              + " failed: no matching prefix found (stored unencrypted and identity is not listed)",
+          null);
+    }
+    return stored;
   }
 
   private KeyValue decrypted(KeyValue kv) {

@@ -28,9 +28,16 @@ public final class EncryptionConfig {
       boolean identityListed) {}
 
   private final List<Rule> rules;
+  private final Path source;
 
-  private EncryptionConfig(List<Rule> rules) {
+  private EncryptionConfig(List<Rule> rules, Path source) {
     this.rules = rules;
+    this.source = source;
+  }
+
+  /** The file it was read from (what a reload reads again), or null when parsed from memory. */
+  public Path source() {
+    return source;
   }
 
   List<Rule> rules() {
@@ -49,10 +56,14 @@ public final class EncryptionConfig {
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
     }
-    return parse(root);
+    return parse(root, file);
   }
 
   static EncryptionConfig parse(JsonNode root) {
+    return parse(root, null);
+  }
+
+  private static EncryptionConfig parse(JsonNode root, Path source) {
     if (root == null || !"EncryptionConfiguration".equals(root.path("kind").asText())) {
       throw new IllegalArgumentException("kind must be EncryptionConfiguration");
     }
@@ -107,7 +118,7 @@ public final class EncryptionConfig {
     if (rules.isEmpty()) {
       throw new IllegalArgumentException("resources: Required value");
     }
-    return new EncryptionConfig(rules);
+    return new EncryptionConfig(rules, source);
   }
 
   private static List<ValueCipher> keys(String provider, JsonNode config, String at) {

@@ -93,14 +93,14 @@ class EncryptingStorageTest {
       raw.create("/registry/core/secrets/default/plain", SECRET);
       EncryptionConfig first = config(provider("aescbc", "key1", KEY1) + "  - identity: {}\n");
       EncryptingStorage s1 = new EncryptingStorage(raw, first);
-      assertThat(new SecretsRewriter(s1, first).run()).isEqualTo(1);
+      assertThat(new SecretsRewriter(s1).run().rewritten()).isEqualTo(1);
       s1.create(KEY, SECRET);
-      assertThat(new SecretsRewriter(s1, first).run()).isZero();
+      assertThat(new SecretsRewriter(s1).run().rewritten()).isZero();
       EncryptionConfig rotated =
           config(provider("secretbox", "key2", KEY2) + provider("aescbc", "key1", KEY1));
       EncryptingStorage s2 = new EncryptingStorage(raw, rotated);
       assertThat(s2.get(KEY).orElseThrow().value()).isEqualTo(SECRET);
-      assertThat(new SecretsRewriter(s2, rotated).run()).isEqualTo(2);
+      assertThat(new SecretsRewriter(s2).run().rewritten()).isEqualTo(2);
       for (KeyValue kv : raw.list("/registry/core/secrets/", 0, null, 0).items()) {
         assertThat(new String(kv.value(), StandardCharsets.ISO_8859_1))
             .startsWith("k8s:enc:secretbox:v1:key2:");
@@ -179,7 +179,7 @@ class EncryptingStorageTest {
       EncryptionConfig rotated = EncryptionConfig.read(f);
       EncryptingStorage s = new EncryptingStorage(raw, rotated);
       assertThat(s.get(KEY).orElseThrow().value()).isEqualTo(SECRET);
-      assertThat(new SecretsRewriter(s, rotated).run()).isEqualTo(1);
+      assertThat(new SecretsRewriter(s).run().rewritten()).isEqualTo(1);
       assertThat(new String(raw.get(KEY).orElseThrow().value(), StandardCharsets.ISO_8859_1))
           .startsWith("k8s:enc:aesgcm:v1:" + name + ":");
       // Where identity was first, rotation turns encryption on with a new aescbc key.
@@ -189,6 +189,75 @@ class EncryptingStorageTest {
                   raw.get("/registry/core/configmaps/default/c").orElseThrow().value(),
                   StandardCharsets.ISO_8859_1))
           .startsWith("k8s:enc:aescbc:v1:" + name + ":");
+    }
+  }
+
+  @Test
+  void withoutIdentityAnUnencryptedValueIsAnErrorNotPlaintext(@TempDir Path dir) throws Exception {
+    try (SqliteStorage raw = SqliteStorage.open(dir.resolve("i.db"))) {
+      raw.create(KEY, SECRET);
+      EncryptingStorage s = new EncryptingStorage(raw, config(provider("aescbc", "k1", KEY1)));
+      assertThatThrownBy(() -> s.get(KEY))
+          .isInstanceOf(StorageException.Unavailable.class)
+          .hasMessageContaining("no matching prefix found");
+      assertThatThrownBy(() -> s.list("/registry/core/secrets/", 0, null, 0))
+          .isInstanceOf(StorageException.Unavailable.class);
+      // The rewrite cannot read it either: it is counted, left alone, and nothing is invented.
+      SecretsRewriter.Result r = new SecretsRewriter(s).run();
+      assertThat(r.unreadable()).isEqualTo(1);
+      assertThat(r.rewritten()).isZero();
+      assertThat(raw.get(KEY).orElseThrow().value()).isEqualTo(SECRET);
+      // With identity listed (last) the same value reads and is then rewritten encrypted.
+      EncryptingStorage withIdentity =
+          new EncryptingStorage(raw, config(provider("aescbc", "k1", KEY1) + "  - identity: {}\n"));
+      assertThat(withIdentity.get(KEY).orElseThrow().value()).isEqualTo(SECRET);
+      assertThat(new SecretsRewriter(withIdentity).run().rewritten()).isEqualTo(1);
+      assertThat(s.get(KEY).orElseThrow().value()).isEqualTo(SECRET);
+    }
+  }
+
+  @Test
+  void aChangedFileIsReloadedAndEverythingRewrittenWithoutRestart(@TempDir Path dir)
+      throws Exception {
+    Path f = dir.resolve("enc.yaml");
+    String header =
+        "apiVersion: apiserver.config.k8s.io/v1\nkind: EncryptionConfiguration\nresources:\n"
+            + "- resources: [secrets]\n  providers:\n";
+    Files.writeString(f, header + provider("aescbc", "key1", KEY1));
+    try (SqliteStorage raw = SqliteStorage.open(dir.resolve("w.db"))) {
+      EncryptingStorage s = new EncryptingStorage(raw, EncryptionConfig.read(f));
+      EncryptionReload watched = new EncryptionReload(s, f);
+      for (int i = 0; i < 7; i++) {
+        s.create("/registry/core/secrets/ns" + (i % 2) + "/s" + i, SECRET);
+      }
+      watched.reloadIfChanged(); // unchanged file: nothing happens
+      assertThat(
+              s.config()
+                  .rules()
+                  .get(0)
+                  .ciphers()
+                  .get(0)
+                  .wrote(raw.get("/registry/core/secrets/ns0/s0").orElseThrow().value()))
+          .isTrue();
+      // Upstream's order: the new key goes first, the old one stays readable behind it.
+      Files.writeString(
+          f, header + provider("secretbox", "key2", KEY2) + provider("aescbc", "key1", KEY1));
+      watched.reloadIfChanged();
+      for (KeyValue kv : raw.list("/registry/core/secrets/", 0, null, 0).items()) {
+        assertThat(new String(kv.value(), StandardCharsets.ISO_8859_1))
+            .startsWith("k8s:enc:secretbox:v1:key2:");
+      }
+      // New writes use the new key at once.
+      s.create(KEY, SECRET);
+      assertThat(new String(raw.get(KEY).orElseThrow().value(), StandardCharsets.ISO_8859_1))
+          .startsWith("k8s:enc:secretbox:v1:key2:");
+      // A broken edit changes nothing; the old key can then be dropped.
+      Files.writeString(f, header + "  - kms: {}\n");
+      watched.reloadIfChanged();
+      assertThat(s.get(KEY).orElseThrow().value()).isEqualTo(SECRET);
+      Files.writeString(f, header + provider("secretbox", "key2", KEY2));
+      assertThat(watched.reload().rewritten()).isZero();
+      assertThat(s.get("/registry/core/secrets/ns1/s5").orElseThrow().value()).isEqualTo(SECRET);
     }
   }
 }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -84,7 +85,8 @@ final class KuarkProcesses implements AutoCloseable {
       Path dataDir,
       Path runDir,
       Path podLogDir,
-      String cgroupParent) {}
+      String cgroupParent,
+      List<String> command) {}
 
   /**
    * Starts {@code kuark server} on loopback with a free port and its kubeconfig in the temp dir,
@@ -187,7 +189,30 @@ final class KuarkProcesses implements AutoCloseable {
     command.addAll(extraArgs);
     ManagedProcess process = start("agent-" + index, command, agents);
     process.awaitLine("kuark-agent ready", START_TIMEOUT);
-    return new Agent(process, nodeName, options.dataDir(), runDir, podLogDir, cgroupParent);
+    return new Agent(
+        process, nodeName, options.dataDir(), runDir, podLogDir, cgroupParent, command);
+  }
+
+  /**
+   * Kills the agent's JVM with SIGKILL (no shutdown hooks: pods, netns and mounts stay, as after a
+   * crash) and starts it again with the very same command line; waits for {@code kuark-agent
+   * ready}.
+   */
+  Agent killAndRestartAgent(Agent agent) throws InterruptedException {
+    ProcessHandle jvm = ProcessHandle.of(agent.process().pid()).orElseThrow();
+    jvm.destroyForcibly();
+    jvm.onExit().orTimeout(30, TimeUnit.SECONDS).join();
+    agents.remove(agent.process());
+    ManagedProcess process = start(agent.process().name() + "-restarted", agent.command(), agents);
+    process.awaitLine("kuark-agent ready", START_TIMEOUT);
+    return new Agent(
+        process,
+        agent.nodeName(),
+        agent.dataDir(),
+        agent.runDir(),
+        agent.podLogDir(),
+        agent.cgroupParent(),
+        agent.command());
   }
 
   /** The 10th address of an IPv4 CIDR (10.43.0.10 for 10.43.0.0/16). */
@@ -205,6 +230,29 @@ final class KuarkProcesses implements AutoCloseable {
         + (value >> 8 & 255)
         + "."
         + (value & 255);
+  }
+
+  /**
+   * Starts Debian's {@code docker-registry} on a free loopback port (plain HTTP, which the agent
+   * uses for loopback registries) storing under the temp dir; returns its {@code host:port} once
+   * {@code /v2/} answers.
+   */
+  String startRegistry() throws InterruptedException, IOException {
+    int index = helpers.size();
+    Path dir = newDir("registry-" + index);
+    String host = "127.0.0.1:" + FreePorts.next();
+    Path config = dir.resolve("config.yml");
+    Files.writeString(
+        config,
+        "version: 0.1\nstorage: {filesystem: {rootdirectory: "
+            + dir.resolve("data")
+            + "}}\nhttp: {addr: "
+            + host
+            + "}\nlog: {level: info}\n");
+    ManagedProcess process =
+        start("registry-" + index, List.of("docker-registry", "serve", config.toString()), helpers);
+    process.awaitLine("listening on", START_TIMEOUT);
+    return host;
   }
 
   /** Starts Debian's etcd on free loopback ports; returns its client URL once it serves. */

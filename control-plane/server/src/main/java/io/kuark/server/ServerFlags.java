@@ -20,6 +20,7 @@ import java.util.List;
  * @param tokenAuthFile {@code --token-auth-file} (static token CSV), or null
  * @param encryptionProviderConfig {@code --encryption-provider-config} (an EncryptionConfiguration
  *     for encryption at rest), or null
+ * @param schedulerConfig {@code --scheduler-config} (a KubeSchedulerConfiguration), or null
  */
 public record ServerFlags(
     Path dataDir,
@@ -33,7 +34,8 @@ public record ServerFlags(
     String advertiseAddress,
     String clusterDns,
     Path tokenAuthFile,
-    Path encryptionProviderConfig) {
+    Path encryptionProviderConfig,
+    Path schedulerConfig) {
 
   /** Usage text for {@code --help} and flag errors. */
   public static final String USAGE =
@@ -43,7 +45,8 @@ public record ServerFlags(
           + "                    [--cluster-cidr CIDR] [--service-cidr CIDR]"
           + " [--advertise-address IP]\n"
           + "                    [--cluster-dns IP] [--token-auth-file CSV]\n"
-          + "                    [--encryption-provider-config FILE]\n";
+          + "                    [--encryption-provider-config FILE]"
+          + " [--scheduler-config FILE]\n";
 
   /**
    * Parses {@code args} ({@code --flag value} or {@code --flag=value}).
@@ -63,6 +66,7 @@ public record ServerFlags(
     String clusterDns = null;
     Path tokenAuthFile = null;
     Path encryptionConfig = null;
+    Path schedulerConfig = null;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String value;
@@ -124,6 +128,9 @@ public record ServerFlags(
         case "--encryption-provider-config":
           encryptionConfig = Path.of(value);
           break;
+        case "--scheduler-config":
+          schedulerConfig = Path.of(value);
+          break;
         default:
           throw new IllegalArgumentException("unknown flag: " + flag);
       }
@@ -143,6 +150,7 @@ public record ServerFlags(
         advertise,
         clusterDns,
         tokenAuthFile,
-        encryptionConfig);
+        encryptionConfig,
+        schedulerConfig);
   }
 }

@@ -16,6 +16,7 @@ import io.kuark.server.controller.runtime.Handlers;
 import io.kuark.server.controller.runtime.LoopContext;
 import io.kuark.server.controller.runtime.Pods;
 import io.kuark.server.controller.runtime.Times;
+import io.kuark.server.scheduler.plugins.SpreadDefaults;
 import io.kuark.server.scheduler.preemption.ApiPreemptor;
 import io.kuark.server.scheduler.preemption.DisruptionAllowance;
 import java.util.ArrayList;
@@ -58,7 +59,21 @@ public final class Scheduler implements SchedulingOutcomes, AutoCloseable {
 
   /** As above, counting into {@code metrics}. */
   public Scheduler(LoopContext ctx, Binder binder, SchedulerMetrics metrics) {
-    this(ctx, binder, metrics, ServedResources.coreV1(ctx.client(), "replicationcontrollers"));
+    this(ctx, binder, metrics, SpreadDefaults.SYSTEM);
+  }
+
+  /**
+   * As above, with {@code spreadDefaults} (the scheduler configuration's PodTopologySpreadArgs) for
+   * pods without spread constraints.
+   */
+  public Scheduler(
+      LoopContext ctx, Binder binder, SchedulerMetrics metrics, SpreadDefaults spreadDefaults) {
+    this(
+        ctx,
+        binder,
+        metrics,
+        ServedResources.coreV1(ctx.client(), "replicationcontrollers"),
+        spreadDefaults);
   }
 
   /**
@@ -69,7 +84,8 @@ public final class Scheduler implements SchedulingOutcomes, AutoCloseable {
       LoopContext ctx,
       Binder binder,
       SchedulerMetrics metrics,
-      boolean watchReplicationControllers) {
+      boolean watchReplicationControllers,
+      SpreadDefaults spreadDefaults) {
     this.metrics = metrics;
     metrics.watch(queue);
     this.ctx = ctx;
@@ -94,7 +110,8 @@ public final class Scheduler implements SchedulingOutcomes, AutoCloseable {
                 new Random(),
                 new InformerVolumeLookup(ctx.client(), ctx.informers()),
                 defaultSpreadSelector(ctx, watchReplicationControllers),
-                namespaceLabels(ctx)),
+                namespaceLabels(ctx),
+                spreadDefaults),
             binder,
             binders,
             this,

@@ -25,6 +25,7 @@ import java.util.List;
  *     values) when it changes
  * @param admissionControlConfigFile {@code --admission-control-config-file} (an upstream
  *     AdmissionConfiguration: PodSecurity defaults and exemptions), or null
+ * @param schedulerConfig {@code --scheduler-config} (a KubeSchedulerConfiguration), or null
  */
 public record ServerFlags(
     Path dataDir,
@@ -40,7 +41,9 @@ public record ServerFlags(
     Path tokenAuthFile,
     Path encryptionProviderConfig,
     boolean encryptionProviderConfigAutomaticReload,
-    Path admissionControlConfigFile) {
+    Path admissionControlConfigFile,
+
+    Path schedulerConfig) {
 
   /** Usage text for {@code --help} and flag errors. */
   public static final String USAGE =
@@ -52,7 +55,8 @@ public record ServerFlags(
           + "                    [--cluster-dns IP] [--token-auth-file CSV]\n"
           + "                    [--encryption-provider-config FILE]"
           + " [--encryption-provider-config-automatic-reload[=BOOL]]\n"
-          + "                    [--admission-control-config-file FILE]\n";
+          + "                    [--admission-control-config-file FILE]"
+          + " [--scheduler-config FILE]\n";
 
   /**
    * Parses {@code args} ({@code --flag value} or {@code --flag=value}).
@@ -74,6 +78,7 @@ public record ServerFlags(
     Path encryptionConfig = null;
     boolean encryptionReload = false;
     Path admissionConfig = null;
+    Path schedulerConfig = null;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String value;
@@ -147,6 +152,9 @@ public record ServerFlags(
         case "--admission-control-config-file":
           admissionConfig = Path.of(value);
           break;
+        case "--scheduler-config":
+          schedulerConfig = Path.of(value);
+          break;
         default:
           throw new IllegalArgumentException("unknown flag: " + flag);
       }
@@ -172,6 +180,8 @@ public record ServerFlags(
         tokenAuthFile,
         encryptionConfig,
         encryptionReload,
-        admissionConfig);
+        admissionConfig,
+
+        schedulerConfig);
   }
 }

@@ -22,6 +22,8 @@ import io.kuark.server.auth.pki.Kubeconfig;
 import io.kuark.server.auth.pki.ServingNames;
 import io.kuark.server.controller.ControlPlaneLoops;
 import io.kuark.server.controller.ControlPlaneLoopsConfig;
+import io.kuark.server.scheduler.SchedulerConfiguration;
+import io.kuark.server.scheduler.plugins.SpreadDefaults;
 import io.kuark.server.storage.Storage;
 import io.kuark.server.storage.StorageConfig;
 import io.kuark.server.storage.StorageFactory;
@@ -78,6 +80,8 @@ final class ServerRuntime implements AutoCloseable {
   }
 
   private void startAll(Vertx vertx, ServerFlags flags) {
+    // Read first: a bad scheduler configuration stops the start before anything is opened.
+    SpreadDefaults spreadDefaults = SchedulerConfiguration.read(flags.schedulerConfig());
     Storage storage =
         StorageFactory.open(
             new StorageConfig(flags.storage(), flags.dataDir(), flags.etcdEndpoints()));
@@ -149,7 +153,8 @@ final class ServerRuntime implements AutoCloseable {
         ControlPlaneLoops.start(
             controllers,
             scheduler,
-            new ControlPlaneLoopsConfig(flags.clusterCidr(), 24, flags.serviceCidr()));
+            new ControlPlaneLoopsConfig(
+                flags.clusterCidr(), 24, flags.serviceCidr(), spreadDefaults));
     started.add(loops);
     api.metrics().addSource(loops::renderMetrics);
     OpenApiWarmUp.start(openApi);

@@ -11,9 +11,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,23 +32,7 @@ class ControlPlaneKubectlIT {
 
   static Path dir;
   static ServerProcess server;
-  static Kubectl raw;
-  static Retrying kubectl;
-  static ScheduledExecutorService heartbeats;
-
-  /** kubectl that retries when the loaded test machine drops a connection (not API errors). */
-  static final class Retrying {
-    Kubectl.Result run(String... args) {
-      Kubectl.Result r = null;
-      for (int i = 0; i < 5; i++) {
-        r = raw.run(args);
-        if (r.exitCode() == 0 || !r.err().contains("Unable to connect to the server")) {
-          return r;
-        }
-      }
-      return r;
-    }
-  }
+  static ControlPlaneHarness cluster;
 
   @BeforeAll
   static void start() throws IOException {
@@ -59,22 +40,17 @@ class ControlPlaneKubectlIT {
     server =
         new ServerProcess(
             dir.resolve("data"), dir.resolve("etc/kuark.yaml"), ServerProcess.freePort());
-    raw = new Kubectl("1.33", server.kubeconfig);
-    kubectl = new Retrying();
+    cluster = new ControlPlaneHarness(new Kubectl("1.33", server.kubeconfig), dir);
     for (String node : NODES) {
-      createNode(node, "4");
+      cluster.createNode(node, "4");
     }
-    // A kubelet posts its Ready condition every few seconds; the lifecycle controller counts a
-    // changed lastHeartbeatTime as a heartbeat (grace 40 s).
-    heartbeats = Executors.newSingleThreadScheduledExecutor();
-    heartbeats.scheduleWithFixedDelay(
-        () -> NODES.forEach(ControlPlaneKubectlIT::heartbeat), 5, 5, TimeUnit.SECONDS);
+    cluster.startHeartbeats(NODES);
   }
 
   @AfterAll
   static void stop() throws IOException {
-    if (heartbeats != null) {
-      heartbeats.shutdownNow();
+    if (cluster != null) {
+      cluster.close();
     }
     if (server != null) {
       server.close();
@@ -86,128 +62,29 @@ class ControlPlaneKubectlIT {
     }
   }
 
-  private static Path write(String name, String yaml) throws IOException {
-    Path p = dir.resolve(name);
-    Files.writeString(p, yaml);
-    return p;
-  }
-
-  private static void apply(String name, String yaml) throws IOException {
-    kubectl.run("apply", "-f", write(name, yaml).toString()).ok();
-  }
-
-  private static void createNode(String name, String cpu) throws IOException {
-    apply(
-        name + ".yaml",
-        "apiVersion: v1\nkind: Node\nmetadata:\n  name: "
-            + name
-            + "\n  labels: {kubernetes.io/hostname: "
-            + name
-            + "}\n");
-    String now = Instant.now().toString();
-    kubectl
-        .run(
-            "patch",
-            "node",
-            name,
-            "--subresource=status",
-            "--type=merge",
-            "-p",
-            "{\"status\":{\"capacity\":{\"cpu\":\""
-                + cpu
-                + "\",\"memory\":\"8Gi\",\"pods\":\"110\"},\"allocatable\":{\"cpu\":\""
-                + cpu
-                + "\",\"memory\":\"8Gi\",\"pods\":\"110\"},\"conditions\":[{\"type\":\"Ready\","
-                + "\"status\":\"True\",\"reason\":\"KubeletReady\",\"message\":\"fake\","
-                + "\"lastHeartbeatTime\":\""
-                + now
-                + "\",\"lastTransitionTime\":\""
-                + now
-                + "\"}]}}")
-        .ok();
-  }
-
-  private static void heartbeat(String node) {
-    String now = Instant.now().toString();
-    kubectl.run(
-        "patch",
-        "node",
-        node,
-        "--subresource=status",
-        "--type=merge",
-        "-p",
-        "{\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\","
-            + "\"reason\":\"KubeletReady\",\"message\":\"fake\",\"lastHeartbeatTime\":\""
-            + now
-            + "\",\"lastTransitionTime\":\""
-            + now
-            + "\"}]}}");
+  private static void apply(String name, String yaml) {
+    cluster.apply(name, yaml);
   }
 
   private static String jsonpath(String ns, String what, String path) {
-    return kubectl.run("-n", ns, "get", what, "-o", "jsonpath=" + path).ok().out();
+    return cluster.jsonpath(ns, what, path);
   }
 
-  /** Fields name, phase, ready, deletionTimestamp, nodeName of every pod in the namespace. */
   private static List<String[]> pods(String ns) {
-    String out =
-        jsonpath(
-            ns,
-            "pods",
-            "{range .items[*]}{.metadata.name} {.status.phase}"
-                + " {.status.conditions[?(@.type==\"Ready\")].status}"
-                + " {.metadata.deletionTimestamp} {.spec.nodeName}{\"\\n\"}{end}");
-    return out.lines()
-        .filter(l -> !l.isBlank())
-        .map(l -> Arrays.copyOf(l.split(" ", -1), 5))
-        .toList();
+    return cluster.pods(ns);
   }
 
-  /**
-   * Plays the kubelet for the namespace: pods bound to a node become Running and Ready, pods being
-   * deleted gracefully are removed (a kubelet confirms with a zero-grace delete once containers
-   * stopped).
-   */
   private static void playKubelet(String ns) {
-    for (String[] p : pods(ns)) {
-      if (p[3] != null && !p[3].isEmpty()) {
-        kubectl.run("-n", ns, "delete", "pod", p[0], "--grace-period=0", "--force", "--wait=false");
-      } else if (p[4] != null
-          && !p[4].isEmpty()
-          && !("Running".equals(p[1]) && "True".equals(p[2]))) {
-        String now = Instant.now().minusSeconds(1).toString();
-        kubectl.run(
-            "-n",
-            ns,
-            "patch",
-            "pod",
-            p[0],
-            "--subresource=status",
-            "--type=merge",
-            "-p",
-            "{\"status\":{\"phase\":\"Running\",\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\",\"lastTransitionTime\":\""
-                + now
-                + "\"}]}}");
-      }
-    }
+    cluster.playKubelet(ns);
   }
 
   private static Kubectl.Result rolloutStatus(String ns, String what) {
-    Kubectl.Result[] last = new Kubectl.Result[1];
-    await()
-        .atMost(Duration.ofMinutes(3))
-        .untilAsserted(
-            () -> {
-              playKubelet(ns);
-              last[0] = kubectl.run("-n", ns, "rollout", "status", what, "--timeout=10s");
-              assertThat(last[0].exitCode()).as(last[0].err() + last[0].out()).isZero();
-            });
-    return last[0];
+    return cluster.rolloutStatus(ns, what, cluster::playKubelet);
   }
 
   private static void deployment(String ns, String name, int replicas) {
-    kubectl.run("create", "namespace", ns).ok();
-    kubectl
+    cluster.run("create", "namespace", ns).ok();
+    cluster
         .run(
             "-n",
             ns,
@@ -227,16 +104,16 @@ class ControlPlaneKubectlIT {
         .contains("successfully rolled out");
     assertThat(jsonpath("cp-deploy", "pods", "{.items[*].spec.nodeName}")).contains("cp-n");
 
-    kubectl
+    cluster
         .run("-n", "cp-deploy", "set", "image", "deployment/web", "demo=kuark.local/demo:2")
         .ok();
     rolloutStatus("cp-deploy", "deployment/web");
     String history =
-        kubectl.run("-n", "cp-deploy", "rollout", "history", "deployment/web").ok().out();
+        cluster.run("-n", "cp-deploy", "rollout", "history", "deployment/web").ok().out();
     assertThat(history.lines().filter(l -> l.matches("^\\d+\\s.*")).map(l -> l.split("\\s+")[0]))
         .containsExactly("1", "2");
 
-    kubectl.run("-n", "cp-deploy", "rollout", "undo", "deployment/web").ok();
+    cluster.run("-n", "cp-deploy", "rollout", "undo", "deployment/web").ok();
     rolloutStatus("cp-deploy", "deployment/web");
     assertThat(jsonpath("cp-deploy", "deployment/web", "{.spec.template.spec.containers[0].image}"))
         .isEqualTo("kuark.local/demo:1");
@@ -249,14 +126,14 @@ class ControlPlaneKubectlIT {
                   .isEqualTo("kuark.local/demo:1 kuark.local/demo:1");
             });
 
-    kubectl.run("-n", "cp-deploy", "scale", "deployment/web", "--replicas=3").ok();
+    cluster.run("-n", "cp-deploy", "scale", "deployment/web", "--replicas=3").ok();
     rolloutStatus("cp-deploy", "deployment/web");
     assertThat(pods("cp-deploy")).hasSize(3).allMatch(p -> "Running".equals(p[1]));
   }
 
   private static List<String> daemonNodes(String ns, String app) {
     return Arrays.stream(
-            kubectl
+            cluster
                 .run(
                     "-n",
                     ns,
@@ -290,8 +167,8 @@ class ControlPlaneKubectlIT {
   @Test
   @Order(2)
   void daemonSetRunsOnePodPerNodeAndRespectsTaints() throws IOException {
-    kubectl.run("create", "namespace", "cp-ds").ok();
-    kubectl.run("taint", "node", "cp-n3", "dedicated=infra:NoSchedule").ok();
+    cluster.run("create", "namespace", "cp-ds").ok();
+    cluster.run("taint", "node", "cp-n3", "dedicated=infra:NoSchedule").ok();
     try {
       apply("ds-plain.yaml", daemonSet("plain", "[]"));
       apply(
@@ -311,14 +188,14 @@ class ControlPlaneKubectlIT {
       // Still no pod on the tainted node for the DaemonSet that does not tolerate it.
       assertThat(daemonNodes("cp-ds", "plain")).containsExactly("cp-n1", "cp-n2");
     } finally {
-      kubectl.run("taint", "node", "cp-n3", "dedicated=infra:NoSchedule-");
+      cluster.run("taint", "node", "cp-n3", "dedicated=infra:NoSchedule-");
     }
   }
 
   @Test
   @Order(3)
   void podTooBigForAnyNodeStaysPendingWithFailedScheduling() throws IOException {
-    kubectl.run("create", "namespace", "cp-big").ok();
+    cluster.run("create", "namespace", "cp-big").ok();
     apply(
         "big.yaml",
         """
@@ -336,7 +213,7 @@ class ControlPlaneKubectlIT {
         .untilAsserted(
             () ->
                 assertThat(
-                        kubectl
+                        cluster
                             .run(
                                 "-n",
                                 "cp-big",
@@ -346,7 +223,7 @@ class ControlPlaneKubectlIT {
                             .ok()
                             .out())
                     .contains("0/3 nodes are available: 3 Insufficient cpu. preemption: "));
-    assertThat(kubectl.run("-n", "cp-big", "describe", "pod", "big").ok().out())
+    assertThat(cluster.run("-n", "cp-big", "describe", "pod", "big").ok().out())
         .contains("FailedScheduling")
         .contains("0/3 nodes are available: 3 Insufficient cpu.");
     assertThat(jsonpath("cp-big", "pod/big", "{.status.phase}/{.spec.nodeName}"))
@@ -365,14 +242,14 @@ class ControlPlaneKubectlIT {
   void deletingADeploymentCascadesToReplicaSetsAndPods() {
     deployment("cp-gc", "web", 2);
     rolloutStatus("cp-gc", "deployment/web");
-    assertThat(kubectl.run("-n", "cp-gc", "get", "rs", "-o", "name").ok().out()).contains("web-");
-    kubectl.run("-n", "cp-gc", "delete", "deployment", "web", "--wait=false").ok();
+    assertThat(cluster.run("-n", "cp-gc", "get", "rs", "-o", "name").ok().out()).contains("web-");
+    cluster.run("-n", "cp-gc", "delete", "deployment", "web", "--wait=false").ok();
     await()
         .atMost(Duration.ofMinutes(2))
         .untilAsserted(
             () -> {
               playKubelet("cp-gc");
-              assertThat(kubectl.run("-n", "cp-gc", "get", "rs,pods", "-o", "name").ok().out())
+              assertThat(cluster.run("-n", "cp-gc", "get", "rs,pods", "-o", "name").ok().out())
                   .isBlank();
             });
   }
@@ -380,7 +257,7 @@ class ControlPlaneKubectlIT {
   @Test
   @Order(5)
   void jobRunsToCompletion() throws IOException {
-    kubectl.run("create", "namespace", "cp-job").ok();
+    cluster.run("create", "namespace", "cp-job").ok();
     apply(
         "job.yaml",
         """
@@ -402,7 +279,7 @@ class ControlPlaneKubectlIT {
               for (String[] p : pods("cp-job")) {
                 if (!"Succeeded".equals(p[1])) {
                   String now = Instant.now().toString();
-                  kubectl.run(
+                  cluster.run(
                       "-n",
                       "cp-job",
                       "patch",
@@ -422,7 +299,7 @@ class ControlPlaneKubectlIT {
                 }
               }
               Kubectl.Result r =
-                  kubectl.run(
+                  cluster.run(
                       "-n",
                       "cp-job",
                       "wait",
@@ -437,8 +314,8 @@ class ControlPlaneKubectlIT {
   @Test
   @Order(6)
   void cronJobFiresAJob() {
-    kubectl.run("create", "namespace", "cp-cron").ok();
-    kubectl
+    cluster.run("create", "namespace", "cp-cron").ok();
+    cluster
         .run(
             "-n",
             "cp-cron",
@@ -466,8 +343,8 @@ class ControlPlaneKubectlIT {
   @Test
   @Order(7)
   void silentNodeGetsUnreachableTaintAndEvictsIntolerantPods() throws IOException {
-    createNode("cp-silent", "4");
-    kubectl.run("create", "namespace", "cp-silent").ok();
+    cluster.createNode("cp-silent", "4");
+    cluster.run("create", "namespace", "cp-silent").ok();
     apply(
         "silent-pod.yaml",
         """
@@ -488,7 +365,7 @@ class ControlPlaneKubectlIT {
           .untilAsserted(
               () -> {
                 assertThat(
-                        kubectl
+                        cluster
                             .run(
                                 "get",
                                 "node",
@@ -499,7 +376,7 @@ class ControlPlaneKubectlIT {
                             .out())
                     .isEqualTo("Unknown");
                 assertThat(
-                        kubectl
+                        cluster
                             .run(
                                 "get",
                                 "node",
@@ -510,14 +387,14 @@ class ControlPlaneKubectlIT {
                             .out())
                     .contains("node.kubernetes.io/unreachable:NoExecute");
               });
-      assertThat(kubectl.run("get", "node", "cp-silent").ok().out()).contains("NotReady");
+      assertThat(cluster.run("get", "node", "cp-silent").ok().out()).contains("NotReady");
       // Evicted: deleted (it stays Terminating as long as no kubelet confirms, as upstream).
       await()
           .atMost(Duration.ofMinutes(1))
           .untilAsserted(
               () -> {
                 Kubectl.Result r =
-                    kubectl.run(
+                    cluster.run(
                         "-n",
                         "cp-silent",
                         "get",
@@ -530,7 +407,7 @@ class ControlPlaneKubectlIT {
       // The heartbeating nodes stayed Ready the whole time.
       for (String n : NODES) {
         assertThat(
-                kubectl
+                cluster
                     .run(
                         "get",
                         "node",
@@ -542,7 +419,7 @@ class ControlPlaneKubectlIT {
             .isEqualTo("True");
       }
     } finally {
-      kubectl.run("delete", "node", "cp-silent", "--wait=false");
+      cluster.run("delete", "node", "cp-silent", "--wait=false");
     }
   }
 }

@@ -22,27 +22,7 @@ import org.junit.jupiter.api.Test;
 class WorkloadControllersIT {
   static Path dir;
   static ServerProcess server;
-  static Retrying kubectl;
-
-  /** kubectl that retries when the loaded test machine drops a connection (not API errors). */
-  static final class Retrying {
-    Kubectl.Result run(String... args) {
-      Kubectl.Result r = null;
-      for (int i = 0; i < 5; i++) {
-        r = raw.run(args);
-        if (r.exitCode() == 0 || !r.err().contains("Unable to connect to the server")) {
-          return r;
-        }
-      }
-      return r;
-    }
-
-    Kubectl.Running start(String... args) {
-      return raw.start(args);
-    }
-  }
-
-  static Kubectl raw;
+  static ControlPlaneHarness kubectl;
 
   @BeforeAll
   static void start() throws IOException {
@@ -50,8 +30,7 @@ class WorkloadControllersIT {
     server =
         new ServerProcess(
             dir.resolve("data"), dir.resolve("etc/kuark.yaml"), ServerProcess.freePort());
-    raw = new Kubectl("1.33", server.kubeconfig);
-    kubectl = new Retrying();
+    kubectl = new ControlPlaneHarness(new Kubectl("1.33", server.kubeconfig), dir);
   }
 
   @AfterAll
@@ -77,66 +56,20 @@ class WorkloadControllersIT {
     }
   }
 
-  private static Path write(String name, String yaml) throws IOException {
-    Path p = dir.resolve(name);
-    Files.writeString(p, yaml);
-    return p;
+  private static Path write(String name, String yaml) {
+    return kubectl.write(name, yaml);
   }
 
-  /** Plays the kubelet for every pod of the namespace that is not Ready yet. */
   private static void markPodsReady(String ns) {
-    String names =
-        kubectl
-            .run(
-                "-n",
-                ns,
-                "get",
-                "pods",
-                "-o",
-                "jsonpath={range .items[*]}{.metadata.name} {.status.phase}"
-                    + "{.status.conditions[?(@.type==\"Ready\")].status}{\"\\n\"}{end}")
-            .ok()
-            .out();
-    for (String line : names.split("\n")) {
-      String[] f = line.trim().split(" ");
-      if (f[0].isEmpty() || (f.length > 1 && "RunningTrue".equals(f[1]))) {
-        continue;
-      }
-      String now = java.time.Instant.now().minusSeconds(1).toString();
-      kubectl.run(
-          "-n",
-          ns,
-          "patch",
-          "pod",
-          f[0],
-          "--subresource=status",
-          "--type=merge",
-          "-p",
-          "{\"status\":{\"phase\":\"Running\",\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\",\"lastTransitionTime\":\""
-              + now
-              + "\"}]}}");
-    }
+    kubectl.markPodsReady(ns);
   }
 
-  /**
-   * {@code kubectl rollout status} until it reports success, playing the kubelet in between (a
-   * kubelet keeps re-asserting the status it owns).
-   */
   private static Kubectl.Result rolloutStatus(String ns, String what) {
-    Kubectl.Result[] last = new Kubectl.Result[1];
-    await()
-        .atMost(Duration.ofMinutes(3))
-        .untilAsserted(
-            () -> {
-              markPodsReady(ns);
-              last[0] = kubectl.run("-n", ns, "rollout", "status", what, "--timeout=10s");
-              assertThat(last[0].exitCode()).as(last[0].err() + last[0].out()).isZero();
-            });
-    return last[0];
+    return kubectl.rolloutStatus(ns, what, kubectl::markPodsReady);
   }
 
   private static String jsonpath(String ns, String what, String path) {
-    return kubectl.run("-n", ns, "get", what, "-o", "jsonpath=" + path).ok().out();
+    return kubectl.jsonpath(ns, what, path);
   }
 
   @Test

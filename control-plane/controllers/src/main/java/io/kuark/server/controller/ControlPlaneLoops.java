@@ -148,7 +148,7 @@ public final class ControlPlaneLoops implements AutoCloseable {
             SCHEDULER_LEASE,
             identity,
             timing,
-            () -> startScheduler(schedulerClient, binder, queueMetrics, schedulerMetrics));
+            () -> startScheduler(schedulerClient, binder, config, queueMetrics, schedulerMetrics));
     controllers.start();
     scheduler.start();
     return new ControlPlaneLoops(controllers, scheduler, queueMetrics, schedulerMetrics);
@@ -225,10 +225,11 @@ public final class ControlPlaneLoops implements AutoCloseable {
   private static AutoCloseable startScheduler(
       KubernetesClient client,
       Binder binder,
+      ControlPlaneLoopsConfig config,
       WorkQueueMetrics queueMetrics,
       SchedulerMetrics schedulerMetrics) {
     LoopSet set = new LoopSet(client, "kuark-scheduler", queueMetrics);
-    Scheduler scheduler = new Scheduler(set.ctx, binder, schedulerMetrics);
+    Scheduler scheduler = new Scheduler(set.ctx, binder, schedulerMetrics, config.spreadDefaults());
     set.closeLater(scheduler);
     set.startControllers();
     scheduler.start();

@@ -15,6 +15,7 @@ import io.kuark.server.scheduler.plugins.NodeReady;
 import io.kuark.server.scheduler.plugins.NodeResourcesFit;
 import io.kuark.server.scheduler.plugins.NodeUnschedulable;
 import io.kuark.server.scheduler.plugins.PodTopologySpread;
+import io.kuark.server.scheduler.plugins.SpreadDefaults;
 import io.kuark.server.scheduler.plugins.TaintToleration;
 import io.kuark.server.scheduler.plugins.VolumeBinding;
 import io.kuark.server.scheduler.plugins.VolumeLookup;
@@ -50,6 +51,18 @@ public final class DefaultProfile {
               io.fabric8.kubernetes.api.model.Pod, io.fabric8.kubernetes.api.model.LabelSelector>
           defaultSpread,
       java.util.function.Function<String, java.util.Map<String, String>> namespaceLabels) {
+    return create(random, volumes, defaultSpread, namespaceLabels, SpreadDefaults.SYSTEM);
+  }
+
+  /** As above, with {@code spreadDefaults} for pods without spread constraints of their own. */
+  public static SchedulingFramework create(
+      Random random,
+      VolumeLookup volumes,
+      java.util.function.Function<
+              io.fabric8.kubernetes.api.model.Pod, io.fabric8.kubernetes.api.model.LabelSelector>
+          defaultSpread,
+      java.util.function.Function<String, java.util.Map<String, String>> namespaceLabels,
+      SpreadDefaults spreadDefaults) {
     TaintToleration taints = new TaintToleration();
     NodeAffinityPlugin affinity = new NodeAffinityPlugin();
     NodeResourcesFit fit = new NodeResourcesFit();
@@ -63,7 +76,7 @@ public final class DefaultProfile {
                 affinity,
                 new NodePorts(),
                 fit));
-    PodTopologySpread spread = new PodTopologySpread(defaultSpread);
+    PodTopologySpread spread = new PodTopologySpread(defaultSpread, spreadDefaults);
     InterPodAffinity podAffinity = new InterPodAffinity(namespaceLabels);
     List<PreFilterPlugin> preFilters = new ArrayList<>();
     preFilters.add(spread);

@@ -12,6 +12,9 @@ public final class QueuedPod {
   /** The queue's move counter when this pod's current scheduling attempt started. */
   long cycleMoveCount;
 
+  /** Plugins that rejected the pod in its last attempt; empty when unknown. */
+  java.util.Set<String> rejectedBy = java.util.Set.of();
+
   QueuedPod(Pod pod, long now) {
     this.pod = pod;
     this.enqueuedNanos = now;

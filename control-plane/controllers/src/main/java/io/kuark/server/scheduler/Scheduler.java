@@ -1,5 +1,6 @@
 package io.kuark.server.scheduler;
 
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
@@ -15,6 +16,7 @@ import io.kuark.server.controller.runtime.Handlers;
 import io.kuark.server.controller.runtime.LoopContext;
 import io.kuark.server.controller.runtime.Pods;
 import io.kuark.server.controller.runtime.Times;
+import io.kuark.server.scheduler.plugins.SpreadDefaults;
 import io.kuark.server.scheduler.preemption.ApiPreemptor;
 import io.kuark.server.scheduler.preemption.DisruptionAllowance;
 import java.util.ArrayList;
@@ -57,6 +59,33 @@ public final class Scheduler implements SchedulingOutcomes, AutoCloseable {
 
   /** As above, counting into {@code metrics}. */
   public Scheduler(LoopContext ctx, Binder binder, SchedulerMetrics metrics) {
+    this(ctx, binder, metrics, SpreadDefaults.SYSTEM);
+  }
+
+  /**
+   * As above, with {@code spreadDefaults} (the scheduler configuration's PodTopologySpreadArgs) for
+   * pods without spread constraints.
+   */
+  public Scheduler(
+      LoopContext ctx, Binder binder, SchedulerMetrics metrics, SpreadDefaults spreadDefaults) {
+    this(
+        ctx,
+        binder,
+        metrics,
+        ServedResources.coreV1(ctx.client(), "replicationcontrollers"),
+        spreadDefaults);
+  }
+
+  /**
+   * As above; {@code watchReplicationControllers} says whether the API serves them (only then are
+   * they watched, for the default spread constraints).
+   */
+  Scheduler(
+      LoopContext ctx,
+      Binder binder,
+      SchedulerMetrics metrics,
+      boolean watchReplicationControllers,
+      SpreadDefaults spreadDefaults) {
     this.metrics = metrics;
     metrics.watch(queue);
     this.ctx = ctx;
@@ -80,8 +109,9 @@ public final class Scheduler implements SchedulingOutcomes, AutoCloseable {
             DefaultProfile.create(
                 new Random(),
                 new InformerVolumeLookup(ctx.client(), ctx.informers()),
-                defaultSpreadSelector(ctx),
-                namespaceLabels(ctx)),
+                defaultSpreadSelector(ctx, watchReplicationControllers),
+                namespaceLabels(ctx),
+                spreadDefaults),
             binder,
             binders,
             this,
@@ -99,13 +129,26 @@ public final class Scheduler implements SchedulingOutcomes, AutoCloseable {
     // Claims getting bound and volumes appearing can make pods with volumes schedulable.
     ctx.informers()
         .get(PersistentVolumeClaim.class)
-        .addEventHandler(Handlers.any(c -> queue.moveAllToActiveOrBackoff()));
+        .addEventHandler(Handlers.any(c -> queue.onClusterEvent(ClusterEvent.VOLUME_CHANGE)));
     ctx.informers()
         .get(PersistentVolume.class)
-        .addEventHandler(Handlers.any(v -> queue.moveAllToActiveOrBackoff()));
+        .addEventHandler(Handlers.any(v -> queue.onClusterEvent(ClusterEvent.VOLUME_CHANGE)));
     ctx.informers()
         .get(StorageClass.class)
-        .addEventHandler(Handlers.any(sc -> queue.moveAllToActiveOrBackoff()));
+        .addEventHandler(Handlers.any(sc -> queue.onClusterEvent(ClusterEvent.VOLUME_CHANGE)));
+    // Namespace labels decide which namespaces a pod affinity namespaceSelector covers.
+    ctx.informers()
+        .get(Namespace.class)
+        .addEventHandler(
+            Handlers.of(
+                ns -> queue.onClusterEvent(ClusterEvent.NAMESPACE_LABELS),
+                (old, ns) -> {
+                  if (!Objects.equals(
+                      old.getMetadata().getLabels(), ns.getMetadata().getLabels())) {
+                    queue.onClusterEvent(ClusterEvent.NAMESPACE_LABELS);
+                  }
+                },
+                ns -> {}));
   }
 
   /** Counts preemptions and their victims on the way to {@code preemptor}. */
@@ -127,18 +170,21 @@ public final class Scheduler implements SchedulingOutcomes, AutoCloseable {
     };
   }
 
-  private static DefaultSpreadSelector defaultSpreadSelector(LoopContext ctx) {
+  private static DefaultSpreadSelector defaultSpreadSelector(
+      LoopContext ctx, boolean watchReplicationControllers) {
     Lister<io.fabric8.kubernetes.api.model.Service> services =
         ctx.informers().lister(io.fabric8.kubernetes.api.model.Service.class);
     Lister<io.fabric8.kubernetes.api.model.ReplicationController> rcs =
-        ctx.informers().lister(io.fabric8.kubernetes.api.model.ReplicationController.class);
+        watchReplicationControllers
+            ? ctx.informers().lister(io.fabric8.kubernetes.api.model.ReplicationController.class)
+            : null;
     Lister<io.fabric8.kubernetes.api.model.apps.ReplicaSet> rss =
         ctx.informers().lister(io.fabric8.kubernetes.api.model.apps.ReplicaSet.class);
     Lister<io.fabric8.kubernetes.api.model.apps.StatefulSet> sets =
         ctx.informers().lister(io.fabric8.kubernetes.api.model.apps.StatefulSet.class);
     return new DefaultSpreadSelector(
         ns -> services.namespace(ns).list(),
-        ns -> rcs.namespace(ns).list(),
+        ns -> rcs == null ? List.of() : rcs.namespace(ns).list(),
         (ns, name) -> rss.namespace(ns).get(name),
         (ns, name) -> sets.namespace(ns).get(name));
   }
@@ -172,6 +218,7 @@ public final class Scheduler implements SchedulingOutcomes, AutoCloseable {
         synchronized (cache) {
           cache.addBoundPod(pod);
         }
+        queue.onClusterEvent(ClusterEvent.ASSIGNED_POD_ADD);
       }
       queue.delete(pod);
     } else if (responsible(pod)) {
@@ -216,8 +263,14 @@ public final class Scheduler implements SchedulingOutcomes, AutoCloseable {
         }
       }
       queue.delete(pod);
-      if (Pods.isTerminal(pod) && !Pods.isTerminal(old)) {
-        queue.moveAllToActiveOrBackoff();
+      if (Pods.isTerminal(pod)) {
+        if (!Pods.isTerminal(old)) {
+          queue.onClusterEvent(ClusterEvent.ASSIGNED_POD_DELETE);
+        }
+      } else if (!Pods.isScheduled(old)) {
+        queue.onClusterEvent(ClusterEvent.ASSIGNED_POD_ADD);
+      } else if (!Objects.equals(old.getMetadata().getLabels(), pod.getMetadata().getLabels())) {
+        queue.onClusterEvent(ClusterEvent.ASSIGNED_POD_UPDATE);
       }
     } else if (responsible(pod)) {
       updateNomination(old, pod);
@@ -241,7 +294,7 @@ public final class Scheduler implements SchedulingOutcomes, AutoCloseable {
       cache.removePod(pod);
     }
     if (freed) {
-      queue.moveAllToActiveOrBackoff();
+      queue.onClusterEvent(ClusterEvent.ASSIGNED_POD_DELETE);
     }
   }
 
@@ -249,7 +302,7 @@ public final class Scheduler implements SchedulingOutcomes, AutoCloseable {
     synchronized (cache) {
       cache.upsertNode(node);
     }
-    queue.moveAllToActiveOrBackoff();
+    queue.onClusterEvent(ClusterEvent.NODE_ADD);
   }
 
   private void nodeUpdated(Node old, Node node) {
@@ -257,30 +310,32 @@ public final class Scheduler implements SchedulingOutcomes, AutoCloseable {
       cache.upsertNode(node);
     }
     if (schedulingRelevantChange(old, node)) {
-      queue.moveAllToActiveOrBackoff();
+      queue.onClusterEvent(ClusterEvent.NODE_UPDATE);
     }
   }
 
-  /** Heartbeats alone do not change what fits; spec, labels, allocatable and readiness do. */
+  /**
+   * Heartbeats alone do not change what fits; spec (taints, unschedulable), labels, allocatable and
+   * the status of any condition do (upstream's node update events).
+   */
   static boolean schedulingRelevantChange(Node old, Node node) {
     return !Objects.equals(old.getSpec(), node.getSpec())
         || !Objects.equals(old.getMetadata().getLabels(), node.getMetadata().getLabels())
         || old.getStatus() == null
         || node.getStatus() == null
         || !Objects.equals(old.getStatus().getAllocatable(), node.getStatus().getAllocatable())
-        || !Objects.equals(ready(old), ready(node));
+        || !conditions(old).equals(conditions(node));
   }
 
-  private static String ready(Node node) {
-    if (node.getStatus() == null || node.getStatus().getConditions() == null) {
-      return null;
-    }
-    for (NodeCondition c : node.getStatus().getConditions()) {
-      if ("Ready".equals(c.getType())) {
-        return c.getStatus();
+  /** Condition type to status, without the timestamps a heartbeat moves. */
+  private static java.util.Map<String, String> conditions(Node node) {
+    java.util.Map<String, String> out = new java.util.HashMap<>();
+    if (node.getStatus() != null && node.getStatus().getConditions() != null) {
+      for (NodeCondition c : node.getStatus().getConditions()) {
+        out.put(c.getType(), c.getStatus());
       }
     }
-    return null;
+    return out;
   }
 
   private void nodeDeleted(Node node) {

@@ -142,6 +142,9 @@ public final class SchedulingCycle {
     if (result instanceof ScheduleResult.Scheduled s) {
       bindExecutor.execute(() -> bind(q, state, info, s.node(), start));
     } else if (result instanceof ScheduleResult.Unschedulable u) {
+      // A pod waiting for preemption victims waits for their deletion, whatever rejected it.
+      q.rejectedBy =
+          preempted.isPresent() || waitingForVictims ? java.util.Set.of() : rejectingPlugins(u);
       queue.addUnschedulable(q);
       String message = u.message();
       if (preempted.isPresent()) {
@@ -157,6 +160,18 @@ public final class SchedulingCycle {
       queue.addBackoff(q);
       outcomes.failed(pod, f.message());
     }
+  }
+
+  /** The plugins that rejected some node; empty when a PreFilter rejected the pod. */
+  private static java.util.Set<String> rejectingPlugins(ScheduleResult.Unschedulable u) {
+    java.util.Set<String> plugins = new java.util.HashSet<>();
+    for (Status s : u.nodeStatuses().values()) {
+      if (s.plugin() == null || s.plugin().isEmpty()) {
+        return java.util.Set.of();
+      }
+      plugins.add(s.plugin());
+    }
+    return plugins;
   }
 
   private static NodeInfo find(List<NodeInfo> nodes, String name) {

@@ -129,7 +129,7 @@ public final class SchedulingQueue {
     notifyAll();
   }
 
-  /** The cluster changed in a way that may help waiting pods (node added/updated, pod deleted). */
+  /** The cluster changed in a way that may help any waiting pod. */
   public synchronized void moveAllToActiveOrBackoff() {
     moveCount++;
     for (QueuedPod q : unschedulable.values()) {
@@ -138,6 +138,25 @@ public final class SchedulingQueue {
     unschedulable.clear();
     unschedulableSince.clear();
     notifyAll();
+  }
+
+  /**
+   * {@code event} happened: the waiting pods it may help (by the plugins that rejected them) go
+   * back to active, or to backoff while their backoff lasts. A pod being tried right now goes to
+   * backoff instead of waiting when its attempt fails (see {@link #addUnschedulable}).
+   */
+  synchronized void onClusterEvent(ClusterEvent event) {
+    moveCount++;
+    List<String> moved = new ArrayList<>();
+    for (Map.Entry<String, QueuedPod> e : unschedulable.entrySet()) {
+      if (event.mayHelp(e.getValue().rejectedBy)) {
+        moved.add(e.getKey());
+      }
+    }
+    for (String key : moved) {
+      requeue(unschedulable.remove(key));
+      unschedulableSince.remove(key);
+    }
   }
 
   /** Periodic housekeeping: pods unschedulable for five minutes get another try. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +50,44 @@ class SchedulingQueueTest {
     queue.addUnschedulable(q);
     assertThat(queue.unschedulableCount()).isZero();
     assertThat(queue.backoffCount()).isEqualTo(1);
+  }
+
+  private QueuedPod parkUnschedulable(String name, Set<String> rejectedBy) throws Exception {
+    queue.add(Fixtures.pod(name, null, null));
+    QueuedPod q = queue.pop().orElseThrow();
+    q.rejectedBy = rejectedBy;
+    queue.addUnschedulable(q);
+    return q;
+  }
+
+  @Test
+  void aClusterEventMovesOnlyThePodsItMayHelp() throws Exception {
+    parkUnschedulable("too-big", Set.of("NodeResourcesFit"));
+    parkUnschedulable("needs-a-neighbour", Set.of("InterPodAffinity", "NodeResourcesFit"));
+    parkUnschedulable("prefilter-rejected", Set.of());
+    assertThat(queue.unschedulableCount()).isEqualTo(3);
+
+    // A newly bound pod cannot free resources, but may be the neighbour an affinity waits for.
+    queue.onClusterEvent(ClusterEvent.ASSIGNED_POD_ADD);
+    assertThat(queue.unschedulableCount()).isEqualTo(1);
+    assertThat(queue.backoffCount()).isEqualTo(2);
+    queue.onClusterEvent(ClusterEvent.VOLUME_CHANGE);
+    assertThat(queue.unschedulableCount()).isEqualTo(1);
+
+    // A deleted pod frees its resources.
+    queue.onClusterEvent(ClusterEvent.ASSIGNED_POD_DELETE);
+    assertThat(queue.unschedulableCount()).isZero();
+    assertThat(queue.backoffCount()).isEqualTo(3);
+  }
+
+  @Test
+  void namespaceLabelChangesMoveAffinityRejectedPods() throws Exception {
+    parkUnschedulable("cross-namespace", Set.of("InterPodAffinity"));
+    parkUnschedulable("tainted-out", Set.of("TaintToleration"));
+    queue.onClusterEvent(ClusterEvent.NAMESPACE_LABELS);
+    assertThat(queue.unschedulableCount()).isEqualTo(1);
+    queue.onClusterEvent(ClusterEvent.NODE_UPDATE);
+    assertThat(queue.unschedulableCount()).isZero();
   }
 
   @Test

@@ -25,16 +25,24 @@ import java.util.function.Function;
  * required anti-affinity may match the incoming pod in that domain. Preferred terms score the sum
  * of weights of matching pods in the domain (anti-affinity subtracting). Term namespaces default to
  * the pod's; listed {@code namespaces} and those whose labels match {@code namespaceSelector} are
- * added ({@code {}} means all namespaces).
+ * added ({@code {}} means all namespaces). A term's {@code matchLabelKeys}/{@code
+ * mismatchLabelKeys} add {@code key In/NotIn (value)} with the values of the pod that owns the term
+ * ({@link AffinityTerms}).
  */
 public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, ScorePlugin {
   static final String KEY = "InterPodAffinity";
 
-  /** A placed pod with required anti-affinity, and the node it is on. */
-  record Placed(NodeInfo node, Pod pod) {}
+  /** A placed pod with required anti-affinity (terms resolved), and the node it is on. */
+  record Placed(NodeInfo node, Pod pod, List<PodAffinityTerm> antiAffinity) {}
 
-  /** Pods with required anti-affinity, gathered once per cycle (most pods have none). */
-  record State(List<Placed> withAntiAffinity) {}
+  /**
+   * Gathered once per cycle: the incoming pod's required terms and the placed pods with required
+   * anti-affinity (most pods have none), every term with its label keys resolved.
+   */
+  record State(
+      List<PodAffinityTerm> affinity,
+      List<PodAffinityTerm> antiAffinity,
+      List<Placed> withAntiAffinity) {}
 
   static final String AFFINITY = "node(s) didn't match pod affinity rules";
   static final String ANTI_AFFINITY = "node(s) didn't match pod anti-affinity rules";
@@ -73,7 +81,9 @@ public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, Sc
             : a.getPodAffinity() == null
                 ? null
                 : a.getPodAffinity().getRequiredDuringSchedulingIgnoredDuringExecution();
-    return terms == null ? List.of() : terms;
+    return terms == null
+        ? List.of()
+        : AffinityTerms.resolveAll(terms, pod.getMetadata().getLabels());
   }
 
   private static List<WeightedPodAffinityTerm> preferred(Pod pod, boolean anti) {
@@ -152,22 +162,31 @@ public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, Sc
 
   @Override
   public Status preFilter(CycleState state, PodInfo pod) {
+    state.write(KEY, gather(state, pod));
+    return Status.success();
+  }
+
+  private static State gather(CycleState state, PodInfo pod) {
     List<Placed> anti = new ArrayList<>();
     for (NodeInfo n : state.allNodes()) {
       for (PodInfo p : n.pods()) {
-        if (!required(p.pod, true).isEmpty()) {
-          anti.add(new Placed(n, p.pod));
+        List<PodAffinityTerm> terms = required(p.pod, true);
+        if (!terms.isEmpty()) {
+          anti.add(new Placed(n, p.pod, terms));
         }
       }
     }
-    state.write(KEY, new State(anti));
-    return Status.success();
+    return new State(required(pod.pod, false), required(pod.pod, true), anti);
   }
 
   @Override
   public Status filter(CycleState state, PodInfo pod, NodeInfo node) {
     Pod incoming = pod.pod;
-    for (PodAffinityTerm term : required(incoming, false)) {
+    State s = state.read(KEY, State.class);
+    if (s == null) {
+      s = gather(state, pod);
+    }
+    for (PodAffinityTerm term : s.affinity()) {
       if (!anyInDomain(state, node, term, incoming)) {
         boolean firstOfGroup =
             !anyAnywhere(state, term, incoming)
@@ -178,16 +197,14 @@ public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, Sc
         }
       }
     }
-    for (PodAffinityTerm term : required(incoming, true)) {
+    for (PodAffinityTerm term : s.antiAffinity()) {
       if (anyInDomain(state, node, term, incoming)) {
         return Status.unschedulable(name(), ANTI_AFFINITY);
       }
     }
     // Symmetry: pods already placed may refuse the incoming pod next to them.
-    State s = state.read(KEY, State.class);
-    List<Placed> placed = s == null ? List.of() : s.withAntiAffinity();
-    for (Placed p : placed) {
-      for (PodAffinityTerm term : required(p.pod(), true)) {
+    for (Placed p : s.withAntiAffinity()) {
+      for (PodAffinityTerm term : p.antiAffinity()) {
         String theirs = TopologyDomains.value(p.node().node(), term.getTopologyKey());
         if (theirs != null
             && theirs.equals(TopologyDomains.value(node.node(), term.getTopologyKey()))
@@ -207,7 +224,9 @@ public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, Sc
         if (w.getPodAffinityTerm() == null || w.getWeight() == null) {
           continue;
         }
-        long matches = countInDomain(state, node, w.getPodAffinityTerm(), pod.pod);
+        PodAffinityTerm term =
+            AffinityTerms.resolve(w.getPodAffinityTerm(), pod.pod.getMetadata().getLabels());
+        long matches = countInDomain(state, node, term, pod.pod);
         sum += (anti ? -1 : 1) * matches * w.getWeight();
       }
     }

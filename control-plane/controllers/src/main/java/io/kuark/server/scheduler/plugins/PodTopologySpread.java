@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
-import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
 import io.kuark.server.controller.runtime.Selectors;
 import io.kuark.server.scheduler.framework.CycleState;
 import io.kuark.server.scheduler.framework.FilterPlugin;
@@ -38,8 +37,10 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, S
 
   private final NodeAffinityPlugin affinity = new NodeAffinityPlugin();
 
-  /** The selector of the system default constraints for a pod, or null (no defaults). */
+  /** The selector of the default constraints for a pod, or null (no defaults). */
   private final Function<Pod, LabelSelector> defaultSelector;
+
+  private final SpreadDefaults defaults;
 
   /** One constraint with its effective selector and per-domain counts. */
   record Counted(
@@ -63,23 +64,20 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, S
    * ReplicationControllers, ReplicaSet or StatefulSet; null for none, which means no defaults).
    */
   public PodTopologySpread(Function<Pod, LabelSelector> defaultSelector) {
+    this(defaultSelector, SpreadDefaults.SYSTEM);
+  }
+
+  /**
+   * With {@code defaults} (the scheduler configuration's PodTopologySpreadArgs) for pods that have
+   * no constraints, over the pods {@code defaultSelector} selects.
+   */
+  public PodTopologySpread(Function<Pod, LabelSelector> defaultSelector, SpreadDefaults defaults) {
     this.defaultSelector = defaultSelector;
+    this.defaults = defaults;
   }
 
   static List<TopologySpreadConstraint> systemDefaults(LabelSelector selector) {
-    return List.of(
-        new TopologySpreadConstraintBuilder()
-            .withTopologyKey("kubernetes.io/hostname")
-            .withMaxSkew(3)
-            .withWhenUnsatisfiable("ScheduleAnyway")
-            .withLabelSelector(selector)
-            .build(),
-        new TopologySpreadConstraintBuilder()
-            .withTopologyKey("topology.kubernetes.io/zone")
-            .withMaxSkew(5)
-            .withWhenUnsatisfiable("ScheduleAnyway")
-            .withLabelSelector(selector)
-            .build());
+    return SpreadDefaults.SYSTEM.forSelector(selector);
   }
 
   /**
@@ -124,11 +122,14 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, S
   public Status preFilter(CycleState state, PodInfo pod) {
     List<TopologySpreadConstraint> all = pod.pod.getSpec().getTopologySpreadConstraints();
     boolean systemDefaulted = false;
-    if ((all == null || all.isEmpty()) && defaultSelector != null) {
+    if ((all == null || all.isEmpty())
+        && defaultSelector != null
+        && !defaults.constraints().isEmpty()) {
       LabelSelector selector = defaultSelector.apply(pod.pod);
       if (selector != null) {
-        all = systemDefaults(selector);
-        systemDefaulted = true;
+        all = defaults.forSelector(selector);
+        // Listed defaults behave like the pod's own constraints (nodes need every key).
+        systemDefaulted = defaults.system();
       }
     }
     if (all == null || all.isEmpty()) {

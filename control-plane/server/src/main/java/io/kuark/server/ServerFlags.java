@@ -42,7 +42,6 @@ public record ServerFlags(
     Path encryptionProviderConfig,
     boolean encryptionProviderConfigAutomaticReload,
     Path admissionControlConfigFile,
-
     Path schedulerConfig) {
 
   /** Usage text for {@code --help} and flag errors. */
@@ -181,7 +180,6 @@ public record ServerFlags(
         encryptionConfig,
         encryptionReload,
         admissionConfig,
-
         schedulerConfig);
   }
 }

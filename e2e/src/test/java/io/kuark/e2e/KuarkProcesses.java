@@ -36,6 +36,7 @@ final class KuarkProcesses implements AutoCloseable {
   private final List<ManagedProcess> servers = new ArrayList<>();
   private final List<ManagedProcess> helpers = new ArrayList<>();
   private final List<String> cgroupParents = new ArrayList<>();
+  private final List<String> proxyTables = new ArrayList<>();
   private final Thread shutdownHook;
   private boolean closed;
 
@@ -142,6 +143,7 @@ final class KuarkProcesses implements AutoCloseable {
     // Pod cgroups under a parent of this test only, removed again in close().
     String cgroupParent = "kuark-e2e-" + id;
     cgroupParents.add(cgroupParent);
+    proxyTables.add("kuark-proxy-e2e-" + id);
     Path runDir = newDir("agent-" + index + "-run");
     Path podLogDir = newDir("agent-" + index + "-pod-logs");
     Path cniConfDir = newDir("agent-" + index + "-cni-net.d");
@@ -325,6 +327,13 @@ final class KuarkProcesses implements AutoCloseable {
         leftovers.add("cgroup " + cgroup);
       }
     }
+    // Agents remove their own proxy table when they stop (--proxy-cleanup); one that had to be
+    // killed did not.
+    for (String table : proxyTables) {
+      if (removeNftTable(table)) {
+        leftovers.add("nft table ip " + table);
+      }
+    }
     List<String> stillThere = Leftovers.under(baseDir);
     if (stillThere.isEmpty()) {
       deleteTree(baseDir);
@@ -360,11 +369,39 @@ final class KuarkProcesses implements AutoCloseable {
       for (String parent : cgroupParents) {
         Cgroups.removeTree(parent);
       }
+      for (String table : proxyTables) {
+        removeNftTable(table);
+      }
       if (Leftovers.under(baseDir).isEmpty()) {
         deleteTree(baseDir);
       }
     } catch (InterruptedException | RuntimeException e) {
       // Best effort during JVM shutdown.
+    }
+  }
+
+  /** Deletes nft table {@code ip NAME} if it exists; true when it did. */
+  private static boolean removeNftTable(String name) {
+    try {
+      Process list =
+          new ProcessBuilder("nft", "list", "table", "ip", name)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      if (list.waitFor() != 0) {
+        return false;
+      }
+      new ProcessBuilder("nft", "delete", "table", "ip", name)
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start()
+          .waitFor();
+      return true;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 

@@ -56,6 +56,9 @@ public final class ApiLoadBench {
             .setMaxPoolSize(poolSize)
             .setKeepAlive(true)
             .setPipelining(false)
+            // A loaded machine can take longer than the default 10 s to complete a handshake.
+            .setSslHandshakeTimeout(120)
+            .setSslHandshakeTimeoutUnit(TimeUnit.SECONDS)
             .setTrustOptions(new PemTrustOptions().addCertValue(pem(config.getCaCertData())))
             .setKeyCertOptions(
                 new PemKeyCertOptions()

@@ -328,19 +328,12 @@ class ManagedFieldsTest {
     ObjectNode once = updateData(writtenByTenUpdaters(), "k11", "newcomer");
     ObjectNode twice = updateData(once, "k12", "latecomer");
 
-    assertThat(managers(twice))
+    List<String> managers = managers(twice);
+    assertThat(managers.subList(0, 9))
         .containsExactly(
-            "applier",
-            "ancient-changes",
-            "m04",
-            "m05",
-            "m06",
-            "m07",
-            "m08",
-            "m09",
-            "m10",
-            "newcomer",
-            "latecomer");
+            "applier", "ancient-changes", "m04", "m05", "m06", "m07", "m08", "m09", "m10");
+    // Both wrote just now, in the same second or not: their order follows their times.
+    assertThat(managers.subList(9, 11)).containsExactlyInAnyOrder("newcomer", "latecomer");
     JsonNode ancient = twice.path("metadata").path("managedFields").get(1);
     assertThat(ancient.path("time").asText()).isEqualTo("2026-01-01T00:00:03Z");
     assertThat(ancient.path("fieldsV1"))

@@ -32,7 +32,8 @@ import java.util.function.IntFunction;
  * a Markdown table of ops/s, p50 and p99.
  *
  * <p>Usage: {@code ApiLoadBench KUBECONFIG [--ops N] [--concurrency 1,16,64] [--watchers 1000]
- * [--server-pid PID]}. It works in namespaces {@code bench-load-*} that it creates and deletes.
+ * [--server-pid PID] [--hold-seconds S]}. {@code --hold-seconds} keeps the watches open that long
+ * before the writes (announced on stderr), so that the server can be inspected with them held. It works in namespaces {@code bench-load-*} that it creates and deletes.
  */
 public final class ApiLoadBench {
 
@@ -55,6 +56,9 @@ public final class ApiLoadBench {
             .setMaxPoolSize(poolSize)
             .setKeepAlive(true)
             .setPipelining(false)
+            // A loaded machine can take longer than the default 10 s to complete a handshake.
+            .setSslHandshakeTimeout(120)
+            .setSslHandshakeTimeoutUnit(TimeUnit.SECONDS)
             .setTrustOptions(new PemTrustOptions().addCertValue(pem(config.getCaCertData())))
             .setKeyCertOptions(
                 new PemKeyCertOptions()
@@ -73,12 +77,14 @@ public final class ApiLoadBench {
     int ops = 2000;
     int watchers = 1000;
     long serverPid = -1;
+    long hold = 0;
     List<Integer> levels = List.of(1, 16, 64);
     for (int i = 1; i < args.length; i += 2) {
       switch (args[i]) {
         case "--ops" -> ops = Integer.parseInt(args[i + 1]);
         case "--watchers" -> watchers = Integer.parseInt(args[i + 1]);
         case "--server-pid" -> serverPid = Long.parseLong(args[i + 1]);
+        case "--hold-seconds" -> hold = Long.parseLong(args[i + 1]);
         case "--concurrency" ->
             levels = List.of(args[i + 1].split(",")).stream().map(Integer::valueOf).toList();
         default -> throw new IllegalArgumentException("unknown flag " + args[i]);
@@ -90,14 +96,15 @@ public final class ApiLoadBench {
     int maxLevel = levels.stream().mapToInt(Integer::intValue).max().orElse(1);
     ApiLoadBench bench = new ApiLoadBench(vertx, config, Math.max(maxLevel, 8));
     try {
-      bench.run(ops, levels, watchers, serverPid);
+      bench.run(ops, levels, watchers, serverPid, hold);
     } finally {
       bench.http.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
   }
 
-  private void run(int ops, List<Integer> levels, int watchers, long serverPid) throws Exception {
+  private void run(int ops, List<Integer> levels, int watchers, long serverPid, long hold)
+      throws Exception {
     System.out.println("| operation | concurrency | ops/s | p50 ms | p99 ms |");
     System.out.println("|---|---:|---:|---:|---:|");
     // Warm-up: connections, JIT on both sides.
@@ -106,7 +113,7 @@ public final class ApiLoadBench {
       mutatingRound("bench-load-c" + level, level == 1 ? Math.min(ops, 500) : ops, level, true);
     }
     listRound("bench-load-list", 1000, 30);
-    watchRound("bench-load-watch", watchers, 20, serverPid);
+    watchRound("bench-load-watch", watchers, 20, serverPid, hold);
   }
 
   /** create, get, update of {@code ops} ConfigMaps with {@code level} requests in flight. */
@@ -176,7 +183,8 @@ public final class ApiLoadBench {
    * time and measures write-to-receipt latency at every watcher; reports the server's RSS if its
    * pid is given.
    */
-  private void watchRound(String ns, int watchers, int writes, long serverPid) throws Exception {
+  private void watchRound(String ns, int watchers, int writes, long serverPid, long hold)
+      throws Exception {
     createNamespace(ns);
     String base = "/api/v1/namespaces/" + ns + "/configmaps";
     long rssBefore = rssKiB(serverPid);
@@ -203,6 +211,11 @@ public final class ApiLoadBench {
       System.err.println(failed.get() + " of " + watchers + " watches failed to open");
     }
     long rssHeld = rssKiB(serverPid);
+    if (hold > 0) {
+      System.err.printf("holding %d watches for %d s%n", watchers - failed.get(), hold);
+      Thread.sleep(hold * 1000);
+      System.err.println("hold over");
+    }
     long start = System.nanoTime();
     for (int i = 0; i < writes; i++) {
       writeStart[i] = System.nanoTime();

@@ -1,6 +1,5 @@
 package io.kuark.server.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.kuark.server.api.handler.ResourceDispatcher;
 import io.kuark.server.api.http.ApiException;
 import io.kuark.server.api.http.ApiRequest;
@@ -69,7 +68,13 @@ final class ApiRequestHandler {
     long start = System.nanoTime();
     Optional<ResourceType> type = catalog.find(info.group(), info.version(), info.resource());
     if (type.isEmpty()) {
-      send(rc, info, start, Statuses.notFoundPath().code(), Statuses.notFoundPath().status(), null);
+      send(
+          rc,
+          info,
+          start,
+          Statuses.notFoundPath().code(),
+          Json.bytes(Statuses.notFoundPath().status()),
+          null);
       return true;
     }
     if (PodStreamProxy.serves(info, type.get())) {
@@ -102,7 +107,7 @@ final class ApiRequestHandler {
                   String text = w.replace("\\", "\\\\").replace("\"", "\\\"");
                   rc.response().headers().add("Warning", "299 - \"" + text + "\"");
                 }
-                send(rc, info, start, r.code(), r.body(), null);
+                send(rc, info, start, r.code(), r.bodyBytes(), null);
               } else {
                 sendError(rc, info, start, ar.cause());
               }
@@ -162,11 +167,11 @@ final class ApiRequestHandler {
       LOG.errorf(cause, "internal error serving %s %s", rc.request().method(), rc.request().uri());
       error = Statuses.internal(String.valueOf(cause.getMessage()));
     }
-    send(rc, info, start, error.code(), error.status(), null);
+    send(rc, info, start, error.code(), Json.bytes(error.status()), null);
   }
 
   private void send(
-      RoutingContext rc, RequestInfo info, long start, int code, JsonNode body, String type) {
+      RoutingContext rc, RequestInfo info, long start, int code, byte[] body, String type) {
     metrics.record(
         info.verb().toUpperCase(Locale.ROOT),
         info.group(),
@@ -180,7 +185,7 @@ final class ApiRequestHandler {
         .setStatusCode(code)
         .putHeader("Content-Type", type == null ? "application/json" : type)
         .putHeader("Cache-Control", "no-cache, private")
-        .end(Buffer.buffer(Json.bytes(body)));
+        .end(Buffer.buffer(body));
   }
 
   private static String header(RoutingContext rc, String name) {

@@ -288,6 +288,11 @@ public final class ApiServer implements AutoCloseable {
         .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(caPem)))
         .setClientAuth(ClientAuth.REQUEST)
         .setMaxHeaderSize(64 * 1024)
+        // Vert.x gives a TLS handshake 10 s. A busy 2-core machine starting the server (cold JIT,
+        // every in-process informer and client connecting at once) takes longer, and the closed
+        // connections then fail requests that would have been served.
+        .setSslHandshakeTimeout(60)
+        .setSslHandshakeTimeoutUnit(TimeUnit.SECONDS)
         .setIdleTimeout(0)
         .setTcpNoDelay(true);
   }

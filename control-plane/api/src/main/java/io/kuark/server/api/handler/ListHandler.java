@@ -32,6 +32,22 @@ final class ListHandler implements ResourceHandler {
     int limit = Lister.limit(req.param("limit"));
     String cont = req.param("continue");
     long atRevision = exactRevision(req, limit, cont);
+    OutputFormat format = OutputFormat.negotiate(req.accept());
+    if (format.kind() == OutputFormat.Kind.OBJECT
+        && filter.labels().isEverything()
+        && filter.fields().isEverything()) {
+      // The common case (informers, kubectl -o json): the stored bytes as they are.
+      return ApiResponse.okEncoded(
+          EncodedList.of(
+              req.type(),
+              ctx.store()
+                  .listStored(
+                      req.type(),
+                      filter.namespace(),
+                      limit,
+                      cont.isEmpty() ? null : cont,
+                      atRevision)));
+    }
     StoredList page = lister.list(req.type(), filter, limit, cont, atRevision);
     ObjectNode meta = Json.object();
     meta.put("resourceVersion", Long.toString(page.revision()));
@@ -41,7 +57,6 @@ final class ListHandler implements ResourceHandler {
         meta.put("remainingItemCount", page.remainingItemCount());
       }
     }
-    OutputFormat format = OutputFormat.negotiate(req.accept());
     return ApiResponse.ok(
         ctx.shaper().list(req.type(), page.items(), meta, format, req.param("includeObject")));
   }

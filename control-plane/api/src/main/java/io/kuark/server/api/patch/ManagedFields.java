@@ -45,11 +45,11 @@ public final class ManagedFields {
     STATUS_ONLY
   }
 
-  private static final String APPLY = "Apply";
-  private static final String UPDATE = "Update";
+  static final String APPLY = "Apply";
+  static final String UPDATE = "Update";
 
   /** One managedFields entry: its identity and metadata, and the fields it owns. */
-  private static final class Entry {
+  static final class Entry {
     final ObjectNode info;
     Set<List<String>> fields;
 
@@ -60,6 +60,10 @@ public final class ManagedFields {
 
     String operation() {
       return info.path("operation").asText();
+    }
+
+    String time() {
+      return info.path("time").asText("");
     }
 
     /** Upstream's manager identifier: appliers are one manager whatever version they use. */
@@ -100,6 +104,7 @@ public final class ManagedFields {
         entries.add(self);
       }
     }
+    UpdateManagerCap.apply(entries, UpdateManagerCap.MAX_UPDATE_MANAGERS);
     encode(next, entries);
   }
 

@@ -59,12 +59,34 @@ public final class ObjectStore {
       return new StoredList(
           items, result.revision(), result.continueToken(), result.remainingItemCount());
     } catch (StorageException.Gone e) {
-      throw Statuses.expired(
-          "The provided continue parameter is too old to display a consistent list result. You can"
-              + " start a new list without the continue parameter.");
+      throw expiredContinue();
     } catch (IllegalArgumentException e) {
       throw Statuses.badRequest("invalid continue token: " + e.getMessage());
     }
+  }
+
+  /**
+   * A page of stored objects of one namespace (or all), undecoded: for callers that serve the bytes
+   * as they are ({@link StoredJson}).
+   *
+   * @throws io.kuark.server.api.http.ApiException 410 Expired for a compacted revision
+   */
+  public ListResult listStored(
+      ResourceType type, String namespace, int limit, String continueToken, long atRevision) {
+    try {
+      return storage.list(
+          StorageKeys.listPrefix(type, namespace), limit, continueToken, atRevision);
+    } catch (StorageException.Gone e) {
+      throw expiredContinue();
+    } catch (IllegalArgumentException e) {
+      throw Statuses.badRequest("invalid continue token: " + e.getMessage());
+    }
+  }
+
+  private static io.kuark.server.api.http.ApiException expiredContinue() {
+    return Statuses.expired(
+        "The provided continue parameter is too old to display a consistent list result. You can"
+            + " start a new list without the continue parameter.");
   }
 
   /** Creates the object; 409 AlreadyExists when the name is taken. */

@@ -2,58 +2,86 @@ package io.kuark.server.api.watch;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kuark.server.api.http.Json;
+import io.kuark.server.api.store.ObjectStore;
+import io.kuark.server.storage.KeyValue;
 
 /**
- * One change held by a {@link WatchCache}. The objects are shared between watchers and must not be
- * modified. The JSON watch frame of each event type is encoded once and shared by all watchers.
+ * One change held by a {@link WatchCache}. A cache holds thousands of these per busy type, so an
+ * event keeps only bytes: the object's JSON (with its resourceVersion, exactly what a watch frame
+ * carries, encoded once and shared by all watchers) and the stored bytes of the version before. The
+ * Jackson trees selectors and Table shaping need are decoded on demand and kept only while the
+ * event is being fanned out ({@link #release}); a tree is several times the size of its JSON. The
+ * objects handed out are shared between watchers and must not be modified.
  */
 public final class CachedEvent {
 
   private final String type;
-  private final ObjectNode object;
-  private final ObjectNode previous;
   private final long revision;
-  private byte[] objectJson;
+  private final byte[] objectJson;
+  private final KeyValue previousStored;
+  private volatile ObjectNode object;
+  private volatile ObjectNode previous;
 
   /**
    * @param type ADDED, MODIFIED or DELETED
-   * @param object the object after the change (for DELETED: its last state, resourceVersion = the
-   *     deletion's revision)
-   * @param previous the object before the change, or null for ADDED
+   * @param object the object after the change, with its resourceVersion (for DELETED: its last
+   *     state, resourceVersion = the deletion's revision)
+   * @param previousStored the stored version before the change, or null for ADDED (kept in its
+   *     stored form until a selector needs it)
    * @param revision the change's revision
    */
-  public CachedEvent(String type, ObjectNode object, ObjectNode previous, long revision) {
+  CachedEvent(String type, ObjectNode object, KeyValue previousStored, long revision) {
     this.type = type;
-    this.object = object;
-    this.previous = previous;
     this.revision = revision;
+    this.object = object;
+    this.objectJson = Json.bytes(object);
+    this.previousStored = previousStored;
   }
 
   public String type() {
     return type;
   }
 
+  /** The object after the change (decoded again if it was released). */
   public ObjectNode object() {
-    return object;
+    ObjectNode o = object;
+    if (o == null) {
+      o = Json.readStored(objectJson);
+      object = o;
+    }
+    return o;
   }
 
+  /** The object before the change, or null for ADDED. */
   public ObjectNode previous() {
-    return previous;
+    ObjectNode p = previous;
+    if (p == null && previousStored != null) {
+      p = ObjectStore.decode(previousStored).object();
+      previous = p;
+    }
+    return p;
   }
 
   public long revision() {
     return revision;
   }
 
+  /**
+   * Drops the decoded trees, keeping only the bytes; {@link #object} and {@link #previous} decode
+   * again if asked.
+   */
+  void release() {
+    object = null;
+    previous = null;
+  }
+
+  /** Whether the decoded trees are currently dropped (for tests). */
+  boolean released() {
+    return object == null && previous == null;
+  }
+
   /** The line {@code {"type":T,"object":O}\n} for event type {@code asType}. */
   public byte[] frame(String asType) {
-    byte[] json;
-    synchronized (this) {
-      if (objectJson == null) {
-        objectJson = Json.bytes(object);
-      }
-      json = objectJson;
-    }
-    return WatchFrames.frame(asType, json);
+    return WatchFrames.frame(asType, objectJson);
   }
 }

@@ -1,6 +1,5 @@
 package io.kuark.server.api.watch;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kuark.server.api.http.Statuses;
 import io.kuark.server.api.store.ObjectStore;
 import io.kuark.server.api.store.StoredObject;
@@ -71,6 +70,7 @@ public final class WatchCache implements AutoCloseable {
     for (CachedEvent event : window) {
       if (event.revision() > fromRevision) {
         subscriber.onEvent(event);
+        event.release();
       }
     }
     subscribers.add(subscriber);
@@ -113,6 +113,8 @@ public final class WatchCache implements AutoCloseable {
         subscribers.remove(s);
       }
     }
+    // The window keeps bytes only: trees are several times larger and rarely needed again.
+    cached.release();
   }
 
   private synchronized void restart(StorageException error) {
@@ -152,9 +154,8 @@ public final class WatchCache implements AutoCloseable {
 
   private static CachedEvent toCached(WatchEvent event) {
     StoredObject current = ObjectStore.decode(event.current());
-    ObjectNode previous =
-        event.previous() == null ? null : ObjectStore.decode(event.previous()).object();
-    return new CachedEvent(event.type().name(), current.object(), previous, event.revision());
+    return new CachedEvent(
+        event.type().name(), current.object(), event.previous(), event.revision());
   }
 
   /** A watcher's registration; closing it stops delivery. */

@@ -255,4 +255,96 @@ class ManagedFieldsTest {
     ManagedFields.update(live, next, A, true);
     assertThat(next.path("metadata").has("managedFields")).isFalse();
   }
+
+  /** A ConfigMap with data k1..k10, k<i> owned by Update manager m<i> written at second i. */
+  private static ObjectNode writtenByTenUpdaters() {
+    StringBuilder data = new StringBuilder();
+    StringBuilder entries = new StringBuilder();
+    for (int i = 1; i <= 10; i++) {
+      data.append(i == 1 ? "" : ",").append("'k").append(i).append("':'v'");
+      entries
+          .append(",{'manager':'m")
+          .append(String.format("%02d", i))
+          .append("','operation':'Update','apiVersion':'v1','time':'2026-01-01T00:00:")
+          .append(String.format("%02d", i))
+          .append("Z','fieldsType':'FieldsV1','fieldsV1':{'f:data':{'f:k")
+          .append(i)
+          .append("':{}}}}");
+    }
+    return json(
+        "{'apiVersion':'v1','kind':'ConfigMap','metadata':{'name':'c','managedFields':["
+            + "{'manager':'applier','operation':'Apply','apiVersion':'v1',"
+            + "'time':'2025-01-01T00:00:00Z','fieldsType':'FieldsV1',"
+            + "'fieldsV1':{'f:metadata':{'f:labels':{'f:x':{}}}}}"
+            + entries
+            + "],'labels':{'x':'y'}},'data':{"
+            + data
+            + "}}");
+  }
+
+  private static ObjectNode updateData(ObjectNode live, String key, String manager) {
+    ObjectNode next = live.deepCopy();
+    ((ObjectNode) next.path("data")).put(key, "v");
+    ManagedFields.update(live, next, new ManagedFields.Manager(manager, "", "v1"), true);
+    return next;
+  }
+
+  private static List<String> managers(JsonNode object) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode e : object.path("metadata").path("managedFields")) {
+      out.add(e.path("manager").asText());
+    }
+    return out;
+  }
+
+  @Test
+  void anEleventhUpdateManagerMergesTheOldestIntoAncientChanges() {
+    ObjectNode next = updateData(writtenByTenUpdaters(), "k11", "newcomer");
+
+    assertThat(managers(next))
+        .containsExactly(
+            "applier",
+            "ancient-changes",
+            "m03",
+            "m04",
+            "m05",
+            "m06",
+            "m07",
+            "m08",
+            "m09",
+            "m10",
+            "newcomer");
+    JsonNode ancient = next.path("metadata").path("managedFields").get(1);
+    assertThat(ancient.path("operation").asText()).isEqualTo("Update");
+    assertThat(ancient.path("apiVersion").asText()).isEqualTo("v1");
+    assertThat(ancient.path("time").asText()).isEqualTo("2026-01-01T00:00:02Z");
+    assertThat(ancient.path("fieldsV1")).isEqualTo(json("{'f:data':{'f:k1':{},'f:k2':{}}}"));
+    // The applier is not an Update manager and is never merged.
+    assertThat(owners(next, "f:metadata", "f:labels", "f:x")).containsExactly("applier/Apply");
+  }
+
+  @Test
+  void laterUpdateManagersJoinTheExistingAncientChangesEntry() {
+    ObjectNode once = updateData(writtenByTenUpdaters(), "k11", "newcomer");
+    ObjectNode twice = updateData(once, "k12", "latecomer");
+
+    List<String> managers = managers(twice);
+    assertThat(managers.subList(0, 9))
+        .containsExactly(
+            "applier", "ancient-changes", "m04", "m05", "m06", "m07", "m08", "m09", "m10");
+    // Both wrote just now, in the same second or not: their order follows their times.
+    assertThat(managers.subList(9, 11)).containsExactlyInAnyOrder("newcomer", "latecomer");
+    JsonNode ancient = twice.path("metadata").path("managedFields").get(1);
+    assertThat(ancient.path("time").asText()).isEqualTo("2026-01-01T00:00:03Z");
+    assertThat(ancient.path("fieldsV1"))
+        .isEqualTo(json("{'f:data':{'f:k1':{},'f:k2':{},'f:k3':{}}}"));
+  }
+
+  @Test
+  void tenUpdateManagersAreKeptAsTheyAre() {
+    ObjectNode live = writtenByTenUpdaters();
+    // m10 writes again: still ten Update managers, nothing merged.
+    ObjectNode next = updateData(live, "k11", "m10");
+    assertThat(managers(next)).doesNotContain("ancient-changes").hasSize(11);
+  }
 }

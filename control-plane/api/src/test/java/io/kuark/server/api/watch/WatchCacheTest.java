@@ -1,0 +1,88 @@
+package io.kuark.server.api.watch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.kuark.server.storage.KeyValue;
+import io.kuark.server.storage.sqlite.SqliteStorage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WatchCacheTest {
+
+  private static final String PREFIX = "/registry/core/configmaps/";
+  private static final String KEY = PREFIX + "default/c";
+
+  private static byte[] configMap(String value) {
+    return ("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\","
+            + "\"namespace\":\"default\",\"labels\":{\"v\":\""
+            + value
+            + "\"}},\"data\":{\"k\":\""
+            + value
+            + "\"}}")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** What a subscriber saw of one event, read while it was being delivered. */
+  private record Seen(String type, String value, String resourceVersion, String previousValue) {}
+
+  private static final class Recorder implements WatchSubscriber {
+    final List<Seen> seen = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onEvent(CachedEvent event) {
+      seen.add(
+          new Seen(
+              event.type(),
+              event.object().path("data").path("k").asText(),
+              event.object().path("metadata").path("resourceVersion").asText(),
+              event.previous() == null
+                  ? null
+                  : event.previous().path("metadata").path("labels").path("v").asText()));
+    }
+
+    @Override
+    public void onTerminated(String reason) {}
+  }
+
+  @Test
+  void theWindowKeepsBytesAndDecodesAgainForLateSubscribers(@TempDir Path dir) {
+    try (SqliteStorage storage = SqliteStorage.open(dir.resolve("s.db"));
+        WatchCache cache = new WatchCache(storage, PREFIX, 16).start()) {
+      long start = storage.currentRevision();
+      Recorder live = new Recorder();
+      cache.subscribe(start, live);
+      KeyValue created = storage.create(KEY, configMap("one"), null);
+      KeyValue updated = storage.update(KEY, configMap("two"), created.modRevision(), null);
+      await().atMost(Duration.ofMinutes(1)).until(() -> live.seen.size() == 2);
+
+      assertThat(live.seen)
+          .containsExactly(
+              new Seen("ADDED", "one", Long.toString(created.modRevision()), null),
+              new Seen("MODIFIED", "two", Long.toString(updated.modRevision()), "one"));
+      // Once delivered, the window holds the events as bytes only.
+      List<CachedEvent> window = new ArrayList<>();
+      for (Iterator<CachedEvent> it = cache.iterator(); it.hasNext(); ) {
+        window.add(it.next());
+      }
+      assertThat(window).hasSize(2).allMatch(CachedEvent::released);
+      assertThat(new String(window.get(1).frame("MODIFIED"), StandardCharsets.UTF_8))
+          .startsWith("{\"type\":\"MODIFIED\",\"object\":{")
+          .contains("\"resourceVersion\":\"" + updated.modRevision() + "\"")
+          .endsWith("}\n");
+
+      // A watcher starting from the first revision gets both again, decoded from the bytes.
+      Recorder late = new Recorder();
+      cache.subscribe(start, late);
+      assertThat(late.seen).isEqualTo(live.seen);
+      assertThat(window).allMatch(CachedEvent::released);
+    }
+  }
+}

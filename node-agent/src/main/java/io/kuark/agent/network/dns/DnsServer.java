@@ -37,8 +37,9 @@ import org.jboss.logging.Logger;
  * transport when the native library loads (NIO otherwise). Queries are answered on bounded pools of
  * worker threads because forwarding blocks: one pool for names answered from the cluster view
  * alone, one for everything that may wait on an upstream (forwarded names, ExternalName targets,
- * reverse names the cluster does not know), so a slow upstream never delays cluster answers. When a pool's queue is full a query is dropped
- * and the client's retry decides, as with any busy resolver.
+ * reverse names the cluster does not know), so a slow upstream never delays cluster answers. When a
+ * pool's queue is full a query is dropped and the client's retry decides, as with any busy
+ * resolver.
  */
 public final class DnsServer implements AutoCloseable {
 

@@ -267,7 +267,8 @@ public final class ClusterIpThroughputBench {
   /** The sender's and receiver's pids, whose user+sys CPU time is read around each transfer. */
   record Peers(long sender, long receiver) {
     long cpuMillis() throws Exception {
-      return ClusterIpThroughputBench.cpuMillis(sender) + ClusterIpThroughputBench.cpuMillis(receiver);
+      return ClusterIpThroughputBench.cpuMillis(sender)
+          + ClusterIpThroughputBench.cpuMillis(receiver);
     }
   }
 
@@ -288,8 +289,7 @@ public final class ClusterIpThroughputBench {
     if (bytes != mb * 1_048_576L) {
       throw new IllegalStateException("receiver got " + bytes + " bytes");
     }
-    return new Transfer(
-        bytes / 1_048_576.0 / (nanos / 1e9), (cpu1 - cpu0) * 1024.0 / mb);
+    return new Transfer(bytes / 1_048_576.0 / (nanos / 1e9), (cpu1 - cpu0) * 1024.0 / mb);
   }
 
   /** user+sys CPU time of a process in ms (clock ticks of 10 ms). */

@@ -44,9 +44,11 @@ final class ClusterDnsHandler implements UpstreamLookup {
   }
 
   /**
-   * Whether {@code raw} asks for a name of the cluster zone (or a reverse name): answered from the
-   * informer caches, so it must not queue behind queries waiting on an upstream. Unparseable
-   * messages count as cluster queries (they are answered, or dropped, at once).
+   * Whether {@code raw} is answered from the informer caches alone: a name of the cluster zone that
+   * does not lead to an ExternalName host outside the zone. Such queries must not queue behind
+   * queries waiting on an upstream; ExternalName lookups chase their target through the upstreams,
+   * so they run with the forwarded names; so do reverse names the cluster does not know.
+   * Unparseable messages count as local (they are answered, or dropped, at once).
    */
   boolean answeredLocally(byte[] raw) {
     DnsQuery query = DnsQuery.parse(raw);
@@ -54,8 +56,16 @@ final class ClusterDnsHandler implements UpstreamLookup {
       return true;
     }
     try {
-      String name = query.question().name();
-      return zone.inZone(name) || name.endsWith(".in-addr.arpa.") || name.endsWith(".ip6.arpa.");
+      DnsQuestion question = query.question();
+      String name = question.name();
+      if (zone.inZone(name)) {
+        return !zone.needsUpstream(name, question.type());
+      }
+      if (name.endsWith(".in-addr.arpa.") || name.endsWith(".ip6.arpa.")) {
+        // Reverse names of addresses the cluster does not know fall through to the upstreams.
+        return zone.answer(name, question.type()) != null;
+      }
+      return false;
     } finally {
       ReferenceCountUtil.release(query.question());
     }

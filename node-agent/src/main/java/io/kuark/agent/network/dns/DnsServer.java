@@ -35,9 +35,11 @@ import org.jboss.logging.Logger;
 /**
  * The DNS transport: UDP and TCP (RFC 7766 framing) on one address and port, with Netty's epoll
  * transport when the native library loads (NIO otherwise). Queries are answered on bounded pools of
- * worker threads because forwarding blocks: one pool for the cluster zone, one for forwarded names,
- * so a slow upstream never delays cluster answers. When a pool's queue is full a query is dropped
- * and the client's retry decides, as with any busy resolver.
+ * worker threads because forwarding blocks: one pool for names answered from the cluster view
+ * alone, one for everything that may wait on an upstream (forwarded names, ExternalName targets,
+ * reverse names the cluster does not know), so a slow upstream never delays cluster answers. When a
+ * pool's queue is full a query is dropped and the client's retry decides, as with any busy
+ * resolver.
  */
 public final class DnsServer implements AutoCloseable {
 

@@ -106,8 +106,42 @@ public final class KubernetesZone {
       return negative(DnsResponseCode.NOERROR);
     }
     // Any other type: the name decides between NXDOMAIN and NODATA, as CoreDNS's fake A lookup.
-    Found found = addresses(name, DnsRecordType.A, 0);
-    return finish(new Found(found.nameError, List.of(), List.of()), List.of());
+    // Only whether the name exists matters, so an ExternalName target is not looked up.
+    boolean nameError = !name.equals(nsName()) && targets(name).nameError;
+    return finish(new Found(nameError, List.of(), List.of()), List.of());
+  }
+
+  /**
+   * Whether answering {@code qname}/{@code type} may wait on the upstreams: an A or AAAA question
+   * for a name that leads (directly or through in-zone CNAMEs, as {@link #answer} follows them) to
+   * an ExternalName host outside the zone. Reads only the cluster view, so the event loop can use
+   * it to choose the worker pool before any I/O.
+   */
+  public boolean needsUpstream(String qname, DnsRecordType type) {
+    if (type != DnsRecordType.A && type != DnsRecordType.AAAA) {
+      return false;
+    }
+    String name = absolute(qname);
+    return inZone(name) && leadsOutside(name, 0);
+  }
+
+  private boolean leadsOutside(String name, int depth) {
+    if (name.equals(nsName())) {
+      return false;
+    }
+    for (Target t : targets(name).targets) {
+      if (t.isAddress()) {
+        continue;
+      }
+      String target = absolute(t.host);
+      if (target.equals(name) || depth >= MAX_CNAME_CHAIN) {
+        continue; // the same cuts as addresses()
+      }
+      if (!inZone(target) || leadsOutside(target, depth + 1)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private DnsAnswer finish(Found found, List<DnsRecord> additional) {

@@ -184,6 +184,70 @@ class KubernetesZoneTest {
   }
 
   @Test
+  void onlyAddressQuestionsLeadingToAnExternalHostNeedTheUpstreams() {
+    // an in-zone alias of an ExternalName Service also ends outside the zone
+    view.services.add(
+        new ServiceBuilder()
+            .withNewMetadata()
+            .withName("alias2")
+            .withNamespace("demo")
+            .endMetadata()
+            .withNewSpec()
+            .withType("ExternalName")
+            .withExternalName("ext.demo.svc.cluster.local")
+            .endSpec()
+            .build());
+    assertThat(zone.needsUpstream("ext.demo.svc.cluster.local.", DnsRecordType.A)).isTrue();
+    assertThat(zone.needsUpstream("EXT.demo.svc.cluster.local", DnsRecordType.AAAA)).isTrue();
+    assertThat(zone.needsUpstream("alias2.demo.svc.cluster.local.", DnsRecordType.A)).isTrue();
+    assertThat(zone.needsUpstream("alias.demo.svc.cluster.local.", DnsRecordType.A)).isFalse();
+    assertThat(zone.needsUpstream("web.demo.svc.cluster.local.", DnsRecordType.A)).isFalse();
+    assertThat(zone.needsUpstream("nope.demo.svc.cluster.local.", DnsRecordType.A)).isFalse();
+    assertThat(zone.needsUpstream("ext.demo.svc.cluster.local.", DnsRecordType.CNAME)).isFalse();
+    assertThat(zone.needsUpstream("ext.demo.svc.cluster.local.", DnsRecordType.SRV)).isFalse();
+    assertThat(zone.needsUpstream("ext.demo.svc.cluster.local.", DnsRecordType.TXT)).isFalse();
+    // and indeed: other types on an ExternalName name are NODATA without asking the upstreams
+    assertNegative("ext.demo.svc.cluster.local.", DnsRecordType.TXT, DnsResponseCode.NOERROR);
+    assertThat(upstreamQueries).isEmpty();
+  }
+
+  @Test
+  void aaaaIsNodataForIpv4OnlyServicesAndAnsweredFromIpv6ClusterIps() {
+    // IPv4-only (ipFamilies [IPv4]): AAAA is NODATA with the SOA, as CoreDNS answers
+    assertNegative("web.demo.svc.cluster.local.", DnsRecordType.AAAA, DnsResponseCode.NOERROR);
+    assertNegative("db.demo.svc.cluster.local.", DnsRecordType.AAAA, DnsResponseCode.NOERROR);
+    // IPv6 single-stack: AAAA answered, A is NODATA
+    Service v6 = clusterIp("six", "fd00:43::6", port("http", 80, "TCP"));
+    v6.getSpec().setIpFamilies(List.of("IPv6"));
+    view.services.add(v6);
+    assertThat(answers("six.demo.svc.cluster.local.", DnsRecordType.AAAA))
+        .containsExactly("six.demo.svc.cluster.local. 5 AAAA fd00:43:0:0:0:0:0:6");
+    assertNegative("six.demo.svc.cluster.local.", DnsRecordType.A, DnsResponseCode.NOERROR);
+    // dual-stack: each family answers its own address only
+    Service dual = clusterIp("both", "10.43.0.31", port("http", 80, "TCP"));
+    dual.getSpec().setIpFamilies(List.of("IPv4", "IPv6"));
+    dual.getSpec().setClusterIPs(List.of("10.43.0.31", "fd00:43::31"));
+    view.services.add(dual);
+    assertThat(answers("both.demo.svc.cluster.local.", DnsRecordType.A))
+        .containsExactly("both.demo.svc.cluster.local. 5 A 10.43.0.31");
+    assertThat(answers("both.demo.svc.cluster.local.", DnsRecordType.AAAA))
+        .containsExactly("both.demo.svc.cluster.local. 5 AAAA fd00:43:0:0:0:0:0:31");
+    // headless with an IPv6 EndpointSlice: one AAAA per ready endpoint
+    view.services.add(headless("db6"));
+    view.slices.add(
+        slice(
+            "db6",
+            "IPv6",
+            endpoint("fd00:42::5", "db6-0", true),
+            endpoint("fd00:42::6", null, true)));
+    assertThat(answers("db6.demo.svc.cluster.local.", DnsRecordType.AAAA))
+        .containsExactlyInAnyOrder(
+            "db6.demo.svc.cluster.local. 5 AAAA fd00:42:0:0:0:0:0:5",
+            "db6.demo.svc.cluster.local. 5 AAAA fd00:42:0:0:0:0:0:6");
+    assertNegative("db6.demo.svc.cluster.local.", DnsRecordType.A, DnsResponseCode.NOERROR);
+  }
+
+  @Test
   void ptrForClusterIpsAndEndpointsOthersFallThrough() {
     assertThat(answers("20.0.43.10.in-addr.arpa.", DnsRecordType.PTR))
         .containsExactly("20.0.43.10.in-addr.arpa. 5 PTR web.demo.svc.cluster.local.");

@@ -50,6 +50,15 @@ public final class Linux {
     return sysctl;
   }
 
+  /**
+   * {@code statvfs(3)} of the file system holding {@code path}: sizes and inode counts.
+   *
+   * @throws LinuxException when the path cannot be examined (e.g. ENOENT)
+   */
+  public FsStat statvfs(Path path) {
+    return io.kuark.linux.jnr.JnrStatvfs.stat(path.toString());
+  }
+
   /** Opens a new pseudo-terminal with the given window size. The caller closes it. */
   public Pty openPty(int columns, int rows) {
     return io.kuark.linux.jnr.JnrPty.open(columns, rows);

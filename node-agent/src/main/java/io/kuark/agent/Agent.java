@@ -13,9 +13,13 @@ import io.kuark.agent.events.EventRecorder;
 import io.kuark.agent.eviction.EvictionManager;
 import io.kuark.agent.eviction.HostSignals;
 import io.kuark.agent.eviction.Threshold;
+import io.kuark.agent.fs.StatvfsUsageSource;
 import io.kuark.agent.image.ArchiveImporter;
 import io.kuark.agent.image.ExecOverlayMarks;
 import io.kuark.agent.image.ImageStore;
+import io.kuark.agent.image.gc.ContainerImagesInUse;
+import io.kuark.agent.image.gc.ImageGarbageCollector;
+import io.kuark.agent.image.gc.ImageReclaimer;
 import io.kuark.agent.image.registry.ImageFetcher;
 import io.kuark.agent.image.registry.ImagePuller;
 import io.kuark.agent.image.registry.RegistryClient;
@@ -84,6 +88,7 @@ public final class Agent implements AutoCloseable {
   private AgentApiServer api;
   private StaticPods staticPods;
   private EvictionManager eviction;
+  private ImageGarbageCollector imageGc;
   private AutoCloseable statsSampler;
   private Optional<ServingCertificate> joinedServing = Optional.empty();
   private CertificateRotation rotation;
@@ -237,6 +242,16 @@ public final class Agent implements AutoCloseable {
     staticPods.load();
     pods.start();
     staticPods.start();
+    // Started after the pod manager, which knows the pods whose images are in use.
+    imageGc =
+        new ImageGarbageCollector(
+            images,
+            new ContainerImagesInUse(runtime, pods::boundPods, images),
+            new StatvfsUsageSource(Linux.get()),
+            config.agentDir().resolve("content"),
+            config.node().imageGc(),
+            Clock.systemUTC());
+    imageGc.start(ImageGarbageCollector.PERIOD);
     eviction =
         new EvictionManager(
             new EvictionManager.Settings(
@@ -247,9 +262,19 @@ public final class Agent implements AutoCloseable {
                 Path.of("/proc"), config.dataDir(), config.agentDir().resolve("content")),
             new PodEvictions(pods, Path.of("/sys/fs/cgroup")),
             node,
+            new ImageReclaimer(
+                imageGc, sameFileSystem(config.dataDir(), config.agentDir().resolve("content"))),
             Clock.systemUTC());
     eviction.start();
     startServiceProxy();
+  }
+
+  private static boolean sameFileSystem(Path a, Path b) {
+    try {
+      return Files.getAttribute(a, "unix:dev").equals(Files.getAttribute(b, "unix:dev"));
+    } catch (IOException | RuntimeException e) {
+      return true; // the usual layout: the image store under the data directory
+    }
   }
 
   /** Starts the service proxy; it keeps retrying in the background when the API is not there. */
@@ -331,6 +356,9 @@ public final class Agent implements AutoCloseable {
     }
     if (eviction != null) {
       eviction.close();
+    }
+    if (imageGc != null) {
+      imageGc.close();
     }
     if (staticPods != null) {
       staticPods.close();

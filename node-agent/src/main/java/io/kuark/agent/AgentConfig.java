@@ -65,6 +65,7 @@ public record AgentConfig(
    * @param housekeepingInterval how often eviction signals are measured
    * @param containerLogMaxSize size at which a container log file is rotated (bytes)
    * @param containerLogMaxFiles log files kept per container, the live one included
+   * @param imageGc image garbage collection thresholds and minimum age
    */
   public record Housekeeping(
       Path podManifestPath,
@@ -72,7 +73,8 @@ public record AgentConfig(
       java.time.Duration evictionPressureTransitionPeriod,
       java.time.Duration housekeepingInterval,
       long containerLogMaxSize,
-      int containerLogMaxFiles) {}
+      int containerLogMaxFiles,
+      io.kuark.agent.image.gc.ImageGcPolicy imageGc) {}
 
   /**
    * Service proxy settings.

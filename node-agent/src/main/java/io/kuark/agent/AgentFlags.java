@@ -31,7 +31,9 @@ public final class AgentFlags {
           + " [--insecure-registry HOST[:PORT],...] [--pod-manifest-path DIR]"
           + " [--eviction-hard SIGNAL<VALUE,...] [--eviction-pressure-transition-period DUR]"
           + " [--housekeeping-interval DUR] [--container-log-max-size Q]"
-          + " [--container-log-max-files N]";
+          + " [--container-log-max-files N]"
+          + " [--image-gc-high-threshold PCT] [--image-gc-low-threshold PCT]"
+          + " [--image-minimum-gc-age DUR]";
 
   private AgentFlags() {}
 
@@ -66,6 +68,9 @@ public final class AgentFlags {
     java.time.Duration housekeeping = java.time.Duration.ofSeconds(10);
     long logMaxSize = 10L << 20;
     int logMaxFiles = 5;
+    int imageGcHigh = io.kuark.agent.image.gc.ImageGcPolicy.DEFAULTS.highThresholdPercent();
+    int imageGcLow = io.kuark.agent.image.gc.ImageGcPolicy.DEFAULTS.lowThresholdPercent();
+    java.time.Duration imageGcAge = io.kuark.agent.image.gc.ImageGcPolicy.DEFAULTS.minimumAge();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String value = null;
@@ -141,6 +146,9 @@ public final class AgentFlags {
         case "--housekeeping-interval" -> housekeeping = parseDuration(arg, value);
         case "--container-log-max-size" -> logMaxSize = parseBytes(arg, value);
         case "--container-log-max-files" -> logMaxFiles = parseInt(arg, value, 2, 1000);
+        case "--image-gc-high-threshold" -> imageGcHigh = parseInt(arg, value, 0, 100);
+        case "--image-gc-low-threshold" -> imageGcLow = parseInt(arg, value, 0, 100);
+        case "--image-minimum-gc-age" -> imageGcAge = parseDuration(arg, value);
         default -> throw new UsageException("unknown flag " + arg + "\n" + USAGE);
       }
     }
@@ -205,8 +213,18 @@ public final class AgentFlags {
             pressurePeriod,
             housekeeping,
             logMaxSize,
-            logMaxFiles),
+            logMaxFiles,
+            imageGcPolicy(imageGcHigh, imageGcLow, imageGcAge)),
         join);
+  }
+
+  private static io.kuark.agent.image.gc.ImageGcPolicy imageGcPolicy(
+      int high, int low, java.time.Duration minimumAge) throws UsageException {
+    try {
+      return new io.kuark.agent.image.gc.ImageGcPolicy(high, low, minimumAge);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
   }
 
   private static String checkThresholds(String value) throws UsageException {

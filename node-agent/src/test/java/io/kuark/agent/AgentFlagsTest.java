@@ -73,4 +73,39 @@ class AgentFlagsTest {
             () -> AgentFlags.parse("--kubeconfig", "/k", "--container-log-max-files", "1"));
     assertTrue(e.getMessage().contains("must be within 2..1000"), e.getMessage());
   }
+
+  @Test
+  void imageGcFlagsDefaultAsKubeletAndAreChecked() throws Exception {
+    io.kuark.agent.image.gc.ImageGcPolicy defaults =
+        AgentFlags.parse("--kubeconfig", "/k").node().imageGc();
+    assertEquals(85, defaults.highThresholdPercent());
+    assertEquals(80, defaults.lowThresholdPercent());
+    assertEquals(java.time.Duration.ofMinutes(2), defaults.minimumAge());
+
+    io.kuark.agent.image.gc.ImageGcPolicy set =
+        AgentFlags.parse(
+                "--kubeconfig=/k",
+                "--image-gc-high-threshold=70",
+                "--image-gc-low-threshold",
+                "50",
+                "--image-minimum-gc-age=1h")
+            .node()
+            .imageGc();
+    assertEquals(70, set.highThresholdPercent());
+    assertEquals(50, set.lowThresholdPercent());
+    assertEquals(java.time.Duration.ofHours(1), set.minimumAge());
+
+    AgentFlags.UsageException e =
+        assertThrows(
+            AgentFlags.UsageException.class,
+            () -> AgentFlags.parse("--kubeconfig", "/k", "--image-gc-low-threshold", "90"));
+    assertEquals(
+        "--image-gc-low-threshold (90) must be less than --image-gc-high-threshold (85)",
+        e.getMessage());
+    e =
+        assertThrows(
+            AgentFlags.UsageException.class,
+            () -> AgentFlags.parse("--kubeconfig", "/k", "--image-gc-high-threshold", "101"));
+    assertTrue(e.getMessage().contains("must be within 0..100"), e.getMessage());
+  }
 }

@@ -67,4 +67,7 @@ public interface LibC {
   long read(int fd, byte[] buf, long count);
 
   long write(int fd, byte[] buf, long count);
+
+  // File system usage (eviction signals and stats: inode counts the JDK does not expose).
+  int statvfs(String path, byte[] buf);
 }

@@ -30,6 +30,7 @@ public final class EvictionManager implements AutoCloseable {
   private final SignalSource signals;
   private final PodEvictor pods;
   private final NodeConditionSink node;
+  private final NodeReclaimer reclaimer;
   private final Clock clock;
   private final Map<String, Instant> lastCrossed = new HashMap<>();
   private Set<String> reported;
@@ -42,10 +43,25 @@ public final class EvictionManager implements AutoCloseable {
       PodEvictor pods,
       NodeConditionSink node,
       Clock clock) {
+    this(settings, signals, pods, node, NodeReclaimer.NONE, clock);
+  }
+
+  /**
+   * @param reclaimer frees node-level resources (unused images) for disk signals before any pod is
+   *     evicted
+   */
+  public EvictionManager(
+      Settings settings,
+      SignalSource signals,
+      PodEvictor pods,
+      NodeConditionSink node,
+      NodeReclaimer reclaimer,
+      Clock clock) {
     this.settings = settings;
     this.signals = signals;
     this.pods = pods;
     this.node = node;
+    this.reclaimer = reclaimer;
     this.clock = clock;
   }
 
@@ -108,6 +124,9 @@ public final class EvictionManager implements AutoCloseable {
         java.util.Comparator.comparingInt(
             t -> t.signal().startsWith("memory.") ? 0 : t.signal().startsWith("pid.") ? 2 : 1));
     Threshold starved = crossed.get(0);
+    if (isDisk(starved.signal()) && reclaimed(starved)) {
+      return null;
+    }
     List<Candidate> ranked = EvictionRanking.rank(starved.signal(), pods.candidates());
     if (ranked.isEmpty()) {
       LOG.debugf("threshold %s crossed and no pod left to evict", starved);
@@ -128,6 +147,33 @@ public final class EvictionManager implements AutoCloseable {
     LOG.infof("evicting pod %s: %s", key, message);
     pods.evict(victim, message);
     return key;
+  }
+
+  static boolean isDisk(String signal) {
+    return signal.startsWith("nodefs.") || signal.startsWith("imagefs.");
+  }
+
+  /**
+   * Node-level reclaim for a disk threshold; true when the threshold is no longer crossed after it
+   * (then no pod is evicted this round). The pressure condition already reported stays: it follows
+   * the transition period as for any other threshold.
+   */
+  private boolean reclaimed(Threshold starved) {
+    long freed;
+    try {
+      freed = reclaimer.reclaim(starved.signal());
+    } catch (RuntimeException e) {
+      LOG.warnf(e, "node-level reclaim for %s failed", starved.signal());
+      return false;
+    }
+    Observation after = signals.observe().get(starved.signal());
+    if (after != null && !starved.crossed(after.available(), after.capacity())) {
+      LOG.infof(
+          "node-level reclaim freed %d bytes; %s is no longer crossed, no pod evicted",
+          freed, starved);
+      return true;
+    }
+    return false;
   }
 
   static String condition(String signal) {

@@ -1,7 +1,10 @@
 package io.kuark.agent.eviction;
 
+import io.kuark.agent.fs.FsUsage;
+import io.kuark.agent.fs.FsUsageSource;
+import io.kuark.agent.fs.StatvfsUsageSource;
+import io.kuark.linux.Linux;
 import java.io.IOException;
-import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -11,33 +14,43 @@ import java.util.Map;
 /**
  * Eviction signals of this host: {@code memory.available} is {@code MemAvailable} of {@code
  * /proc/meminfo} against {@code MemTotal}; {@code nodefs.available} and {@code imagefs.available}
- * are the free space of the file systems holding the agent's data and its image store (statfs);
- * {@code pid.available} is {@code kernel.pid_max} less the scheduling entities the kernel counts in
- * {@code /proc/loadavg}. Inode signals are not measured (the JDK has no statfs inode counts).
+ * are the free space of the file systems holding the agent's data and its image store, {@code
+ * nodefs.inodesFree} and {@code imagefs.inodesFree} their free inodes (statvfs; a file system that
+ * does not count inodes reports none and its inode threshold is not evaluated); {@code
+ * pid.available} is {@code kernel.pid_max} less the scheduling entities the kernel counts in {@code
+ * /proc/loadavg}.
  */
 public final class HostSignals implements SignalSource {
 
   private final Path proc;
   private final Path nodefs;
   private final Path imagefs;
+  private final FsUsageSource fs;
+
+  /** Like {@link #HostSignals(Path, Path, Path, FsUsageSource)} measuring with statvfs. */
+  public HostSignals(Path proc, Path nodefs, Path imagefs) {
+    this(proc, nodefs, imagefs, new StatvfsUsageSource(Linux.get()));
+  }
 
   /**
    * @param proc procfs mount, normally {@code /proc}
    * @param nodefs a path on the node file system (the agent's data directory)
    * @param imagefs a path on the image file system (the image store)
+   * @param fs measures those file systems
    */
-  public HostSignals(Path proc, Path nodefs, Path imagefs) {
+  public HostSignals(Path proc, Path nodefs, Path imagefs, FsUsageSource fs) {
     this.proc = proc;
     this.nodefs = nodefs;
     this.imagefs = imagefs;
+    this.fs = fs;
   }
 
   @Override
   public Map<String, Observation> observe() {
     Map<String, Observation> signals = new HashMap<>();
     memory(signals);
-    disk(signals, "nodefs.available", nodefs);
-    disk(signals, "imagefs.available", imagefs);
+    disk(signals, "nodefs", nodefs);
+    disk(signals, "imagefs", imagefs);
     pids(signals);
     return signals;
   }
@@ -66,22 +79,19 @@ public final class HostSignals implements SignalSource {
     return Long.parseLong(parts[1]);
   }
 
-  private static void disk(Map<String, Observation> signals, String signal, Path path) {
-    Path existing = path;
-    while (existing != null && !Files.exists(existing)) {
-      existing = existing.getParent();
-    }
-    if (existing == null) {
-      return;
-    }
+  private void disk(Map<String, Observation> signals, String prefix, Path path) {
+    FsUsage usage;
     try {
-      FileStore store = Files.getFileStore(existing);
-      long total = store.getTotalSpace();
-      if (total > 0) {
-        signals.put(signal, new Observation(store.getUsableSpace(), total));
-      }
+      usage = fs.usage(path);
     } catch (IOException e) {
-      // not measurable now; the threshold is not evaluated
+      return; // not measurable now; the thresholds are not evaluated
+    }
+    if (usage.capacityBytes() > 0) {
+      signals.put(
+          prefix + ".available", new Observation(usage.availableBytes(), usage.capacityBytes()));
+    }
+    if (usage.inodes() > 0) {
+      signals.put(prefix + ".inodesFree", new Observation(usage.inodesFree(), usage.inodes()));
     }
   }
 

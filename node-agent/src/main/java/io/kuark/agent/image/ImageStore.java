@@ -1,6 +1,7 @@
 package io.kuark.agent.image;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -107,6 +109,97 @@ public final class ImageStore {
     images.addAll(updated);
     save();
     return merged;
+  }
+
+  /**
+   * Forgets {@code image} and deletes the content only it referenced: its manifest, config and
+   * layer blobs and its unpacked layer directories, unless another recorded image still names them.
+   * Idempotent (an image no longer recorded frees nothing).
+   *
+   * @return bytes of content deleted
+   */
+  public synchronized long remove(ImageRecord image) throws IOException {
+    boolean removed =
+        images.removeIf(
+            r ->
+                r.configDigest().equals(image.configDigest())
+                    && r.manifestDigest().equals(image.manifestDigest()));
+    if (!removed) {
+      return 0;
+    }
+    save();
+    Set<String> keptBlobs = new HashSet<>();
+    Set<String> keptLayers = new HashSet<>();
+    for (ImageRecord other : images) {
+      keptBlobs.addAll(blobDigests(other));
+      keptLayers.addAll(other.diffIds());
+    }
+    long freed = 0;
+    for (String diffId : image.diffIds()) {
+      if (!keptLayers.contains(diffId)) {
+        freed += deleteLayer(diffId);
+      }
+    }
+    for (String digest : blobDigests(image)) {
+      if (!keptBlobs.contains(digest)) {
+        Path blob = blobs.path(digest);
+        long size = Files.exists(blob) ? Files.size(blob) : 0;
+        if (Files.deleteIfExists(blob)) {
+          freed += size;
+        }
+      }
+    }
+    return freed;
+  }
+
+  /** The blobs an image consists of: manifest, config and the layer blobs its manifest lists. */
+  private List<String> blobDigests(ImageRecord image) throws IOException {
+    List<String> digests = new ArrayList<>();
+    digests.add(image.manifestDigest());
+    digests.add(image.configDigest());
+    if (blobs.contains(image.manifestDigest())) {
+      for (JsonNode layer : JSON.readTree(blobs.read(image.manifestDigest())).path("layers")) {
+        String digest = layer.path("digest").asText("");
+        if (!digest.isEmpty()) {
+          digests.add(digest);
+        }
+      }
+    }
+    return digests;
+  }
+
+  /**
+   * Deletes an unpacked layer; it is first renamed out of its digest's place so that a concurrent
+   * {@link #ensureLayer} never takes a half-deleted directory for a complete one.
+   */
+  private long deleteLayer(String diffId) throws IOException {
+    Path dir = layerDir(diffId);
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    Path doomed = dir.resolveSibling("gc-" + Digests.hex(diffId));
+    Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
+    long size = treeSize(doomed);
+    LayerUnpacker.deleteRecursively(doomed);
+    return size;
+  }
+
+  /** Bytes of the regular files under {@code dir} (symlinks not followed). */
+  static long treeSize(Path dir) throws IOException {
+    long[] total = {0};
+    Files.walkFileTree(
+        dir,
+        new java.nio.file.SimpleFileVisitor<>() {
+          @Override
+          public java.nio.file.FileVisitResult visitFile(
+              Path file, java.nio.file.attribute.BasicFileAttributes attrs) {
+            if (attrs.isRegularFile()) {
+              total[0] += attrs.size();
+            }
+            return java.nio.file.FileVisitResult.CONTINUE;
+          }
+        });
+    return total[0];
   }
 
   /** The image's start configuration. */

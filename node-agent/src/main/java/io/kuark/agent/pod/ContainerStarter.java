@@ -54,8 +54,12 @@ public final class ContainerStarter {
     }
   }
 
-  /** Identity of a container bundle, written next to it to find its pod after a restart. */
-  public record BundleMeta(String podUid, String namespace, String podName, String slot) {}
+  /**
+   * Identity of a container bundle, written next to it to find its pod after a restart; {@code
+   * imageConfigDigest} names the image it runs, which image GC must keep.
+   */
+  public record BundleMeta(
+      String podUid, String namespace, String podName, String slot, String imageConfigDigest) {}
 
   private final AgentConfig config;
   private final ImageStore images;
@@ -240,7 +244,8 @@ public final class ContainerStarter {
               pod.getMetadata().getUid(),
               pod.getMetadata().getNamespace(),
               pod.getMetadata().getName(),
-              slot));
+              slot,
+              image.configDigest()));
       ImageConfig imageConfig = images.config(image);
       kernel.mountOverlay(
           images.layerDirsTopFirst(image), bundle.resolve("upper"), bundle.resolve("work"), rootfs);

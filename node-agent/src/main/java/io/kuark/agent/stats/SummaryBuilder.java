@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kuark.agent.fs.FsUsage;
+import io.kuark.agent.fs.FsUsageSource;
+import io.kuark.agent.fs.StatvfsUsageSource;
 import io.kuark.agent.runtime.ContainerRuntime;
 import io.kuark.agent.runtime.ContainerStatus;
 import java.io.IOException;
-import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -25,14 +27,23 @@ import java.util.stream.Stream;
  * /proc, the pods' and containers' cgroups, their network namespaces and disk usage: node CPU,
  * memory, network, fs and image fs; per pod and per running container CPU ({@code usageNanoCores},
  * {@code usageCoreNanoSeconds}), memory ({@code usageBytes}, {@code workingSetBytes}, ...), rootfs
- * and logs usage, pod network and ephemeral storage. Rates need two samples a second apart: {@link
- * #sample()} runs periodically so the first request already has them.
+ * and logs usage, pod network, volumes (the pod's own volume directories: emptyDir, configMap,
+ * secret, downwardAPI, projected; hostPath is not the pod's) and ephemeral storage; file system
+ * entries carry inode counts (statvfs for the file system, a walk for what a pod uses). Rates need
+ * two samples a second apart: {@link #sample()} runs periodically so the first request already has
+ * them.
  */
 public final class SummaryBuilder {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Where things are. */
+  /**
+   * Where things are.
+   *
+   * @param dataDir the agent's directory: pods' volumes under {@code pods/<uid>/volumes/<name>},
+   *     the image store under {@code content}
+   * @param fs measures file systems (bytes and inodes)
+   */
   public record Sources(
       String nodeName,
       ContainerRuntime runtime,
@@ -40,7 +51,32 @@ public final class SummaryBuilder {
       Path dataDir,
       Path cgroupRoot,
       Path proc,
-      Clock clock) {}
+      Clock clock,
+      FsUsageSource fs) {
+
+    /** Sources measuring file systems with statvfs. */
+    public Sources(
+        String nodeName,
+        ContainerRuntime runtime,
+        Path podLogDir,
+        Path dataDir,
+        Path cgroupRoot,
+        Path proc,
+        Clock clock) {
+      this(
+          nodeName,
+          runtime,
+          podLogDir,
+          dataDir,
+          cgroupRoot,
+          proc,
+          clock,
+          new StatvfsUsageSource(io.kuark.linux.Linux.get()));
+    }
+  }
+
+  /** Bytes and inodes (files, directories, links) under a directory. */
+  record DiskUse(long bytes, long inodes) {}
 
   private record Running(
       String id,
@@ -167,7 +203,7 @@ public final class SummaryBuilder {
     ObjectNode fs = filesystem(sources.dataDir(), time, null);
     node.set("fs", fs);
     ObjectNode runtime = node.putObject("runtime");
-    runtime.set("imageFs", filesystem(sources.dataDir(), time, null));
+    runtime.set("imageFs", filesystem(sources.dataDir().resolve("content"), time, null));
     return node;
   }
 
@@ -181,6 +217,7 @@ public final class SummaryBuilder {
     Instant start = null;
     ArrayNode list = pod.putArray("containers");
     long ephemeral = 0;
+    long ephemeralInodes = 0;
     long logsTotal = 0;
     long rootfsTotal = 0;
     for (Running c : containers) {
@@ -199,10 +236,11 @@ public final class SummaryBuilder {
             "cpu", cpu(time, rates.rate("c/" + c.id(), usage.cpuNanos(), now), usage.cpuNanos()));
         container.set("memory", memory(time, usage));
       }
-      long rootfs = du(sources.runtime().bundle(c.id()).resolve("upper"));
-      long logs = du(logDir(c));
-      rootfsTotal += rootfs;
-      logsTotal += logs;
+      DiskUse rootfs = du(sources.runtime().bundle(c.id()).resolve("upper"));
+      DiskUse logs = du(logDir(c));
+      rootfsTotal += rootfs.bytes();
+      logsTotal += logs.bytes();
+      ephemeralInodes += rootfs.inodes() + logs.inodes();
       container.set("rootfs", filesystem(sources.dataDir(), time, rootfs));
       container.set("logs", filesystem(sources.podLogDir(), time, logs));
     }
@@ -224,10 +262,42 @@ public final class SummaryBuilder {
               sources.proc().resolve(Integer.toString(first.status().pid())).resolve("net/dev"));
       pod.set("network", network(time, interfaces, "eth0"));
     }
-    pod.putArray("volume");
-    ObjectNode storage = filesystem(sources.dataDir(), time, ephemeral);
+    ArrayNode volumes = pod.putArray("volume");
+    Path volumeRoot = sources.dataDir().resolve("pods").resolve(first.podUid()).resolve("volumes");
+    for (Path volume : volumeDirs(volumeRoot)) {
+      DiskUse use = du(volume);
+      ObjectNode entry = filesystem(volume, time, use);
+      entry.put("name", volume.getFileName().toString());
+      volumes.add(entry);
+      // Memory-backed volumes (their own tmpfs) count against memory, not ephemeral storage.
+      if (sameDevice(volume, volumeRoot)) {
+        ephemeral += use.bytes();
+        ephemeralInodes += use.inodes();
+      }
+    }
+    ObjectNode storage =
+        filesystem(sources.dataDir(), time, new DiskUse(ephemeral, ephemeralInodes));
     pod.set("ephemeral-storage", storage);
     return pod;
+  }
+
+  private static List<Path> volumeDirs(Path root) {
+    if (!Files.isDirectory(root)) {
+      return List.of();
+    }
+    try (Stream<Path> list = Files.list(root)) {
+      return list.filter(Files::isDirectory).sorted().toList();
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return List.of();
+    }
+  }
+
+  private static boolean sameDevice(Path a, Path b) {
+    try {
+      return Files.getAttribute(a, "unix:dev").equals(Files.getAttribute(b, "unix:dev"));
+    } catch (IOException | RuntimeException e) {
+      return true;
+    }
   }
 
   private static ObjectNode cpu(String time, Long nanoCores, long cumulative) {
@@ -280,20 +350,37 @@ public final class SummaryBuilder {
     return network;
   }
 
-  /** Capacity and availability of the filesystem holding {@code path}; usedBytes as given. */
-  private static ObjectNode filesystem(Path path, String time, Long used) {
+  /**
+   * Capacity, availability and inodes of the file system holding {@code path}; {@code usedBytes}
+   * and {@code inodesUsed} are what {@code used} says (a pod's share), or the whole file system's
+   * use when it is null.
+   */
+  private ObjectNode filesystem(Path path, String time, DiskUse used) {
     ObjectNode fs = JSON.createObjectNode();
     fs.put("time", time);
+    FsUsage usage;
     try {
-      FileStore store = Files.getFileStore(existing(path));
-      fs.put("availableBytes", store.getUsableSpace());
-      fs.put("capacityBytes", store.getTotalSpace());
-      fs.put(
-          "usedBytes", used != null ? used : store.getTotalSpace() - store.getUnallocatedSpace());
+      usage = sources.fs().usage(existing(path));
     } catch (IOException e) {
-      if (used != null) {
-        fs.put("usedBytes", used);
-      }
+      usage = null;
+    }
+    if (usage != null) {
+      fs.put("availableBytes", usage.availableBytes());
+      fs.put("capacityBytes", usage.capacityBytes());
+    }
+    if (used != null) {
+      fs.put("usedBytes", used.bytes());
+    } else if (usage != null) {
+      fs.put("usedBytes", usage.usedBytes());
+    }
+    if (usage != null && usage.inodes() > 0) {
+      fs.put("inodesFree", usage.inodesFree());
+      fs.put("inodes", usage.inodes());
+    }
+    if (used != null) {
+      fs.put("inodesUsed", used.inodes());
+    } else if (usage != null && usage.inodes() > 0) {
+      fs.put("inodesUsed", usage.inodesUsed());
     }
     return fs;
   }
@@ -379,15 +466,19 @@ public final class SummaryBuilder {
     return null;
   }
 
-  /** Bytes of regular files under {@code dir} (0 when missing). */
-  static long du(Path dir) {
+  /**
+   * Bytes of regular files and inodes (every entry, the directory itself included, as {@code find |
+   * wc -l}) under {@code dir}; zero when missing. Hard links count once per name.
+   */
+  static DiskUse du(Path dir) {
     if (!Files.isDirectory(dir)) {
-      return 0;
+      return new DiskUse(0, 0);
     }
-    long[] total = {0};
+    long[] total = {0, 0};
     try (Stream<Path> walk = Files.walk(dir)) {
       walk.forEach(
           p -> {
+            total[1]++;
             try {
               if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 total[0] += Files.size(p);
@@ -397,8 +488,8 @@ public final class SummaryBuilder {
             }
           });
     } catch (IOException | java.io.UncheckedIOException e) {
-      return total[0];
+      return new DiskUse(total[0], total[1]);
     }
-    return total[0];
+    return new DiskUse(total[0], total[1]);
   }
 }

@@ -29,6 +29,9 @@ class EvictionManagerTest {
   private final List<Set<String>> reported = new ArrayList<>();
   private Instant now = Instant.parse("2026-11-27T10:00:00Z");
 
+  private NodeReclaimer reclaimer = NodeReclaimer.NONE;
+  private final List<String> reclaimedFor = new ArrayList<>();
+
   private EvictionManager manager(String thresholds) {
     Clock clock =
         new Clock() {
@@ -67,6 +70,10 @@ class EvictionManagerTest {
         () -> Map.copyOf(observed),
         pods,
         reported::add,
+        signal -> {
+          reclaimedFor.add(signal);
+          return reclaimer.reclaim(signal);
+        },
         clock);
   }
 
@@ -163,5 +170,52 @@ class EvictionManagerTest {
         .hasMessageContaining("within 0%..100%");
     assertThatThrownBy(() -> Threshold.parseList("memory.available<lots"))
         .hasMessageContaining("is not a quantity");
+  }
+
+  @Test
+  void diskPressureReclaimsNodeResourcesFirstAndEvictsOnlyWhenThatIsNotEnough() {
+    EvictionManager manager = manager("imagefs.available<15%,nodefs.inodesFree<5%");
+    candidates.add(new Candidate(pod("a", null, 0), MI, 10 * MI, 1));
+    candidates.add(new Candidate(pod("b", null, 0), MI, 20 * MI, 1));
+    observed.put("imagefs.available", new Observation(10, 100));
+    // Deleting unused images brings imagefs back over its threshold: nobody is evicted.
+    reclaimer =
+        signal -> {
+          observed.put("imagefs.available", new Observation(40, 100));
+          return 30;
+        };
+    assertThat(manager.synchronize()).isNull();
+    assertThat(reclaimedFor).containsExactly("imagefs.available");
+    assertThat(evicted).isEmpty();
+    assertThat(reported.get(reported.size() - 1)).isEqualTo(Set.of("DiskPressure"));
+
+    // Not enough to reclaim: the pod using most disk is evicted after reclaim was tried.
+    observed.put("imagefs.available", new Observation(10, 100));
+    reclaimer =
+        signal -> {
+          observed.put("imagefs.available", new Observation(12, 100));
+          return 2;
+        };
+    assertThat(manager.synchronize()).isEqualTo("default/b");
+    assertThat(reclaimedFor).hasSize(2);
+
+    // Inodes are a disk signal too; the message names inodes and plain counts.
+    observed.put("imagefs.available", new Observation(90, 100));
+    observed.put("nodefs.inodesFree", new Observation(400, 10_000));
+    reclaimer = NodeReclaimer.NONE;
+    assertThat(manager.synchronize()).isEqualTo("default/a");
+    assertThat(reclaimedFor).last().isEqualTo("nodefs.inodesFree");
+    assertThat(messages.get(messages.size() - 1))
+        .isEqualTo(
+            "The node was low on resource: inodes. Threshold quantity: 500, available: 400. ");
+  }
+
+  @Test
+  void memoryPressureDoesNotReclaimImages() {
+    EvictionManager manager = manager("memory.available<100Mi");
+    candidates.add(new Candidate(pod("a", null, 0), MI, 0, 1));
+    observed.put("memory.available", new Observation(10 * MI, 1000 * MI));
+    assertThat(manager.synchronize()).isEqualTo("default/a");
+    assertThat(reclaimedFor).isEmpty();
   }
 }

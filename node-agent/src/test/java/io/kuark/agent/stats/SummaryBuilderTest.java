@@ -3,6 +3,7 @@ package io.kuark.agent.stats;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kuark.agent.fs.FsUsage;
 import io.kuark.agent.runtime.ContainerRuntime;
 import io.kuark.agent.runtime.ContainerStatus;
 import io.kuark.agent.runtime.ExecProcess;
@@ -123,6 +124,69 @@ class SummaryBuilderTest {
     assertThat(rates.rate("k", 3_000_000_000L, 0)).isNull();
     assertThat(rates.rate("k", 4_000_000_000L, 2_000_000_000L)).isEqualTo(500_000_000L);
     assertThat(builder.runningCounts()).containsExactly(1, 1);
+  }
+
+  @Test
+  void volumesAndInodesComeFromThePodsDirectoriesAndTheFileSystems() throws Exception {
+    Path volumes = dir.resolve("pods/u1/volumes");
+    Files.createDirectories(volumes.resolve("cache"));
+    Files.writeString(volumes.resolve("cache/a"), "a".repeat(500));
+    Files.writeString(volumes.resolve("cache/b"), "b".repeat(300));
+    Files.createDirectories(volumes.resolve("config/..2026_11_27"));
+    Files.writeString(volumes.resolve("config/..2026_11_27/key"), "v".repeat(10));
+    Files.createSymbolicLink(volumes.resolve("config/..data"), Path.of("..2026_11_27"));
+    Files.createDirectories(dir.resolve("content"));
+    Path content = dir.resolve("content");
+    SummaryBuilder builder =
+        new SummaryBuilder(
+            new SummaryBuilder.Sources(
+                "node-a",
+                new OneContainer(bundles),
+                logs,
+                dir,
+                cgroups,
+                proc,
+                Clock.systemUTC(),
+                path ->
+                    path.equals(content)
+                        ? new FsUsage(20_000_000, 15_000_000, 0, 0)
+                        : new FsUsage(10_000_000, 4_000_000, 1000, 600)));
+
+    JsonNode summary = builder.build();
+
+    JsonNode fs = summary.path("node").path("fs");
+    assertThat(fs.path("capacityBytes").asLong()).isEqualTo(10_000_000);
+    assertThat(fs.path("availableBytes").asLong()).isEqualTo(4_000_000);
+    assertThat(fs.path("usedBytes").asLong()).isEqualTo(6_000_000);
+    assertThat(fs.path("inodes").asLong()).isEqualTo(1000);
+    assertThat(fs.path("inodesFree").asLong()).isEqualTo(600);
+    assertThat(fs.path("inodesUsed").asLong()).isEqualTo(400);
+    JsonNode imageFs = summary.path("node").path("runtime").path("imageFs");
+    assertThat(imageFs.path("capacityBytes").asLong()).isEqualTo(20_000_000);
+    assertThat(imageFs.has("inodes")).isFalse(); // a file system that counts no inodes
+
+    JsonNode pod = summary.path("pods").get(0);
+    JsonNode container = pod.path("containers").get(0);
+    // upper/, upper/tmp, upper/tmp/file; the log directory and 0.log.
+    assertThat(container.path("rootfs").path("inodesUsed").asLong()).isEqualTo(3);
+    assertThat(container.path("rootfs").path("inodesFree").asLong()).isEqualTo(600);
+    assertThat(container.path("logs").path("inodesUsed").asLong()).isEqualTo(2);
+    JsonNode cache = pod.path("volume").get(0);
+    assertThat(cache.path("name").asText()).isEqualTo("cache");
+    assertThat(cache.path("usedBytes").asLong()).isEqualTo(800);
+    assertThat(cache.path("inodesUsed").asLong()).isEqualTo(3);
+    assertThat(cache.path("capacityBytes").asLong()).isEqualTo(10_000_000);
+    assertThat(cache.path("availableBytes").asLong()).isEqualTo(4_000_000);
+    assertThat(cache.path("inodes").asLong()).isEqualTo(1000);
+    JsonNode config = pod.path("volume").get(1);
+    assertThat(config.path("name").asText()).isEqualTo("config");
+    // The ..data symlink is an inode but no bytes (not followed).
+    assertThat(config.path("usedBytes").asLong()).isEqualTo(10);
+    assertThat(config.path("inodesUsed").asLong()).isEqualTo(4);
+    assertThat(pod.path("volume")).hasSize(2);
+    JsonNode ephemeral = pod.path("ephemeral-storage");
+    assertThat(ephemeral.path("usedBytes").asLong()).isEqualTo(1234 + 100 + 800 + 10);
+    assertThat(ephemeral.path("inodesUsed").asLong()).isEqualTo(3 + 2 + 3 + 4);
   }
 
   /** One running container "c1" (pid 4242) in bundles. */

@@ -30,6 +30,15 @@ final class PodWorker implements Runnable {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final long IDLE_RESYNC_MILLIS = 1000;
 
+  /**
+   * Resync period while a started container has not yet been seen running: the runtime reports its
+   * start through files, not events, and a pod should not wait a whole idle period to turn Running.
+   */
+  private static final long STARTING_RESYNC_MILLIS = 50;
+
+  /** How long a sync waits for a container it just launched to run before it moves on. */
+  private static final Duration START_WAIT = Duration.ofSeconds(3);
+
   private final PodManager.Deps deps;
   private final String uid;
   private final PodState state;
@@ -45,12 +54,25 @@ final class PodWorker implements Runnable {
   private String evictMessage;
   private final java.util.Map<String, ProbeTracker> readinessProbes = new java.util.HashMap<>();
   private final java.util.Map<String, ProbeTracker> livenessProbes = new java.util.HashMap<>();
+  private final PodStartTrace trace;
+
+  /** True after a sync that left a launched container not yet running. */
+  private boolean containerStarting;
 
   PodWorker(PodManager.Deps deps, String uid, PodState state, Path stateFile) {
+    this(deps, uid, state, stateFile, PodStartTrace.none());
+  }
+
+  /**
+   * @param trace marks the phases of the pod's start (a pod new to this node); {@link
+   *     PodStartTrace#none()} otherwise
+   */
+  PodWorker(PodManager.Deps deps, String uid, PodState state, Path stateFile, PodStartTrace trace) {
     this.deps = deps;
     this.uid = uid;
     this.state = state;
     this.stateFile = stateFile;
+    this.trace = trace;
   }
 
   String uid() {
@@ -149,7 +171,7 @@ final class PodWorker implements Runnable {
       synchronized (signal) {
         if (!dirty && !stopRequested) {
           try {
-            signal.wait(IDLE_RESYNC_MILLIS);
+            signal.wait(containerStarting ? STARTING_RESYNC_MILLIS : IDLE_RESYNC_MILLIS);
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
@@ -161,6 +183,7 @@ final class PodWorker implements Runnable {
   }
 
   void sync() {
+    containerStarting = false;
     Pod current = pod;
     if (goneFromApi || current == null || current.getMetadata().getDeletionTimestamp() != null) {
       if (current != null || goneFromApi) {
@@ -176,7 +199,8 @@ final class PodWorker implements Runnable {
     }
     if (!state.sandboxReady) {
       try {
-        deps.sandbox().setUp(current, state);
+        trace.mark("worker");
+        deps.sandbox().setUp(current, state, trace);
         PodFiles.write(
             current,
             deps.starter().podDir(uid),
@@ -184,6 +208,7 @@ final class PodWorker implements Runnable {
             deps.config().clusterDns(),
             deps.config().clusterDomain());
         save();
+        trace.mark("files");
       } catch (IOException | RuntimeException e) {
         LOG.warnf("pod %s/%s: sandbox not ready: %s", state.namespace, state.name, e.getMessage());
         publish(current, sandboxPendingView(current, e.getMessage()));
@@ -257,6 +282,7 @@ final class PodWorker implements Runnable {
               null,
               ready);
         case CREATING:
+          containerStarting = true;
           return view(
               container,
               slot,
@@ -371,7 +397,8 @@ final class PodWorker implements Runnable {
       }
       String id = newId();
       try {
-        slot.imageId = deps.starter().start(current, container, key, id, slot.restartCount, state);
+        slot.imageId =
+            deps.starter().start(current, container, key, id, slot.restartCount, state, trace);
         slot.id = id;
         slot.waitingReason = null;
         slot.waitingMessage = null;
@@ -379,6 +406,14 @@ final class PodWorker implements Runnable {
         LOG.infof(
             "pod %s/%s: started container %s as %s",
             state.namespace, state.name, container.getName(), id);
+        // Report the container running in this sync's status rather than one resync later; a
+        // container that exits at once is left to the next sync (its restart policy applies there).
+        ContainerStatus launched = deps.runtime().awaitStarted(id, START_WAIT);
+        trace.mark("running");
+        if (launched.state() == ContainerStatus.State.RUNNING) {
+          return step(current, container, key, init, mayStart);
+        }
+        containerStarting = true;
         return view(
             container,
             slot,
@@ -588,6 +623,9 @@ final class PodWorker implements Runnable {
     try {
       deps.statusWriter().write(current, status);
       lastPublished = status;
+      if ("Running".equals(status.getPhase())) {
+        trace.finish("status");
+      }
     } catch (RuntimeException e) {
       LOG.warnf("pod %s/%s: status update failed: %s", state.namespace, state.name, e.getMessage());
     }

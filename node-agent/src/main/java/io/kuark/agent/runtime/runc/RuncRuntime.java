@@ -199,9 +199,11 @@ public final class RuncRuntime implements ContainerRuntime {
     if (fast != null) {
       return withOomSample(id, bundle, fast);
     }
-    JsonNode state = state(id);
+    boolean hadPid = Files.exists(bundle.resolve("pid"));
+    // Without a pid file runc has not finished creating the container: asking runc (a process
+    // start per poll, while the pod's worker polls every few ms) cannot tell more than "creating".
+    JsonNode state = hadPid ? state(id) : null;
     if (state == null) {
-      boolean hadPid = Files.exists(bundle.resolve("pid"));
       // Either the shim has not created the container yet, or it is about to write the exit file.
       // If that limbo lasts, the shim is gone (host reboot, killed): the container is lost.
       long since = limboSince.computeIfAbsent(id, k -> System.nanoTime());

@@ -411,7 +411,17 @@ final class PodWorker implements Runnable {
         ContainerStatus launched = deps.runtime().awaitStarted(id, START_WAIT);
         trace.mark("running");
         if (launched.state() == ContainerStatus.State.RUNNING) {
-          return step(current, container, key, init, mayStart);
+          boolean ready = probe(current, container, slot, launched);
+          return view(
+              container,
+              slot,
+              ContainerView.State.RUNNING,
+              null,
+              null,
+              0,
+              launched.startedAt(),
+              null,
+              ready);
         }
         containerStarting = true;
         return view(

@@ -50,4 +50,5 @@ agent_pid=$!
 until grep -q "kuark-agent ready" "$work/agent.log"; do sleep 0.5; kill -0 $agent_pid; done
 # The launcher execs java, so the launcher's pid is the agent JVM's.
 java -cp "$repo/bench/target/classes:$(cat "$repo/bench/target/classpath.txt")" \
-  io.kuark.bench.podstart.PodStartBench "$work/kc.yaml" --agent-pid "$agent_pid" "$@"
+  io.kuark.bench.podstart.PodStartBench "$work/kc.yaml" --agent-pid "$agent_pid" \
+  --server-pid "$server_pid" --agent-log "$work/agent.log" "$@"

@@ -30,18 +30,30 @@ import java.util.concurrent.TimeUnit;
  * first shows phase Running (creationTimestamp has one-second resolution). Also the agent's RSS
  * idle and with the pods running.
  *
+ * <p>With {@code --agent-log} (the agent's log file) it also prints where the time went per pod
+ * ({@link PhaseBreakdown}); with {@code --agent-pid}/{@code --server-pid} the CPU time per pod of
+ * the agent's process tree and of the server.
+ *
  * <p>Usage: {@code PodStartBench KUBECONFIG [--pods 30] [--image kuark.local/demo:latest]
- * [--agent-pid PID] [--rounds 3]}. Works in namespaces {@code bench-podstart-*} it creates and
- * deletes.
+ * [--agent-pid PID] [--server-pid PID] [--agent-log FILE] [--rounds 3]}. Works in namespaces {@code
+ * bench-podstart-*} it creates and deletes.
  */
 public final class PodStartBench {
 
   private final KubernetesClient client;
   private final String image;
+  private final long agentPid;
+  private final long serverPid;
+  private final Path agentLog;
+  private final PhaseBreakdown breakdown = new PhaseBreakdown();
 
-  private PodStartBench(KubernetesClient client, String image) {
+  private PodStartBench(
+      KubernetesClient client, String image, long agentPid, long serverPid, Path agentLog) {
     this.client = client;
     this.image = image;
+    this.agentPid = agentPid;
+    this.serverPid = serverPid;
+    this.agentLog = agentLog;
   }
 
   public static void main(String[] args) throws Exception {
@@ -54,24 +66,35 @@ public final class PodStartBench {
     int rounds = 3;
     String image = "kuark.local/demo:latest";
     long agentPid = -1;
+    long serverPid = -1;
+    Path agentLog = null;
     for (int i = 1; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--pods" -> pods = Integer.parseInt(args[i + 1]);
         case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
         case "--image" -> image = args[i + 1];
         case "--agent-pid" -> agentPid = Long.parseLong(args[i + 1]);
+        case "--server-pid" -> serverPid = Long.parseLong(args[i + 1]);
+        case "--agent-log" -> agentLog = Path.of(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown flag " + args[i]);
       }
     }
     Config config = Config.fromKubeconfig(Files.readString(Path.of(args[0])));
+    int exitCode = 1;
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
-      new PodStartBench(client, image).run(pods, rounds, agentPid);
+      new PodStartBench(client, image, agentPid, serverPid, agentLog).run(pods, rounds);
+      exitCode = 0;
+    } catch (Exception e) {
+      e.printStackTrace();
+    } finally {
+      // The client's HTTP threads would keep the JVM (and the script waiting on it) alive, also
+      // when the run failed.
+      System.out.flush();
+      System.exit(exitCode);
     }
-    // The client's HTTP threads would keep the JVM (and the script waiting on it) alive.
-    System.exit(0);
   }
 
-  private void run(int pods, int rounds, long agentPid) throws Exception {
+  private void run(int pods, int rounds) throws Exception {
     List<Double> sequential = new ArrayList<>();
     List<Double> parallel = new ArrayList<>();
     List<Double> roundP99Parallel = new ArrayList<>();
@@ -122,6 +145,7 @@ public final class PodStartBench {
     System.out.println("agent RSS idle (MiB, per round): " + idleRss.trim());
     System.out.println(
         "agent RSS with " + pods + " pods running (MiB, per round): " + busyRss.trim());
+    breakdown.print();
   }
 
   private static void row(int pods, String mode, List<Double> all, List<Double> p99s) {
@@ -146,6 +170,12 @@ public final class PodStartBench {
   private List<Double> measure(String ns, int count, boolean allAtOnce) throws Exception {
     Map<String, Long> created = new ConcurrentHashMap<>();
     Map<String, Long> running = new ConcurrentHashMap<>();
+    // Wall-clock times, to join with the agent's trace lines.
+    Map<String, Long> createdAt = new ConcurrentHashMap<>();
+    Map<String, Long> boundAt = new ConcurrentHashMap<>();
+    Map<String, Long> runningAt = new ConcurrentHashMap<>();
+    double agentCpuBefore = ProcessCpu.treeMillis(agentPid);
+    double serverCpuBefore = ProcessCpu.treeMillis(serverPid);
     Map<String, CountDownLatch> done = new ConcurrentHashMap<>();
     for (int i = 0; i < count; i++) {
       done.put("p" + i, new CountDownLatch(1));
@@ -159,10 +189,15 @@ public final class PodStartBench {
                   @Override
                   public void eventReceived(Action action, Pod pod) {
                     long now = System.nanoTime();
+                    long wall = System.currentTimeMillis();
                     String name = pod.getMetadata().getName();
+                    if (pod.getSpec().getNodeName() != null) {
+                      boundAt.putIfAbsent(name, wall);
+                    }
                     if (pod.getStatus() != null
                         && "Running".equals(pod.getStatus().getPhase())
                         && running.putIfAbsent(name, now) == null) {
+                      runningAt.put(name, wall);
                       CountDownLatch latch = done.get(name);
                       if (latch != null) {
                         latch.countDown();
@@ -181,6 +216,7 @@ public final class PodStartBench {
           creators.submit(
               () -> {
                 go.await();
+                createdAt.put(name, System.currentTimeMillis());
                 created.put(name, System.nanoTime());
                 client.pods().inNamespace(ns).resource(pod(name)).create();
                 return null;
@@ -196,6 +232,7 @@ public final class PodStartBench {
       } else {
         for (int i = 0; i < count; i++) {
           String name = "p" + i;
+          createdAt.put(name, System.currentTimeMillis());
           created.put(name, System.nanoTime());
           client.pods().inNamespace(ns).resource(pod(name)).create();
           if (!done.get(name).await(5, TimeUnit.MINUTES)) {
@@ -204,9 +241,22 @@ public final class PodStartBench {
         }
       }
     }
+    double agentCpu = (ProcessCpu.treeMillis(agentPid) - agentCpuBefore) / count;
+    double serverCpu = (ProcessCpu.treeMillis(serverPid) - serverCpuBefore) / count;
     List<Double> latencies = new ArrayList<>();
+    Map<String, PhaseBreakdown.ClientTimes> times = new java.util.TreeMap<>();
     for (String name : created.keySet()) {
       latencies.add((running.get(name) - created.get(name)) / 1e6);
+      long bound = boundAt.getOrDefault(name, runningAt.get(name));
+      times.put(
+          name, new PhaseBreakdown.ClientTimes(createdAt.get(name), bound, runningAt.get(name)));
+    }
+    if (count > 1) { // not the warm-up pod
+      if (agentLog != null) {
+        sleep(1000); // the agent logs a pod's trace line just after its Running status write
+      }
+      breakdown.add(
+          allAtOnce ? "all at once" : "one at a time", ns, times, agentLog, agentCpu, serverCpu);
     }
     return latencies;
   }

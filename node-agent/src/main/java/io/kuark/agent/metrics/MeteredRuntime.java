@@ -85,6 +85,12 @@ public final class MeteredRuntime implements ContainerRuntime {
   }
 
   @Override
+  public ContainerStatus awaitStarted(String id, Duration timeout) {
+    // Not a runtime operation of its own in upstream's metric; it is mostly waiting.
+    return delegate.awaitStarted(id, timeout);
+  }
+
+  @Override
   public void stop(String id, Duration grace) throws IOException {
     timed(
         "stop_container",

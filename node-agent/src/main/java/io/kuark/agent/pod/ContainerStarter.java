@@ -232,7 +232,21 @@ public final class ContainerStarter {
   public String start(
       Pod pod, Container container, String slot, String id, int restartCount, PodState state)
       throws StartException {
+    return start(pod, container, slot, id, restartCount, state, PodStartTrace.none());
+  }
+
+  /** Like {@link #start(Pod, Container, String, String, int, PodState)}, marking its phases. */
+  String start(
+      Pod pod,
+      Container container,
+      String slot,
+      String id,
+      int restartCount,
+      PodState state,
+      PodStartTrace trace)
+      throws StartException {
     ImageRecord image = resolveImage(pod, container);
+    trace.mark("image");
     Path bundle = runtime.bundle(id);
     Path rootfs = bundle.resolve("rootfs");
     boolean mounted = false;
@@ -250,11 +264,14 @@ public final class ContainerStarter {
       kernel.mountOverlay(
           images.layerDirsTopFirst(image), bundle.resolve("upper"), bundle.resolve("work"), rootfs);
       mounted = true;
-      ContainerLaunch launch = launch(pod, container, imageConfig, rootfs, id, state);
+      trace.mark("rootfs");
+      ContainerLaunch launch = launch(pod, container, imageConfig, rootfs, id, state, trace);
       ObjectNode spec = specs.build(launch, rootfs.toString());
       JSON.writeValue(bundle.resolve("config.json").toFile(), spec);
+      trace.mark("spec");
       runtime.start(
           id, bundle, logFile(pod, container.getName(), restartCount), StdinMode.of(container));
+      trace.mark("launch");
       ObjectReference about = EventRecorder.container(pod, fieldPath(pod, container));
       events.record(
           about, EventRecorder.NORMAL, "Created", "Created container: " + container.getName());
@@ -282,7 +299,13 @@ public final class ContainerStarter {
   }
 
   private ContainerLaunch launch(
-      Pod pod, Container container, ImageConfig image, Path rootfs, String id, PodState state)
+      Pod pod,
+      Container container,
+      ImageConfig image,
+      Path rootfs,
+      String id,
+      PodState state,
+      PodStartTrace trace)
       throws IOException, StartException {
     String podIp = state.podIps.isEmpty() ? null : state.podIps.get(0);
     Map<String, String> env =
@@ -320,6 +343,7 @@ public final class ContainerStarter {
             : container.getTerminationMessagePath();
     mounts.add(new BindMount(termination, terminationPath, false));
     Map<String, Path> volumes = PodVolumes.prepare(pod, podDir, sources);
+    trace.mark("volumes");
     if (container.getVolumeMounts() != null) {
       for (VolumeMount mount : container.getVolumeMounts()) {
         Path source = volumes.get(mount.getName());

@@ -121,17 +121,19 @@ public final class PodManager implements AutoCloseable {
         LOG.warnf("unreadable state of pod %s: %s", uid, e.getMessage());
       }
     }
+    PodStartTrace trace = PodStartTrace.none();
     if (state == null) {
       state = new PodState();
       state.uid = uid;
       state.namespace = pod.getMetadata().getNamespace();
       state.name = pod.getMetadata().getName();
+      trace = new PodStartTrace(state.namespace, state.name);
     }
-    return startWorker(uid, state, stateFile);
+    return startWorker(uid, state, stateFile, trace);
   }
 
-  private PodWorker startWorker(String uid, PodState state, Path stateFile) {
-    PodWorker worker = new PodWorker(deps, uid, state, stateFile);
+  private PodWorker startWorker(String uid, PodState state, Path stateFile, PodStartTrace trace) {
+    PodWorker worker = new PodWorker(deps, uid, state, stateFile, trace);
     Thread thread =
         new Thread(
             () -> {
@@ -184,7 +186,7 @@ public final class PodManager implements AutoCloseable {
         LOG.infof(
             "pod %s/%s was deleted while the agent was down; cleaning up",
             state.namespace, state.name);
-        PodWorker worker = startWorker(uid, state, stateFile);
+        PodWorker worker = startWorker(uid, state, stateFile, PodStartTrace.none());
         workers.put(uid, worker);
         worker.gone();
       }

@@ -36,6 +36,11 @@ public final class PodSandbox {
 
   /** Creates the namespace and runs CNI ADD; records addresses in {@code state}. */
   public void setUp(Pod pod, PodState state) throws IOException {
+    setUp(pod, state, PodStartTrace.none());
+  }
+
+  /** Like {@link #setUp(Pod, PodState)}, marking its phases. */
+  void setUp(Pod pod, PodState state, PodStartTrace trace) throws IOException {
     if (Boolean.TRUE.equals(pod.getSpec().getHostNetwork())) {
       state.podIps = List.of(config.nodeIp());
       state.sandboxReady = true;
@@ -44,6 +49,7 @@ public final class PodSandbox {
     String uid = pod.getMetadata().getUid();
     Path netns = netns(uid);
     kernel.createNetns(netns);
+    trace.mark("netns");
     NetworkPlugin.Sandbox sandbox =
         sandbox(uid, pod.getMetadata().getNamespace(), pod.getMetadata().getName());
     try {
@@ -51,6 +57,7 @@ public final class PodSandbox {
       state.cniResult = result.raw();
       state.podIps = result.ips();
       state.sandboxReady = true;
+      trace.mark("cni");
     } catch (IOException e) {
       // Roll back so the next attempt starts clean (CNI DEL is idempotent).
       try {

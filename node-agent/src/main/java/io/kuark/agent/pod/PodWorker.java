@@ -31,6 +31,15 @@ final class PodWorker implements Runnable {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final long IDLE_RESYNC_MILLIS = 1000;
 
+  /**
+   * Resync period while a started container has not yet been seen running: the runtime reports its
+   * start through files, not events, and a pod should not wait a whole idle period to turn Running.
+   */
+  private static final long STARTING_RESYNC_MILLIS = 50;
+
+  /** How long a sync waits for a container it just launched to run before it moves on. */
+  private static final Duration START_WAIT = Duration.ofSeconds(3);
+
   private final PodManager.Deps deps;
   private final String uid;
   private final PodState state;
@@ -46,6 +55,10 @@ final class PodWorker implements Runnable {
   private String evictMessage;
   private final java.util.Map<String, ProbeTracker> readinessProbes = new java.util.HashMap<>();
   private final java.util.Map<String, ProbeTracker> livenessProbes = new java.util.HashMap<>();
+  private final PodStartTrace trace;
+
+  /** True after a sync that left a launched container not yet running. */
+  private boolean containerStarting;
 
   /** Crash-loop back-offs already reported as events, by slot key and restart count. */
   private final java.util.Set<String> reportedBackOffs = new java.util.HashSet<>();
@@ -57,10 +70,19 @@ final class PodWorker implements Runnable {
       java.util.Set.of("ErrImagePull", "ImagePullBackOff", "ErrImageNeverPull", "InvalidImageName");
 
   PodWorker(PodManager.Deps deps, String uid, PodState state, Path stateFile) {
+    this(deps, uid, state, stateFile, PodStartTrace.none());
+  }
+
+  /**
+   * @param trace marks the phases of the pod's start (a pod new to this node); {@link
+   *     PodStartTrace#none()} otherwise
+   */
+  PodWorker(PodManager.Deps deps, String uid, PodState state, Path stateFile, PodStartTrace trace) {
     this.deps = deps;
     this.uid = uid;
     this.state = state;
     this.stateFile = stateFile;
+    this.trace = trace;
   }
 
   String uid() {
@@ -159,7 +181,7 @@ final class PodWorker implements Runnable {
       synchronized (signal) {
         if (!dirty && !stopRequested) {
           try {
-            signal.wait(IDLE_RESYNC_MILLIS);
+            signal.wait(containerStarting ? STARTING_RESYNC_MILLIS : IDLE_RESYNC_MILLIS);
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
@@ -171,6 +193,7 @@ final class PodWorker implements Runnable {
   }
 
   void sync() {
+    containerStarting = false;
     Pod current = pod;
     if (goneFromApi || current == null || current.getMetadata().getDeletionTimestamp() != null) {
       if (current != null || goneFromApi) {
@@ -186,7 +209,8 @@ final class PodWorker implements Runnable {
     }
     if (!state.sandboxReady) {
       try {
-        deps.sandbox().setUp(current, state);
+        trace.mark("worker");
+        deps.sandbox().setUp(current, state, trace);
         PodFiles.write(
             current,
             deps.starter().podDir(uid),
@@ -194,6 +218,7 @@ final class PodWorker implements Runnable {
             deps.config().clusterDns(),
             deps.config().clusterDomain());
         save();
+        trace.mark("files");
       } catch (IOException | RuntimeException e) {
         LOG.warnf("pod %s/%s: sandbox not ready: %s", state.namespace, state.name, e.getMessage());
         deps.events()
@@ -274,6 +299,7 @@ final class PodWorker implements Runnable {
               null,
               ready);
         case CREATING:
+          containerStarting = true;
           return view(
               container,
               slot,
@@ -404,7 +430,8 @@ final class PodWorker implements Runnable {
       }
       String id = newId();
       try {
-        slot.imageId = deps.starter().start(current, container, key, id, slot.restartCount, state);
+        slot.imageId =
+            deps.starter().start(current, container, key, id, slot.restartCount, state, trace);
         slot.id = id;
         slot.waitingReason = null;
         slot.waitingMessage = null;
@@ -412,6 +439,24 @@ final class PodWorker implements Runnable {
         LOG.infof(
             "pod %s/%s: started container %s as %s",
             state.namespace, state.name, container.getName(), id);
+        // Report the container running in this sync's status rather than one resync later; a
+        // container that exits at once is left to the next sync (its restart policy applies there).
+        ContainerStatus launched = deps.runtime().awaitStarted(id, START_WAIT);
+        trace.mark("running");
+        if (launched.state() == ContainerStatus.State.RUNNING) {
+          boolean ready = probe(current, container, slot, launched, init);
+          return view(
+              container,
+              slot,
+              ContainerView.State.RUNNING,
+              null,
+              null,
+              0,
+              launched.startedAt(),
+              null,
+              ready);
+        }
+        containerStarting = true;
         return view(
             container,
             slot,
@@ -651,6 +696,9 @@ final class PodWorker implements Runnable {
     try {
       deps.statusWriter().write(current, status);
       lastPublished = status;
+      if ("Running".equals(status.getPhase())) {
+        trace.finish("status");
+      }
     } catch (RuntimeException e) {
       LOG.warnf("pod %s/%s: status update failed: %s", state.namespace, state.name, e.getMessage());
     }

@@ -56,6 +56,16 @@ public interface ContainerRuntime {
   ContainerStatus status(String id);
 
   /**
+   * Waits up to {@code timeout} for a container just {@link #start started} to leave {@link
+   * ContainerStatus.State#CREATING} (running, or exited already) and returns its status then. A
+   * runtime whose {@code start} returns only once the container runs keeps this default, which just
+   * reads the status.
+   */
+  default ContainerStatus awaitStarted(String id, Duration timeout) {
+    return status(id);
+  }
+
+  /**
    * Stops the container: SIGTERM, then SIGKILL after {@code grace}. Returns when it has exited.
    * Idempotent.
    */

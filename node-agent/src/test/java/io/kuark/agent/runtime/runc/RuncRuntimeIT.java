@@ -152,6 +152,26 @@ class RuncRuntimeIT {
   }
 
   @Test
+  void awaitStartedReturnsOnceTheContainerRunsOrHasFailedToStart() throws Exception {
+    Path running = bundle("c7", List.of("sleep", "1000"), ContainerLaunch.Resources.NONE);
+    runtime.start("c7", running, dir.resolve("logs/c7/0.log"));
+    ContainerStatus status = runtime.awaitStarted("c7", Duration.ofSeconds(60));
+    assertThat(status.state()).isEqualTo(ContainerStatus.State.RUNNING);
+    assertThat(status.pid()).isPositive();
+    assertThat(Path.of("/proc", Integer.toString(status.pid()))).exists();
+
+    Path broken = bundle("c8", List.of("/no/such/binary"), ContainerLaunch.Resources.NONE);
+    runtime.start("c8", broken, dir.resolve("logs/c8/0.log"));
+    ContainerStatus failed = runtime.awaitStarted("c8", Duration.ofSeconds(60));
+    assertThat(failed.state()).isEqualTo(ContainerStatus.State.EXITED);
+    assertThat(failed.startFailed()).isTrue();
+
+    // An unknown container is not waited for.
+    assertThat(runtime.awaitStarted("nope", Duration.ofSeconds(60)).state())
+        .isEqualTo(ContainerStatus.State.UNKNOWN);
+  }
+
+  @Test
   void reportsAStartFailure() throws Exception {
     Path bundle = bundle("c3", List.of("/no/such/binary"), ContainerLaunch.Resources.NONE);
     runtime.start("c3", bundle, dir.resolve("logs/c3/0.log"));

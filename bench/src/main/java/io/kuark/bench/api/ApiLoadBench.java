@@ -33,7 +33,8 @@ import java.util.function.IntFunction;
  *
  * <p>Usage: {@code ApiLoadBench KUBECONFIG [--ops N] [--concurrency 1,16,64] [--watchers 1000]
  * [--server-pid PID] [--hold-seconds S]}. {@code --hold-seconds} keeps the watches open that long
- * before the writes (announced on stderr), so that the server can be inspected with them held. It works in namespaces {@code bench-load-*} that it creates and deletes.
+ * before the writes (announced on stderr), so that the server can be inspected with them held. It
+ * works in namespaces {@code bench-load-*} that it creates and deletes.
  */
 public final class ApiLoadBench {
 

@@ -22,6 +22,7 @@ import io.kuark.server.auth.pki.Kubeconfig;
 import io.kuark.server.auth.pki.ServingNames;
 import io.kuark.server.controller.ControlPlaneLoops;
 import io.kuark.server.controller.ControlPlaneLoopsConfig;
+import io.kuark.server.controller.identity.ServiceAccountClients;
 import io.kuark.server.scheduler.SchedulerConfiguration;
 import io.kuark.server.scheduler.plugins.SpreadDefaults;
 import io.kuark.server.storage.Storage;
@@ -145,24 +146,52 @@ final class ServerRuntime implements AutoCloseable {
     Vertx clientVertx =
         Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setPreferNativeTransport(true));
     started.add(() -> clientVertx.close().toCompletionStage().toCompletableFuture().join());
-    // Each loop group acts as its own user (upstream's names), limited by its RBAC roles.
+    // Each loop acts as its own user (upstream's names), limited by its RBAC roles: the shared
+    // informers and leader election as system:kube-controller-manager, every controller as its
+    // ServiceAccount kube-system/<controller> (tokens over one shared, credential-less HTTP
+    // client).
     KubernetesClient controllers = loopClient(clientVertx, url, pki, pki.controllerManager());
     KubernetesClient scheduler = loopClient(clientVertx, url, pki, pki.scheduler());
+    KubernetesClient tokenBase = tokenBaseClient(clientVertx, url, pki);
+    ServiceAccountClients perController =
+        new ServiceAccountClients(controllers, tokenBase, java.time.Clock.systemUTC());
+    started.add(perController);
     JoinTokenSetup.ensure(flags.dataDir().resolve("server"), pki.ca().certificate(), controllers);
     ControlPlaneLoops loops =
         ControlPlaneLoops.start(
             controllers,
+            perController,
             scheduler,
             new ControlPlaneLoopsConfig(
                 flags.clusterCidr(), 24, flags.serviceCidr(), spreadDefaults));
     started.add(loops);
+    api.metrics().addSource(perController.metrics()::render);
     api.metrics().addSource(loops::renderMetrics);
     OpenApiWarmUp.start(openApi);
   }
 
   private KubernetesClient loopClient(
       Vertx clientVertx, String url, ClusterPki pki, CertificateAuthority.IssuedCertificate cert) {
-    Config config = Config.fromKubeconfig(Kubeconfig.render(url, pki.ca().certificate(), cert));
+    return build(
+        clientVertx, Config.fromKubeconfig(Kubeconfig.render(url, pki.ca().certificate(), cert)));
+  }
+
+  /**
+   * A client that trusts the cluster CA and presents no credentials: the per-controller clients
+   * derive from it and add their own bearer token.
+   */
+  private KubernetesClient tokenBaseClient(Vertx clientVertx, String url, ClusterPki pki) {
+    Config config = Config.empty();
+    config.setMasterUrl(url);
+    config.setCaCertData(
+        java.util.Base64.getEncoder()
+            .encodeToString(
+                io.kuark.server.auth.pki.Pem.encode(pki.ca().certificate())
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    return build(clientVertx, config);
+  }
+
+  private KubernetesClient build(Vertx clientVertx, Config config) {
     // In-process calls only wait for this JVM; generous timeouts keep informers from giving up
     // while a busy machine is still warming up (many TLS handshakes and cold JIT at start).
     config.setConnectionTimeout(60_000);

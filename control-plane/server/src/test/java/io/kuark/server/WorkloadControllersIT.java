@@ -35,6 +35,7 @@ class WorkloadControllersIT {
 
   @AfterAll
   static void stop() throws IOException {
+    String metrics = server == null ? "" : kubectl.run("get", "--raw", "/metrics").out();
     String log = server == null ? "" : server.log();
     if (server != null) {
       server.close();
@@ -44,7 +45,18 @@ class WorkloadControllersIT {
       // (Their client logs refused calls as "Failure executing: ... is forbidden: User ...".)
       assertThat(log.lines())
           .noneMatch(
-              l -> l.contains("Failure executing") && l.contains("forbidden: User \"system:kube-"));
+              l ->
+                  l.contains("Failure executing")
+                      && (l.contains("forbidden: User \"system:kube-")
+                          || l.contains("forbidden: User \"system:serviceaccount:kube-system:")));
+      // Every answer to a controller's own identity is counted; its token was never refused.
+      assertThat(metrics).contains("kuark_controller_requests_total{code=\"20");
+      assertThat(metrics.lines())
+          .noneMatch(l -> l.startsWith("kuark_controller_requests_total{code=\"401\""));
+      // The only 403s a controller may get are pod creations that race the namespace's default
+      // ServiceAccount (ServiceAccount admission refuses them until it exists, as upstream).
+      assertThat(log.lines().filter(l -> l.contains("refused (403) for")))
+          .allMatch(l -> l.matches(".*: POST \\S+/api/v1/namespaces/[^/]+/pods refused .*"));
     } finally {
       cleanUp();
     }
@@ -111,6 +123,37 @@ class WorkloadControllersIT {
     return new Kubectl("1.33", config);
   }
 
+  /** kubectl presenting only a bearer token (no client certificate, which would win). */
+  private static Kubectl withToken(String name, String token) throws IOException {
+    Path tls = server.dataDir.resolve("server").resolve("tls");
+    Path config =
+        write(
+            name + ".kubeconfig",
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: k\n  cluster:\n    server: https://127.0.0.1:"
+                + server.port
+                + "\n    certificate-authority: "
+                + tls.resolve("ca.crt")
+                + "\nusers:\n- name: u\n  user:\n    token: "
+                + token
+                + "\ncontexts:\n- name: c\n  context:\n    cluster: k\n    user: u\ncurrent-context: c\n");
+    return new Kubectl("1.33", config);
+  }
+
+  /** The admin's {@code kubectl auth can-i} answer for {@code user} (a SubjectAccessReview). */
+  private static String canI(String user, String... what) {
+    String[] args = new String[what.length + 4];
+    args[0] = "auth";
+    args[1] = "can-i";
+    System.arraycopy(what, 0, args, 2, what.length);
+    args[what.length + 2] = "--as";
+    args[what.length + 3] = user;
+    return kubectl.run(args).out().trim();
+  }
+
+  private static String controller(String name) {
+    return "system:serviceaccount:kube-system:" + name;
+  }
+
   @Test
   void loopIdentitiesAreLimitedToTheirRoles() throws Exception {
     Kubectl controllers = as("client-controller-manager");
@@ -133,7 +176,22 @@ class WorkloadControllersIT {
         .atMost(Duration.ofMinutes(1))
         .untilAsserted(
             () -> {
-              assertThat(controllers.run("auth", "can-i", "create", "pods", "-n", "x").out().trim())
+              // The shared informers read everything; the controller manager's writes are its
+              // controllers' ServiceAccounts and their tokens, and its lease.
+              assertThat(controllers.run("auth", "can-i", "watch", "pods", "-A").out().trim())
+                  .isEqualTo("yes");
+              assertThat(
+                      controllers
+                          .run(
+                              "auth",
+                              "can-i",
+                              "create",
+                              "serviceaccounts",
+                              "--subresource=token",
+                              "-n",
+                              "kube-system")
+                          .out()
+                          .trim())
                   .isEqualTo("yes");
               assertThat(
                       controllers
@@ -141,9 +199,9 @@ class WorkloadControllersIT {
                               "auth",
                               "can-i",
                               "update",
-                              "deployments",
-                              "--subresource=status",
-                              "-A")
+                              "leases/kuark-controller-manager",
+                              "-n",
+                              "kube-system")
                           .out()
                           .trim())
                   .isEqualTo("yes");
@@ -153,13 +211,43 @@ class WorkloadControllersIT {
                           .out()
                           .trim())
                   .isEqualTo("yes");
+              // Leases are renewed with update, as upstream: no patch, and only its own lease.
               assertThat(
                       scheduler
-                          .run("auth", "can-i", "patch", "leases", "-n", "kube-system")
+                          .run(
+                              "auth",
+                              "can-i",
+                              "update",
+                              "leases/kuark-scheduler",
+                              "-n",
+                              "kube-system")
                           .out()
                           .trim())
                   .isEqualTo("yes");
             });
+    assertThat(scheduler.run("auth", "can-i", "patch", "leases", "-n", "kube-system").out().trim())
+        .isEqualTo("no");
+    assertThat(
+            scheduler
+                .run(
+                    "auth",
+                    "can-i",
+                    "update",
+                    "leases/kuark-controller-manager",
+                    "-n",
+                    "kube-system")
+                .out()
+                .trim())
+        .isEqualTo("no");
+    // The controller manager user no longer holds the controllers' roles.
+    assertThat(controllers.run("auth", "can-i", "create", "pods", "-n", "x").out().trim())
+        .isEqualTo("no");
+    assertThat(
+            controllers
+                .run("auth", "can-i", "update", "deployments", "--subresource=status", "-A")
+                .out()
+                .trim())
+        .isEqualTo("no");
     // ...and real requests outside their roles are refused with 403.
     Kubectl.Result escalate =
         controllers.run(
@@ -177,6 +265,89 @@ class WorkloadControllersIT {
     Kubectl.Result exec =
         controllers.run("auth", "can-i", "create", "pods", "--subresource=exec", "-n", "default");
     assertThat(exec.out().trim()).isEqualTo("no");
+  }
+
+  @Test
+  void eachControllerActsAsItsOwnServiceAccount() throws Exception {
+    // The server created one ServiceAccount per controller and bound its role to it alone.
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        kubectl
+                            .run("-n", "kube-system", "get", "serviceaccounts", "-o", "name")
+                            .ok()
+                            .out())
+                    .contains(
+                        "serviceaccount/deployment-controller",
+                        "serviceaccount/replicaset-controller",
+                        "serviceaccount/namespace-controller",
+                        "serviceaccount/generic-garbage-collector"));
+    assertThat(
+            jsonpath(
+                "default",
+                "clusterrolebinding/system:controller:deployment-controller",
+                "{.subjects[*].kind}/{.subjects[*].namespace}/{.subjects[*].name}"))
+        .isEqualTo("ServiceAccount/kube-system/deployment-controller");
+
+    // Each identity may do its own controller's work and not another's (SubjectAccessReviews).
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .untilAsserted(
+            () -> {
+              assertThat(
+                      canI(controller("deployment-controller"), "create", "replicasets", "-n", "a"))
+                  .isEqualTo("yes");
+              assertThat(canI(controller("replicaset-controller"), "create", "pods", "-n", "a"))
+                  .isEqualTo("yes");
+            });
+    assertThat(canI(controller("deployment-controller"), "create", "pods", "-n", "a"))
+        .isEqualTo("no");
+    assertThat(canI(controller("replicaset-controller"), "create", "replicasets", "-n", "a"))
+        .isEqualTo("no");
+    assertThat(canI(controller("deployment-controller"), "delete", "nodes")).isEqualTo("no");
+    assertThat(canI(controller("node-controller"), "delete", "nodes")).isEqualTo("yes");
+    assertThat(canI(controller("job-controller"), "create", "pods", "--subresource=binding", "-A"))
+        .isEqualTo("no");
+
+    // A real request with the deployment controller's token, outside its role: 403 by name.
+    String token =
+        kubectl
+            .run("-n", "kube-system", "create", "token", "deployment-controller")
+            .ok()
+            .out()
+            .trim();
+    Kubectl deployments = withToken("deployment-controller", token);
+    assertThat(
+            deployments
+                .run("auth", "whoami", "-o", "jsonpath={.status.userInfo.username}")
+                .ok()
+                .out())
+        .isEqualTo(controller("deployment-controller"));
+    Kubectl.Result pod = deployments.run("-n", "default", "run", "p", "--image=busybox");
+    assertThat(pod.exitCode()).isNotZero();
+    assertThat(pod.err())
+        .contains(
+            "User \"system:serviceaccount:kube-system:deployment-controller\" cannot create"
+                + " resource \"pods\"");
+
+    // A Deployment still rolls out to pods, although the controller manager user may no longer
+    // create ReplicaSets or pods: the deployment and replicaset controllers' own identities did.
+    kubectl.run("create", "namespace", "ident").ok();
+    kubectl.run("-n", "ident", "create", "deployment", "web", "--image=kuark.local/demo:1").ok();
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .untilAsserted(
+            () ->
+                assertThat(kubectl.run("-n", "ident", "get", "pods", "-o", "name").ok().out())
+                    .startsWith("pod/web-"));
+    String metrics = kubectl.run("get", "--raw", "/metrics").ok().out();
+    assertThat(metrics)
+        .containsPattern(
+            "kuark_controller_requests_total\\{code=\"201\",controller=\"deployment-controller\"\\} [1-9]")
+        .containsPattern(
+            "kuark_controller_requests_total\\{code=\"201\",controller=\"replicaset-controller\"\\} [1-9]");
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.kuark.server.controller.discovery.ClientDiscovery;
 import io.kuark.server.controller.endpoints.EndpointSliceController;
 import io.kuark.server.controller.endpoints.EndpointsController;
 import io.kuark.server.controller.gc.GarbageCollector;
+import io.kuark.server.controller.identity.ControllerClients;
 import io.kuark.server.controller.job.JobController;
 import io.kuark.server.controller.leader.LeaderElection;
 import io.kuark.server.controller.namespace.NamespaceController;
@@ -18,7 +19,6 @@ import io.kuark.server.controller.nodelifecycle.NodeLifecycleController;
 import io.kuark.server.controller.queue.WorkQueueMetrics;
 import io.kuark.server.controller.quota.ResourceQuotaController;
 import io.kuark.server.controller.replicaset.ReplicaSetController;
-import io.kuark.server.controller.runtime.LoopContext;
 import io.kuark.server.controller.serviceaccount.ClusterCa;
 import io.kuark.server.controller.serviceaccount.RootCaPublisher;
 import io.kuark.server.controller.serviceaccount.ServiceAccountController;
@@ -129,7 +129,44 @@ public final class ControlPlaneLoops implements AutoCloseable {
       ControlPlaneLoopsConfig config,
       Binder binder,
       LeaderElection.Timing timing) {
-    KubernetesClient client = controllersClient;
+    return start(
+        controllersClient,
+        ControllerClients.shared(controllersClient),
+        schedulerClient,
+        config,
+        binder,
+        timing);
+  }
+
+  /**
+   * The server's way with per-controller identities: the shared parts (informers, leader election,
+   * discovery) act through {@code controllerManager} (user system:kube-controller-manager), each
+   * controller through {@code perController} (its ServiceAccount {@code kube-system/<name>}), the
+   * scheduler through {@code schedulerClient} (user system:kube-scheduler).
+   */
+  public static ControlPlaneLoops start(
+      KubernetesClient controllerManager,
+      ControllerClients perController,
+      KubernetesClient schedulerClient,
+      ControlPlaneLoopsConfig config) {
+    return start(
+        controllerManager,
+        perController,
+        schedulerClient,
+        config,
+        new ApiBinder(schedulerClient),
+        LeaderElection.UPSTREAM);
+  }
+
+  /** As above with another binder and lease timing (tests). */
+  public static ControlPlaneLoops start(
+      KubernetesClient controllerManager,
+      ControllerClients perController,
+      KubernetesClient schedulerClient,
+      ControlPlaneLoopsConfig config,
+      Binder binder,
+      LeaderElection.Timing timing) {
+    KubernetesClient client = controllerManager;
     WorkQueueMetrics queueMetrics = new WorkQueueMetrics();
     SchedulerMetrics schedulerMetrics = new SchedulerMetrics();
     String identity = hostname() + "_" + UUID.randomUUID();
@@ -140,7 +177,7 @@ public final class ControlPlaneLoops implements AutoCloseable {
             CONTROLLER_LEASE,
             identity,
             timing,
-            () -> startControllers(client, config, queueMetrics));
+            () -> startControllers(client, perController, config, queueMetrics));
     LeaderElection scheduler =
         new LeaderElection(
             schedulerClient,
@@ -178,38 +215,49 @@ public final class ControlPlaneLoops implements AutoCloseable {
   }
 
   private static AutoCloseable startControllers(
-      KubernetesClient client, ControlPlaneLoopsConfig config, WorkQueueMetrics queueMetrics) {
+      KubernetesClient client,
+      ControllerClients clients,
+      ControlPlaneLoopsConfig config,
+      WorkQueueMetrics queueMetrics) {
     LoopSet set = new LoopSet(client, "kuark-controller", queueMetrics);
-    LoopContext ctx = set.ctx;
-    set.add(new ReplicaSetController(ctx).controller());
-    set.add(new DeploymentController(ctx).controller());
+    // Each controller acts as its own identity (upstream's ServiceAccount names); the informers
+    // behind every context stay the controller manager's.
+    ControllerContexts ctx = new ControllerContexts(set.ctx, clients);
+    set.add(new ReplicaSetController(ctx.of("replicaset-controller")).controller());
+    set.add(new DeploymentController(ctx.of("deployment-controller")).controller());
     set.add(
-        new NodeIpamController(ctx, config.clusterCidr(), config.nodeCidrMaskSize()).controller());
-    set.add(new ServiceAccountController(ctx).controller());
+        new NodeIpamController(
+                ctx.of("node-ipam-controller"), config.clusterCidr(), config.nodeCidrMaskSize())
+            .controller());
+    set.add(new ServiceAccountController(ctx.of("service-account-controller")).controller());
     Optional<String> ca = ClusterCa.pem(client.getConfiguration());
     if (ca.isPresent()) {
-      set.add(new RootCaPublisher(ctx, ca.get()).controller());
+      set.add(new RootCaPublisher(ctx.of("root-ca-cert-publisher"), ca.get()).controller());
     } else {
       LOG.warn("the client has no CA bundle: kube-root-ca.crt ConfigMaps are not published");
     }
-    NodeLifecycleController lifecycle = new NodeLifecycleController(ctx, Duration.ofSeconds(40));
+    NodeLifecycleController lifecycle =
+        new NodeLifecycleController(ctx.of("node-controller"), Duration.ofSeconds(40));
     set.add(lifecycle.controller());
     set.closeLater(lifecycle);
-    set.add(new JobController(ctx).controller());
-    set.add(new DaemonSetController(ctx).controller());
-    set.add(new StatefulSetController(ctx).controller());
-    PersistentVolumeController volumes = new PersistentVolumeController(ctx);
+    set.add(new JobController(ctx.of("job-controller")).controller());
+    set.add(new DaemonSetController(ctx.of("daemon-set-controller")).controller());
+    set.add(new StatefulSetController(ctx.of("statefulset-controller")).controller());
+    PersistentVolumeController volumes =
+        new PersistentVolumeController(ctx.of("persistent-volume-binder"));
     set.add(volumes.claimController());
     set.add(volumes.volumeController());
-    set.add(new CronJobController(ctx).controller());
-    set.add(new TtlAfterFinishedController(ctx).controller());
-    set.add(new EndpointSliceController(ctx).controller());
-    set.add(new EndpointsController(ctx).controller());
+    set.add(new CronJobController(ctx.of("cronjob-controller")).controller());
+    set.add(new TtlAfterFinishedController(ctx.of("ttl-after-finished-controller")).controller());
+    set.add(new EndpointSliceController(ctx.of("endpointslice-controller")).controller());
+    set.add(new EndpointsController(ctx.of("endpoint-controller")).controller());
+    // Discovery is shared (upstream's controller manager discovers with its own client).
     ApiDiscovery discovery =
         new CachedDiscovery(new ClientDiscovery(client), Duration.ofSeconds(30));
-    set.add(new NamespaceController(ctx, discovery).controller());
-    set.add(new ResourceQuotaController(ctx, discovery).controller());
-    GarbageCollector gc = new GarbageCollector(ctx, discovery);
+    set.add(new NamespaceController(ctx.of("namespace-controller"), discovery).controller());
+    set.add(
+        new ResourceQuotaController(ctx.of("resourcequota-controller"), discovery).controller());
+    GarbageCollector gc = new GarbageCollector(ctx.of("generic-garbage-collector"), discovery);
     set.closeLater(gc);
     set.startControllers();
     lifecycle.startMonitor();

@@ -3,11 +3,14 @@ package io.kuark.server.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
@@ -21,13 +24,15 @@ import io.kuark.server.controller.testing.TestLoops;
 import io.kuark.server.scheduler.Fixtures;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
  * StatefulSet, Job and DaemonSet adopt matching orphan pods (controller reference added, no
  * duplicate created) and release owned pods whose labels stop matching, as upstream's
- * ControllerRefManager; a StatefulSet adopts only pods named as its members.
+ * ControllerRefManager; a StatefulSet adopts only pods named as its members. StatefulSet and
+ * DaemonSet do the same with ControllerRevisions (upstream's ClaimControllerRevisions).
  */
 @EnableKubernetesMockClient(crud = true, https = false)
 class WorkloadAdoptionTest {
@@ -252,6 +257,147 @@ class WorkloadAdoptionTest {
                       .satisfies(p -> assertThat(Owners.controllerOf(p).getUid()).isEqualTo(uid)));
     } finally {
       client.nodes().withName("adopt-n1").delete();
+    }
+  }
+
+  private static ControllerRevision revision(
+      String ns, String name, Map<String, String> labels, OwnerReference owner) {
+    ControllerRevision r = new ControllerRevision();
+    r.setApiVersion("apps/v1");
+    r.setKind("ControllerRevision");
+    r.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(name)
+            .withNamespace(ns)
+            .withLabels(labels)
+            .withOwnerReferences(owner == null ? List.of() : List.of(owner))
+            .build());
+    r.setRevision(1L);
+    Map<String, Object> template = new java.util.HashMap<>();
+    template.put("metadata", Map.of("labels", labels));
+    template.put("spec", Map.of("containers", List.of(Map.of("name", "c", "image", "app:0"))));
+    template.put("$patch", "replace");
+    r.setData(Map.of("spec", Map.of("template", template)));
+    return client.apps().controllerRevisions().inNamespace(ns).resource(r).create();
+  }
+
+  private static OwnerReference controllerRef(String kind, String name, String uid) {
+    return new OwnerReferenceBuilder()
+        .withApiVersion("apps/v1")
+        .withKind(kind)
+        .withName(name)
+        .withUid(uid)
+        .withController(true)
+        .withBlockOwnerDeletion(true)
+        .build();
+  }
+
+  private static ControllerRevision revisionNamed(String ns, String name) {
+    return client.apps().controllerRevisions().inNamespace(ns).withName(name).get();
+  }
+
+  private static void awaitRevisionOwner(String ns, String name, String kind, String uid) {
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              OwnerReference ref = Owners.controllerOf(revisionNamed(ns, name));
+              assertThat(ref.getKind()).isEqualTo(kind);
+              assertThat(ref.getUid()).isEqualTo(uid);
+              assertThat(ref.getBlockOwnerDeletion()).isTrue();
+            });
+  }
+
+  private static void awaitRevisionReleased(String ns, String name) {
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(() -> assertThat(Owners.controllerOf(revisionNamed(ns, name))).isNull());
+  }
+
+  @Test
+  void statefulSetAdoptsMatchingOrphanRevisionsAndReleasesOthers() {
+    String ns = "sts-history";
+    revision(ns, "db-orphan", Map.of("app", "db"), null);
+    revision(ns, "other-orphan", Map.of("app", "other"), null);
+    try (TestLoops loops = new TestLoops(client, Clock.systemUTC())) {
+      loops.with(new StatefulSetController(loops.context()).controller()).start();
+      String uid =
+          client
+              .apps()
+              .statefulSets()
+              .inNamespace(ns)
+              .resource(
+                  new StatefulSetBuilder()
+                      .withNewMetadata()
+                      .withName("db")
+                      .withNamespace(ns)
+                      .withGeneration(1L)
+                      .endMetadata()
+                      .withNewSpec()
+                      .withReplicas(0)
+                      .withServiceName("db")
+                      .withNewSelector()
+                      .withMatchLabels(Map.of("app", "db"))
+                      .endSelector()
+                      .withTemplate(template(Map.of("app", "db")))
+                      .endSpec()
+                      .build())
+              .create()
+              .getMetadata()
+              .getUid();
+      // A revision it owns whose labels no longer match its selector.
+      revision(ns, "db-stale", Map.of("app", "gone"), controllerRef("StatefulSet", "db", uid));
+
+      awaitRevisionOwner(ns, "db-orphan", "StatefulSet", uid);
+      awaitRevisionReleased(ns, "db-stale");
+      // Not matching the selector: never adopted.
+      assertThat(Owners.controllerOf(revisionNamed(ns, "other-orphan"))).isNull();
+      // Its own revision of the current template exists next to the adopted history.
+      assertThat(client.apps().controllerRevisions().inNamespace(ns).list().getItems())
+          .filteredOn(r -> r.getMetadata().getName().startsWith("db-"))
+          .filteredOn(r -> Owners.isControlledBy(r, uid))
+          .hasSizeGreaterThanOrEqualTo(2);
+    }
+  }
+
+  @Test
+  void daemonSetAdoptsMatchingOrphanRevisionsAndReleasesOthers() {
+    String ns = "ds-history";
+    Map<String, String> labels = Map.of("app", "logger");
+    revision(ns, "logger-orphan", labels, null);
+    revision(ns, "unrelated", Map.of("app", "other"), null);
+    try (TestLoops loops = new TestLoops(client, Clock.systemUTC())) {
+      loops.with(new DaemonSetController(loops.context()).controller()).start();
+      String uid =
+          client
+              .apps()
+              .daemonSets()
+              .inNamespace(ns)
+              .resource(
+                  new DaemonSetBuilder()
+                      .withNewMetadata()
+                      .withName("logger")
+                      .withNamespace(ns)
+                      .withGeneration(1L)
+                      .endMetadata()
+                      .withNewSpec()
+                      .withNewSelector()
+                      .withMatchLabels(labels)
+                      .endSelector()
+                      .withTemplate(template(labels))
+                      .endSpec()
+                      .build())
+              .create()
+              .getMetadata()
+              .getUid();
+      revision(
+          ns, "logger-stale", Map.of("app", "gone"), controllerRef("DaemonSet", "logger", uid));
+
+      awaitRevisionOwner(ns, "logger-orphan", "DaemonSet", uid);
+      awaitRevisionReleased(ns, "logger-stale");
+      assertThat(Owners.controllerOf(revisionNamed(ns, "unrelated"))).isNull();
     }
   }
 }

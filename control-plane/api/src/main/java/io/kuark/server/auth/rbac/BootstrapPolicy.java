@@ -44,7 +44,10 @@ public final class BootstrapPolicy {
     this.clusterRoleBindings = clusterRoleBindings;
   }
 
-  /** Default bindings: ClusterRole name to subjects ({@code kind:name}). */
+  /**
+   * Default bindings: ClusterRole name to subjects ({@code Kind:name}, or {@code
+   * ServiceAccount:namespace/name}).
+   */
   static Map<String, List<String>> bindings() {
     Map<String, List<String>> all = new java.util.LinkedHashMap<>(upstreamBindings());
     all.putAll(ControllerPolicy.bindings());
@@ -99,7 +102,8 @@ public final class BootstrapPolicy {
           return;
         }
         ObjectNode merged = current.deepCopy();
-        if (!merge(merged, wanted)) {
+        boolean retired = removeRetired(merged, retired(type, name));
+        if (!merge(merged, wanted) && !retired) {
           return;
         }
         LOG.infof("reconciling %s %s", type.kind(), name);
@@ -114,6 +118,37 @@ public final class BootstrapPolicy {
       }
     }
     LOG.warnf("gave up reconciling %s %s after conflicts", type.kind(), name);
+  }
+
+  private List<ObjectNode> retired(ResourceType type, String name) {
+    if (type != clusterRoleBindings) {
+      return List.of();
+    }
+    List<ObjectNode> out = new java.util.ArrayList<>();
+    for (String s : ControllerPolicy.retiredSubjects().getOrDefault(name, List.of())) {
+      out.add(subject(s));
+    }
+    return out;
+  }
+
+  /** Removes the {@code retired} subjects from a binding; returns whether any was there. */
+  static boolean removeRetired(ObjectNode binding, List<ObjectNode> retired) {
+    if (retired.isEmpty() || !binding.path("subjects").isArray()) {
+      return false;
+    }
+    boolean changed = false;
+    ArrayNode subjects = (ArrayNode) binding.get("subjects");
+    for (int i = subjects.size() - 1; i >= 0; i--) {
+      JsonNode s = subjects.get(i);
+      for (ObjectNode r : retired) {
+        if (r.path("kind").equals(s.path("kind")) && r.path("name").equals(s.path("name"))) {
+          subjects.remove(i);
+          changed = true;
+          break;
+        }
+      }
+    }
+    return changed;
   }
 
   /** Adds what {@code wanted} has and {@code target} lacks; returns whether anything changed. */
@@ -210,12 +245,27 @@ public final class BootstrapPolicy {
     ref.put("name", roleName);
     ArrayNode subs = o.putArray("subjects");
     for (String s : subjects) {
-      int colon = s.indexOf(':');
-      ObjectNode subject = subs.addObject();
-      subject.put("apiGroup", "rbac.authorization.k8s.io");
-      subject.put("kind", s.substring(0, colon));
-      subject.put("name", s.substring(colon + 1));
+      subs.add(subject(s));
     }
     return o;
+  }
+
+  /** A subject from {@code Kind:name}, or {@code ServiceAccount:namespace/name} (no apiGroup). */
+  static ObjectNode subject(String s) {
+    int colon = s.indexOf(':');
+    String kind = s.substring(0, colon);
+    String name = s.substring(colon + 1);
+    ObjectNode subject = JsonNodeFactory.instance.objectNode();
+    if (kind.equals("ServiceAccount")) {
+      int slash = name.indexOf('/');
+      subject.put("kind", kind);
+      subject.put("name", name.substring(slash + 1));
+      subject.put("namespace", name.substring(0, slash));
+      return subject;
+    }
+    subject.put("apiGroup", "rbac.authorization.k8s.io");
+    subject.put("kind", kind);
+    subject.put("name", name);
+    return subject;
   }
 }

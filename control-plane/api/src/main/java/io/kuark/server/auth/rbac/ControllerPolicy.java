@@ -7,14 +7,17 @@ import java.util.Map;
 
 /**
  * What each in-process control-plane loop may do: one ClusterRole per controller, named as
- * upstream's {@code system:controller:<controller>} roles (controller_policy.go), all bound to the
- * user the controllers run as ({@value #CONTROLLER_MANAGER}); and {@code system:volume-scheduler}
- * bound to the scheduler's user ({@value #SCHEDULER}) next to {@code system:kube-scheduler}.
+ * upstream's {@code system:controller:<controller>} roles (controller_policy.go), each bound to
+ * that controller's own ServiceAccount {@code kube-system/<controller>} (upstream's {@code
+ * --use-service-account-credentials}); and {@code system:volume-scheduler} bound to the scheduler's
+ * user ({@value #SCHEDULER}) next to {@code system:kube-scheduler}.
  *
  * <p>This is the one place to change when a controller needs another permission: add a rule to its
- * role, or add a role for a new controller in {@link #controllerRoles}. Reading and watching every
- * resource (the shared informers) comes from {@code system:kube-controller-manager}, as upstream;
- * events and the leader-election Lease too.
+ * role, or add a role for a new controller in {@link #controllerRoles} (and have the controller act
+ * through {@code ControllerClients.forController("<name>")}). Reading and watching every resource
+ * (the shared informers), creating the controllers' ServiceAccounts and their tokens, and the
+ * leader-election Lease are {@value #CONTROLLER_MANAGER}'s ({@code
+ * system:kube-controller-manager}), as upstream; every controller role may write events.
  */
 public final class ControllerPolicy {
 
@@ -25,6 +28,9 @@ public final class ControllerPolicy {
   public static final String SCHEDULER = "system:kube-scheduler";
 
   static final String PREFIX = "system:controller:";
+
+  /** Where the controllers' ServiceAccounts live. */
+  public static final String CONTROLLER_NAMESPACE = "kube-system";
 
   private static final List<String> READ = List.of("get", "list", "watch");
   private static final List<String> ALL =
@@ -144,7 +150,25 @@ public final class ControllerPolicy {
             r(List.of("delete", "get", "list", "watch"), core(), "pods"),
             r(READ, core(), "nodes"),
             r(READ, List.of("storage.k8s.io"), "storageclasses")));
+    // Every controller records events about what it does (upstream's eventsRule()).
+    roles.replaceAll((name, rules) -> withEvents(rules));
     return roles;
+  }
+
+  private static List<PolicyRule> withEvents(List<PolicyRule> rules) {
+    List<PolicyRule> out = new ArrayList<>(rules);
+    out.add(r(List.of("create", "patch", "update"), List.of("", "events.k8s.io"), "events"));
+    return List.copyOf(out);
+  }
+
+  /** The user controller {@code name} acts as: its ServiceAccount's. */
+  public static String controllerUser(String name) {
+    return "system:serviceaccount:" + CONTROLLER_NAMESPACE + ":" + name;
+  }
+
+  /** The names of the controllers (and of their ServiceAccounts), without the role prefix. */
+  public static List<String> controllerNames() {
+    return List.copyOf(controllerRoles().keySet());
   }
 
   /** The roles of this policy for {@link DefaultRoles#all}. */
@@ -162,9 +186,21 @@ public final class ControllerPolicy {
   static Map<String, List<String>> bindings() {
     Map<String, List<String>> out = new java.util.LinkedHashMap<>();
     for (String name : controllerRoles().keySet()) {
-      out.put(PREFIX + name, List.of("User:" + CONTROLLER_MANAGER));
+      out.put(PREFIX + name, List.of("ServiceAccount:" + CONTROLLER_NAMESPACE + "/" + name));
     }
     out.put("system:volume-scheduler", List.of("User:" + SCHEDULER));
+    return out;
+  }
+
+  /**
+   * Subjects earlier Kuark versions bound and this policy withdrew, by binding name: reconciling
+   * removes them (otherwise they would keep every controller's permissions on an upgraded cluster).
+   */
+  static Map<String, List<String>> retiredSubjects() {
+    Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+    for (String name : controllerRoles().keySet()) {
+      out.put(PREFIX + name, List.of("User:" + CONTROLLER_MANAGER));
+    }
     return out;
   }
 

@@ -311,8 +311,13 @@ final class DefaultRoles {
     return List.of(
         r(List.of("create", "patch", "update"), List.of("", "events.k8s.io"), List.of("events")),
         r(List.of("create"), List.of("coordination.k8s.io"), List.of("leases")),
-        // get/update as upstream, and patch: fabric8's LeaseLock renews with a patch.
-        r(List.of("get", "patch", "update"), List.of("coordination.k8s.io"), List.of("leases")),
+        // get/update of its own lease only, as upstream (the lock renews with an update).
+        new PolicyRule(
+            List.of("get", "update"),
+            List.of("coordination.k8s.io"),
+            List.of("leases"),
+            List.of("kuark-scheduler"),
+            List.of()),
         r(READ, core(), List.of("nodes")),
         r(List.of("delete", "get", "list", "watch"), core(), List.of("pods")),
         r(List.of("create"), core(), List.of("bindings", "pods/binding")),
@@ -340,8 +345,13 @@ final class DefaultRoles {
     return List.of(
         r(List.of("create", "patch", "update"), List.of("", "events.k8s.io"), List.of("events")),
         r(List.of("create"), List.of("coordination.k8s.io"), List.of("leases")),
-        // get/update as upstream, and patch: fabric8's LeaseLock renews with a patch.
-        r(List.of("get", "patch", "update"), List.of("coordination.k8s.io"), List.of("leases")),
+        // get/update of its own lease only, as upstream (the lock renews with an update).
+        new PolicyRule(
+            List.of("get", "update"),
+            List.of("coordination.k8s.io"),
+            List.of("leases"),
+            List.of("kuark-controller-manager"),
+            List.of()),
         r(List.of("create"), core(), List.of("secrets", "serviceaccounts")),
         r(List.of("delete"), core(), List.of("secrets")),
         r(

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -21,6 +22,7 @@ import io.kuark.server.controller.runtime.LoopContext;
 import io.kuark.server.controller.runtime.OwnedPodHandler;
 import io.kuark.server.controller.runtime.Owners;
 import io.kuark.server.controller.runtime.Pods;
+import io.kuark.server.controller.runtime.RevisionHandler;
 import io.kuark.server.controller.runtime.Semantic;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -50,6 +52,7 @@ public final class DaemonSetController {
   private final Clock clock;
   private final Controller controller;
   private final ControllerRefManager refs;
+  private final Lister<ControllerRevision> revisions;
 
   public DaemonSetController(LoopContext ctx) {
     this.client = ctx.client();
@@ -72,6 +75,12 @@ public final class DaemonSetController {
                 controller,
                 p ->
                     OwnedPodHandler.matchingOwners(daemonSets, p, d -> d.getSpec().getSelector())));
+    this.revisions = ctx.informers().lister(ControllerRevision.class);
+    ctx.informers()
+        .get(ControllerRevision.class)
+        .addEventHandler(
+            RevisionHandler.of(
+                "DaemonSet", daemonSets, d -> d.getSpec().getSelector(), controller));
     this.refs = new ControllerRefManager(client);
   }
 
@@ -90,9 +99,7 @@ public final class DaemonSetController {
    * labels no longer match (upstream's getDaemonPods).
    */
   private List<Pod> claimPods(DaemonSet ds) {
-    OwnerReference ref = Owners.controllerRef(ds);
-    ref.setApiVersion(HasMetadata.getApiVersion(DaemonSet.class));
-    ref.setKind(HasMetadata.getKind(DaemonSet.class));
+    OwnerReference ref = controllerRef(ds);
     String ns = ds.getMetadata().getNamespace();
     return refs.claimPods(
         ds,
@@ -101,6 +108,29 @@ public final class DaemonSetController {
         ref,
         () ->
             client.apps().daemonSets().inNamespace(ns).withName(ds.getMetadata().getName()).get());
+  }
+
+  /**
+   * Upstream's controlledHistories: adopts orphaned ControllerRevisions matching the selector and
+   * releases owned ones that stopped matching, so the DaemonSet's history is its own (and the
+   * garbage collector removes it with the DaemonSet).
+   */
+  List<ControllerRevision> claimRevisions(DaemonSet ds) {
+    String ns = ds.getMetadata().getNamespace();
+    return refs.claimRevisions(
+        ds,
+        ds.getSpec().getSelector(),
+        revisions.namespace(ns).list(),
+        controllerRef(ds),
+        () ->
+            client.apps().daemonSets().inNamespace(ns).withName(ds.getMetadata().getName()).get());
+  }
+
+  private static OwnerReference controllerRef(DaemonSet ds) {
+    OwnerReference ref = Owners.controllerRef(ds);
+    ref.setApiVersion(HasMetadata.getApiVersion(DaemonSet.class));
+    ref.setKind(HasMetadata.getKind(DaemonSet.class));
+    return ref;
   }
 
   private static String ownerKey(Pod pod) {
@@ -125,6 +155,9 @@ public final class DaemonSetController {
     if (ds == null) {
       expectations.delete(key);
       return Optional.empty();
+    }
+    if (ds.getMetadata().getDeletionTimestamp() == null) {
+      claimRevisions(ds);
     }
     String hash = templateHash(ds);
     Map<String, List<Pod>> byNode = new HashMap<>();

@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
-import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -93,7 +92,7 @@ public final class LeaderElection implements AutoCloseable {
       LeaderElectionConfig config =
           new LeaderElectionConfigBuilder()
               .withName(name)
-              .withLock(new LeaseLock(namespace, name, identity))
+              .withLock(new UpdatingLeaseLock(namespace, name, identity))
               .withLeaseDuration(timing.leaseDuration())
               .withRenewDeadline(timing.renewDeadline())
               .withRetryPeriod(timing.retryPeriod())

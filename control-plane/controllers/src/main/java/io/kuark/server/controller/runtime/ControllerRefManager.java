@@ -4,18 +4,21 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * Upstream's ControllerRefManager for pods: a controller owns the pods whose controller reference
- * names it and that still match its selector; it adopts matching orphans (unless it or the pod is
- * being deleted) and releases owned pods that no longer match. Writes are updates on the cached
- * resourceVersion, so a concurrent change makes the sync retry instead of clobbering it.
+ * Upstream's ControllerRefManager for pods and ControllerRevisions: a controller owns the objects
+ * whose controller reference names it and that still match its selector; it adopts matching orphans
+ * (unless it or the object is being deleted) and releases owned objects that no longer match.
+ * Writes are updates on the cached resourceVersion, so a concurrent change makes the sync retry
+ * instead of clobbering it.
  */
 public final class ControllerRefManager {
   private final KubernetesClient client;
@@ -47,30 +50,54 @@ public final class ControllerRefManager {
   public List<Pod> claimPods(
       HasMetadata owner,
       LabelSelector selector,
-      java.util.function.Predicate<Pod> filter,
+      Predicate<Pod> filter,
       List<Pod> candidates,
+      OwnerReference ownerRef,
+      Supplier<HasMetadata> stillOwner) {
+    return claim(owner, selector, filter, candidates, ownerRef, stillOwner);
+  }
+
+  /**
+   * The ControllerRevisions of {@code candidates} that {@code owner} (a DaemonSet or StatefulSet)
+   * controls after adopting orphans whose labels match its selector and releasing owned ones that
+   * no longer match, as upstream's ClaimControllerRevisions.
+   */
+  public List<ControllerRevision> claimRevisions(
+      HasMetadata owner,
+      LabelSelector selector,
+      List<ControllerRevision> candidates,
+      OwnerReference ownerRef,
+      Supplier<HasMetadata> stillOwner) {
+    return claim(owner, selector, r -> true, candidates, ownerRef, stillOwner);
+  }
+
+  private <T extends HasMetadata> List<T> claim(
+      HasMetadata owner,
+      LabelSelector selector,
+      Predicate<T> filter,
+      List<T> candidates,
       OwnerReference ownerRef,
       Supplier<HasMetadata> stillOwner) {
     String uid = owner.getMetadata().getUid();
     boolean ownerDeleting = owner.getMetadata().getDeletionTimestamp() != null;
     Boolean canAdopt = null;
-    List<Pod> owned = new ArrayList<>();
-    for (Pod pod : candidates) {
+    List<T> owned = new ArrayList<>();
+    for (T obj : candidates) {
       boolean matches =
-          Selectors.matches(selector, pod.getMetadata().getLabels()) && filter.test(pod);
-      OwnerReference ref = Owners.controllerOf(pod);
+          Selectors.matches(selector, obj.getMetadata().getLabels()) && filter.test(obj);
+      OwnerReference ref = Owners.controllerOf(obj);
       if (ref != null) {
         if (!Objects.equals(ref.getUid(), uid)) {
           continue;
         }
         if (matches || ownerDeleting) {
-          owned.add(pod);
+          owned.add(obj);
         } else {
-          release(pod, uid);
+          release(obj, uid);
         }
         continue;
       }
-      if (!matches || ownerDeleting || pod.getMetadata().getDeletionTimestamp() != null) {
+      if (!matches || ownerDeleting || obj.getMetadata().getDeletionTimestamp() != null) {
         continue;
       }
       if (canAdopt == null) {
@@ -83,7 +110,7 @@ public final class ControllerRefManager {
       if (!canAdopt) {
         continue;
       }
-      Pod adopted = adopt(pod, ownerRef);
+      T adopted = adopt(obj, ownerRef);
       if (adopted != null) {
         owned.add(adopted);
       }
@@ -91,8 +118,8 @@ public final class ControllerRefManager {
     return owned;
   }
 
-  private Pod adopt(Pod pod, OwnerReference ownerRef) {
-    Pod copy = client.getKubernetesSerialization().clone(pod);
+  private <T extends HasMetadata> T adopt(T obj, OwnerReference ownerRef) {
+    T copy = client.getKubernetesSerialization().clone(obj);
     List<OwnerReference> refs =
         copy.getMetadata().getOwnerReferences() == null
             ? new ArrayList<>()
@@ -100,7 +127,7 @@ public final class ControllerRefManager {
     refs.add(ownerRef);
     copy.getMetadata().setOwnerReferences(refs);
     try {
-      return client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(copy).update();
+      return client.resource(copy).inNamespace(obj.getMetadata().getNamespace()).update();
     } catch (KubernetesClientException e) {
       if (e.getCode() == 404) {
         return null; // gone meanwhile: nothing to adopt
@@ -109,8 +136,8 @@ public final class ControllerRefManager {
     }
   }
 
-  private void release(Pod pod, String ownerUid) {
-    Pod copy = client.getKubernetesSerialization().clone(pod);
+  private <T extends HasMetadata> void release(T obj, String ownerUid) {
+    T copy = client.getKubernetesSerialization().clone(obj);
     List<OwnerReference> refs = new ArrayList<>();
     for (OwnerReference r : copy.getMetadata().getOwnerReferences()) {
       if (!ownerUid.equals(r.getUid())) {
@@ -119,7 +146,7 @@ public final class ControllerRefManager {
     }
     copy.getMetadata().setOwnerReferences(refs);
     try {
-      client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(copy).update();
+      client.resource(copy).inNamespace(obj.getMetadata().getNamespace()).update();
     } catch (KubernetesClientException e) {
       if (e.getCode() != 404) {
         throw e;

@@ -80,13 +80,21 @@ public final class EventRecorder {
     try {
       if (existing != null) {
         // A merge patch with the count this recorder keeps (as upstream's correlator does): no
-        // read first, so the components need only create and patch on events.
+        // read first, so the components need only create and patch on events. (Patching by name
+        // alone makes fabric8 GET the object first; patching a stub of it does not.)
         int count = existing.count.incrementAndGet();
+        Event stub =
+            new EventBuilder()
+                .withNewMetadata()
+                .withName(existing.name)
+                .withNamespace(namespace)
+                .endMetadata()
+                .build();
         client
             .v1()
             .events()
             .inNamespace(namespace)
-            .withName(existing.name)
+            .resource(stub)
             .patch(
                 PatchContext.of(PatchType.JSON_MERGE),
                 "{\"count\":" + count + ",\"lastTimestamp\":\"" + now + "\"}");

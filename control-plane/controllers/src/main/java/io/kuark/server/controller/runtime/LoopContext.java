@@ -7,9 +7,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * What every loop shares: the client, the shared informers, a scheduler for delayed requeues, an
- * executor for fire-and-forget writes such as events, the clock, and where work queues report their
- * metrics.
+ * What every loop shares: the client (its own identity, see {@link #withClient}), the shared
+ * informers, a scheduler for delayed requeues, an executor for fire-and-forget writes such as
+ * events, the clock, and where work queues report their metrics.
  */
 public record LoopContext(
     KubernetesClient client,
@@ -27,6 +27,14 @@ public record LoopContext(
       ExecutorService background,
       Clock clock) {
     this(client, informers, delays, background, clock, new WorkQueueMetrics());
+  }
+
+  /**
+   * The same context acting through {@code other}: one controller's own identity, while the shared
+   * informers keep the controller manager's.
+   */
+  public LoopContext withClient(KubernetesClient other) {
+    return new LoopContext(other, informers, delays, background, clock, queueMetrics);
   }
 
   public EventRecorder recorder(String component) {

@@ -14,7 +14,6 @@ import io.kuark.server.controller.runtime.Handlers;
 import io.kuark.server.controller.runtime.Keys;
 import io.kuark.server.controller.runtime.LoopContext;
 import io.kuark.server.controller.runtime.OwnedPodHandler;
-import io.kuark.server.controller.runtime.Owners;
 import io.kuark.server.controller.runtime.Semantic;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,6 +63,11 @@ public final class StatefulSetController {
                 new io.kuark.server.controller.runtime.Expectations(),
                 controller,
                 p -> OwnedPodHandler.matchingOwners(sets, p, s -> s.getSpec().getSelector())));
+    ctx.informers()
+        .get(ControllerRevision.class)
+        .addEventHandler(
+            io.kuark.server.controller.runtime.RevisionHandler.of(
+                "StatefulSet", sets, s -> s.getSpec().getSelector(), controller));
     this.refs = new ControllerRefManager(client);
   }
 
@@ -78,13 +82,16 @@ public final class StatefulSetController {
       return Optional.empty();
     }
     String ns = set.getMetadata().getNamespace();
-    String uid = set.getMetadata().getUid();
-    List<ControllerRevision> owned = new ArrayList<>();
-    for (ControllerRevision r : revisionCache.namespace(ns).list()) {
-      if (Owners.isControlledBy(r, uid)) {
-        owned.add(r);
-      }
-    }
+    // Upstream's ListRevisions + ClaimControllerRevisions: orphaned revisions matching the
+    // selector are adopted, owned ones that stopped matching are released.
+    List<ControllerRevision> owned =
+        new ArrayList<>(
+            refs.claimRevisions(
+                set,
+                set.getSpec().getSelector(),
+                revisionCache.namespace(ns).list(),
+                StatefulPods.controllerRef(set),
+                () -> fresh(set)));
     StatefulSetRevisions.Update update = revisions.ensureUpdateRevision(set, owned);
     ControllerRevision updateRevision = update.revision();
     if (!containsName(owned, updateRevision.getMetadata().getName())) {
@@ -117,13 +124,7 @@ public final class StatefulSetController {
             p -> StatefulPods.isMemberOf(set, p),
             pods.namespace(ns).list(),
             StatefulPods.controllerRef(set),
-            () ->
-                client
-                    .apps()
-                    .statefulSets()
-                    .inNamespace(ns)
-                    .withName(set.getMetadata().getName())
-                    .get());
+            () -> fresh(set));
     Instant now = clock.instant();
     updater.update(set, mine, rev, now);
 
@@ -146,6 +147,16 @@ public final class StatefulSetController {
       return Optional.of(Duration.ofSeconds(minReady));
     }
     return Optional.empty();
+  }
+
+  /** The set as the API has it now (the "can adopt" re-check before the first adoption). */
+  private StatefulSet fresh(StatefulSet set) {
+    return client
+        .apps()
+        .statefulSets()
+        .inNamespace(set.getMetadata().getNamespace())
+        .withName(set.getMetadata().getName())
+        .get();
   }
 
   private static boolean containsName(List<ControllerRevision> list, String name) {

@@ -86,19 +86,28 @@ class ControlPlaneLeadershipTest {
     QuietMockServer.install();
     try (ControlPlaneLoops only = start()) {
       await().atMost(Duration.ofSeconds(60)).until(only::leadsControllers);
-      // Another holder takes the lease over (as after a partition); renewals now fail.
-      Lease stolen =
-          client
-              .leases()
-              .inNamespace("kube-system")
-              .withName("kuark-controller-manager")
-              .edit(
-                  l -> {
-                    l.getSpec().setHolderIdentity("somebody-else");
-                    l.getSpec().setRenewTime(ZonedDateTime.now().plusMinutes(5));
-                    l.getSpec().setLeaseDurationSeconds(3600);
-                    return l;
-                  });
+      // Another holder takes the lease over (as after a partition); renewals now fail. The edit
+      // is a compare-and-swap that a concurrent renewal may win (409): then it is tried again.
+      Lease[] taken = new Lease[1];
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptionsMatching(e -> String.valueOf(e.getMessage()).contains("409"))
+          .until(
+              () ->
+                  (taken[0] =
+                          client
+                              .leases()
+                              .inNamespace("kube-system")
+                              .withName("kuark-controller-manager")
+                              .edit(
+                                  l -> {
+                                    l.getSpec().setHolderIdentity("somebody-else");
+                                    l.getSpec().setRenewTime(ZonedDateTime.now().plusMinutes(5));
+                                    l.getSpec().setLeaseDurationSeconds(3600);
+                                    return l;
+                                  }))
+                      != null);
+      Lease stolen = taken[0];
       assertThat(stolen.getSpec().getHolderIdentity()).isEqualTo("somebody-else");
       await().atMost(Duration.ofSeconds(60)).until(() -> !only.leadsControllers());
       assertThat(holder("kuark-controller-manager")).isEqualTo("somebody-else");

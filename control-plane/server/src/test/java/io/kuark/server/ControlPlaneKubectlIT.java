@@ -187,6 +187,38 @@ class ControlPlaneKubectlIT {
       rolloutStatus("cp-ds", "daemonset/tolerant");
       // Still no pod on the tainted node for the DaemonSet that does not tolerate it.
       assertThat(daemonNodes("cp-ds", "plain")).containsExactly("cp-n1", "cp-n2");
+
+      // Rolling update, history and undo through the DaemonSet's ControllerRevisions.
+      cluster.run("set", "image", "-n", "cp-ds", "daemonset/plain", "c=kuark.local/demo:2").ok();
+      rolloutStatus("cp-ds", "daemonset/plain");
+      assertThat(cluster.run("rollout", "history", "-n", "cp-ds", "daemonset/plain").ok().out())
+          .containsPattern("(?m)^1\\s")
+          .containsPattern("(?m)^2\\s");
+      cluster.run("rollout", "undo", "-n", "cp-ds", "daemonset/plain").ok();
+      rolloutStatus("cp-ds", "daemonset/plain");
+      await()
+          .atMost(Duration.ofMinutes(1))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          cluster
+                              .run(
+                                  "get",
+                                  "pods",
+                                  "-n",
+                                  "cp-ds",
+                                  "-l",
+                                  "app=plain",
+                                  "-o",
+                                  "jsonpath={.items[*].spec.containers[0].image}")
+                              .ok()
+                              .out()
+                              .split(" "))
+                      .containsOnly("kuark.local/demo:1"));
+      assertThat(cluster.run("rollout", "history", "-n", "cp-ds", "daemonset/plain").ok().out())
+          .containsPattern("(?m)^2\\s")
+          .containsPattern("(?m)^3\\s")
+          .doesNotContainPattern("(?m)^1\\s");
     } finally {
       cluster.run("taint", "node", "cp-n3", "dedicated=infra:NoSchedule-");
     }

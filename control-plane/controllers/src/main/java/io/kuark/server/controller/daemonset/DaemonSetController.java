@@ -24,21 +24,25 @@ import io.kuark.server.controller.runtime.Owners;
 import io.kuark.server.controller.runtime.Pods;
 import io.kuark.server.controller.runtime.RevisionHandler;
 import io.kuark.server.controller.runtime.Semantic;
-import java.nio.charset.StandardCharsets;
+import io.kuark.server.controller.runtime.TemplateRevisions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Runs one pod of each DaemonSet on every node it should run on (nodeSelector, taints with the
  * daemon tolerations), pinned through node affinity and placed by the scheduler; removes pods from
  * nodes that no longer qualify; rolls template changes out (RollingUpdate, one unavailable node at
- * a time by default; OnDelete leaves old pods alone) using the {@code controller-revision-hash}
- * label; reports the status {@code kubectl rollout status} reads.
+ * a time by default; OnDelete leaves old pods alone); keeps one ControllerRevision per template
+ * (pods carry its hash in the {@code controller-revision-hash} label) so {@code kubectl rollout
+ * history/undo} work, within {@code revisionHistoryLimit}; reports the status {@code kubectl
+ * rollout status} reads.
  */
 public final class DaemonSetController {
   static final String HASH_LABEL = "controller-revision-hash";
@@ -53,6 +57,7 @@ public final class DaemonSetController {
   private final Controller controller;
   private final ControllerRefManager refs;
   private final Lister<ControllerRevision> revisions;
+  private final TemplateRevisions history;
 
   public DaemonSetController(LoopContext ctx) {
     this.client = ctx.client();
@@ -82,6 +87,7 @@ public final class DaemonSetController {
             RevisionHandler.of(
                 "DaemonSet", daemonSets, d -> d.getSpec().getSelector(), controller));
     this.refs = new ControllerRefManager(client);
+    this.history = new TemplateRevisions(client);
   }
 
   public Controller controller() {
@@ -137,17 +143,15 @@ public final class DaemonSetController {
     return OwnedPodHandler.ownerKey(pod, "DaemonSet");
   }
 
-  private String templateHash(DaemonSet ds) {
-    int hash = 0x811c9dc5;
-    for (byte b :
-        client
-            .getKubernetesSerialization()
-            .asJson(ds.getSpec().getTemplate())
-            .getBytes(StandardCharsets.UTF_8)) {
-      hash ^= (b & 0xff);
-      hash *= 0x01000193;
-    }
-    return Integer.toHexString(hash);
+  /** The DaemonSet as the owner of its revision history. */
+  private static TemplateRevisions.Owner historyOwner(DaemonSet ds) {
+    return new TemplateRevisions.Owner(
+        ds,
+        ds.getSpec().getTemplate(),
+        ds.getStatus() == null ? null : ds.getStatus().getCollisionCount(),
+        ds.getSpec().getRevisionHistoryLimit(),
+        controllerRef(ds),
+        HASH_LABEL);
   }
 
   Optional<Duration> sync(String key) {
@@ -156,10 +160,21 @@ public final class DaemonSetController {
       expectations.delete(key);
       return Optional.empty();
     }
-    if (ds.getMetadata().getDeletionTimestamp() == null) {
-      claimRevisions(ds);
+    if (ds.getMetadata().getDeletionTimestamp() != null) {
+      // Being deleted: the garbage collector removes pods and revisions; only the status moves.
+      return Optional.empty();
     }
-    String hash = templateHash(ds);
+    // Upstream's constructHistory: the revision of the current template (a rollback renumbers an
+    // older equal one), pods labelled with its hash count as updated.
+    List<ControllerRevision> owned = new ArrayList<>(claimRevisions(ds));
+    TemplateRevisions.Owner owner = historyOwner(ds);
+    TemplateRevisions.Update update = history.ensureUpdateRevision(owner, owned);
+    if (owned.stream()
+        .noneMatch(
+            r -> r.getMetadata().getName().equals(update.revision().getMetadata().getName()))) {
+      owned.add(update.revision());
+    }
+    String hash = update.hash();
     Map<String, List<Pod>> byNode = new HashMap<>();
     List<Pod> failed = new ArrayList<>();
     for (Pod p : claimPods(ds)) {
@@ -264,9 +279,26 @@ public final class DaemonSetController {
         }
       }
     }
-    if (expectations.satisfied(key) && ds.getMetadata().getDeletionTimestamp() == null) {
+    if (expectations.satisfied(key)) {
       manage(key, ds, hash, createOn, delete);
     }
+    Set<String> live = new HashSet<>();
+    live.add(update.revision().getMetadata().getName());
+    Set<String> podHashes = new HashSet<>();
+    for (List<Pod> here : byNode.values()) {
+      for (Pod p : here) {
+        if (p.getMetadata().getLabels() != null) {
+          podHashes.add(p.getMetadata().getLabels().get(HASH_LABEL));
+        }
+      }
+    }
+    for (ControllerRevision r : owned) {
+      Map<String, String> labels = r.getMetadata().getLabels();
+      if (labels != null && podHashes.contains(labels.get(HASH_LABEL))) {
+        live.add(r.getMetadata().getName());
+      }
+    }
+    history.truncateHistory(owner, owned, live);
     DaemonSetStatus status =
         ds.getStatus() == null
             ? new DaemonSetStatus()
@@ -279,6 +311,10 @@ public final class DaemonSetController {
     status.setNumberUnavailable(desired - available == 0 ? null : desired - available);
     status.setUpdatedNumberScheduled(updated == 0 ? null : updated);
     status.setObservedGeneration(ds.getMetadata().getGeneration());
+    status.setCollisionCount(
+        update.collisionCount() == 0 && status.getCollisionCount() == null
+            ? null
+            : update.collisionCount());
     if (!Semantic.equal(client.getKubernetesSerialization(), status, ds.getStatus())) {
       DaemonSet copy = client.getKubernetesSerialization().clone(ds);
       copy.setStatus(status);

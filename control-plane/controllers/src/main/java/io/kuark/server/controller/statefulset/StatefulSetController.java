@@ -15,6 +15,7 @@ import io.kuark.server.controller.runtime.Keys;
 import io.kuark.server.controller.runtime.LoopContext;
 import io.kuark.server.controller.runtime.OwnedPodHandler;
 import io.kuark.server.controller.runtime.Semantic;
+import io.kuark.server.controller.runtime.TemplateRevisions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +35,7 @@ public final class StatefulSetController {
   private final Lister<StatefulSet> sets;
   private final Lister<Pod> pods;
   private final Lister<ControllerRevision> revisionCache;
-  private final StatefulSetRevisions revisions;
+  private final TemplateRevisions revisions;
   private final StatefulSetUpdater updater;
   private final Clock clock;
   private final Controller controller;
@@ -47,7 +48,7 @@ public final class StatefulSetController {
     this.revisionCache = ctx.informers().lister(ControllerRevision.class);
     Lister<PersistentVolumeClaim> claimCache = ctx.informers().lister(PersistentVolumeClaim.class);
     var events = ctx.recorder("statefulset-controller");
-    this.revisions = new StatefulSetRevisions(client);
+    this.revisions = new TemplateRevisions(client);
     this.updater =
         new StatefulSetUpdater(client, new StatefulClaims(client, claimCache, events), events);
     this.clock = ctx.clock();
@@ -92,7 +93,8 @@ public final class StatefulSetController {
                 revisionCache.namespace(ns).list(),
                 StatefulPods.controllerRef(set),
                 () -> fresh(set)));
-    StatefulSetRevisions.Update update = revisions.ensureUpdateRevision(set, owned);
+    TemplateRevisions.Owner history = history(set);
+    TemplateRevisions.Update update = revisions.ensureUpdateRevision(history, owned);
     ControllerRevision updateRevision = update.revision();
     if (!containsName(owned, updateRevision.getMetadata().getName())) {
       owned.add(updateRevision);
@@ -140,7 +142,7 @@ public final class StatefulSetController {
     for (Pod p : mine) {
       live.add(StatefulPods.revisionOf(p));
     }
-    revisions.truncateHistory(set, owned, live);
+    revisions.truncateHistory(history, owned, live);
 
     int minReady = StatefulSetUpdater.minReadySeconds(set);
     if (minReady > 0 && !status.getReadyReplicas().equals(status.getAvailableReplicas())) {
@@ -166,5 +168,16 @@ public final class StatefulSetController {
       }
     }
     return false;
+  }
+
+  /** The set as the owner of its revision history. */
+  private static TemplateRevisions.Owner history(StatefulSet set) {
+    return new TemplateRevisions.Owner(
+        set,
+        set.getSpec().getTemplate(),
+        set.getStatus() == null ? null : set.getStatus().getCollisionCount(),
+        set.getSpec().getRevisionHistoryLimit(),
+        StatefulPods.controllerRef(set),
+        null);
   }
 }

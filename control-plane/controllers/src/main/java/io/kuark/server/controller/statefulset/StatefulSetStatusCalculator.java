@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
 import io.kuark.server.controller.runtime.Pods;
+import io.kuark.server.controller.runtime.TemplateRevisions;
 import java.time.Instant;
 import java.util.List;
 
@@ -15,7 +16,7 @@ final class StatefulSetStatusCalculator {
       StatefulSet set,
       List<Pod> pods,
       StatefulSetUpdater.Revisions rev,
-      StatefulSetRevisions.Update update,
+      TemplateRevisions.Update update,
       Instant now) {
     int minReady = StatefulSetUpdater.minReadySeconds(set);
     int replicas = 0;

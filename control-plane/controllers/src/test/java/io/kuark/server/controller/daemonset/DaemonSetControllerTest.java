@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -153,6 +154,69 @@ class DaemonSetControllerTest {
                               .isEqualTo("agent:2");
                         });
               });
+
+      // The history `kubectl rollout history daemonset/agent` reads: one revision per template,
+      // owned by the DaemonSet, pods labelled with the newest one's hash.
+      List<ControllerRevision> history = revisions();
+      assertThat(history).extracting(ControllerRevision::getRevision).containsExactly(1L, 2L);
+      assertThat(history)
+          .allSatisfy(
+              r -> {
+                assertThat(r.getMetadata().getName())
+                    .isEqualTo(
+                        "agent-" + r.getMetadata().getLabels().get("controller-revision-hash"));
+                assertThat(r.getMetadata().getOwnerReferences().get(0).getKind())
+                    .isEqualTo("DaemonSet");
+              });
+      assertThat(history.get(0).getMetadata().getLabels().get("controller-revision-hash"))
+          .isEqualTo(oldHash);
+      String newHash = history.get(1).getMetadata().getLabels().get("controller-revision-hash");
+      assertThat(pods())
+          .allSatisfy(
+              p ->
+                  assertThat(p.getMetadata().getLabels().get("controller-revision-hash"))
+                      .isEqualTo(newHash));
+
+      // A rollback (what `kubectl rollout undo` does: the old template back) renumbers the old
+      // revision as the newest instead of adding one, and the pods roll back to its hash.
+      client
+          .apps()
+          .daemonSets()
+          .inNamespace("default")
+          .withName("agent")
+          .edit(
+              x -> {
+                x.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("agent:1");
+                return x;
+              });
+      await()
+          .ignoreExceptions()
+          .atMost(Duration.ofSeconds(90))
+          .untilAsserted(
+              () -> {
+                markAllReady();
+                assertThat(revisions())
+                    .extracting(
+                        r -> r.getMetadata().getLabels().get("controller-revision-hash"),
+                        ControllerRevision::getRevision)
+                    .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(newHash, 2L),
+                        org.assertj.core.groups.Tuple.tuple(oldHash, 3L));
+                assertThat(pods())
+                    .hasSize(3)
+                    .allSatisfy(
+                        p ->
+                            assertThat(p.getMetadata().getLabels().get("controller-revision-hash"))
+                                .isEqualTo(oldHash));
+              });
     }
+  }
+
+  private static List<ControllerRevision> revisions() {
+    List<ControllerRevision> all =
+        new java.util.ArrayList<>(
+            client.apps().controllerRevisions().inNamespace("default").list().getItems());
+    all.sort(java.util.Comparator.comparingLong(ControllerRevision::getRevision));
+    return all;
   }
 }

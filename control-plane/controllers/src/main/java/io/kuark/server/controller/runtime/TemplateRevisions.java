@@ -1,13 +1,13 @@
-package io.kuark.server.controller.statefulset;
+package io.kuark.server.controller.runtime;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.kuark.server.controller.runtime.Owners;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,28 +18,41 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The ControllerRevisions of a StatefulSet: each stores the pod template as a patch ({@code
- * {"spec":{"template":{...,"$patch":"replace"}}}}, as upstream, so {@code kubectl rollout
- * history/undo} read them), named {@code <set>-<hash>} where the hash covers the template and the
- * collision count.
+ * The ControllerRevisions of a StatefulSet or DaemonSet (upstream's controller history): each
+ * stores the pod template as a patch ({@code {"spec":{"template":{...,"$patch":"replace"}}}}, as
+ * upstream, so {@code kubectl rollout history/undo} read them), named {@code <owner>-<hash>} where
+ * the hash covers the template and the collision count.
  */
-final class StatefulSetRevisions {
-  static final String HASH_LABEL = "controller.kubernetes.io/hash";
+public final class TemplateRevisions {
+  public static final String HASH_LABEL = "controller.kubernetes.io/hash";
   private static final String SAFE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+
+  /**
+   * What the history needs of its owner: the object, its current pod template, {@code
+   * status.collisionCount}, {@code spec.revisionHistoryLimit} (null: 10), its controller reference,
+   * and extra labels for new revisions (a DaemonSet's {@code controller-revision-hash}).
+   */
+  public record Owner(
+      HasMetadata object,
+      PodTemplateSpec template,
+      Integer collisionCount,
+      Integer historyLimit,
+      OwnerReference controllerRef,
+      String extraHashLabel) {}
 
   private final KubernetesClient client;
   private final KubernetesSerialization json;
 
-  StatefulSetRevisions(KubernetesClient client) {
+  public TemplateRevisions(KubernetesClient client) {
     this.client = client;
     this.json = client.getKubernetesSerialization();
   }
 
-  /** The revision data of {@code set}'s current template. */
+  /** The revision data of {@code owner}'s current template. */
   @SuppressWarnings("unchecked")
-  Map<String, Object> patchOf(StatefulSet set) {
+  Map<String, Object> patchOf(Owner owner) {
     Map<String, Object> template =
-        (Map<String, Object>) json.convertValue(set.getSpec().getTemplate(), Map.class);
+        (Map<String, Object>) json.convertValue(owner.template(), Map.class);
     template.put("$patch", "replace");
     Map<String, Object> spec = new HashMap<>();
     spec.put("template", template);
@@ -50,7 +63,7 @@ final class StatefulSetRevisions {
 
   /** The pod template stored in {@code revision}. */
   @SuppressWarnings("unchecked")
-  PodTemplateSpec templateOf(ControllerRevision revision) {
+  public PodTemplateSpec templateOf(ControllerRevision revision) {
     Map<String, Object> data =
         (Map<String, Object>) json.convertValue(revision.getData(), Map.class);
     Map<String, Object> spec = (Map<String, Object>) data.get("spec");
@@ -60,7 +73,7 @@ final class StatefulSetRevisions {
   }
 
   /** Upstream-style hash: FNV-32a over the data and the collision count, in a safe alphabet. */
-  String hash(Map<String, Object> data, int collisionCount) {
+  public String hash(Map<String, Object> data, int collisionCount) {
     int h = 0x811c9dc5;
     byte[] bytes = json.asJson(new java.util.TreeMap<>(data)).getBytes(StandardCharsets.UTF_8);
     for (byte b : bytes) {
@@ -94,20 +107,27 @@ final class StatefulSetRevisions {
           json.convertValue(templateOf(revision), Object.class),
           json.convertValue(templateOf(other), Object.class));
     } catch (RuntimeException e) {
-      return false; // not a StatefulSet revision we can read
+      return false; // not a template revision we can read
     }
   }
 
   /** The result of {@link #ensureUpdateRevision}. */
-  record Update(ControllerRevision revision, int collisionCount) {}
+  public record Update(ControllerRevision revision, int collisionCount) {
+    /** The revision's hash label (what pods of this revision are labelled with). */
+    public String hash() {
+      Map<String, String> labels = revision.getMetadata().getLabels();
+      return labels == null ? null : labels.get(HASH_LABEL);
+    }
+  }
 
   /**
-   * Finds or creates the revision of {@code set}'s current template among {@code existing}. An
+   * Finds or creates the revision of {@code owner}'s current template among {@code existing}. An
    * equal revision that is not the newest is renumbered to be the newest (a rollback). A name clash
    * with different data bumps the collision count.
    */
-  Update ensureUpdateRevision(StatefulSet set, List<ControllerRevision> existing) {
-    Map<String, Object> data = patchOf(set);
+  public Update ensureUpdateRevision(Owner owner, List<ControllerRevision> existing) {
+    HasMetadata set = owner.object();
+    Map<String, Object> data = patchOf(owner);
     long next = 1;
     ControllerRevision equal = null;
     for (ControllerRevision r : existing) {
@@ -116,10 +136,7 @@ final class StatefulSetRevisions {
         equal = r;
       }
     }
-    int collisions =
-        set.getStatus() == null || set.getStatus().getCollisionCount() == null
-            ? 0
-            : set.getStatus().getCollisionCount();
+    int collisions = owner.collisionCount() == null ? 0 : owner.collisionCount();
     if (equal != null) {
       if (equal.getRevision() == next - 1) {
         return new Update(equal, collisions);
@@ -136,7 +153,7 @@ final class StatefulSetRevisions {
           collisions);
     }
     while (true) {
-      ControllerRevision r = newRevision(set, data, next, collisions);
+      ControllerRevision r = newRevision(owner, data, next, collisions);
       try {
         return new Update(
             client
@@ -168,14 +185,18 @@ final class StatefulSetRevisions {
   }
 
   private ControllerRevision newRevision(
-      StatefulSet set, Map<String, Object> data, long number, int collisions) {
+      Owner owner, Map<String, Object> data, long number, int collisions) {
+    HasMetadata set = owner.object();
     String hash = hash(data, collisions);
     Map<String, String> labels = new HashMap<>();
-    if (set.getSpec().getTemplate().getMetadata() != null
-        && set.getSpec().getTemplate().getMetadata().getLabels() != null) {
-      labels.putAll(set.getSpec().getTemplate().getMetadata().getLabels());
+    if (owner.template().getMetadata() != null
+        && owner.template().getMetadata().getLabels() != null) {
+      labels.putAll(owner.template().getMetadata().getLabels());
     }
     labels.put(HASH_LABEL, hash);
+    if (owner.extraHashLabel() != null) {
+      labels.put(owner.extraHashLabel(), hash);
+    }
     ControllerRevision r = new ControllerRevision();
     r.setApiVersion("apps/v1");
     r.setKind("ControllerRevision");
@@ -183,7 +204,7 @@ final class StatefulSetRevisions {
     meta.setName(set.getMetadata().getName() + "-" + hash);
     meta.setNamespace(set.getMetadata().getNamespace());
     meta.setLabels(labels);
-    meta.setOwnerReferences(List.of(StatefulPods.controllerRef(set)));
+    meta.setOwnerReferences(List.of(owner.controllerRef()));
     r.setMetadata(meta);
     r.setData(data);
     r.setRevision(number);
@@ -194,11 +215,8 @@ final class StatefulSetRevisions {
    * Deletes the oldest revisions beyond {@code spec.revisionHistoryLimit} (default 10) that no pod
    * and neither the current nor the update revision uses.
    */
-  void truncateHistory(StatefulSet set, List<ControllerRevision> revisions, Set<String> live) {
-    int limit =
-        set.getSpec().getRevisionHistoryLimit() == null
-            ? 10
-            : set.getSpec().getRevisionHistoryLimit();
+  public void truncateHistory(Owner owner, List<ControllerRevision> revisions, Set<String> live) {
+    int limit = owner.historyLimit() == null ? 10 : owner.historyLimit();
     List<ControllerRevision> history = new ArrayList<>();
     for (ControllerRevision r : revisions) {
       if (!live.contains(r.getMetadata().getName())) {

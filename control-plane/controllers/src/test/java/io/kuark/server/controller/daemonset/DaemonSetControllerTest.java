@@ -127,16 +127,7 @@ class DaemonSetControllerTest {
                 assertThat(got.getStatus().getUpdatedNumberScheduled()).isEqualTo(3);
               });
       String oldHash = pods().get(0).getMetadata().getLabels().get("controller-revision-hash");
-      client
-          .apps()
-          .daemonSets()
-          .inNamespace("default")
-          .withName("agent")
-          .edit(
-              x -> {
-                x.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("agent:2");
-                return x;
-              });
+      setImage("agent:2");
       await()
           .ignoreExceptions()
           .atMost(Duration.ofSeconds(90))
@@ -179,16 +170,7 @@ class DaemonSetControllerTest {
 
       // A rollback (what `kubectl rollout undo` does: the old template back) renumbers the old
       // revision as the newest instead of adding one, and the pods roll back to its hash.
-      client
-          .apps()
-          .daemonSets()
-          .inNamespace("default")
-          .withName("agent")
-          .edit(
-              x -> {
-                x.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("agent:1");
-                return x;
-              });
+      setImage("agent:1");
       await()
           .ignoreExceptions()
           .atMost(Duration.ofSeconds(90))
@@ -210,6 +192,19 @@ class DaemonSetControllerTest {
                                 .isEqualTo(oldHash));
               });
     }
+  }
+
+  private static void setImage(String image) {
+    client
+        .apps()
+        .daemonSets()
+        .inNamespace("default")
+        .withName("agent")
+        .edit(
+            x -> {
+              x.getSpec().getTemplate().getSpec().getContainers().get(0).setImage(image);
+              return x;
+            });
   }
 
   private static List<ControllerRevision> revisions() {

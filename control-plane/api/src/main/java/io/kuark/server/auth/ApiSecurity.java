@@ -13,6 +13,7 @@ import io.kuark.server.apimodel.ResourceType;
 import io.kuark.server.auth.admission.AdmissionPlugin;
 import io.kuark.server.auth.admission.AuditAnnotations;
 import io.kuark.server.auth.admission.DefaultStorageClass;
+import io.kuark.server.auth.admission.LegacyTokenSecrets;
 import io.kuark.server.auth.admission.LimitRanger;
 import io.kuark.server.auth.admission.NamespacedObjects;
 import io.kuark.server.auth.admission.PodSecurityAdmission;
@@ -46,6 +47,7 @@ import io.kuark.server.auth.node.NodeGraph;
 import io.kuark.server.auth.node.NodePodIndex;
 import io.kuark.server.auth.node.NodeRestriction;
 import io.kuark.server.auth.pki.CertificateAuthority;
+import io.kuark.server.auth.pki.Pem;
 import io.kuark.server.auth.rbac.BootstrapPolicy;
 import io.kuark.server.auth.rbac.ClusterRoleAggregator;
 import java.nio.file.Path;
@@ -101,7 +103,8 @@ public final class ApiSecurity implements AutoCloseable {
     this.store = store;
     this.catalog = catalog;
     this.tokens = new ServiceAccountTokens(serviceAccountKey, Clock.systemUTC());
-    this.serviceAccounts = new ServiceAccountAuthenticator(tokens, this::lookup);
+    this.serviceAccounts =
+        new ServiceAccountAuthenticator(tokens, this::lookup, this::secretHoldsToken);
     this.caches = caches;
     otherTokens.add(new BootstrapTokenAuthenticator(this::secret, Clock.systemUTC()));
     if (tokenAuthFile != null) {
@@ -156,6 +159,11 @@ public final class ApiSecurity implements AutoCloseable {
   public ObjectAdmission admission(ObjectAdmission next) {
     NamespacedObjects objects = new NamespacedObjects(store, catalog);
     List<AdmissionPlugin> plugins = new ArrayList<>();
+    plugins.add(
+        new LegacyTokenSecrets(
+            tokens,
+            this::serviceAccount,
+            () -> csrSigningCa == null ? null : Pem.encode(csrSigningCa.certificate())));
     plugins.add(new LimitRanger(objects));
     plugins.add(new DefaultStorageClass(objects));
     plugins.add(new PodSecurityAdmission(objects, podSecurity, AuditAnnotations.LOG));
@@ -241,6 +249,26 @@ public final class ApiSecurity implements AutoCloseable {
     WatchedObjects objects = new WatchedObjects(store, caches, type, o -> {}).start();
     running.add(objects);
     return objects;
+  }
+
+  /** Whether a live service-account-token Secret holds {@code token} (legacy token check). */
+  private boolean secretHoldsToken(String namespace, String name, String token) {
+    return secret(namespace, name)
+        .filter(s -> "kubernetes.io/service-account-token".equals(s.path("type").asText()))
+        .filter(s -> s.path("metadata").path("deletionTimestamp").isMissingNode())
+        .map(s -> s.path("data").path("token").asText(""))
+        .map(
+            encoded -> {
+              try {
+                return new String(
+                    java.util.Base64.getDecoder().decode(encoded),
+                    java.nio.charset.StandardCharsets.UTF_8);
+              } catch (IllegalArgumentException e) {
+                return "";
+              }
+            })
+        .map(token::equals)
+        .orElse(false);
   }
 
   private Optional<JsonNode> secret(String namespace, String name) {

@@ -250,6 +250,62 @@ class SecurityIT {
   }
 
   @Test
+  void legacyTokenSecretGetsATokenThatLivesAsLongAsTheSecret() {
+    ok(
+        admin.post(
+            "/api/v1/namespaces/team/secrets",
+            "{\"metadata\":{\"name\":\"robot-legacy\",\"annotations\":"
+                + "{\"kubernetes.io/service-account.name\":\"robot\"}},"
+                + "\"type\":\"kubernetes.io/service-account-token\"}"));
+    JsonNode secret = json(admin.get("/api/v1/namespaces/team/secrets/robot-legacy"));
+    String robotUid =
+        json(admin.get("/api/v1/namespaces/team/serviceaccounts/robot"))
+            .path("metadata")
+            .path("uid")
+            .asText();
+    assertThat(
+            secret
+                .path("metadata")
+                .path("annotations")
+                .path("kubernetes.io/service-account.uid")
+                .asText())
+        .isEqualTo(robotUid);
+    java.util.Base64.Decoder b64 = java.util.Base64.getDecoder();
+    JsonNode data = secret.path("data");
+    assertThat(new String(b64.decode(data.path("namespace").asText()), StandardCharsets.UTF_8))
+        .isEqualTo("team");
+    assertThat(new String(b64.decode(data.path("ca.crt").asText()), StandardCharsets.UTF_8))
+        .startsWith("-----BEGIN CERTIFICATE-----");
+    String legacy = new String(b64.decode(data.path("token").asText()), StandardCharsets.UTF_8);
+    JsonNode claims =
+        Json.parseBody(
+            java.util.Base64.getUrlDecoder().decode(legacy.split("\\.")[1]), "application/json");
+    assertThat(claims.path("iss").asText()).isEqualTo("kubernetes/serviceaccount");
+    assertThat(claims.has("exp")).isFalse();
+
+    // The token is the service account: its role's rules apply.
+    assertThat(as(legacy, "GET", "/api/v1/namespaces/team/pods", null).statusCode()).isEqualTo(200);
+    assertThat(as(legacy, "GET", "/api/v1/namespaces/team/secrets", null).statusCode())
+        .isEqualTo(403);
+    // A secret for a service account that does not exist gets no token.
+    ok(
+        admin.post(
+            "/api/v1/namespaces/team/secrets",
+            "{\"metadata\":{\"name\":\"nobody-legacy\",\"annotations\":"
+                + "{\"kubernetes.io/service-account.name\":\"nobody\"}},"
+                + "\"type\":\"kubernetes.io/service-account-token\"}"));
+    assertThat(
+            json(admin.get("/api/v1/namespaces/team/secrets/nobody-legacy"))
+                .path("data")
+                .has("token"))
+        .isFalse();
+
+    // Deleting the Secret revokes the token.
+    ok(admin.send("DELETE", "/api/v1/namespaces/team/secrets/robot-legacy", null, null));
+    assertThat(as(legacy, "GET", "/api/v1/namespaces/team/pods", null).statusCode()).isEqualTo(401);
+  }
+
+  @Test
   void podsNeedTheirServiceAccount() {
     HttpResponse<String> r =
         admin.post(

@@ -18,10 +18,22 @@ public final class ServiceAccountAuthenticator implements TokenAuthenticator {
 
   private final ServiceAccountTokens tokens;
   private final ObjectLookup lookup;
+  private final LegacyTokenSecrets legacySecrets;
+
+  /** Whether a Secret (namespace, name) holds {@code token} (legacy tokens live only so). */
+  public interface LegacyTokenSecrets {
+    boolean holds(String namespace, String name, String token);
+  }
 
   public ServiceAccountAuthenticator(ServiceAccountTokens tokens, ObjectLookup lookup) {
+    this(tokens, lookup, (namespace, name, token) -> false);
+  }
+
+  public ServiceAccountAuthenticator(
+      ServiceAccountTokens tokens, ObjectLookup lookup, LegacyTokenSecrets legacySecrets) {
     this.tokens = tokens;
     this.lookup = lookup;
+    this.legacySecrets = legacySecrets;
   }
 
   @Override
@@ -49,7 +61,12 @@ public final class ServiceAccountAuthenticator implements TokenAuthenticator {
     if (t.pod() != null && !live(lookup.find("pods", t.namespace(), t.pod().name()), t.pod())) {
       return Optional.empty();
     }
-    if (t.secret() != null
+    if (t.secret() != null && t.secret().uid().isEmpty()) {
+      // A legacy token: revoked when its Secret is deleted or no longer holds it.
+      if (!legacySecrets.holds(t.namespace(), t.secret().name(), token)) {
+        return Optional.empty();
+      }
+    } else if (t.secret() != null
         && !live(lookup.find("secrets", t.namespace(), t.secret().name()), t.secret())) {
       return Optional.empty();
     }

@@ -23,6 +23,11 @@ public final class ServiceAccountTokens {
 
   public static final String ISSUER = "https://kubernetes.default.svc.cluster.local";
 
+  /** Issuer of legacy (Secret-based, non-expiring) tokens, as upstream writes them. */
+  public static final String LEGACY_ISSUER = "kubernetes/serviceaccount";
+
+  private static final String LEGACY_PREFIX = "kubernetes.io/serviceaccount/";
+
   /** Clock skew tolerated for nbf / exp, as upstream's validator allows. */
   static final Duration LEEWAY = Duration.ofSeconds(60);
 
@@ -90,6 +95,23 @@ public final class ServiceAccountTokens {
     return Jwt.sign(jwt, key.getPrivate(), keyId);
   }
 
+  /**
+   * A legacy token for a {@code kubernetes.io/service-account-token} Secret, in upstream's shape:
+   * issuer {@link #LEGACY_ISSUER}, flat {@code kubernetes.io/serviceaccount/*} claims, no audience
+   * and no expiry. It is valid as long as the Secret holds it and the service account exists.
+   */
+  public String issueLegacy(
+      String namespace, String serviceAccount, String serviceAccountUid, String secretName) {
+    ObjectNode jwt = JsonNodeFactory.instance.objectNode();
+    jwt.put("iss", LEGACY_ISSUER);
+    jwt.put(LEGACY_PREFIX + "namespace", namespace);
+    jwt.put(LEGACY_PREFIX + "secret.name", secretName);
+    jwt.put(LEGACY_PREFIX + "service-account.name", serviceAccount);
+    jwt.put(LEGACY_PREFIX + "service-account.uid", serviceAccountUid);
+    jwt.put("sub", ServiceAccountUsers.userName(namespace, serviceAccount));
+    return Jwt.sign(jwt, key.getPrivate(), keyId);
+  }
+
   /** A fresh token id. */
   public static String newId() {
     return UUID.randomUUID().toString();
@@ -105,6 +127,9 @@ public final class ServiceAccountTokens {
       return Optional.empty();
     }
     ObjectNode jwt = verified.get();
+    if (LEGACY_ISSUER.equals(jwt.path("iss").asText())) {
+      return legacy(jwt, audiences);
+    }
     if (!ISSUER.equals(jwt.path("iss").asText())) {
       return Optional.empty();
     }
@@ -150,6 +175,38 @@ public final class ServiceAccountTokens {
             Instant.ofEpochSecond(jwt.path("iat").asLong()),
             Instant.ofEpochSecond(jwt.path("exp").asLong()),
             jwt.path("jti").asText("")));
+  }
+
+  /**
+   * A legacy token's claims, bound to its Secret by name (an empty uid marks it legacy: {@link
+   * ServiceAccountAuthenticator} then checks that the Secret still holds this very token). Legacy
+   * tokens have no audience; like upstream they are good for the API server's own audiences only.
+   */
+  private Optional<BoundToken> legacy(ObjectNode jwt, List<String> audiences) {
+    if (apiAudiences.stream().noneMatch(audiences::contains)) {
+      return Optional.empty();
+    }
+    String ns = jwt.path(LEGACY_PREFIX + "namespace").asText("");
+    String name = jwt.path(LEGACY_PREFIX + "service-account.name").asText("");
+    String uid = jwt.path(LEGACY_PREFIX + "service-account.uid").asText("");
+    String secret = jwt.path(LEGACY_PREFIX + "secret.name").asText("");
+    if (ns.isEmpty() || name.isEmpty() || uid.isEmpty() || secret.isEmpty()) {
+      return Optional.empty();
+    }
+    if (!ServiceAccountUsers.userName(ns, name).equals(jwt.path("sub").asText())) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new BoundToken(
+            ns,
+            name,
+            uid,
+            null,
+            new BoundToken.BoundObject(secret, ""),
+            apiAudiences,
+            Instant.EPOCH,
+            null,
+            ""));
   }
 
   private static BoundToken.BoundObject bound(JsonNode node) {

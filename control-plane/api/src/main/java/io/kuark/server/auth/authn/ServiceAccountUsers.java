@@ -20,7 +20,10 @@ public final class ServiceAccountUsers {
   /** The user a verified token stands for. */
   public static UserInfo user(BoundToken token) {
     Map<String, List<String>> extra = new LinkedHashMap<>();
-    extra.put("authentication.kubernetes.io/credential-id", List.of("JTI=" + token.id()));
+    if (!token.id().isEmpty()) {
+      // Legacy Secret tokens carry no jti, and upstream gives them no credential id.
+      extra.put("authentication.kubernetes.io/credential-id", List.of("JTI=" + token.id()));
+    }
     if (token.pod() != null) {
       extra.put("authentication.kubernetes.io/pod-name", List.of(token.pod().name()));
       extra.put("authentication.kubernetes.io/pod-uid", List.of(token.pod().uid()));

@@ -129,7 +129,33 @@ final class PodSecurityChecks {
       seccompAnnotations(meta, containers, out);
     }
     sysctls(podSc, minor, out);
+    windowsHostProcess(podSc, containers, out);
     return out;
+  }
+
+  /** Baseline from v1.0: neither the pod nor a container may be a Windows HostProcess. */
+  private static void windowsHostProcess(JsonNode podSc, List<JsonNode> cs, List<Violation> out) {
+    List<String> setters = new ArrayList<>();
+    if (podSc.path("windowsOptions").path("hostProcess").asBoolean(false)) {
+      setters.add("pod");
+    }
+    List<String> bad = new ArrayList<>();
+    for (JsonNode c : cs) {
+      if (c.path("securityContext").path("windowsOptions").path("hostProcess").asBoolean(false)) {
+        bad.add(name(c));
+      }
+    }
+    if (!bad.isEmpty()) {
+      setters.add(containers(bad));
+    }
+    if (!setters.isEmpty()) {
+      out.add(
+          new Violation(
+              "windowsHostProcess",
+              "hostProcess",
+              String.join(" and ", setters)
+                  + " must not set securityContext.windowsOptions.hostProcess=true"));
+    }
   }
 
   private static List<JsonNode> containers(JsonNode spec) {

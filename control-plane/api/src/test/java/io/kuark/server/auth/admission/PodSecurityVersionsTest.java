@@ -33,6 +33,24 @@ class PodSecurityVersionsTest {
   }
 
   @Test
+  void windowsHostProcessIsNotBaseline() throws Exception {
+    String spec =
+        "{\"securityContext\":{\"windowsOptions\":{\"hostProcess\":true}},\"containers\":["
+            + "{\"name\":\"a\",\"securityContext\":{\"windowsOptions\":{\"hostProcess\":false}}},"
+            + "{\"name\":\"e\",\"securityContext\":{\"windowsOptions\":{\"hostProcess\":true}}},"
+            + "{\"name\":\"f\",\"securityContext\":{\"windowsOptions\":{\"hostProcess\":true}}}]}";
+    List<PodSecurityChecks.Violation> found =
+        new PodSecurityAdmission.Policy("baseline", "v1.0").check(json("{}"), json(spec));
+    assertThat(found).hasSize(1);
+    assertThat(found.get(0).toString())
+        .isEqualTo(
+            "hostProcess (pod and containers \"e\", \"f\" must not set"
+                + " securityContext.windowsOptions.hostProcess=true)");
+    assertThat(ids("privileged", "latest", "{}", spec)).isEmpty();
+    assertThat(ids("baseline", "latest", "{}", "{\"containers\":[{\"name\":\"a\"}]}")).isEmpty();
+  }
+
+  @Test
   void runAsUserZeroIsRestrictedFromV123() throws Exception {
     String spec =
         "{\"securityContext\":{\"runAsNonRoot\":true},\"containers\":[{\"name\":\"a\","

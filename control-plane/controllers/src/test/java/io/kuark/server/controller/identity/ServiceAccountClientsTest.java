@@ -37,6 +37,15 @@ class ServiceAccountClientsTest {
         .build();
   }
 
+  private static Object status(int code, String reason) {
+    return new io.fabric8.kubernetes.api.model.StatusBuilder()
+        .withStatus("Failure")
+        .withCode(code)
+        .withReason(reason)
+        .withMessage(reason)
+        .build();
+  }
+
   private static List<RecordedRequest> drain() throws InterruptedException {
     List<RecordedRequest> out = new ArrayList<>();
     RecordedRequest r;
@@ -49,7 +58,15 @@ class ServiceAccountClientsTest {
   @Test
   void controllerActsWithItsOwnServiceAccountTokenAndRenewsItAfterA401() throws Exception {
     drain();
-    server.expect().get().withPath(SA_PATH + "/deployment-controller").andReturn(404, "").once();
+    // Error answers carry a Status body as the API server's do: an empty body without a length
+    // makes the mock end the response by closing the connection, which a client reusing it may
+    // then find closed.
+    server
+        .expect()
+        .get()
+        .withPath(SA_PATH + "/deployment-controller")
+        .andReturn(404, status(404, "NotFound"))
+        .once();
     server
         .expect()
         .post()
@@ -89,7 +106,7 @@ class ServiceAccountClientsTest {
         .andReturn(201, token("second"))
         .once();
     String podPath = "/api/v1/namespaces/app/pods/web";
-    server.expect().get().withPath(podPath).andReturn(401, "").once();
+    server.expect().get().withPath(podPath).andReturn(401, status(401, "Unauthorized")).once();
     server
         .expect()
         .get()

@@ -97,6 +97,42 @@ class PodSecurityIT {
   }
 
   @Test
+  void podUpdatesThatChangeWhatRunsAreEvaluatedOthersAreNot() {
+    namespace("psa-update", "{}");
+    ok(
+        pod(
+            "psa-update",
+            "host",
+            "{\"hostNetwork\":true,\"containers\":[{\"name\":\"app\",\"image\":\"busybox\"}]}"));
+    // Tightened after the pod was admitted (allowed, with a warning about existing pods).
+    ok(
+        admin.send(
+            "PATCH",
+            "/api/v1/namespaces/psa-update",
+            "application/merge-patch+json",
+            "{\"metadata\":{\"labels\":{\"pod-security.kubernetes.io/enforce\":\"baseline\"}}}"));
+    // A label change does not change what runs: not evaluated, as upstream.
+    ok(
+        admin.send(
+            "PATCH",
+            "/api/v1/namespaces/psa-update/pods/host",
+            "application/merge-patch+json",
+            "{\"metadata\":{\"labels\":{\"tier\":\"web\"}}}"));
+    // A new image is: the whole pod must meet the namespace's level now.
+    HttpResponse<String> r =
+        admin.send(
+            "PATCH",
+            "/api/v1/namespaces/psa-update/pods/host",
+            "application/strategic-merge-patch+json",
+            "{\"spec\":{\"containers\":[{\"name\":\"app\",\"image\":\"busybox:2\"}]}}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
+    assertThat(json(r).path("message").asText())
+        .isEqualTo(
+            "pods \"host\" is forbidden: violates PodSecurity \"baseline:latest\": host"
+                + " namespaces (hostNetwork=true)");
+  }
+
+  @Test
   void warnModeAddsWarningHeadersForPodsAndWorkloads() {
     namespace(
         "psa-warn",

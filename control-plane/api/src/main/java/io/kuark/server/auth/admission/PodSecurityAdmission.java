@@ -75,7 +75,7 @@ public final class PodSecurityAdmission implements AdmissionPlugin {
     if (!pod && template == null) {
       return List.of();
     }
-    if (pod && !a.create()) {
+    if (pod && !a.create() && !significantUpdate(a.object(), a.old())) {
       return List.of();
     }
     JsonNode meta = pod ? a.object().path("metadata") : template.path("metadata");
@@ -130,6 +130,34 @@ public final class PodSecurityAdmission implements AdmissionPlugin {
       return "runtimeClass";
     }
     return null;
+  }
+
+  /**
+   * Upstream's isSignificantPodUpdate: a pod update is evaluated only when it can change what the
+   * pod runs — a different number of (init) containers, a changed image, or a changed seccomp
+   * annotation of a container (metadata, tolerations and deadlines are not).
+   */
+  static boolean significantUpdate(JsonNode pod, JsonNode old) {
+    for (String list : List.of("containers", "initContainers")) {
+      JsonNode now = pod.path("spec").path(list);
+      JsonNode before = old.path("spec").path(list);
+      if (now.size() != before.size()) {
+        return true;
+      }
+      for (int i = 0; i < now.size(); i++) {
+        String name = now.get(i).path("name").asText("");
+        String annotation = "container.seccomp.security.alpha.kubernetes.io/" + name;
+        if (!now.get(i).path("image").asText("").equals(before.get(i).path("image").asText(""))
+            || !pod.path("metadata")
+                .path("annotations")
+                .path(annotation)
+                .asText("")
+                .equals(old.path("metadata").path("annotations").path(annotation).asText(""))) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private List<String> validateNamespace(AdmissionAttributes a) {

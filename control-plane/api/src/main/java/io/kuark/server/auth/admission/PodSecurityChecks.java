@@ -139,12 +139,14 @@ final class PodSecurityChecks {
     if (podSc.path("windowsOptions").path("hostProcess").asBoolean(false)) {
       setters.add("pod");
     }
-    List<String> bad = new ArrayList<>();
-    for (JsonNode c : cs) {
-      if (c.path("securityContext").path("windowsOptions").path("hostProcess").asBoolean(false)) {
-        bad.add(name(c));
-      }
-    }
+    List<String> bad =
+        names(
+            cs,
+            c ->
+                c.path("securityContext")
+                    .path("windowsOptions")
+                    .path("hostProcess")
+                    .asBoolean(false));
     if (!bad.isEmpty()) {
       setters.add(containers(bad));
     }
@@ -164,6 +166,18 @@ final class PodSecurityChecks {
       spec.path(f).forEach(out::add);
     }
     return out;
+  }
+
+  /** The names of the containers in {@code cs} that {@code test} picks, in order. */
+  private static List<String> names(
+      List<JsonNode> cs, java.util.function.Predicate<JsonNode> test) {
+    List<String> picked = new ArrayList<>();
+    for (JsonNode c : cs) {
+      if (test.test(c)) {
+        picked.add(name(c));
+      }
+    }
+    return picked;
   }
 
   private static String name(JsonNode c) {
@@ -359,12 +373,8 @@ final class PodSecurityChecks {
   }
 
   private static void privileged(List<JsonNode> cs, List<Violation> out) {
-    List<String> bad = new ArrayList<>();
-    for (JsonNode c : cs) {
-      if (c.path("securityContext").path("privileged").asBoolean(false)) {
-        bad.add(name(c));
-      }
-    }
+    List<String> bad =
+        names(cs, c -> c.path("securityContext").path("privileged").asBoolean(false));
     if (!bad.isEmpty()) {
       out.add(
           new Violation(
@@ -535,16 +545,15 @@ final class PodSecurityChecks {
     if (podSc.path("seccompProfile").path("type").asText("").equals("Unconfined")) {
       details.add("pod must not set securityContext.seccompProfile.type to \"Unconfined\"");
     }
-    List<String> bad = new ArrayList<>();
-    for (JsonNode c : cs) {
-      if (c.path("securityContext")
-          .path("seccompProfile")
-          .path("type")
-          .asText("")
-          .equals("Unconfined")) {
-        bad.add(name(c));
-      }
-    }
+    List<String> bad =
+        names(
+            cs,
+            c ->
+                c.path("securityContext")
+                    .path("seccompProfile")
+                    .path("type")
+                    .asText("")
+                    .equals("Unconfined"));
     if (!bad.isEmpty()) {
       details.add(
           containers(bad) + " must not set securityContext.seccompProfile.type to \"Unconfined\"");

@@ -113,10 +113,14 @@ public final class TemplateRevisions {
 
   /** The result of {@link #ensureUpdateRevision}. */
   public record Update(ControllerRevision revision, int collisionCount) {
-    /** The revision's hash label (what pods of this revision are labelled with). */
+    /**
+     * What pods of this revision are labelled with: its hash label, or (for a revision adopted
+     * without one) its name, as upstream's DaemonSet controller falls back to.
+     */
     public String hash() {
       Map<String, String> labels = revision.getMetadata().getLabels();
-      return labels == null ? null : labels.get(HASH_LABEL);
+      String hash = labels == null ? null : labels.get(HASH_LABEL);
+      return hash != null ? hash : revision.getMetadata().getName();
     }
   }
 

@@ -26,6 +26,8 @@ import java.util.List;
  * @param admissionControlConfigFile {@code --admission-control-config-file} (an upstream
  *     AdmissionConfiguration: PodSecurity defaults and exemptions), or null
  * @param schedulerConfig {@code --scheduler-config} (a KubeSchedulerConfiguration), or null
+ * @param anonymousAuth {@code --anonymous-auth}: anonymous reads of the health, version and {@code
+ *     /cacerts} paths (default true)
  */
 public record ServerFlags(
     Path dataDir,
@@ -42,7 +44,8 @@ public record ServerFlags(
     Path encryptionProviderConfig,
     boolean encryptionProviderConfigAutomaticReload,
     Path admissionControlConfigFile,
-    Path schedulerConfig) {
+    Path schedulerConfig,
+    boolean anonymousAuth) {
 
   /** Usage text for {@code --help} and flag errors. */
   public static final String USAGE =
@@ -55,7 +58,8 @@ public record ServerFlags(
           + "                    [--encryption-provider-config FILE]"
           + " [--encryption-provider-config-automatic-reload[=BOOL]]\n"
           + "                    [--admission-control-config-file FILE]"
-          + " [--scheduler-config FILE]\n";
+          + " [--scheduler-config FILE]\n"
+          + "                    [--anonymous-auth[=BOOL]]\n";
 
   /**
    * Parses {@code args} ({@code --flag value} or {@code --flag=value}).
@@ -78,6 +82,7 @@ public record ServerFlags(
     boolean encryptionReload = false;
     Path admissionConfig = null;
     Path schedulerConfig = null;
+    boolean anonymousAuth = true;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String value;
@@ -85,7 +90,8 @@ public record ServerFlags(
       String flag = eq > 0 ? arg.substring(0, eq) : arg;
       if (eq > 0) {
         value = arg.substring(eq + 1);
-      } else if (flag.equals("--encryption-provider-config-automatic-reload")) {
+      } else if (flag.equals("--encryption-provider-config-automatic-reload")
+          || flag.equals("--anonymous-auth")) {
         value = "true"; // a boolean flag: bare means true, as upstream's
       } else {
         if (i + 1 >= args.length) {
@@ -154,6 +160,12 @@ public record ServerFlags(
         case "--scheduler-config":
           schedulerConfig = Path.of(value);
           break;
+        case "--anonymous-auth":
+          if (!value.equals("true") && !value.equals("false")) {
+            throw new IllegalArgumentException("--anonymous-auth must be true or false");
+          }
+          anonymousAuth = value.equals("true");
+          break;
         default:
           throw new IllegalArgumentException("unknown flag: " + flag);
       }
@@ -180,6 +192,7 @@ public record ServerFlags(
         encryptionConfig,
         encryptionReload,
         admissionConfig,
-        schedulerConfig);
+        schedulerConfig,
+        anonymousAuth);
   }
 }

@@ -110,7 +110,8 @@ final class ServerRuntime implements AutoCloseable {
             flags.securePort(),
             flags.serviceCidr(),
             advertise,
-            flags.clusterDns());
+            flags.clusterDns(),
+            flags.anonymousAuth());
     String firstServiceIp =
         new io.kuark.server.api.alloc.ServiceIpAllocator(storage, flags.serviceCidr()).firstIp();
     List<String> extraNames = new ArrayList<>();

@@ -163,7 +163,10 @@ public final class ApiServer implements AutoCloseable {
         .route()
         .handler(
             BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
-    RequestSecurity requests = security.requests(NonResourceHandler::isPublic);
+    // --anonymous-auth=false: no path is public, even /healthz answers 401 without credentials.
+    RequestSecurity requests =
+        security.requests(
+            setup.config().anonymousAuth() ? NonResourceHandler::isPublic : path -> false);
     router.route().handler(rc -> route(rc, resources, other, requests, workers));
     router.errorHandler(413, rc -> fail(rc, Statuses.tooLarge()));
     router.errorHandler(
@@ -304,7 +307,12 @@ public final class ApiServer implements AutoCloseable {
     // The kubernetes Service and its endpoints name the port actually bound.
     ApiServerConfig bound =
         new ApiServerConfig(
-            c.bindAddress(), port(), c.serviceCidr(), c.advertiseAddress(), c.clusterDns());
+            c.bindAddress(),
+            port(),
+            c.serviceCidr(),
+            c.advertiseAddress(),
+            c.clusterDns(),
+            c.anonymousAuth());
     new SystemBootstrap(context, dispatcher.creator(), bound, context.strategies().serviceIps())
         .run();
     bootstrapped.set(true);

@@ -12,17 +12,31 @@ import io.kuark.server.api.alloc.Cidr;
  *     Service's endpoint)
  * @param clusterDns ClusterIP of the {@code kube-system/kube-dns} Service (the agents' cluster DNS
  *     address); null means the 10th address of the service CIDR
+ * @param anonymousAuth {@code --anonymous-auth}: unauthenticated requests may read {@code
+ *     /healthz}, {@code /livez}, {@code /readyz}, {@code /version} and {@code /cacerts}; when false
+ *     every unauthenticated request gets 401
  */
 public record ApiServerConfig(
     String bindAddress,
     int securePort,
     String serviceCidr,
     String advertiseAddress,
-    String clusterDns) {
+    String clusterDns,
+    boolean anonymousAuth) {
 
   public ApiServerConfig(
       String bindAddress, int securePort, String serviceCidr, String advertiseAddress) {
     this(bindAddress, securePort, serviceCidr, advertiseAddress, null);
+  }
+
+  /** With anonymous requests allowed on the public health and version paths (the default). */
+  public ApiServerConfig(
+      String bindAddress,
+      int securePort,
+      String serviceCidr,
+      String advertiseAddress,
+      String clusterDns) {
+    this(bindAddress, securePort, serviceCidr, advertiseAddress, clusterDns, true);
   }
 
   /** The kube-dns ClusterIP: {@link #clusterDns} or the 10th address of the service CIDR. */

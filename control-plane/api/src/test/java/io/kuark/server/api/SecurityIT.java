@@ -306,6 +306,38 @@ class SecurityIT {
   }
 
   @Test
+  void withoutAnonymousAuthEvenHealthNeedsCredentials() throws Exception {
+    ApiServer strict =
+        ApiServer.start(
+            new ApiServerSetup(
+                api.vertx,
+                api.storage,
+                io.kuark.server.apimodel.ResourceCatalog.builtIns(),
+                api.pki,
+                new ApiServerConfig("127.0.0.1", 0, "10.43.0.0/16", "127.0.0.1", null, false),
+                io.kuark.server.api.strategy.ObjectAdmission.NONE,
+                new io.kuark.server.api.handler.DefaultTableConverter(),
+                OpenApiSource.NONE,
+                new io.kuark.server.api.crd.CustomResourceDefinitions(
+                    io.kuark.server.apimodel.ResourceCatalog.builtIns())));
+    try {
+      String base = "https://127.0.0.1:" + strict.port();
+      for (String path : List.of("/healthz", "/livez", "/readyz", "/version", "/cacerts")) {
+        HttpResponse<String> r =
+            plain.send(
+                HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(path).isEqualTo(401);
+      }
+      assertThat(new RawClient(base, api.pki, true).get("/version").statusCode()).isEqualTo(200);
+    } finally {
+      strict.close();
+    }
+    // The default server keeps them public.
+    assertThat(send(plain, "GET", "/healthz", null, Map.of()).statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void podsNeedTheirServiceAccount() {
     HttpResponse<String> r =
         admin.post(

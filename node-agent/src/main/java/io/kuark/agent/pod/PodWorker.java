@@ -352,20 +352,21 @@ final class PodWorker implements Runnable {
       if (now < restartAt) {
         long seconds = (restartAt - slot.ended.finishedMillis) / 1000;
         if (reportedBackOffs.add(key + "#" + slot.restartCount)) {
-          deps.events()
-              .record(
-                  EventRecorder.container(current, fieldPath(container, init)),
-                  EventRecorder.WARNING,
-                  "BackOff",
-                  "Back-off restarting failed container "
-                      + container.getName()
-                      + " in pod "
-                      + state.name
-                      + "_"
-                      + state.namespace
-                      + "("
-                      + uid
-                      + ")");
+          containerEvent(
+              current,
+              container,
+              init,
+              EventRecorder.WARNING,
+              "BackOff",
+              "Back-off restarting failed container "
+                  + container.getName()
+                  + " in pod "
+                  + state.name
+                  + "_"
+                  + state.namespace
+                  + "("
+                  + uid
+                  + ")");
         }
         ContainerView waiting =
             new ContainerView(
@@ -474,12 +475,13 @@ final class PodWorker implements Runnable {
                 || "ImagePullBackOff".equals(slot.waitingReason))) {
           reason = "ImagePullBackOff";
         }
-        deps.events()
-            .record(
-                EventRecorder.container(current, fieldPath(container, init)),
-                EventRecorder.WARNING,
-                "Failed",
-                "Error: " + (IMAGE_REASONS.contains(reason) ? reason : e.getMessage()));
+        containerEvent(
+            current,
+            container,
+            init,
+            EventRecorder.WARNING,
+            "Failed",
+            "Error: " + (IMAGE_REASONS.contains(reason) ? reason : e.getMessage()));
         if (!reason.equals(slot.waitingReason)) {
           LOG.warnf(
               "pod %s/%s: container %s: %s: %s",
@@ -531,20 +533,22 @@ final class PodWorker implements Runnable {
               ? Prober.probe(container.getLivenessProbe(), container, podIp, id, deps.runtime())
               : null;
       if (attempt != null && !attempt.ok()) {
-        deps.events()
-            .record(
-                EventRecorder.container(current, fieldPath(container, init)),
-                EventRecorder.WARNING,
-                "Unhealthy",
-                "Liveness probe failed: " + attempt.detail());
+        containerEvent(
+            current,
+            container,
+            init,
+            EventRecorder.WARNING,
+            "Unhealthy",
+            "Liveness probe failed: " + attempt.detail());
       }
       if (attempt != null && !liveness.record(attempt.ok(), now)) {
-        deps.events()
-            .record(
-                EventRecorder.container(current, fieldPath(container, init)),
-                EventRecorder.NORMAL,
-                "Killing",
-                "Container " + container.getName() + " failed liveness probe, will be restarted");
+        containerEvent(
+            current,
+            container,
+            init,
+            EventRecorder.NORMAL,
+            "Killing",
+            "Container " + container.getName() + " failed liveness probe, will be restarted");
         LOG.infof(
             "pod %s/%s: container %s failed liveness probe, will be restarted",
             state.namespace, state.name, container.getName());
@@ -572,12 +576,13 @@ final class PodWorker implements Runnable {
       Prober.Result attempt =
           Prober.probe(container.getReadinessProbe(), container, podIp, id, deps.runtime());
       if (!attempt.ok()) {
-        deps.events()
-            .record(
-                EventRecorder.container(current, fieldPath(container, init)),
-                EventRecorder.WARNING,
-                "Unhealthy",
-                "Readiness probe failed: " + attempt.detail());
+        containerEvent(
+            current,
+            container,
+            init,
+            EventRecorder.WARNING,
+            "Unhealthy",
+            "Readiness probe failed: " + attempt.detail());
       }
       readiness.record(attempt.ok(), now);
     }
@@ -749,6 +754,14 @@ final class PodWorker implements Runnable {
                 "Stopping container " + container.getName());
       }
     }
+  }
+
+  /** Records an event about one of the pod's containers (its field path names it). */
+  private void containerEvent(
+      Pod current, Container container, boolean init, String type, String reason, String message) {
+    deps.events()
+        .record(
+            EventRecorder.container(current, fieldPath(container, init)), type, reason, message);
   }
 
   private static String fieldPath(Container container, boolean init) {

@@ -14,7 +14,11 @@ import org.jboss.logging.Logger;
 /**
  * Puts one controller's ServiceAccount token on every request of its client and counts the answers
  * per status code. A 401 renews the token on {@code renewals} (never on the caller's thread, which
- * may be a Vert.x event loop) and retries the request once with the new one.
+ * may be a Vert.x event loop) before the 401 reaches the caller, whose next request (the
+ * controller's requeue, the informer's relist) carries the new token — client-go's token source
+ * transport does the same. The request is not retried in place: fabric8 cancels the rejected
+ * response's body before a retry, and on the Vert.x client that closes the pooled connection the
+ * retry may already have been handed, failing it with "Connection was closed".
  */
 final class BearerTokenInterceptor implements Interceptor {
   private static final Logger LOG = Logger.getLogger(BearerTokenInterceptor.class);
@@ -75,12 +79,10 @@ final class BearerTokenInterceptor implements Interceptor {
         () -> {
           try {
             token.refreshAfterRejection(sentToken(response));
-            builder.setHeader("Authorization", "Bearer " + token.current());
-            return true;
           } catch (RuntimeException e) {
             LOG.warnf("%s: renewing the token of %s failed: %s", controller, token.user(), e);
-            return false;
           }
+          return false;
         },
         renewals);
   }

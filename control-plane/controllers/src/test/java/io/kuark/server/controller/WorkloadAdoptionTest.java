@@ -3,6 +3,7 @@ package io.kuark.server.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -18,6 +19,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.kuark.server.controller.daemonset.DaemonSetController;
 import io.kuark.server.controller.job.JobController;
+import io.kuark.server.controller.runtime.Controller;
 import io.kuark.server.controller.runtime.Owners;
 import io.kuark.server.controller.statefulset.StatefulSetController;
 import io.kuark.server.controller.testing.TestLoops;
@@ -26,6 +28,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -316,88 +320,83 @@ class WorkloadAdoptionTest {
         .untilAsserted(() -> assertThat(Owners.controllerOf(revisionNamed(ns, name))).isNull());
   }
 
-  @Test
-  void statefulSetAdoptsMatchingOrphanRevisionsAndReleasesOthers() {
-    String ns = "sts-history";
-    revision(ns, "db-orphan", Map.of("app", "db"), null);
-    revision(ns, "other-orphan", Map.of("app", "other"), null);
+  /**
+   * Runs {@code controller} against a workload created next to an orphan revision that matches its
+   * selector and one that does not, plus a revision of its own whose labels no longer match: the
+   * matching orphan is adopted, the stale one released, the unrelated one left alone. {@code more}
+   * gets the workload's uid and runs while the controller still runs.
+   */
+  private static void assertRevisionAdoption(
+      HasMetadata workload,
+      Map<String, String> labels,
+      Function<TestLoops, Controller> controller,
+      Consumer<String> more) {
+    String ns = workload.getMetadata().getNamespace();
+    String name = workload.getMetadata().getName();
+    revision(ns, name + "-orphan", labels, null);
+    revision(ns, "unrelated", Map.of("app", "other"), null);
     try (TestLoops loops = new TestLoops(client, Clock.systemUTC())) {
-      loops.with(new StatefulSetController(loops.context()).controller()).start();
-      String uid =
-          client
-              .apps()
-              .statefulSets()
-              .inNamespace(ns)
-              .resource(
-                  new StatefulSetBuilder()
-                      .withNewMetadata()
-                      .withName("db")
-                      .withNamespace(ns)
-                      .withGeneration(1L)
-                      .endMetadata()
-                      .withNewSpec()
-                      .withReplicas(0)
-                      .withServiceName("db")
-                      .withNewSelector()
-                      .withMatchLabels(Map.of("app", "db"))
-                      .endSelector()
-                      .withTemplate(template(Map.of("app", "db")))
-                      .endSpec()
-                      .build())
-              .create()
-              .getMetadata()
-              .getUid();
-      // A revision it owns whose labels no longer match its selector.
-      revision(ns, "db-stale", Map.of("app", "gone"), controllerRef("StatefulSet", "db", uid));
+      loops.with(controller.apply(loops)).start();
+      String uid = client.resource(workload).create().getMetadata().getUid();
+      revision(
+          ns, name + "-stale", Map.of("app", "gone"), controllerRef(workload.getKind(), name, uid));
 
-      awaitRevisionOwner(ns, "db-orphan", "StatefulSet", uid);
-      awaitRevisionReleased(ns, "db-stale");
-      // Not matching the selector: never adopted.
-      assertThat(Owners.controllerOf(revisionNamed(ns, "other-orphan"))).isNull();
-      // Its own revision of the current template exists next to the adopted history.
-      assertThat(client.apps().controllerRevisions().inNamespace(ns).list().getItems())
-          .filteredOn(r -> r.getMetadata().getName().startsWith("db-"))
-          .filteredOn(r -> Owners.isControlledBy(r, uid))
-          .hasSizeGreaterThanOrEqualTo(2);
+      awaitRevisionOwner(ns, name + "-orphan", workload.getKind(), uid);
+      awaitRevisionReleased(ns, name + "-stale");
+      assertThat(Owners.controllerOf(revisionNamed(ns, "unrelated"))).isNull();
+      more.accept(uid);
     }
   }
 
   @Test
-  void daemonSetAdoptsMatchingOrphanRevisionsAndReleasesOthers() {
-    String ns = "ds-history";
-    Map<String, String> labels = Map.of("app", "logger");
-    revision(ns, "logger-orphan", labels, null);
-    revision(ns, "unrelated", Map.of("app", "other"), null);
-    try (TestLoops loops = new TestLoops(client, Clock.systemUTC())) {
-      loops.with(new DaemonSetController(loops.context()).controller()).start();
-      String uid =
-          client
-              .apps()
-              .daemonSets()
-              .inNamespace(ns)
-              .resource(
-                  new DaemonSetBuilder()
-                      .withNewMetadata()
-                      .withName("logger")
-                      .withNamespace(ns)
-                      .withGeneration(1L)
-                      .endMetadata()
-                      .withNewSpec()
-                      .withNewSelector()
-                      .withMatchLabels(labels)
-                      .endSelector()
-                      .withTemplate(template(labels))
-                      .endSpec()
-                      .build())
-              .create()
-              .getMetadata()
-              .getUid();
-      revision(
-          ns, "logger-stale", Map.of("app", "gone"), controllerRef("DaemonSet", "logger", uid));
+  void statefulSetAdoptsMatchingOrphanRevisionsAndReleasesOthers() {
+    String ns = "sts-history";
+    Map<String, String> labels = Map.of("app", "db");
+    assertRevisionAdoption(
+        new StatefulSetBuilder()
+            .withNewMetadata()
+            .withName("db")
+            .withNamespace(ns)
+            .withGeneration(1L)
+            .endMetadata()
+            .withNewSpec()
+            .withReplicas(0)
+            .withServiceName("db")
+            .withNewSelector()
+            .withMatchLabels(labels)
+            .endSelector()
+            .withTemplate(template(labels))
+            .endSpec()
+            .build(),
+        labels,
+        loops -> new StatefulSetController(loops.context()).controller(),
+        // Its own revision of the current template exists next to the adopted history.
+        uid ->
+            assertThat(client.apps().controllerRevisions().inNamespace(ns).list().getItems())
+                .filteredOn(r -> r.getMetadata().getName().startsWith("db-"))
+                .filteredOn(r -> Owners.isControlledBy(r, uid))
+                .hasSizeGreaterThanOrEqualTo(2));
+  }
 
-      awaitRevisionOwner(ns, "logger-orphan", "DaemonSet", uid);
-      awaitRevisionReleased(ns, "logger-stale");
-      assertThat(Owners.controllerOf(revisionNamed(ns, "unrelated"))).isNull();
-    }
+  @Test
+  void daemonSetAdoptsMatchingOrphanRevisionsAndReleasesOthers() {
+    Map<String, String> labels = Map.of("app", "logger");
+    assertRevisionAdoption(
+        new DaemonSetBuilder()
+            .withNewMetadata()
+            .withName("logger")
+            .withNamespace("ds-history")
+            .withGeneration(1L)
+            .endMetadata()
+            .withNewSpec()
+            .withNewSelector()
+            .withMatchLabels(labels)
+            .endSelector()
+            .withTemplate(template(labels))
+            .endSpec()
+            .build(),
+        labels,
+        loops -> new DaemonSetController(loops.context()).controller(),
+        uid -> {});
   }
 }

@@ -1,5 +1,7 @@
 package io.kuark.bench.dns;
 
+import static io.kuark.bench.netns.BridgedPods.exec;
+
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -7,6 +9,7 @@ import io.kuark.agent.linux.NetlinkHostRoutes;
 import io.kuark.agent.network.dns.ClusterDns;
 import io.kuark.agent.network.proxy.ProxyConfig;
 import io.kuark.agent.network.proxy.ProxyTables;
+import io.kuark.bench.netns.BridgedPods;
 import io.kuark.linux.Linux;
 import io.kuark.linux.Netlink;
 import java.io.BufferedReader;
@@ -56,45 +59,20 @@ public final class DnsFromPodBench {
     String id = Long.toHexString(ProcessHandle.current().pid());
     String node = "kdn" + id;
     String pod = "kdp" + id;
-    List<String> made = new ArrayList<>();
-    Process[] children = new Process[2];
-    Thread cleanup =
-        new Thread(
-            () -> {
-              stop(children[1]);
-              stop(children[0]);
-              deleteAll(made);
-            });
-    Runtime.getRuntime().addShutdownHook(cleanup);
-    try {
-      for (String ns : List.of(node, pod)) {
-        exec("ip", "netns", "add", ns);
-        made.add(ns);
-        exec("ip", "-n", ns, "link", "set", "lo", "up");
-      }
-      exec("ip", "-n", node, "link", "add", "kbr0", "type", "bridge");
-      exec("ip", "-n", node, "addr", "add", GATEWAY + "/24", "dev", "kbr0");
-      exec("ip", "-n", node, "link", "set", "kbr0", "up");
-      exec("ip", "netns", "exec", node, "sysctl", "-qw", "net.ipv4.ip_forward=1");
-      exec(
-          "ip", "-n", node, "link", "add", "vp", "type", "veth", "peer", "name", "eth0", "netns",
-          pod);
-      exec("ip", "-n", node, "link", "set", "vp", "master", "kbr0", "up");
-      exec("ip", "-n", pod, "addr", "add", POD_IP + "/24", "dev", "eth0");
-      exec("ip", "-n", pod, "link", "set", "eth0", "up");
-      exec("ip", "-n", pod, "route", "add", "default", "via", GATEWAY);
-
+    try (BridgedPods pods = new BridgedPods(node, GATEWAY)) {
+      pods.addPod(pod, POD_IP, "vp");
       String java = ProcessHandle.current().info().command().orElse("java");
       String cp = System.getProperty("java.class.path");
       String self = DnsFromPodBench.class.getName();
-      children[0] =
-          new ProcessBuilder(
-                  "ip", "netns", "exec", node, java, "-cp", cp, self, "serve", "" + services)
-              .redirectError(ProcessBuilder.Redirect.INHERIT)
-              .start();
+      Process dnsServer =
+          pods.track(
+              new ProcessBuilder(
+                      "ip", "netns", "exec", node, java, "-cp", cp, self, "serve", "" + services)
+                  .redirectError(ProcessBuilder.Redirect.INHERIT)
+                  .start());
       BufferedReader server =
           new BufferedReader(
-              new InputStreamReader(children[0].getInputStream(), StandardCharsets.UTF_8));
+              new InputStreamReader(dnsServer.getInputStream(), StandardCharsets.UTF_8));
       String line;
       while ((line = server.readLine()) != null && !line.equals("ready")) {
         System.out.println("server: " + line);
@@ -106,39 +84,31 @@ public final class DnsFromPodBench {
           "path from the pod: " + exec("ip", "-n", pod, "route", "get", CLUSTER_DNS).trim());
       System.out.println(
           "in the node: " + exec("ip", "-n", node, "route", "get", CLUSTER_DNS).trim());
-      children[1] =
-          new ProcessBuilder(
-                  "ip",
-                  "netns",
-                  "exec",
-                  pod,
-                  java,
-                  "-cp",
-                  cp,
-                  self,
-                  "query",
-                  "" + services,
-                  "" + seconds,
-                  "" + children[0].pid())
-              .inheritIO()
-              .start();
-      if (children[1].waitFor() != 0) {
+      Process client =
+          pods.track(
+              new ProcessBuilder(
+                      "ip",
+                      "netns",
+                      "exec",
+                      pod,
+                      java,
+                      "-cp",
+                      cp,
+                      self,
+                      "query",
+                      "" + services,
+                      "" + seconds,
+                      "" + dnsServer.pid())
+                  .inheritIO()
+                  .start());
+      if (client.waitFor() != 0) {
         throw new IllegalStateException("client failed");
       }
-      children[0].getOutputStream().close(); // EOF: the server reports and exits
+      dnsServer.getOutputStream().close(); // EOF: the server reports and exits
       while ((line = server.readLine()) != null) {
         System.out.println("server: " + line);
       }
-      children[0].waitFor();
-    } finally {
-      stop(children[1]);
-      stop(children[0]);
-      deleteAll(made);
-      try {
-        Runtime.getRuntime().removeShutdownHook(cleanup);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook is already running and cleans up the same way
-      }
+      dnsServer.waitFor();
     }
   }
 
@@ -258,36 +228,5 @@ public final class DnsFromPodBench {
         .endPort()
         .endSpec()
         .build();
-  }
-
-  static synchronized void stop(Process p) {
-    if (p != null && p.isAlive()) {
-      p.destroy();
-      try {
-        p.waitFor();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  static synchronized void deleteAll(List<String> namespaces) {
-    for (String ns : namespaces) {
-      try {
-        new ProcessBuilder("ip", "netns", "del", ns).inheritIO().start().waitFor();
-      } catch (Exception e) {
-        System.err.println("could not delete netns " + ns + ": " + e);
-      }
-    }
-    namespaces.clear();
-  }
-
-  static String exec(String... cmd) throws Exception {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (p.waitFor() != 0) {
-      throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);
-    }
-    return out;
   }
 }

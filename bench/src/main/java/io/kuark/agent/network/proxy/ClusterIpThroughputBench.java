@@ -1,9 +1,12 @@
 package io.kuark.agent.network.proxy;
 
+import static io.kuark.bench.netns.BridgedPods.exec;
+
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.kuark.bench.netns.BridgedPods;
 import io.kuark.linux.NftRunner;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -15,7 +18,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -62,9 +64,6 @@ public final class ClusterIpThroughputBench {
     }
   }
 
-  /** The transfer's sender while it runs, so a shutdown can stop it. */
-  static final Process[] SENDER = new Process[1];
-
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("recv")) {
       receive(Integer.parseInt(args[1]));
@@ -80,41 +79,13 @@ public final class ClusterIpThroughputBench {
     String node = "kbn" + id;
     String podA = "kba" + id;
     String podB = "kbb" + id;
-    List<String> made = new ArrayList<>();
-    Process[] receiver = new Process[1];
-    // On SIGTERM/Ctrl-C the finally block does not run: the hook stops the receiver (a process in
-    // pod B's namespace would keep it alive) and deletes the namespaces.
-    Thread cleanup =
-        new Thread(
-            () -> {
-              stop(SENDER[0]);
-              stop(receiver[0]);
-              deleteAll(made);
-            });
-    Runtime.getRuntime().addShutdownHook(cleanup);
-    try {
-      System.out.println("loadavg before: " + loadavg());
-      for (String ns : List.of(node, podA, podB)) {
-        exec("ip", "netns", "add", ns);
-        made.add(ns);
-        exec("ip", "-n", ns, "link", "set", "lo", "up");
-      }
-      exec("ip", "-n", node, "link", "add", "kbr0", "type", "bridge");
-      exec("ip", "-n", node, "addr", "add", GATEWAY + "/24", "dev", "kbr0");
-      exec("ip", "-n", node, "link", "set", "kbr0", "up");
-      exec("ip", "netns", "exec", node, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+    System.out.println("loadavg before: " + loadavg());
+    try (BridgedPods pods = new BridgedPods(node, GATEWAY)) {
       // Replies from B to A are bridged, not routed: the bridge must hand them to conntrack so
       // the ClusterIP's DNAT is undone (as on a real node with br_netfilter).
-      exec("ip", "netns", "exec", node, "sysctl", "-qw", "net.bridge.bridge-nf-call-iptables=1");
-      for (String[] pod : new String[][] {{podA, POD_A, "va"}, {podB, POD_B, "vb"}}) {
-        exec(
-            "ip", "-n", node, "link", "add", pod[2], "type", "veth", "peer", "name", "eth0",
-            "netns", pod[0]);
-        exec("ip", "-n", node, "link", "set", pod[2], "master", "kbr0", "up");
-        exec("ip", "-n", pod[0], "addr", "add", pod[1] + "/24", "dev", "eth0");
-        exec("ip", "-n", pod[0], "link", "set", "eth0", "up");
-        exec("ip", "-n", pod[0], "route", "add", "default", "via", GATEWAY);
-      }
+      pods.nodeSysctl("net.bridge.bridge-nf-call-iptables=1");
+      pods.addPod(podA, POD_A, "va");
+      pods.addPod(podB, POD_B, "vb");
       ProxyConfig config =
           new ProxyConfig(
               "kuark-proxy-tput",
@@ -145,23 +116,25 @@ public final class ClusterIpThroughputBench {
       String java = ProcessHandle.current().info().command().orElse("java");
       String cp = System.getProperty("java.class.path");
       String self = ClusterIpThroughputBench.class.getName();
-      receiver[0] =
-          new ProcessBuilder(
-                  "ip", "netns", "exec", podB, java, "-cp", cp, self, "recv", "" + TARGET_PORT)
-              .redirectError(ProcessBuilder.Redirect.INHERIT)
-              .start();
+      Process receiver =
+          pods.track(
+              new ProcessBuilder(
+                      "ip", "netns", "exec", podB, java, "-cp", cp, self, "recv", "" + TARGET_PORT)
+                  .redirectError(ProcessBuilder.Redirect.INHERIT)
+                  .start());
       BufferedReader results =
           new BufferedReader(
-              new InputStreamReader(receiver[0].getInputStream(), StandardCharsets.UTF_8));
+              new InputStreamReader(receiver.getInputStream(), StandardCharsets.UTF_8));
       if (!"listening".equals(results.readLine())) {
         throw new IllegalStateException("receiver did not start");
       }
-      SENDER[0] =
-          new ProcessBuilder("ip", "netns", "exec", podA, java, "-cp", cp, self, "send")
-              .redirectError(ProcessBuilder.Redirect.INHERIT)
-              .start();
-      Sender sender = new Sender(SENDER[0]);
-      Peers peers = new Peers(sender.process.pid(), receiver[0].pid());
+      Sender sender =
+          new Sender(
+              pods.track(
+                  new ProcessBuilder("ip", "netns", "exec", podA, java, "-cp", cp, self, "send")
+                      .redirectError(ProcessBuilder.Redirect.INHERIT)
+                      .start()));
+      Peers peers = new Peers(sender.process.pid(), receiver.pid());
       // Unreported warm-up, one transfer per path: JIT-compiles both Java ends before any figure.
       for (Path3 path : Path3.values()) {
         transfer(sender, path.ip, path.port, mb, results, peers);
@@ -238,15 +211,6 @@ public final class ClusterIpThroughputBench {
                   .replaceAll("\\s+", " ")
                   .trim());
       System.out.println("loadavg after: " + loadavg());
-    } finally {
-      stop(SENDER[0]);
-      stop(receiver[0]);
-      deleteAll(made);
-      try {
-        Runtime.getRuntime().removeShutdownHook(cleanup);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook is already running and cleans up the same way
-      }
     }
   }
 
@@ -388,28 +352,6 @@ public final class ClusterIpThroughputBench {
         .build();
   }
 
-  static synchronized void stop(Process p) {
-    if (p != null) {
-      p.destroy();
-      try {
-        p.waitFor();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  static synchronized void deleteAll(List<String> namespaces) {
-    for (String ns : namespaces) {
-      try {
-        new ProcessBuilder("ip", "netns", "del", ns).inheritIO().start().waitFor();
-      } catch (Exception e) {
-        System.err.println("could not delete netns " + ns + ": " + e);
-      }
-    }
-    namespaces.clear();
-  }
-
   static double median(double[] v) {
     double[] s = v.clone();
     Arrays.sort(s);
@@ -426,14 +368,5 @@ public final class ClusterIpThroughputBench {
 
   static String loadavg() throws Exception {
     return Files.readString(Path.of("/proc/loadavg")).trim();
-  }
-
-  static String exec(String... cmd) throws Exception {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (p.waitFor() != 0) {
-      throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);
-    }
-    return out;
   }
 }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -139,15 +140,25 @@ class WorkloadControllersIT {
     return new Kubectl("1.33", config);
   }
 
+  /** {@code kubectl auth can-i WHAT...} as {@code as} sees it (a SelfSubjectAccessReview). */
+  private static String canI(Kubectl as, String... what) {
+    return as.run(canIArgs(what)).out().trim();
+  }
+
   /** The admin's {@code kubectl auth can-i} answer for {@code user} (a SubjectAccessReview). */
   private static String canI(String user, String... what) {
-    String[] args = new String[what.length + 4];
+    String[] asUser = Arrays.copyOf(what, what.length + 2);
+    asUser[what.length] = "--as";
+    asUser[what.length + 1] = user;
+    return kubectl.run(canIArgs(asUser)).out().trim();
+  }
+
+  private static String[] canIArgs(String... what) {
+    String[] args = new String[what.length + 2];
     args[0] = "auth";
     args[1] = "can-i";
     System.arraycopy(what, 0, args, 2, what.length);
-    args[what.length + 2] = "--as";
-    args[what.length + 3] = user;
-    return kubectl.run(args).out().trim();
+    return args;
   }
 
   private static String controller(String name) {
@@ -178,75 +189,36 @@ class WorkloadControllersIT {
             () -> {
               // The shared informers read everything; the controller manager's writes are its
               // controllers' ServiceAccounts and their tokens, and its lease.
-              assertThat(controllers.run("auth", "can-i", "watch", "pods", "-A").out().trim())
+              assertThat(canI(controllers, "watch", "pods", "-A")).isEqualTo("yes");
+              assertThat(
+                      canI(
+                          controllers,
+                          "create",
+                          "serviceaccounts",
+                          "--subresource=token",
+                          "-n",
+                          "kube-system"))
                   .isEqualTo("yes");
               assertThat(
-                      controllers
-                          .run(
-                              "auth",
-                              "can-i",
-                              "create",
-                              "serviceaccounts",
-                              "--subresource=token",
-                              "-n",
-                              "kube-system")
-                          .out()
-                          .trim())
+                      canI(
+                          controllers,
+                          "update",
+                          "leases/kuark-controller-manager",
+                          "-n",
+                          "kube-system"))
                   .isEqualTo("yes");
-              assertThat(
-                      controllers
-                          .run(
-                              "auth",
-                              "can-i",
-                              "update",
-                              "leases/kuark-controller-manager",
-                              "-n",
-                              "kube-system")
-                          .out()
-                          .trim())
-                  .isEqualTo("yes");
-              assertThat(
-                      scheduler
-                          .run("auth", "can-i", "create", "pods", "--subresource=binding", "-A")
-                          .out()
-                          .trim())
+              assertThat(canI(scheduler, "create", "pods", "--subresource=binding", "-A"))
                   .isEqualTo("yes");
               // Leases are renewed with update, as upstream: no patch, and only its own lease.
-              assertThat(
-                      scheduler
-                          .run(
-                              "auth",
-                              "can-i",
-                              "update",
-                              "leases/kuark-scheduler",
-                              "-n",
-                              "kube-system")
-                          .out()
-                          .trim())
+              assertThat(canI(scheduler, "update", "leases/kuark-scheduler", "-n", "kube-system"))
                   .isEqualTo("yes");
             });
-    assertThat(scheduler.run("auth", "can-i", "patch", "leases", "-n", "kube-system").out().trim())
-        .isEqualTo("no");
-    assertThat(
-            scheduler
-                .run(
-                    "auth",
-                    "can-i",
-                    "update",
-                    "leases/kuark-controller-manager",
-                    "-n",
-                    "kube-system")
-                .out()
-                .trim())
+    assertThat(canI(scheduler, "patch", "leases", "-n", "kube-system")).isEqualTo("no");
+    assertThat(canI(scheduler, "update", "leases/kuark-controller-manager", "-n", "kube-system"))
         .isEqualTo("no");
     // The controller manager user no longer holds the controllers' roles.
-    assertThat(controllers.run("auth", "can-i", "create", "pods", "-n", "x").out().trim())
-        .isEqualTo("no");
-    assertThat(
-            controllers
-                .run("auth", "can-i", "update", "deployments", "--subresource=status", "-A")
-                .out()
-                .trim())
+    assertThat(canI(controllers, "create", "pods", "-n", "x")).isEqualTo("no");
+    assertThat(canI(controllers, "update", "deployments", "--subresource=status", "-A"))
         .isEqualTo("no");
     // ...and real requests outside their roles are refused with 403.
     Kubectl.Result escalate =
@@ -262,9 +234,8 @@ class WorkloadControllersIT {
         .contains("User \"system:kube-scheduler\" cannot list resource \"secrets\"");
     Kubectl.Result deploy = scheduler.run("create", "deployment", "x", "--image=busybox");
     assertThat(deploy.err()).contains("forbidden");
-    Kubectl.Result exec =
-        controllers.run("auth", "can-i", "create", "pods", "--subresource=exec", "-n", "default");
-    assertThat(exec.out().trim()).isEqualTo("no");
+    assertThat(canI(controllers, "create", "pods", "--subresource=exec", "-n", "default"))
+        .isEqualTo("no");
   }
 
   @Test

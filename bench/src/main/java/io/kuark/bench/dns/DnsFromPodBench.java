@@ -61,15 +61,8 @@ public final class DnsFromPodBench {
     String pod = "kdp" + id;
     try (BridgedPods pods = new BridgedPods(node, GATEWAY)) {
       pods.addPod(pod, POD_IP, "vp");
-      String java = ProcessHandle.current().info().command().orElse("java");
-      String cp = System.getProperty("java.class.path");
-      String self = DnsFromPodBench.class.getName();
       Process dnsServer =
-          pods.track(
-              new ProcessBuilder(
-                      "ip", "netns", "exec", node, java, "-cp", cp, self, "serve", "" + services)
-                  .redirectError(ProcessBuilder.Redirect.INHERIT)
-                  .start());
+          pods.startJava(node, DnsFromPodBench.class, false, "serve", "" + services);
       BufferedReader server =
           new BufferedReader(
               new InputStreamReader(dnsServer.getInputStream(), StandardCharsets.UTF_8));
@@ -85,22 +78,14 @@ public final class DnsFromPodBench {
       System.out.println(
           "in the node: " + exec("ip", "-n", node, "route", "get", CLUSTER_DNS).trim());
       Process client =
-          pods.track(
-              new ProcessBuilder(
-                      "ip",
-                      "netns",
-                      "exec",
-                      pod,
-                      java,
-                      "-cp",
-                      cp,
-                      self,
-                      "query",
-                      "" + services,
-                      "" + seconds,
-                      "" + dnsServer.pid())
-                  .inheritIO()
-                  .start());
+          pods.startJava(
+              pod,
+              DnsFromPodBench.class,
+              true,
+              "query",
+              "" + services,
+              "" + seconds,
+              "" + dnsServer.pid());
       if (client.waitFor() != 0) {
         throw new IllegalStateException("client failed");
       }

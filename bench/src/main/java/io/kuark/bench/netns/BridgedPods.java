@@ -60,6 +60,30 @@ public final class BridgedPods implements AutoCloseable {
     exec("ip", "-n", pod, "route", "add", "default", "via", gateway);
   }
 
+  /**
+   * Starts {@code main} in a JVM like this one (same {@code java}, same class path) inside the
+   * namespace {@code ns} and stops it when this closes. Its stderr goes to ours; its stdout too
+   * when {@code inheritOutput}, else the caller reads it.
+   */
+  public Process startJava(String ns, Class<?> main, boolean inheritOutput, String... args)
+      throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add("ip");
+    cmd.add("netns");
+    cmd.add("exec");
+    cmd.add(ns);
+    cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(main.getName());
+    cmd.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+    if (inheritOutput) {
+      builder.redirectOutput(ProcessBuilder.Redirect.INHERIT);
+    }
+    return track(builder.start());
+  }
+
   /** Stops {@code process} when this closes. */
   public synchronized Process track(Process process) {
     processes.add(process);

@@ -113,15 +113,8 @@ public final class ClusterIpThroughputBench {
                   + TARGET_PORT
                   + "\n");
 
-      String java = ProcessHandle.current().info().command().orElse("java");
-      String cp = System.getProperty("java.class.path");
-      String self = ClusterIpThroughputBench.class.getName();
       Process receiver =
-          pods.track(
-              new ProcessBuilder(
-                      "ip", "netns", "exec", podB, java, "-cp", cp, self, "recv", "" + TARGET_PORT)
-                  .redirectError(ProcessBuilder.Redirect.INHERIT)
-                  .start());
+          pods.startJava(podB, ClusterIpThroughputBench.class, false, "recv", "" + TARGET_PORT);
       BufferedReader results =
           new BufferedReader(
               new InputStreamReader(receiver.getInputStream(), StandardCharsets.UTF_8));
@@ -129,11 +122,7 @@ public final class ClusterIpThroughputBench {
         throw new IllegalStateException("receiver did not start");
       }
       Sender sender =
-          new Sender(
-              pods.track(
-                  new ProcessBuilder("ip", "netns", "exec", podA, java, "-cp", cp, self, "send")
-                      .redirectError(ProcessBuilder.Redirect.INHERIT)
-                      .start()));
+          new Sender(pods.startJava(podA, ClusterIpThroughputBench.class, false, "send"));
       Peers peers = new Peers(sender.process.pid(), receiver.pid());
       // Unreported warm-up, one transfer per path: JIT-compiles both Java ends before any figure.
       for (Path3 path : Path3.values()) {

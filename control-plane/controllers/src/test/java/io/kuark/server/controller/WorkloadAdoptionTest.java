@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -320,6 +321,10 @@ class WorkloadAdoptionTest {
         .untilAsserted(() -> assertThat(Owners.controllerOf(revisionNamed(ns, name))).isNull());
   }
 
+  private static ObjectMeta workloadMeta(String ns, String name) {
+    return new ObjectMetaBuilder().withName(name).withNamespace(ns).withGeneration(1L).build();
+  }
+
   /**
    * Runs {@code controller} against a workload created next to an orphan revision that matches its
    * selector and one that does not, plus a revision of its own whose labels no longer match: the
@@ -354,11 +359,7 @@ class WorkloadAdoptionTest {
     Map<String, String> labels = Map.of("app", "db");
     assertRevisionAdoption(
         new StatefulSetBuilder()
-            .withNewMetadata()
-            .withName("db")
-            .withNamespace(ns)
-            .withGeneration(1L)
-            .endMetadata()
+            .withMetadata(workloadMeta(ns, "db"))
             .withNewSpec()
             .withReplicas(0)
             .withServiceName("db")
@@ -383,11 +384,7 @@ class WorkloadAdoptionTest {
     Map<String, String> labels = Map.of("app", "logger");
     assertRevisionAdoption(
         new DaemonSetBuilder()
-            .withNewMetadata()
-            .withName("logger")
-            .withNamespace("ds-history")
-            .withGeneration(1L)
-            .endMetadata()
+            .withMetadata(workloadMeta("ds-history", "logger"))
             .withNewSpec()
             .withNewSelector()
             .withMatchLabels(labels)

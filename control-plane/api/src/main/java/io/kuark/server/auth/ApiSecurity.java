@@ -240,9 +240,21 @@ public final class ApiSecurity implements AutoCloseable {
     started = true;
   }
 
-  /** The service account token results cache (for benchmarks and tests). */
-  public TokenResultCache<BoundToken> serviceAccountResults() {
-    return serviceAccountResults;
+  /**
+   * Upstream's token cache metric ({@code authentication_token_cache_request_total} by hit or miss)
+   * in Prometheus text, for {@code /metrics}.
+   */
+  public String renderTokenCacheMetrics() {
+    long hits = serviceAccountResults.hits() + bootstrapResults.hits();
+    long misses = serviceAccountResults.misses() + bootstrapResults.misses();
+    return "# HELP authentication_token_cache_request_total Token cache lookups by result.\n"
+        + "# TYPE authentication_token_cache_request_total counter\n"
+        + "authentication_token_cache_request_total{status=\"hit\"} "
+        + hits
+        + "\n"
+        + "authentication_token_cache_request_total{status=\"miss\"} "
+        + misses
+        + "\n";
   }
 
   /** Whether {@link #start} finished (a readiness check). */

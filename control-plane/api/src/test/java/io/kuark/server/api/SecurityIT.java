@@ -197,6 +197,27 @@ class SecurityIT {
   }
 
   @Test
+  void repeatedTokenRequestsAreAnsweredFromTheTokenCache() {
+    long before = tokenCacheHits();
+    for (int i = 0; i < 5; i++) {
+      assertThat(as(robotToken, "GET", "/api/v1/namespaces/team/pods", null).statusCode())
+          .isEqualTo(200);
+    }
+    // Other tests may run requests too; at least four of these five found the first's entry.
+    assertThat(tokenCacheHits()).isGreaterThanOrEqualTo(before + 4);
+  }
+
+  static long tokenCacheHits() {
+    String metrics = admin.get("/metrics").body();
+    for (String line : metrics.split("\n")) {
+      if (line.startsWith("authentication_token_cache_request_total{status=\"hit\"} ")) {
+        return Long.parseLong(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    throw new AssertionError("no token cache metric in /metrics");
+  }
+
+  @Test
   void podBoundTokenDiesWithThePod() {
     ok(
         admin.post(

@@ -34,19 +34,23 @@ import java.util.stream.Stream;
  * per pod (pod-bound, two reads). Also the TokenRequest signing cost. One thread, so thread CPU
  * time is the cost per operation.
  *
- * <p>{@code java ... io.kuark.bench.auth.TokenAuthBench [--ops N] [--controllers N] [--pods N]}
+ * <p>{@code java ... io.kuark.bench.auth.TokenAuthBench [--ops N] [--cached-ops N] [--controllers
+ * N] [--pods N]}: {@code --ops} uncached authentications (each costs milliseconds), {@code
+ * --cached-ops} cached ones (default 25 times as many, enough for the JIT to settle).
  */
 public final class TokenAuthBench {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   public static void main(String[] args) throws Exception {
-    int ops = 100_000;
+    int ops = 4_000;
+    int cachedOps = -1;
     int controllers = 30;
     int pods = 30;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--ops" -> ops = Integer.parseInt(args[i + 1]);
+        case "--cached-ops" -> cachedOps = Integer.parseInt(args[i + 1]);
         case "--controllers" -> controllers = Integer.parseInt(args[i + 1]);
         case "--pods" -> pods = Integer.parseInt(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown flag " + args[i]);
@@ -54,7 +58,7 @@ public final class TokenAuthBench {
     }
     Path dir = Files.createTempDirectory("kuark-token-bench");
     try (SqliteStorage storage = SqliteStorage.open(dir.resolve("state.db"))) {
-      run(new ObjectStore(storage), ops, controllers, pods);
+      run(new ObjectStore(storage), ops, cachedOps < 0 ? 25 * ops : cachedOps, controllers, pods);
     } finally {
       try (Stream<Path> files = Files.walk(dir)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -62,7 +66,8 @@ public final class TokenAuthBench {
     }
   }
 
-  private static void run(ObjectStore store, int ops, int controllers, int pods) throws Exception {
+  private static void run(ObjectStore store, int ops, int cachedOps, int controllers, int pods)
+      throws Exception {
     ResourceCatalog catalog = ResourceCatalog.builtIns();
     ResourceType sas = catalog.find("", "v1", "serviceaccounts").orElseThrow();
     ResourceType podType = catalog.find("", "v1", "pods").orElseThrow();

@@ -105,11 +105,15 @@ public final class TokenAuthBench {
         new ServiceAccountAuthenticator(tokens, lookup, (ns, n, t) -> false, cache);
 
     System.out.printf(
-        "tokens: %d controller (unbound), %d pod-bound; %d ops per mode%n", controllers, pods, ops);
+        "tokens: %d controller (unbound), %d pod-bound; %d uncached, %d cached ops%n",
+        controllers,
+        pods,
+        ops,
+        cachedOps);
     measure("warm-up uncached", ops / 4, bearer, uncached);
-    measure("warm-up cached", ops / 4, bearer, cached);
+    measure("warm-up cached", cachedOps / 4, bearer, cached);
     Result u = measure("uncached", ops, bearer, uncached);
-    Result c = measure("cached", ops, bearer, cached);
+    Result c = measure("cached", cachedOps, bearer, cached);
     System.out.printf(
         "cache: %d hits, %d misses; uncached/cached CPU ratio %.1fx%n",
         cache.hits(), cache.misses(), u.cpuNanosPerOp / c.cpuNanosPerOp);

@@ -106,10 +106,7 @@ public final class TokenAuthBench {
 
     System.out.printf(
         "tokens: %d controller (unbound), %d pod-bound; %d uncached, %d cached ops%n",
-        controllers,
-        pods,
-        ops,
-        cachedOps);
+        controllers, pods, ops, cachedOps);
     measure("warm-up uncached", ops / 4, bearer, uncached);
     measure("warm-up cached", cachedOps / 4, bearer, cached);
     Result u = measure("uncached", ops, bearer, uncached);

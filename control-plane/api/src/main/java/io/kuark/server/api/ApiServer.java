@@ -185,6 +185,7 @@ public final class ApiServer implements AutoCloseable {
     }
     ApiServer server = new ApiServer(setup, http, workers, caches, ctx, dispatcher, health);
     server.metrics = metrics;
+    metrics.addSource(security::renderTokenCacheMetrics);
     security.signCertificatesWith(setup.pki().ca());
     server.closeables.add(kubelets);
     server.extraListeners.addAll(extra);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kuark.server.api.handler.CreateHandler;
 import io.kuark.server.api.handler.ExtraHandlers;
 import io.kuark.server.api.handler.ResourceHandler;
+import io.kuark.server.api.http.UserInfo;
 import io.kuark.server.api.store.Meta;
 import io.kuark.server.api.store.ObjectStore;
 import io.kuark.server.api.strategy.ObjectAdmission;
@@ -22,6 +23,7 @@ import io.kuark.server.auth.admission.PriorityAdmission;
 import io.kuark.server.auth.admission.ResourceQuotaAdmission;
 import io.kuark.server.auth.admission.SecurityAdmission;
 import io.kuark.server.auth.admission.ServiceAccountAdmission;
+import io.kuark.server.auth.authn.BoundToken;
 import io.kuark.server.auth.authn.ObjectLookup;
 import io.kuark.server.auth.authn.RequestAuthenticator;
 import io.kuark.server.auth.authn.SelfSubjectReviewHandler;
@@ -30,6 +32,7 @@ import io.kuark.server.auth.authn.ServiceAccountTokens;
 import io.kuark.server.auth.authn.StaticTokenFile;
 import io.kuark.server.auth.authn.TokenAuthenticator;
 import io.kuark.server.auth.authn.TokenRequestHandler;
+import io.kuark.server.auth.authn.TokenResultCache;
 import io.kuark.server.auth.authn.TokenReviewHandler;
 import io.kuark.server.auth.authz.AccessReviewHandler;
 import io.kuark.server.auth.authz.Authorizer;
@@ -77,6 +80,10 @@ public final class ApiSecurity implements AutoCloseable {
   private final RequestAuthenticator authenticator;
   private final ServiceAccountAuthenticator serviceAccounts;
   private final List<TokenAuthenticator> otherTokens = new ArrayList<>();
+  // Token results, reused until a dependency changes (switched on by start()).
+  private final TokenResultCache<BoundToken> serviceAccountResults =
+      TokenResultCache.withDefaults();
+  private final TokenResultCache<UserInfo> bootstrapResults = TokenResultCache.withDefaults();
   private final WatchCaches caches;
   private final Authorizer authorizer;
   private final List<AutoCloseable> running = new ArrayList<>();
@@ -104,9 +111,11 @@ public final class ApiSecurity implements AutoCloseable {
     this.catalog = catalog;
     this.tokens = new ServiceAccountTokens(serviceAccountKey, Clock.systemUTC());
     this.serviceAccounts =
-        new ServiceAccountAuthenticator(tokens, this::lookup, this::secretHoldsToken);
+        new ServiceAccountAuthenticator(
+            tokens, this::lookup, this::secretHoldsToken, serviceAccountResults);
     this.caches = caches;
-    otherTokens.add(new BootstrapTokenAuthenticator(this::secret, Clock.systemUTC()));
+    otherTokens.add(
+        new BootstrapTokenAuthenticator(this::secret, Clock.systemUTC(), bootstrapResults));
     if (tokenAuthFile != null) {
       otherTokens.add(StaticTokenFile.read(tokenAuthFile));
     }
@@ -216,6 +225,10 @@ public final class ApiSecurity implements AutoCloseable {
                     p.path("metadata").path("name").asText("")));
     running.add(pods.start());
     claims = watched("", "persistentvolumeclaims");
+    running.add(
+        new TokenCacheInvalidation(
+                store, caches, catalog, List.of(serviceAccountResults, bootstrapResults))
+            .start());
     if (csrSigningCa != null) {
       ResourceType csrs =
           catalog.find("certificates.k8s.io", "v1", "certificatesigningrequests").orElseThrow();
@@ -225,6 +238,23 @@ public final class ApiSecurity implements AutoCloseable {
               .start());
     }
     started = true;
+  }
+
+  /**
+   * Upstream's token cache metric ({@code authentication_token_cache_request_total} by hit or miss)
+   * in Prometheus text, for {@code /metrics}.
+   */
+  public String renderTokenCacheMetrics() {
+    long hits = serviceAccountResults.hits() + bootstrapResults.hits();
+    long misses = serviceAccountResults.misses() + bootstrapResults.misses();
+    return "# HELP authentication_token_cache_request_total Token cache lookups by result.\n"
+        + "# TYPE authentication_token_cache_request_total counter\n"
+        + "authentication_token_cache_request_total{status=\"hit\"} "
+        + hits
+        + "\n"
+        + "authentication_token_cache_request_total{status=\"miss\"} "
+        + misses
+        + "\n";
   }
 
   /** Whether {@link #start} finished (a readiness check). */

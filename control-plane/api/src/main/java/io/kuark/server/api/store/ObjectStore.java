@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Objects of any resource type over {@link Storage}: encodes them as JSON without {@code
@@ -24,9 +25,27 @@ public final class ObjectStore {
   static final Duration EVENT_TTL = Duration.ofHours(1);
 
   private final Storage storage;
+  private final List<WriteListener> writeListeners = new CopyOnWriteArrayList<>();
+
+  /**
+   * Told about each write this store committed, on the writing thread before the write returns (so
+   * before the client sees its response; watch events arrive later, on other threads).
+   */
+  public interface WriteListener {
+    /**
+     * @param verb ADDED, MODIFIED or DELETED
+     * @param object the object as written (for DELETED: as it was when deleted); do not modify
+     */
+    void written(ResourceType type, String verb, ObjectNode object);
+  }
 
   public ObjectStore(Storage storage) {
     this.storage = storage;
+  }
+
+  /** Adds a listener for this store's committed writes (must be quick and not throw). */
+  public void addWriteListener(WriteListener listener) {
+    writeListeners.add(listener);
   }
 
   public Storage storage() {
@@ -95,6 +114,7 @@ public final class ObjectStore {
     String key = StorageKeys.key(type, Meta.namespace(object), name);
     try {
       KeyValue kv = storage.create(key, encode(object), ttl(type));
+      committed(type, "ADDED", object);
       return withRevision(object, kv.modRevision());
     } catch (StorageException.AlreadyExists e) {
       throw Statuses.alreadyExists(type, name);
@@ -111,6 +131,7 @@ public final class ObjectStore {
     String key = StorageKeys.key(type, Meta.namespace(object), name);
     try {
       KeyValue kv = storage.update(key, encode(object), expectedModRevision, ttl(type));
+      committed(type, "MODIFIED", object);
       return withRevision(object, kv.modRevision());
     } catch (StorageException.NotFound e) {
       throw Statuses.notFound(type, name);
@@ -127,9 +148,16 @@ public final class ObjectStore {
     String key = StorageKeys.key(type, Meta.namespace(object), name);
     try {
       KeyValue kv = storage.delete(key, expectedModRevision);
+      committed(type, "DELETED", object);
       return withRevision(object, kv.modRevision());
     } catch (StorageException.NotFound e) {
       throw Statuses.notFound(type, name);
+    }
+  }
+
+  private void committed(ResourceType type, String verb, ObjectNode object) {
+    for (WriteListener l : writeListeners) {
+      l.written(type, verb, object);
     }
   }
 

@@ -41,11 +41,10 @@ public final class TokenResultCache<T> {
   public static final Duration DEFAULT_SUCCESS_TTL = Duration.ofSeconds(10);
 
   /**
-   * Refusals are reused as long as successes. Upstream's apiserver does not cache them (TTL 0);
-   * here a refused token's dependencies are tracked too, so creating the object it waits for drops
-   * the refusal at once, and a flood of bad tokens costs hashing rather than ECDSA verification.
+   * Refusals are not reused (TTL 0), as upstream's apiserver: a token refused now may be accepted a
+   * moment later (its object created, a clock caught up), and the user expects that at once.
    */
-  public static final Duration DEFAULT_FAILURE_TTL = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_FAILURE_TTL = Duration.ZERO;
 
   /** Upstream's size: a 2x margin over 5k nodes and 10k namespaces of tokens. */
   public static final int DEFAULT_MAX_ENTRIES = 32_768;

@@ -462,7 +462,8 @@ public final class ApiLoadBench {
 
   private static <T> T await(Future<T> future) throws Exception {
     try {
-      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      // Generous: at a load average of 40+ a freshly started server can take a minute per request.
+      return future.toCompletionStage().toCompletableFuture().get(300, TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException e) {
       if (e.getCause() instanceof IllegalStateException ise) {
         throw ise;

@@ -35,10 +35,10 @@ import java.util.function.IntFunction;
  * [--server-pid PID] [--hold-seconds S] [--settle]}. {@code --hold-seconds} keeps the watches open
  * that long before the writes (announced on stderr), so that the server can be inspected with them
  * held. With {@code --server-pid} each row also shows the server's CPU time per operation and the
- * young/full collections during the round. {@code --settle} waits until a round's namespace (and
- * so everything in it) is gone before the next round starts; without it the namespace controller
- * deletes the previous round's objects while the next round's creates run, as in the first runs.
- * It works in namespaces {@code bench-load-*} that it creates and deletes.
+ * young/full collections during the round. {@code --settle} waits until a round's namespace (and so
+ * everything in it) is gone before the next round starts; without it the namespace controller
+ * deletes the previous round's objects while the next round's creates run, as in the first runs. It
+ * works in namespaces {@code bench-load-*} that it creates and deletes.
  */
 public final class ApiLoadBench {
 
@@ -428,8 +428,7 @@ public final class ApiLoadBench {
     }
     done.get(30, TimeUnit.MINUTES);
     long elapsed = System.nanoTime() - start;
-    return new Result(
-        latencies, elapsed, before.cellsUntil(probe.sample(), ops, probe.enabled()));
+    return new Result(latencies, elapsed, before.cellsUntil(probe.sample(), ops, probe.enabled()));
   }
 
   private void step(

@@ -8,8 +8,8 @@ import java.util.List;
 /**
  * The server JVM's CPU time (from {@code /proc/PID/stat}) and collection counts (from {@code jstat
  * -gc}, the JDK's own reader of the JVM's performance counters), read before and after a round so
- * that a round's cost can be reported per operation: on a shared 2-core machine wall-clock
- * latency follows the load, CPU time and GC counts much less.
+ * that a round's cost can be reported per operation: on a shared 2-core machine wall-clock latency
+ * follows the load, CPU time and GC counts much less.
  */
 final class ServerProbe {
 

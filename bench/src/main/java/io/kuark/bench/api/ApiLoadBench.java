@@ -32,8 +32,12 @@ import java.util.function.IntFunction;
  * a Markdown table of ops/s, p50 and p99.
  *
  * <p>Usage: {@code ApiLoadBench KUBECONFIG [--ops N] [--concurrency 1,16,64] [--watchers 1000]
- * [--server-pid PID] [--hold-seconds S]}. {@code --hold-seconds} keeps the watches open that long
- * before the writes (announced on stderr), so that the server can be inspected with them held. It
+ * [--server-pid PID] [--hold-seconds S] [--settle]}. {@code --hold-seconds} keeps the watches open
+ * that long before the writes (announced on stderr), so that the server can be inspected with them
+ * held. With {@code --server-pid} each row also shows the server's CPU time per operation and the
+ * young/full collections during the round. {@code --settle} waits until a round's namespace (and so
+ * everything in it) is gone before the next round starts; without it the namespace controller
+ * deletes the previous round's objects while the next round's creates run, as in the first runs. It
  * works in namespaces {@code bench-load-*} that it creates and deletes.
  */
 public final class ApiLoadBench {
@@ -45,6 +49,8 @@ public final class ApiLoadBench {
   private final HttpClient http;
   private final String host;
   private final int port;
+  private ServerProbe probe = new ServerProbe(-1);
+  private boolean settle;
 
   private ApiLoadBench(Vertx vertx, Config config, int poolSize) {
     this.vertx = vertx;
@@ -79,8 +85,14 @@ public final class ApiLoadBench {
     int watchers = 1000;
     long serverPid = -1;
     long hold = 0;
+    boolean settle = false;
     List<Integer> levels = List.of(1, 16, 64);
     for (int i = 1; i < args.length; i += 2) {
+      if (args[i].equals("--settle")) {
+        settle = true;
+        i--;
+        continue;
+      }
       switch (args[i]) {
         case "--ops" -> ops = Integer.parseInt(args[i + 1]);
         case "--watchers" -> watchers = Integer.parseInt(args[i + 1]);
@@ -96,6 +108,8 @@ public final class ApiLoadBench {
     Vertx vertx = Vertx.vertx();
     int maxLevel = levels.stream().mapToInt(Integer::intValue).max().orElse(1);
     ApiLoadBench bench = new ApiLoadBench(vertx, config, Math.max(maxLevel, 8));
+    bench.probe = new ServerProbe(serverPid);
+    bench.settle = settle;
     try {
       bench.run(ops, levels, watchers, serverPid, hold);
     } finally {
@@ -106,8 +120,9 @@ public final class ApiLoadBench {
 
   private void run(int ops, List<Integer> levels, int watchers, long serverPid, long hold)
       throws Exception {
-    System.out.println("| operation | concurrency | ops/s | p50 ms | p99 ms |");
-    System.out.println("|---|---:|---:|---:|---:|");
+    System.out.println(
+        "| operation | concurrency | ops/s | p50 ms | p99 ms | server CPU ms/op | GCs young/full |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|");
     // Warm-up: connections, JIT on both sides.
     mutatingRound("bench-load-warmup", 300, 8, false);
     for (int level : levels) {
@@ -225,7 +240,7 @@ public final class ApiLoadBench {
     }
     boolean all = received.await(120, TimeUnit.SECONDS);
     long elapsed = System.nanoTime() - start;
-    new Result(receipt, elapsed)
+    new Result(receipt, elapsed, "– | –")
         .print(
             "watch event delivery, write → receipt, "
                 + (watchers - failed.get())
@@ -335,7 +350,20 @@ public final class ApiLoadBench {
       await(send(HttpMethod.DELETE, "/api/v1/namespaces/" + ns, null, 200));
     } catch (IllegalStateException e) {
       // Not there.
+      return;
     }
+    if (!settle) {
+      return;
+    }
+    for (int attempt = 0; attempt < 1200; attempt++) {
+      try {
+        await(send(HttpMethod.GET, "/api/v1/namespaces/" + ns, null, 404));
+        return;
+      } catch (IllegalStateException e) {
+        Thread.sleep(100);
+      }
+    }
+    throw new IllegalStateException("namespace " + ns + " was not deleted in 120 s");
   }
 
   private static String configMap(String ns, String name, String resourceVersion, String gen) {
@@ -393,12 +421,14 @@ public final class ApiLoadBench {
     AtomicInteger next = new AtomicInteger();
     CompletableFuture<Void> done = new CompletableFuture<>();
     AtomicInteger running = new AtomicInteger(Math.min(level, ops));
+    ServerProbe.Sample before = probe.sample();
     long start = System.nanoTime();
     for (int w = 0; w < Math.min(level, ops); w++) {
       vertx.runOnContext(v -> step(ops, next, operation, latencies, running, done));
     }
     done.get(30, TimeUnit.MINUTES);
-    return new Result(latencies, System.nanoTime() - start);
+    long elapsed = System.nanoTime() - start;
+    return new Result(latencies, elapsed, before.cellsUntil(probe.sample(), ops, probe.enabled()));
   }
 
   private void step(
@@ -431,7 +461,8 @@ public final class ApiLoadBench {
 
   private static <T> T await(Future<T> future) throws Exception {
     try {
-      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      // Generous: at a load average of 40+ a freshly started server can take a minute per request.
+      return future.toCompletionStage().toCompletableFuture().get(300, TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException e) {
       if (e.getCause() instanceof IllegalStateException ise) {
         throw ise;
@@ -441,17 +472,18 @@ public final class ApiLoadBench {
   }
 
   /** Latencies and wall time of one measured round. */
-  private record Result(Latencies latencies, long elapsedNanos) {
+  private record Result(Latencies latencies, long elapsedNanos, String serverCells) {
     void print(String operation, int level) {
       double seconds = elapsedNanos / 1e9;
       System.out.printf(
           Locale.ROOT,
-          "| %s | %d | %.0f | %.2f | %.2f |%n",
+          "| %s | %d | %.0f | %.2f | %.2f | %s |%n",
           operation,
           level,
           latencies.count() / seconds,
           latencies.quantileMillis(0.50),
-          latencies.quantileMillis(0.99));
+          latencies.quantileMillis(0.99),
+          serverCells);
     }
   }
 

@@ -6,14 +6,18 @@ import io.kuark.server.api.store.StoredJson;
 import io.kuark.server.apimodel.ResourceType;
 import io.kuark.server.storage.KeyValue;
 import io.kuark.server.storage.ListResult;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A plain JSON list ({@code <Kind>List}) written straight from stored bytes: the same document
  * {@link ResponseShaper#list} makes from decoded objects, without a tree per item.
  */
 final class EncodedList {
+
+  private static final byte[] ITEMS = ",\"items\":[".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] END = "]}".getBytes(StandardCharsets.UTF_8);
 
   private EncodedList() {}
 
@@ -30,23 +34,30 @@ final class EncodedList {
       }
     }
     byte[] headJson = Json.bytes(head);
-    int size = headJson.length + 16;
+    // Sized exactly first, so the items are copied once, straight into the response.
+    List<StoredJson.Spliced> items = new ArrayList<>(page.items().size());
+    int size = headJson.length - 1 + ITEMS.length + END.length;
     for (KeyValue kv : page.items()) {
-      size += kv.value().length + 32;
+      StoredJson.Spliced item = StoredJson.spliced(kv);
+      items.add(item);
+      size += item.length() + 1;
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(size);
+    if (!items.isEmpty()) {
+      size--;
+    }
+    byte[] out = new byte[size];
     // {"kind":…,"metadata":{…}  +  ,"items":[ … ]}
-    out.write(headJson, 0, headJson.length - 1);
-    out.writeBytes(",\"items\":[".getBytes(StandardCharsets.UTF_8));
-    boolean first = true;
-    for (KeyValue kv : page.items()) {
-      if (!first) {
-        out.write(',');
+    System.arraycopy(headJson, 0, out, 0, headJson.length - 1);
+    int pos = headJson.length - 1;
+    System.arraycopy(ITEMS, 0, out, pos, ITEMS.length);
+    pos += ITEMS.length;
+    for (int i = 0; i < items.size(); i++) {
+      if (i > 0) {
+        out[pos++] = ',';
       }
-      first = false;
-      out.writeBytes(StoredJson.withResourceVersion(kv));
+      pos = items.get(i).writeTo(out, pos);
     }
-    out.writeBytes("]}".getBytes(StandardCharsets.UTF_8));
-    return out.toByteArray();
+    System.arraycopy(END, 0, out, pos, END.length);
+    return out;
   }
 }

@@ -13,6 +13,16 @@ public record ObjectFilter(String namespace, LabelSelector labels, FieldSelector
         FieldSelector.parse(fieldSelector));
   }
 
+  /** Whether only the namespace decides: no label and no field selector. */
+  public boolean namespaceOnly() {
+    return labels.isEverything() && fields.isEverything();
+  }
+
+  /** Whether an object in {@code objectNamespace} passes the namespace part of the filter. */
+  public boolean matchesNamespace(String objectNamespace) {
+    return namespace.isEmpty() || namespace.equals(objectNamespace);
+  }
+
   public boolean matches(JsonNode object) {
     if (!namespace.isEmpty() && !namespace.equals(Meta.namespace(object))) {
       return false;

@@ -26,28 +26,59 @@ public final class StoredJson {
 
   /** The object's JSON with {@code metadata.resourceVersion} = its mod revision. */
   public static byte[] withResourceVersion(KeyValue kv) {
+    Spliced spliced = spliced(kv);
+    byte[] out = new byte[spliced.length()];
+    spliced.writeTo(out, 0);
+    return out;
+  }
+
+  /**
+   * Where {@code metadata.resourceVersion} goes in the stored bytes, without copying them yet: a
+   * list sizes its response exactly from these and writes every item straight into it, instead of
+   * making a spliced copy per item and copying them all again.
+   */
+  public static Spliced spliced(KeyValue kv) {
     byte[] stored = kv.value();
-    long metadataEnd;
-    boolean metadataEmpty;
+    long[] found;
     try (JsonParser p = FACTORY.createParser(stored)) {
-      long[] found = metadataEnd(p);
-      if (found == null) {
-        return viaTree(kv);
-      }
-      metadataEnd = found[0];
-      metadataEmpty = found[1] == 0;
+      found = metadataEnd(p);
     } catch (IOException e) {
       throw new UncheckedIOException("corrupt stored object", e);
     }
+    if (found == null) {
+      byte[] encoded = viaTree(kv);
+      return new Spliced(encoded, encoded.length, new byte[0]);
+    }
     byte[] field =
-        ((metadataEmpty ? "" : ",") + "\"resourceVersion\":\"" + kv.modRevision() + "\"")
-            .getBytes(StandardCharsets.UTF_8);
-    int at = (int) metadataEnd;
-    byte[] out = new byte[stored.length + field.length];
-    System.arraycopy(stored, 0, out, 0, at);
-    System.arraycopy(field, 0, out, at, field.length);
-    System.arraycopy(stored, at, out, at + field.length, stored.length - at);
-    return out;
+        ((found[1] == 0 ? "" : ",") + "\"resourceVersion\":\"" + kv.modRevision() + "\"")
+            .getBytes(StandardCharsets.ISO_8859_1);
+    return new Spliced(stored, (int) found[0], field);
+  }
+
+  /** Stored bytes with {@code insert} to go in at offset {@code at}. */
+  public static final class Spliced {
+    private final byte[] bytes;
+    private final int at;
+    private final byte[] insert;
+
+    Spliced(byte[] bytes, int at, byte[] insert) {
+      this.bytes = bytes;
+      this.at = at;
+      this.insert = insert;
+    }
+
+    /** Length of the spliced JSON. */
+    public int length() {
+      return bytes.length + insert.length;
+    }
+
+    /** Writes the spliced JSON into {@code out} at {@code pos}; returns the position after it. */
+    public int writeTo(byte[] out, int pos) {
+      System.arraycopy(bytes, 0, out, pos, at);
+      System.arraycopy(insert, 0, out, pos + at, insert.length);
+      System.arraycopy(bytes, at, out, pos + at + insert.length, bytes.length - at);
+      return pos + length();
+    }
   }
 
   /**

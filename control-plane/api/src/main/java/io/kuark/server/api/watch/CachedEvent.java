@@ -3,6 +3,7 @@ package io.kuark.server.api.watch;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kuark.server.api.http.Json;
 import io.kuark.server.api.store.ObjectStore;
+import io.kuark.server.api.store.StoredJson;
 import io.kuark.server.storage.KeyValue;
 
 /**
@@ -12,29 +13,37 @@ import io.kuark.server.storage.KeyValue;
  * Jackson trees selectors and Table shaping need are decoded on demand and kept only while the
  * event is being fanned out ({@link #release}); a tree is several times the size of its JSON. The
  * objects handed out are shared between watchers and must not be modified.
+ *
+ * <p>The frame JSON is made from the stored bytes ({@link StoredJson}), and the namespace comes
+ * from the storage key, so that the usual watcher (plain JSON, at most a namespace, no label or
+ * field selector: every informer) is served without any tree being built: on a write-heavy server a
+ * decode and an encode per event were a measurable part of each write's CPU.
  */
 public final class CachedEvent {
 
   private final String type;
   private final long revision;
   private final byte[] objectJson;
+  private final String namespace;
   private final KeyValue previousStored;
   private volatile ObjectNode object;
   private volatile ObjectNode previous;
 
   /**
    * @param type ADDED, MODIFIED or DELETED
-   * @param object the object after the change, with its resourceVersion (for DELETED: its last
-   *     state, resourceVersion = the deletion's revision)
+   * @param current the stored object after the change (for DELETED: its last state at the
+   *     deletion's revision); its mod revision becomes the resourceVersion
+   * @param namespace the object's namespace ("" for cluster-scoped objects), as its key says
    * @param previousStored the stored version before the change, or null for ADDED (kept in its
    *     stored form until a selector needs it)
    * @param revision the change's revision
    */
-  CachedEvent(String type, ObjectNode object, KeyValue previousStored, long revision) {
+  CachedEvent(
+      String type, KeyValue current, String namespace, KeyValue previousStored, long revision) {
     this.type = type;
     this.revision = revision;
-    this.object = object;
-    this.objectJson = Json.bytes(object);
+    this.objectJson = StoredJson.withResourceVersion(current);
+    this.namespace = namespace;
     this.previousStored = previousStored;
   }
 
@@ -64,6 +73,14 @@ public final class CachedEvent {
 
   public long revision() {
     return revision;
+  }
+
+  /**
+   * The object's namespace, "" for cluster-scoped objects; the same before and after the change
+   * (the key names it, and a change never moves an object to another key).
+   */
+  public String namespace() {
+    return namespace;
   }
 
   /**

@@ -1,8 +1,6 @@
 package io.kuark.server.api.watch;
 
 import io.kuark.server.api.http.Statuses;
-import io.kuark.server.api.store.ObjectStore;
-import io.kuark.server.api.store.StoredObject;
 import io.kuark.server.storage.Storage;
 import io.kuark.server.storage.StorageException;
 import io.kuark.server.storage.WatchEvent;
@@ -152,10 +150,23 @@ public final class WatchCache implements AutoCloseable {
     }
   }
 
-  private static CachedEvent toCached(WatchEvent event) {
-    StoredObject current = ObjectStore.decode(event.current());
+  private CachedEvent toCached(WatchEvent event) {
     return new CachedEvent(
-        event.type().name(), current.object(), event.previous(), event.revision());
+        event.type().name(),
+        event.current(),
+        namespaceOf(event.current().key()),
+        event.previous(),
+        event.revision());
+  }
+
+  /**
+   * The namespace in a key under this cache's type prefix: {@code <prefix><namespace>/<name>} for
+   * namespaced objects, {@code <prefix><name>} (no further slash: names cannot hold one) for
+   * cluster-scoped ones.
+   */
+  String namespaceOf(String key) {
+    int slash = key.indexOf('/', prefix.length());
+    return slash < 0 ? "" : key.substring(prefix.length(), slash);
   }
 
   /** A watcher's registration; closing it stops delivery. */

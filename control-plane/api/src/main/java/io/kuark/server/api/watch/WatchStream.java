@@ -90,6 +90,25 @@ public final class WatchStream implements WatchSubscriber {
       return;
     }
     lastRevision = event.revision();
+    String kind =
+        request.filter().namespaceOnly()
+            ? (request.filter().matchesNamespace(event.namespace()) ? event.type() : null)
+            : selectedKind(event);
+    if (kind == null) {
+      return;
+    }
+    if (request.format().kind() == OutputFormat.Kind.OBJECT) {
+      send(event.frame(kind));
+    } else {
+      write(kind, event.object());
+    }
+  }
+
+  /**
+   * The event type this watch sees under its selectors: an object moving into the selection is
+   * ADDED, out of it DELETED; null when it is outside before and after.
+   */
+  private String selectedKind(CachedEvent event) {
     boolean now = request.filter().matches(event.object());
     String kind;
     switch (event.type()) {
@@ -109,14 +128,7 @@ public final class WatchStream implements WatchSubscriber {
           break;
         }
     }
-    if (kind == null) {
-      return;
-    }
-    if (request.format().kind() == OutputFormat.Kind.OBJECT) {
-      send(event.frame(kind));
-    } else {
-      write(kind, event.object());
-    }
+    return kind;
   }
 
   @Override

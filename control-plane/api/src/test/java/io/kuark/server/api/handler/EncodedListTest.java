@@ -32,6 +32,15 @@ class EncodedListTest {
         revision);
   }
 
+  private static KeyValue withoutMetadata(long revision) {
+    return new KeyValue(
+        "/registry/core/configmaps/default/odd",
+        "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"data\":{}}"
+            .getBytes(StandardCharsets.UTF_8),
+        revision,
+        revision);
+  }
+
   /** The list the tree path makes of the same page. */
   private static String viaShaper(ListResult page) {
     List<ObjectNode> items = new ArrayList<>();
@@ -56,6 +65,8 @@ class EncodedListTest {
       new ListResult(List.of(), 9, null, 0),
       new ListResult(List.of(configMap("a", 4), configMap("b", 8)), 9, null, 0),
       new ListResult(List.of(configMap("a", 4)), 9, "tok\"en", 1),
+      // An item without a metadata object takes the tree path; its neighbours are spliced.
+      new ListResult(List.of(configMap("a", 4), withoutMetadata(6), configMap("c", 7)), 9, null, 0),
     };
     for (ListResult page : pages) {
       assertThat(new String(EncodedList.of(CONFIG_MAPS, page), StandardCharsets.UTF_8))

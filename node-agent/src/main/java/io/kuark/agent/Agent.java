@@ -49,7 +49,6 @@ import io.kuark.agent.pod.PodSandbox;
 import io.kuark.agent.pod.StaticPods;
 import io.kuark.agent.pod.StatusWriter;
 import io.kuark.agent.pod.gc.ContainerGarbageCollector;
-import io.kuark.agent.pod.gc.ContainerGcPolicy;
 import io.kuark.agent.pod.gc.ContainerReclaimer;
 import io.kuark.agent.runtime.ContainerRuntime;
 import io.kuark.agent.runtime.CriLogWriter;
@@ -263,7 +262,7 @@ public final class Agent implements AutoCloseable {
     containerGc =
         new ContainerGarbageCollector(
             PodDeadContainers.of(pods),
-            ContainerGcPolicy.DEFAULTS,
+            config.node().containerGc(),
             events,
             nodeReference(),
             Clock.systemUTC());

@@ -12,6 +12,7 @@ import io.kuark.agent.events.ApiEventRecorder;
 import io.kuark.agent.events.EventRecorder;
 import io.kuark.agent.eviction.EvictionManager;
 import io.kuark.agent.eviction.HostSignals;
+import io.kuark.agent.eviction.NodeReclaimer;
 import io.kuark.agent.eviction.Threshold;
 import io.kuark.agent.fs.StatvfsUsageSource;
 import io.kuark.agent.image.ArchiveImporter;
@@ -41,11 +42,14 @@ import io.kuark.agent.network.proxy.ServiceProxy;
 import io.kuark.agent.network.routes.PeerRouting;
 import io.kuark.agent.node.NodeAgent;
 import io.kuark.agent.pod.ContainerStarter;
+import io.kuark.agent.pod.PodDeadContainers;
 import io.kuark.agent.pod.PodEvictions;
 import io.kuark.agent.pod.PodManager;
 import io.kuark.agent.pod.PodSandbox;
 import io.kuark.agent.pod.StaticPods;
 import io.kuark.agent.pod.StatusWriter;
+import io.kuark.agent.pod.gc.ContainerGarbageCollector;
+import io.kuark.agent.pod.gc.ContainerReclaimer;
 import io.kuark.agent.runtime.ContainerRuntime;
 import io.kuark.agent.runtime.CriLogWriter;
 import io.kuark.agent.runtime.LogCopiers;
@@ -89,6 +93,7 @@ public final class Agent implements AutoCloseable {
   private StaticPods staticPods;
   private EvictionManager eviction;
   private ImageGarbageCollector imageGc;
+  private ContainerGarbageCollector containerGc;
   private AutoCloseable statsSampler;
   private Optional<ServingCertificate> joinedServing = Optional.empty();
   private CertificateRotation rotation;
@@ -250,8 +255,18 @@ public final class Agent implements AutoCloseable {
             new StatvfsUsageSource(Linux.get()),
             config.agentDir().resolve("content"),
             config.node().imageGc(),
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            events,
+            nodeReference());
     imageGc.start(ImageGarbageCollector.PERIOD);
+    containerGc =
+        new ContainerGarbageCollector(
+            PodDeadContainers.of(pods),
+            config.node().containerGc(),
+            events,
+            nodeReference(),
+            Clock.systemUTC());
+    containerGc.start(ContainerGarbageCollector.PERIOD);
     eviction =
         new EvictionManager(
             new EvictionManager.Settings(
@@ -262,11 +277,23 @@ public final class Agent implements AutoCloseable {
                 Path.of("/proc"), config.dataDir(), config.agentDir().resolve("content")),
             new PodEvictions(pods, Path.of("/sys/fs/cgroup")),
             node,
-            new ImageReclaimer(
-                imageGc, sameFileSystem(config.dataDir(), config.agentDir().resolve("content"))),
+            NodeReclaimer.inOrder(
+                new ContainerReclaimer(containerGc),
+                new ImageReclaimer(
+                    imageGc,
+                    sameFileSystem(config.dataDir(), config.agentDir().resolve("content")))),
             Clock.systemUTC());
     eviction.start();
     startServiceProxy();
+  }
+
+  /** The Node as the involved object of the agent's node events. */
+  private io.fabric8.kubernetes.api.model.ObjectReference nodeReference() {
+    return new ObjectReferenceBuilder()
+        .withKind("Node")
+        .withName(config.nodeName())
+        .withUid(config.nodeName())
+        .build();
   }
 
   private static boolean sameFileSystem(Path a, Path b) {
@@ -359,6 +386,9 @@ public final class Agent implements AutoCloseable {
     }
     if (imageGc != null) {
       imageGc.close();
+    }
+    if (containerGc != null) {
+      containerGc.close();
     }
     if (staticPods != null) {
       staticPods.close();

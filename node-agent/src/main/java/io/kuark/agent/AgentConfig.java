@@ -66,6 +66,7 @@ public record AgentConfig(
    * @param containerLogMaxSize size at which a container log file is rotated (bytes)
    * @param containerLogMaxFiles log files kept per container, the live one included
    * @param imageGc image garbage collection thresholds and minimum age
+   * @param containerGc dead containers kept (per pod container, per node) and their minimum age
    */
   public record Housekeeping(
       Path podManifestPath,
@@ -74,7 +75,8 @@ public record AgentConfig(
       java.time.Duration housekeepingInterval,
       long containerLogMaxSize,
       int containerLogMaxFiles,
-      io.kuark.agent.image.gc.ImageGcPolicy imageGc) {}
+      io.kuark.agent.image.gc.ImageGcPolicy imageGc,
+      io.kuark.agent.pod.gc.ContainerGcPolicy containerGc) {}
 
   /**
    * Service proxy settings.

@@ -33,7 +33,8 @@ public final class AgentFlags {
           + " [--housekeeping-interval DUR] [--container-log-max-size Q]"
           + " [--container-log-max-files N]"
           + " [--image-gc-high-threshold PCT] [--image-gc-low-threshold PCT]"
-          + " [--image-minimum-gc-age DUR]";
+          + " [--image-minimum-gc-age DUR] [--minimum-container-ttl-duration DUR]"
+          + " [--maximum-dead-containers-per-container N] [--maximum-dead-containers N]";
 
   private AgentFlags() {}
 
@@ -71,6 +72,8 @@ public final class AgentFlags {
     int imageGcHigh = io.kuark.agent.image.gc.ImageGcPolicy.DEFAULTS.highThresholdPercent();
     int imageGcLow = io.kuark.agent.image.gc.ImageGcPolicy.DEFAULTS.lowThresholdPercent();
     java.time.Duration imageGcAge = io.kuark.agent.image.gc.ImageGcPolicy.DEFAULTS.minimumAge();
+    io.kuark.agent.pod.gc.ContainerGcPolicy containerGc =
+        io.kuark.agent.pod.gc.ContainerGcPolicy.DEFAULTS;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String value = null;
@@ -149,6 +152,25 @@ public final class AgentFlags {
         case "--image-gc-high-threshold" -> imageGcHigh = parseInt(arg, value, 0, 100);
         case "--image-gc-low-threshold" -> imageGcLow = parseInt(arg, value, 0, 100);
         case "--image-minimum-gc-age" -> imageGcAge = parseDuration(arg, value);
+        // kubelet's deprecated container GC flags; negative counts mean no limit.
+        case "--minimum-container-ttl-duration" ->
+            containerGc =
+                new io.kuark.agent.pod.gc.ContainerGcPolicy(
+                    parseDuration(arg, value),
+                    containerGc.maxPerPodContainer(),
+                    containerGc.maxContainers());
+        case "--maximum-dead-containers-per-container" ->
+            containerGc =
+                new io.kuark.agent.pod.gc.ContainerGcPolicy(
+                    containerGc.minAge(),
+                    parseInt(arg, value, Integer.MIN_VALUE, Integer.MAX_VALUE),
+                    containerGc.maxContainers());
+        case "--maximum-dead-containers" ->
+            containerGc =
+                new io.kuark.agent.pod.gc.ContainerGcPolicy(
+                    containerGc.minAge(),
+                    containerGc.maxPerPodContainer(),
+                    parseInt(arg, value, Integer.MIN_VALUE, Integer.MAX_VALUE));
         default -> throw new UsageException("unknown flag " + arg + "\n" + USAGE);
       }
     }
@@ -214,7 +236,8 @@ public final class AgentFlags {
             housekeeping,
             logMaxSize,
             logMaxFiles,
-            imageGcPolicy(imageGcHigh, imageGcLow, imageGcAge)),
+            imageGcPolicy(imageGcHigh, imageGcLow, imageGcAge),
+            containerGc),
         join);
   }
 

@@ -108,4 +108,26 @@ class AgentFlagsTest {
             () -> AgentFlags.parse("--kubeconfig", "/k", "--image-gc-high-threshold", "101"));
     assertTrue(e.getMessage().contains("must be within 0..100"), e.getMessage());
   }
+
+  @Test
+  void containerGcFlagsDefaultAsKubelet() throws Exception {
+    assertEquals(
+        io.kuark.agent.pod.gc.ContainerGcPolicy.DEFAULTS,
+        AgentFlags.parse("--kubeconfig", "/k").node().containerGc());
+    assertEquals(
+        new io.kuark.agent.pod.gc.ContainerGcPolicy(java.time.Duration.ofSeconds(30), 2, 100),
+        AgentFlags.parse(
+                "--kubeconfig=/k",
+                "--minimum-container-ttl-duration=30s",
+                "--maximum-dead-containers-per-container",
+                "2",
+                "--maximum-dead-containers=100")
+            .node()
+            .containerGc());
+    AgentFlags.UsageException e =
+        assertThrows(
+            AgentFlags.UsageException.class,
+            () -> AgentFlags.parse("--kubeconfig", "/k", "--maximum-dead-containers", "many"));
+    assertEquals("--maximum-dead-containers is not a number: many", e.getMessage());
+  }
 }

@@ -28,8 +28,9 @@ import org.jboss.logging.Logger;
 
 /**
  * {@code GET /containerLogs/{ns}/{pod}/{container}}: finds the container's CRI log file ({@code
- * <podLogDir>/<ns>_<pod>_<uid>/<container>/<attempt>.log}; the newest attempt, or the one before it
- * with {@code previous}) and streams it chunked from a platform thread.
+ * <podLogDir>/<ns>_<pod>_<uid>/<container>/<attempt>.log}; the newest attempt, or with {@code
+ * previous} the one before it, or the newest while a restart waits out its back-off) and streams it
+ * chunked from a platform thread.
  */
 final class ContainerLogs {
 
@@ -143,6 +144,15 @@ final class ContainerLogs {
     List<Integer> attempts = attempts(logDir(pod, container));
     String podName = pod.getMetadata().getName();
     if (previous) {
+      Integer last = lastTerminatedAttempt(pod, container);
+      if (last != null) {
+        for (int i = attempts.size() - 1; i >= 0; i--) {
+          if (attempts.get(i) <= last) {
+            return logDir(pod, container).resolve(attempts.get(i) + ".log");
+          }
+        }
+        attempts = List.of();
+      }
       if (attempts.size() < 2) {
         throw new PodContainers.TargetException(
             400,
@@ -173,6 +183,28 @@ final class ContainerLogs {
               + reason);
     }
     return logDir(pod, container).resolve(attempts.get(attempts.size() - 1) + ".log");
+  }
+
+  /**
+   * The attempt of the container's last terminated run (its {@code lastState}) from the pod status,
+   * null when the status does not say. Attempts are numbered by restart count: while a restart
+   * waits out its back-off the ended run is the current restart count (as kubelet, {@code
+   * --previous} then shows the run that just ended, the one container GC keeps); otherwise the one
+   * before it.
+   */
+  private static Integer lastTerminatedAttempt(Pod pod, String container) {
+    ContainerStatus status = PodContainers.status(pod, container);
+    if (status == null
+        || status.getRestartCount() == null
+        || status.getState() == null
+        || status.getLastState() == null
+        || status.getLastState().getTerminated() == null) {
+      return null;
+    }
+    boolean backOff =
+        status.getState().getWaiting() != null
+            && "CrashLoopBackOff".equals(status.getState().getWaiting().getReason());
+    return backOff ? status.getRestartCount() : status.getRestartCount() - 1;
   }
 
   /** Attempt numbers that have a log file, ascending. */

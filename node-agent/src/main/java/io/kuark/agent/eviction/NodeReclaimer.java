@@ -15,4 +15,19 @@ public interface NodeReclaimer {
    * @return bytes freed (for logs)
    */
   long reclaim(String signal);
+
+  /**
+   * Runs {@code reclaimers} one after the other for the same signal (kubelet's order: dead
+   * containers, then unused images); returns the bytes they freed together.
+   */
+  static NodeReclaimer inOrder(NodeReclaimer... reclaimers) {
+    java.util.List<NodeReclaimer> all = java.util.List.of(reclaimers);
+    return signal -> {
+      long freed = 0;
+      for (NodeReclaimer reclaimer : all) {
+        freed += reclaimer.reclaim(signal);
+      }
+      return freed;
+    };
+  }
 }

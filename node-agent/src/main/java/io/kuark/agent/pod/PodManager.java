@@ -296,6 +296,33 @@ public final class PodManager implements AutoCloseable {
     return deps;
   }
 
+  /** The pods container GC must respect: workers, pods bound in the API, static pods. */
+  LivePods livePods() {
+    return new LivePods() {
+      @Override
+      public Set<String> uids() {
+        Set<String> uids = new HashSet<>(workers.keySet());
+        uids.addAll(staticPods.keySet());
+        for (Pod pod : boundPods()) {
+          uids.add(pod.getMetadata().getUid());
+        }
+        return uids;
+      }
+
+      @Override
+      public PodGcView view(String uid) {
+        PodWorker worker = workers.get(uid);
+        return worker == null ? null : worker.gcView();
+      }
+
+      @Override
+      public boolean tracks(String uid, String id) {
+        PodWorker worker = workers.get(uid);
+        return worker != null && worker.tracks(id);
+      }
+    };
+  }
+
   /** Pod UIDs with a live worker. */
   public Set<String> activePods() {
     return Set.copyOf(workers.keySet());

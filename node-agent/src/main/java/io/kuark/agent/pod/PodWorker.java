@@ -65,6 +65,16 @@ final class PodWorker implements Runnable {
 
   private boolean stopReported;
 
+  /**
+   * Ids of containers being launched, before the slot records them: container GC must not take
+   * their fresh bundles for leftovers.
+   */
+  private final java.util.Set<String> launching =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** What container GC may read of this pod's state, published from the worker thread. */
+  private volatile PodGcView gcView;
+
   /** Waiting reasons of image problems, reported as "Error: <reason>" like kubelet does. */
   private static final java.util.Set<String> IMAGE_REASONS =
       java.util.Set.of("ErrImagePull", "ImagePullBackOff", "ErrImageNeverPull", "InvalidImageName");
@@ -83,6 +93,19 @@ final class PodWorker implements Runnable {
     this.state = state;
     this.stateFile = stateFile;
     this.trace = trace;
+    this.gcView = PodGcView.of(state);
+  }
+
+  /**
+   * The pod's containers as container GC may see them: attempts still live per container name, and
+   * whether a runtime id is one the worker tracks (current, ended or being launched).
+   */
+  PodGcView gcView() {
+    return gcView;
+  }
+
+  boolean tracks(String id) {
+    return launching.contains(id) || gcView.ids().contains(id);
   }
 
   String uid() {
@@ -430,6 +453,7 @@ final class PodWorker implements Runnable {
             false);
       }
       String id = newId();
+      launching.add(id);
       try {
         slot.imageId =
             deps.starter().start(current, container, key, id, slot.restartCount, state, trace);
@@ -437,6 +461,7 @@ final class PodWorker implements Runnable {
         slot.waitingReason = null;
         slot.waitingMessage = null;
         save();
+        launching.remove(id);
         LOG.infof(
             "pod %s/%s: started container %s as %s",
             state.namespace, state.name, container.getName(), id);
@@ -469,6 +494,7 @@ final class PodWorker implements Runnable {
             null,
             false);
       } catch (ContainerStarter.StartException e) {
+        launching.remove(id);
         String reason = e.reason();
         if (reason.equals("ErrImagePull")
             && ("ErrImagePull".equals(slot.waitingReason)
@@ -824,6 +850,7 @@ final class PodWorker implements Runnable {
   }
 
   private void save() {
+    gcView = PodGcView.of(state);
     try {
       state.save(stateFile);
     } catch (IOException e) {

@@ -1,5 +1,7 @@
 package io.kuark.agent.image.gc;
 
+import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.kuark.agent.events.EventRecorder;
 import io.kuark.agent.fs.FsUsage;
 import io.kuark.agent.fs.FsUsageSource;
 import io.kuark.agent.image.ImageRecord;
@@ -25,6 +27,10 @@ import org.jboss.logging.Logger;
  * first seen), until usage would be at the low threshold, skipping images seen for less than the
  * minimum age. Like kubelet, first-seen times are kept in memory only: after an agent restart every
  * image is young again.
+ *
+ * <p>Events on the node, as kubelet: {@code FreeDiskSpaceFailed} for every threshold round that
+ * found too little to delete, and {@code ImageGCFailed} when a periodic round fails (too little
+ * eligible, or an error) right after another failed one.
  */
 public final class ImageGarbageCollector implements AutoCloseable {
 
@@ -57,7 +63,10 @@ public final class ImageGarbageCollector implements AutoCloseable {
   private final Path imageFs;
   private final ImageGcPolicy policy;
   private final Clock clock;
+  private final EventRecorder events;
+  private final ObjectReference node;
   private final Map<String, Seen> seen = new HashMap<>();
+  private boolean previousRoundFailed;
   private Thread loop;
   private volatile boolean closed;
 
@@ -71,6 +80,26 @@ public final class ImageGarbageCollector implements AutoCloseable {
       Path imageFs,
       ImageGcPolicy policy,
       Clock clock) {
+    this(store, inUse, fs, imageFs, policy, clock, EventRecorder.NONE, null);
+  }
+
+  /**
+   * Like the other constructor, reporting failures as events about {@code node}.
+   *
+   * @param node the Node, the involved object of {@code FreeDiskSpaceFailed} and {@code
+   *     ImageGCFailed} events
+   */
+  public ImageGarbageCollector(
+      ImageStore store,
+      ImagesInUse inUse,
+      FsUsageSource fs,
+      Path imageFs,
+      ImageGcPolicy policy,
+      Clock clock,
+      EventRecorder events,
+      ObjectReference node) {
+    this.events = events;
+    this.node = node;
     this.store = store;
     this.inUse = inUse;
     this.fs = fs;
@@ -108,8 +137,50 @@ public final class ImageGarbageCollector implements AutoCloseable {
       LOG.warnf(
           "image garbage collection wanted to free %d bytes but found only %d bytes eligible",
           toFree, result.bytesFreed());
+      events.record(
+          node, EventRecorder.WARNING, "FreeDiskSpaceFailed", insufficientMessage(result));
     }
     return result;
+  }
+
+  /** Kubelet's wording for a round that found too little to delete. */
+  static String insufficientMessage(Result result) {
+    return "Failed to garbage collect required amount of images. Attempted to free "
+        + result.bytesToFree()
+        + " bytes, but only found "
+        + result.bytesFreed()
+        + " bytes eligible to free.";
+  }
+
+  /**
+   * One periodic round: {@link #garbageCollect()}, then an {@code ImageGCFailed} warning on the
+   * node when it failed and the round before failed too (kubelet reports only repeated failures:
+   * the first may come from statistics not ready yet). Never throws.
+   *
+   * @return the failure's message, null when the round succeeded
+   */
+  public String collectAndReport() {
+    String failure;
+    try {
+      Result result = garbageCollect();
+      failure = result.insufficient() ? insufficientMessage(result) : null;
+    } catch (IOException | RuntimeException e) {
+      failure = "image garbage collection failed: " + e.getMessage();
+    }
+    synchronized (this) {
+      if (failure == null) {
+        previousRoundFailed = false;
+        return null;
+      }
+      if (previousRoundFailed) {
+        LOG.errorf("image garbage collection failed multiple times in a row: %s", failure);
+        events.record(node, EventRecorder.WARNING, "ImageGCFailed", failure);
+      } else {
+        LOG.warnf("image garbage collection failed once: %s", failure);
+      }
+      previousRoundFailed = true;
+    }
+    return failure;
   }
 
   /**
@@ -177,17 +248,13 @@ public final class ImageGarbageCollector implements AutoCloseable {
     return image.configDigest() + "/" + image.manifestDigest();
   }
 
-  /** Runs {@link #garbageCollect()} every {@link #PERIOD} on its own thread. */
+  /** Runs {@link #collectAndReport()} every {@code period} on its own thread. */
   public void start(Duration period) {
     loop =
         new Thread(
             () -> {
               while (!closed) {
-                try {
-                  garbageCollect();
-                } catch (IOException | RuntimeException e) {
-                  LOG.warnf("image garbage collection failed: %s", e.getMessage());
-                }
+                collectAndReport();
                 try {
                   Thread.sleep(period.toMillis());
                 } catch (InterruptedException e) {

@@ -131,6 +131,57 @@ class ImageGarbageCollectorTest {
   }
 
   @Test
+  void roundsThatFindTooLittleReportFreeDiskSpaceFailedAndRepeatedOnesImageGcFailed()
+      throws IOException {
+    ImageRecord used = TestImages.add(store, "a", TestImages.layer("a", 100_000));
+    inUse.add(used.configDigest());
+    List<String> events = new java.util.ArrayList<>();
+    io.fabric8.kubernetes.api.model.ObjectReference node =
+        new io.fabric8.kubernetes.api.model.ObjectReferenceBuilder()
+            .withKind("Node")
+            .withName("n1")
+            .build();
+    ImageGarbageCollector gc =
+        new ImageGarbageCollector(
+            store,
+            () -> Set.copyOf(inUse),
+            fs,
+            dir.resolve("content"),
+            ImageGcPolicy.DEFAULTS,
+            clock,
+            (about, type, reason, message) ->
+                events.add(about.getName() + " " + type + " " + reason + ": " + message),
+            node);
+    fs.otherUsed = 800_000; // over 85% with nothing eligible: the only image is in use
+
+    String first = gc.collectAndReport();
+
+    assertThat(first)
+        .matches(
+            "Failed to garbage collect required amount of images\\. Attempted to free \\d+"
+                + " bytes, but only found 0 bytes eligible to free\\.");
+    // Once: only FreeDiskSpaceFailed (kubelet waits for a second failure in a row).
+    assertThat(events).containsExactly("n1 Warning FreeDiskSpaceFailed: " + first);
+
+    now = now.plus(ImageGarbageCollector.PERIOD);
+    String second = gc.collectAndReport();
+
+    assertThat(events)
+        .containsExactly(
+            "n1 Warning FreeDiskSpaceFailed: " + first,
+            "n1 Warning FreeDiskSpaceFailed: " + second,
+            "n1 Warning ImageGCFailed: " + second);
+
+    // A round that succeeds resets the count: the next single failure is not ImageGCFailed.
+    events.clear();
+    fs.otherUsed = 0;
+    assertThat(gc.collectAndReport()).isNull();
+    fs.otherUsed = 800_000;
+    gc.collectAndReport();
+    assertThat(events).hasSize(1).allMatch(e -> e.startsWith("n1 Warning FreeDiskSpaceFailed: "));
+  }
+
+  @Test
   void imagesYoungerThanTheMinimumAgeAreKept() throws IOException {
     ImageRecord old = TestImages.add(store, "old", TestImages.layer("old", 100_000));
     ImageGarbageCollector gc = gc(ImageGcPolicy.DEFAULTS);

@@ -36,7 +36,12 @@ public final class SharedInformers implements AutoCloseable {
     if (existing != null) {
       return (SharedIndexInformer<T>) existing;
     }
-    SharedIndexInformer<T> informer = client.resources(type).inAnyNamespace().runnableInformer(0);
+    SharedIndexInformer<T> informer =
+        client
+            .resources(type)
+            .inAnyNamespace()
+            .runnableInformer(0)
+            .itemStore(new TrimmedItemStore<>());
     // fabric8 stops an informer whose first list fails (e.g. the API answers slowly while it is
     // still starting); the control plane must keep trying instead of running blind forever.
     informer.exceptionHandler(

@@ -164,6 +164,7 @@ public final class RuncRuntime implements ContainerRuntime {
     Files.deleteIfExists(bundle.resolve("pid"));
     Files.deleteIfExists(bundle.resolve("runc.log"));
     Files.deleteIfExists(bundle.resolve("console"));
+    configs.remove(id); // the caller has just written config.json
     BundleConfig config = config(id, bundle);
     // One mkfifo process for all pipes: each process start costs the agent a fork.
     List<String> mkfifo = new ArrayList<>(List.of("mkfifo", "-m", "0600"));

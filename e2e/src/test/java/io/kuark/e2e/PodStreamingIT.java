@@ -24,11 +24,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code kubectl logs}, {@code exec}, {@code port-forward}, {@code cp}, {@code run -i} (attach
- * with stdin) and {@code run -it} (attach to a container's terminal) against a pod of the demo image, through the API server's pod subresources to the
- * agent API, with an old kubectl (1.27: SPDY for exec and port-forward) and a new one (1.33:
- * WebSocket exec, WebSocket-tunnelled port-forward). Runs under the host lock (real agent, pod
- * network on the host).
+ * {@code kubectl logs}, {@code exec}, {@code port-forward}, {@code cp}, {@code run -i} (attach with
+ * stdin) and {@code run -it} (attach to a container's terminal) against a pod of the demo image,
+ * through the API server's pod subresources to the agent API, with an old kubectl (1.27: SPDY for
+ * exec and port-forward) and a new one (1.33: WebSocket exec, WebSocket-tunnelled port-forward).
+ * Runs under the host lock (real agent, pod network on the host).
  */
 class PodStreamingIT {
   private static final String CLUSTER_CIDR = "10.205.0.0/16";
@@ -242,8 +242,7 @@ class PodStreamingIT {
     reader.start();
     var terminal = process.getOutputStream();
     // Typed until the answers appear: kubectl first waits for the pod to run, then attaches.
-    for (String[] typed :
-        new String[][] {{"echo hi-$((6*7))", "hi-42"}, {"stty size", "30 100"}}) {
+    for (String[] typed : new String[][] {{"echo hi-$((6*7))", "hi-42"}, {"stty size", "30 100"}}) {
       await(typed[0] + " answered in the pod's terminal")
           .atMost(Duration.ofMinutes(3))
           .pollInterval(Duration.ofSeconds(2))

@@ -65,6 +65,17 @@ public final class Linux {
   }
 
   /**
+   * Sets the window size of the terminal device at {@code terminal} (a pty slave such as {@code
+   * /dev/pts/3} held by another process); its foreground process group gets SIGWINCH.
+   *
+   * @throws LinuxException when it cannot be opened (ENOENT, EIO once its master is closed) or is
+   *     not a terminal (ENOTTY)
+   */
+  public void resizeTerminal(Path terminal, int columns, int rows) {
+    io.kuark.linux.jnr.JnrPty.resizeTerminal(terminal.toString(), columns, rows);
+  }
+
+  /**
    * Opens an rtnetlink socket in the calling thread's network namespace (the host namespace for
    * ordinary threads). The caller closes it.
    */

@@ -99,12 +99,36 @@ public final class JnrPty implements Pty {
 
   @Override
   public void resize(int columns, int rows) {
+    setWindowSize(fd, slavePath, columns, rows);
+  }
+
+  /**
+   * Sets the window size of the terminal at {@code path} (e.g. a pty slave another process holds):
+   * the kernel keeps one size per pty pair, whichever side sets it, and signals the terminal's
+   * foreground process group (SIGWINCH). Opened without becoming our controlling terminal.
+   */
+  public static void resizeTerminal(String path, int columns, int rows) {
+    int fd = Native.libc().open(path, O_RDWR | O_NOCTTY | LibC.O_CLOEXEC, 0);
+    if (fd < 0) {
+      throw Native.lastError("open " + path);
+    }
+    try {
+      setWindowSize(fd, path, columns, rows);
+    } finally {
+      Native.libc().close(fd);
+    }
+  }
+
+  private static void setWindowSize(int fd, String name, int columns, int rows) {
+    if (columns <= 0 || rows <= 0 || columns > 0xffff || rows > 0xffff) {
+      throw new IllegalArgumentException("window size " + columns + "x" + rows + " out of range");
+    }
     // struct winsize { unsigned short ws_row, ws_col, ws_xpixel, ws_ypixel; } (little endian)
     byte[] size = {
       (byte) rows, (byte) (rows >> 8), (byte) columns, (byte) (columns >> 8), 0, 0, 0, 0
     };
     if (Native.libc().ioctl(fd, TIOCSWINSZ, size) != 0) {
-      throw Native.lastError("ioctl TIOCSWINSZ " + slavePath);
+      throw Native.lastError("ioctl TIOCSWINSZ " + name);
     }
   }
 

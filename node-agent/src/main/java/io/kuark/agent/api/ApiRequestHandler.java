@@ -209,10 +209,6 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
     Path attachFile = null;
     if (attach) {
-      if (exec.tty()) {
-        throw new PodContainers.TargetException(
-            400, "kuark-agent runs containers without a terminal: attach without -t");
-      }
       try {
         attachFile = services.logs().logFile(pod, container, false);
       } catch (IOException e) {
@@ -287,10 +283,11 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
       ExecOutput output,
       boolean structured) {
     OutputStream stdin = null;
+    String id = PodContainers.runtimeId(pod, container);
     if (exec.stdin()) {
       try {
         // Null when the container was not started with stdin: true; its output still streams.
-        stdin = services.runtime().attachStdin(PodContainers.runtimeId(pod, container));
+        stdin = services.runtime().attachStdin(id);
       } catch (IOException e) {
         LOG.debugf("no stdin for attach to %s: %s", container, e.getMessage());
       }
@@ -302,7 +299,10 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
         output,
         exec.stdout(),
         exec.stderr(),
-        structured);
+        structured,
+        exec.tty()
+            ? (columns, rows) -> services.runtime().resizeTerminal(id, columns, rows)
+            : null);
   }
 
   /** Starts the command; on failure reports it on the error stream and returns null. */

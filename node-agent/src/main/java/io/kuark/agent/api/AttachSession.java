@@ -14,7 +14,8 @@ import org.jboss.logging.Logger;
  * with logging), until the container stops or the client leaves. Input, when the client sends it
  * and the container was started with {@code stdin: true}, goes to the container's stdin through a
  * platform thread (writes to a pipe block); the end of the client's input ends it (for {@code
- * stdinOnce} the container then reads EOF).
+ * stdinOnce} the container then reads EOF). For a container with a terminal ({@code tty: true}) its
+ * output is all on stdout and the client's terminal size changes resize the container's.
  */
 final class AttachSession implements StreamSession {
 
@@ -31,6 +32,12 @@ final class AttachSession implements StreamSession {
   private final AtomicBoolean gone = new AtomicBoolean();
   private final OutputStream stdin;
   private final LinkedBlockingQueue<byte[]> input = new LinkedBlockingQueue<>();
+  private final TerminalResizer resizer;
+
+  /** Resizes the container's terminal. */
+  interface TerminalResizer {
+    void resize(int columns, int rows) throws IOException;
+  }
 
   AttachSession(
       OutputStream stdin,
@@ -39,7 +46,9 @@ final class AttachSession implements StreamSession {
       ExecOutput output,
       boolean stdout,
       boolean stderr,
-      boolean structuredStatus) {
+      boolean structuredStatus,
+      TerminalResizer resizer) {
+    this.resizer = resizer;
     this.logFile = logFile;
     this.liveness = liveness;
     this.output = output;
@@ -132,8 +141,18 @@ final class AttachSession implements StreamSession {
     }
   }
 
+  /** Called on the event loop: one ioctl, it does not block. */
   @Override
-  public void resize(ResizeDecoder.Size size) {}
+  public void resize(ResizeDecoder.Size size) {
+    if (resizer == null || gone.get()) {
+      return;
+    }
+    try {
+      resizer.resize(size.width(), size.height());
+    } catch (IOException e) {
+      LOG.debugf("resizing for attach to %s: %s", logFile, e.getMessage());
+    }
+  }
 
   @Override
   public void clientGone() {

@@ -77,6 +77,11 @@ public final class MeteredRuntime implements ContainerRuntime {
   }
 
   @Override
+  public void resizeTerminal(String id, int columns, int rows) throws IOException {
+    delegate.resizeTerminal(id, columns, rows);
+  }
+
+  @Override
   public ContainerStatus status(String id) {
     long start = System.nanoTime();
     ContainerStatus status = delegate.status(id);

@@ -384,7 +384,8 @@ public final class ContainerStarter {
         security != null && Boolean.TRUE.equals(security.getPrivileged()),
         mounts,
         cgroupsPath(pod.getMetadata().getUid(), id),
-        ResourceMapping.resources(container));
+        ResourceMapping.resources(container),
+        Boolean.TRUE.equals(container.getTty()));
   }
 
   /** {@code /<parent>/pod<uid>/<id>}: one cgroup per pod, one child per container. */

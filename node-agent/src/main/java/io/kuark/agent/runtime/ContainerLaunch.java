@@ -20,6 +20,8 @@ import java.util.List;
  * @param mounts bind mounts from the host (pod files, volumes)
  * @param cgroupsPath cgroup path relative to each hierarchy root
  * @param resources cgroup limits
+ * @param terminal the process gets a pseudo-terminal ({@code tty: true}): stdout and stderr are one
+ *     stream, the terminal's
  */
 public record ContainerLaunch(
     List<String> args,
@@ -34,7 +36,40 @@ public record ContainerLaunch(
     boolean privileged,
     List<BindMount> mounts,
     String cgroupsPath,
-    Resources resources) {
+    Resources resources,
+    boolean terminal) {
+
+  /** A launch without a terminal. */
+  public ContainerLaunch(
+      List<String> args,
+      List<String> env,
+      String cwd,
+      int uid,
+      int gid,
+      String hostname,
+      Path netnsPath,
+      boolean hostNetwork,
+      boolean readOnlyRootfs,
+      boolean privileged,
+      List<BindMount> mounts,
+      String cgroupsPath,
+      Resources resources) {
+    this(
+        args,
+        env,
+        cwd,
+        uid,
+        gid,
+        hostname,
+        netnsPath,
+        hostNetwork,
+        readOnlyRootfs,
+        privileged,
+        mounts,
+        cgroupsPath,
+        resources,
+        false);
+  }
 
   /** A host path bind-mounted into the container. */
   public record BindMount(Path source, String destination, boolean readOnly) {}

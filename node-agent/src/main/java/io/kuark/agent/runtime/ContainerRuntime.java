@@ -51,6 +51,17 @@ public interface ContainerRuntime {
   }
 
   /**
+   * Sets the window size of the terminal of a container started with one ({@code tty: true}); its
+   * processes get SIGWINCH.
+   *
+   * @throws IOException when the container has no terminal (not a tty container, or not started
+   *     yet) or it is gone
+   */
+  default void resizeTerminal(String id, int columns, int rows) throws IOException {
+    throw new IOException("this runtime gives containers no terminal");
+  }
+
+  /**
    * Current status; {@link ContainerStatus.State#UNKNOWN} when the runtime does not know the id.
    */
   ContainerStatus status(String id);

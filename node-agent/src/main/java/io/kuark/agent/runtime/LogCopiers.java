@@ -37,6 +37,15 @@ public final class LogCopiers {
 
   /** Starts copying unless a copy for {@code id} is already running. */
   public void attach(String id, Path bundle, Path logFile) {
+    attach(id, bundle, logFile, false);
+  }
+
+  /**
+   * Like {@link #attach(String, Path, Path)}; for a container with a terminal ({@code terminal})
+   * output without a line end (a prompt, an echoed key) is logged at once as a partial record, so
+   * attach clients, who follow the log, see it as they type (as CRI-O's conmon logs).
+   */
+  public void attach(String id, Path bundle, Path logFile, boolean terminal) {
     AtomicInteger streams = new AtomicInteger(2);
     if (active.putIfAbsent(id, streams) != null) {
       return;
@@ -51,7 +60,8 @@ public final class LogCopiers {
     }
     for (String stream : new String[] {"stdout", "stderr"}) {
       Path fifo = bundle.resolve(stream + ".fifo");
-      StreamCopier copier = new StreamCopier(() -> openUnlessExited(bundle, fifo), stream, writer);
+      StreamCopier copier =
+          new StreamCopier(() -> openUnlessExited(bundle, fifo), stream, writer, terminal);
       Thread thread =
           new Thread(
               () -> {

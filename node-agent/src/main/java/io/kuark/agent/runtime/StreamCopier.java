@@ -21,11 +21,21 @@ final class StreamCopier implements Runnable {
   private final Source source;
   private final String stream;
   private final CriLogWriter writer;
+  private final boolean flushPartialLines;
 
   StreamCopier(Source source, String stream, CriLogWriter writer) {
+    this(source, stream, writer, false);
+  }
+
+  /**
+   * @param flushPartialLines log what a read ends with, even without a line end, as a partial
+   *     record right away (interactive terminals), instead of waiting for the rest of the line
+   */
+  StreamCopier(Source source, String stream, CriLogWriter writer, boolean flushPartialLines) {
     this.source = source;
     this.stream = stream;
     this.writer = writer;
+    this.flushPartialLines = flushPartialLines;
   }
 
   @Override
@@ -58,6 +68,10 @@ final class StreamCopier implements Runnable {
           }
           line[used++] = b;
         }
+      }
+      if (flushPartialLines && used > 0) {
+        writer.write(stream, line, used, true);
+        used = 0;
       }
     }
     if (used > 0) {

@@ -50,6 +50,7 @@ class AgentApiRuncIT {
 
   private static final String ID = "api-it-c1";
   private static final String READER = "api-it-c2";
+  private static final String TERM = "api-it-c3";
 
   private Path dir;
   private HostKernel kernel;
@@ -94,6 +95,14 @@ class AgentApiRuncIT {
         List.of("sh", "-c", "while read x; do echo got $x; done; echo stdin-closed"),
         logs.resolve("reader").resolve("0.log"),
         StdinMode.ONCE);
+    startContainer(
+        store,
+        image,
+        TERM,
+        List.of("sh"),
+        logs.resolve("term").resolve("0.log"),
+        StdinMode.OPEN,
+        true);
     Path logsRoot = dir.resolve("logs");
 
     Pod pod =
@@ -112,6 +121,11 @@ class AgentApiRuncIT {
             .withStdin(true)
             .withStdinOnce(true)
             .endContainer()
+            .addNewContainer()
+            .withName("term")
+            .withStdin(true)
+            .withTty(true)
+            .endContainer()
             .endSpec()
             .withNewStatus()
             .addNewContainerStatus()
@@ -125,6 +139,14 @@ class AgentApiRuncIT {
             .addNewContainerStatus()
             .withName("reader")
             .withContainerID("runc://" + READER)
+            .withNewState()
+            .withNewRunning()
+            .endRunning()
+            .endState()
+            .endContainerStatus()
+            .addNewContainerStatus()
+            .withName("term")
+            .withContainerID("runc://" + TERM)
             .withNewState()
             .withNewRunning()
             .endRunning()
@@ -173,6 +195,7 @@ class AgentApiRuncIT {
         }) {
       Files.deleteIfExists(Path.of("/sys/fs/cgroup", controller, cgroupParent, ID));
       Files.deleteIfExists(Path.of("/sys/fs/cgroup", controller, cgroupParent, READER));
+      Files.deleteIfExists(Path.of("/sys/fs/cgroup", controller, cgroupParent, TERM));
       Files.deleteIfExists(Path.of("/sys/fs/cgroup", controller, cgroupParent));
     }
     try (Stream<Path> walk = Files.walk(dir)) {
@@ -184,6 +207,18 @@ class AgentApiRuncIT {
 
   private void startContainer(
       ImageStore store, ImageRecord image, String id, List<String> args, Path log, StdinMode stdin)
+      throws Exception {
+    startContainer(store, image, id, args, log, stdin, false);
+  }
+
+  private void startContainer(
+      ImageStore store,
+      ImageRecord image,
+      String id,
+      List<String> args,
+      Path log,
+      StdinMode stdin,
+      boolean tty)
       throws Exception {
     Path bundle = runtime.bundle(id);
     Files.createDirectories(bundle);
@@ -206,7 +241,8 @@ class AgentApiRuncIT {
             false,
             List.of(),
             "/" + cgroupParent + "/" + id,
-            ContainerLaunch.Resources.NONE);
+            ContainerLaunch.Resources.NONE,
+            tty);
     new ObjectMapper()
         .writeValue(
             bundle.resolve("config.json").toFile(), new OciSpecBuilder().build(launch, "rootfs"));
@@ -232,11 +268,109 @@ class AgentApiRuncIT {
     assertThat(runtime.status(READER).exitCode()).isZero();
   }
 
+  /** Output received so far on channel 1 (stdout), appended to {@code out}. */
+  private static void drainStdout(TestStreamClient.WebSocketSession ws, StringBuilder out)
+      throws Exception {
+    Object item;
+    while ((item = ws.received.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS)) != null) {
+      if (item instanceof byte[] message && message.length > 1 && message[0] == 1) {
+        out.append(new String(message, 1, message.length - 1, StandardCharsets.UTF_8));
+      }
+    }
+  }
+
+  private static byte[] stdin(String text) {
+    return ChannelFraming.frame(0, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static byte[] resize(int width, int height) {
+    return ChannelFraming.frame(
+        ChannelFraming.RESIZE,
+        ("{\"Width\":" + width + ",\"Height\":" + height + "}").getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Types {@code command} until {@code expected} shows up in the output: the shell may still be
+   * starting, and a resize reaches the container's terminal asynchronously (runc copies it on
+   * SIGWINCH).
+   */
+  private static String typeUntil(
+      TestStreamClient.WebSocketSession ws, StringBuilder out, String command, String expected) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              drainStdout(ws, out);
+              if (out.toString().contains(expected)) {
+                return true;
+              }
+              ws.send(stdin(command));
+              return false;
+            });
+    return out.toString();
+  }
+
   @Test
-  void attachWithATerminalIsRefusedClearly() throws Exception {
-    FullHttpResponse refused = client.get("/attach/ns/web/reader?stdin=true&stdout=true&tty=true");
-    assertThat(refused.status().code()).isEqualTo(400);
-    assertThat(TestStreamClient.text(refused.content())).contains("without a terminal");
+  void attachWithATerminalTypesIntoTheContainersShellAndFollowsResizes() throws Exception {
+    TestStreamClient.WebSocketSession ws =
+        client.webSocket(
+            "/attach/ns/web/term?stdin=true&stdout=true&tty=true", "v5.channel.k8s.io");
+    StringBuilder out = new StringBuilder();
+    // A terminal: the shell sees one on stdin, output lines end in CRLF, typed input is echoed.
+    typeUntil(ws, out, "test -t 0 && echo tty-$((6*7))\n", "tty-42\r\n");
+    assertThat(out.toString()).contains("echo tty-$((6*7))\r\n");
+    ws.send(resize(100, 30));
+    typeUntil(ws, out, "stty size\n", "30 100\r\n");
+
+    // The terminal's path is on disk: a runtime started afresh (an agent restart) resizes it.
+    RuncRuntime restarted =
+        new RuncRuntime(
+            "runc",
+            dir.resolve("runc"),
+            dir.resolve("containers"),
+            new LogCopiers(Clock.systemUTC()));
+    restarted.resizeTerminal(TERM, 132, 43);
+    typeUntil(ws, out, "stty size\n", "43 132\r\n");
+    assertThat(out.toString()).doesNotContain("\u0000");
+
+    ws.send(stdin("exit 7\n"));
+    Map<Integer, String> rest = AgentApiServerTest.collect(ws);
+    assertThat(StatusReplies.JSON.readTree(rest.get(3)).path("status").asText())
+        .isEqualTo("Success");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> runtime.status(TERM).state() == ContainerStatus.State.EXITED);
+    assertThat(runtime.status(TERM).exitCode()).isEqualTo(7);
+    // The terminal's output is the container's log, all on stdout.
+    String log =
+        Files.readString(
+            dir.resolve("logs").resolve("ns_web_" + uid).resolve("term").resolve("0.log"));
+    assertThat(log).contains(" stdout P / # ").contains(" stdout F 43 132\r\n");
+    assertThat(log).doesNotContain(" stderr ");
+    assertThatThrownByIo(() -> runtime.resizeTerminal(TERM, 80, 24), "not open");
+  }
+
+  @Test
+  void resizingAContainerWithoutATerminalIsAClearError() {
+    assertThatThrownByIo(() -> runtime.resizeTerminal(ID, 80, 24), "has no terminal");
+  }
+
+  private static void assertThatThrownByIo(
+      org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String message) {
+    org.assertj.core.api.Assertions.assertThatThrownBy(call)
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining(message);
+  }
+
+  @Test
+  void attachWithoutATerminalToATtyContainerStillStreams() throws Exception {
+    TestStreamClient.WebSocketSession ws =
+        client.webSocket("/attach/ns/web/term?stdin=true&stdout=true", "v5.channel.k8s.io");
+    StringBuilder out = new StringBuilder();
+    typeUntil(ws, out, "echo plain-$((6*7))\n", "plain-42\r\n");
+    ws.send(stdin("exit 0\n"));
+    AgentApiServerTest.collect(ws);
   }
 
   private static String execPath(String script) {

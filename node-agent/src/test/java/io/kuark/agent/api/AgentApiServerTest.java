@@ -259,12 +259,6 @@ class AgentApiServerTest {
     assertThat(rest.get(1) == null ? "" : rest.get(1)).doesNotContain("old line");
     assertThat(StatusReplies.JSON.readTree(rest.get(3)).path("status").asText())
         .isEqualTo("Success");
-
-    assertThatThrownBy(
-            () ->
-                client.webSocket(
-                    "/attach/ns/web/app?stdin=true&stdout=true&tty=true", "v5.channel.k8s.io"))
-        .hasMessageContaining("attach without -t");
   }
 
   @Test

@@ -13,8 +13,9 @@ import java.util.List;
  *
  * <p>Namespaces: the pod's network namespace is joined by path; pid, mount, ipc and uts are new per
  * container (no pause process holds pod-wide ipc/uts yet, so each container gets its own with the
- * pod's hostname). No terminal. {@code oomScoreAdj} is never set: the process inherits the agent's,
- * and a lower value needs CAP_SYS_RESOURCE which these hosts may lack.
+ * pod's hostname). A terminal only for {@code tty: true}. {@code oomScoreAdj} is never set: the
+ * process inherits the agent's, and a lower value needs CAP_SYS_RESOURCE which these hosts may
+ * lack.
  */
 public final class OciSpecBuilder {
 
@@ -110,7 +111,14 @@ public final class OciSpecBuilder {
   }
 
   private void process(ObjectNode process, ContainerLaunch launch) {
-    process.put("terminal", false);
+    process.put("terminal", launch.terminal());
+    if (launch.terminal()) {
+      // The size until a client resizes it (the shim gives runc's own terminal the same size, and
+      // runc copies that onto the container's).
+      ObjectNode size = process.putObject("consoleSize");
+      size.put("height", RuncRuntime.TERMINAL_ROWS);
+      size.put("width", RuncRuntime.TERMINAL_COLUMNS);
+    }
     ObjectNode user = process.putObject("user");
     user.put("uid", launch.uid());
     user.put("gid", launch.gid());

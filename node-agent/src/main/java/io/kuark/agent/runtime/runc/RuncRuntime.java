@@ -47,10 +47,10 @@ public final class RuncRuntime implements ContainerRuntime {
       """
       #!/bin/sh
       # kuark container shim: $1 runc binary, $2 runc root, $3 bundle, $4 container id,
-      # $5 the container's cgroup path (may be empty).
+      # $5 the container's cgroup path (may be empty), $6 "tty" when the container has a terminal.
       # Keeps the output fifos open read-write so the container never gets EPIPE when the agent
       # restarts, runs the container in the foreground and records how it ended.
-      runc=$1 root=$2 bundle=$3 id=$4 cg=$5
+      runc=$1 root=$2 bundle=$3 id=$4 cg=$5 tty=$6
       exec 3<>"$bundle/stdout.fifo" 4<>"$bundle/stderr.fifo"
       # stdin: true gives a stdin fifo; held open here unless stdinOnce (then the agent holds it).
       in=/dev/null
@@ -58,8 +58,31 @@ public final class RuncRuntime implements ContainerRuntime {
         [ -e "$bundle/stdin.once" ] || exec 5<>"$bundle/stdin.fifo"
         in="$bundle/stdin.fifo"
       fi
-      "$runc" --root "$root" --log "$bundle/runc.log" --log-format json run --bundle "$bundle" \\
-        --pid-file "$bundle/pid" "$id" <"$in" >&3 2>&4
+      if [ "$tty" = tty ]; then
+        # runc in the foreground proxies the container's terminal to a terminal of its own: script
+        # makes that one and holds its master, so both outlive the agent. Its path goes to
+        # $bundle/console for resizes (runc copies the size onto the container's terminal). Without
+        # stdin it reads a fifo that never ends: script answers end of input by typing into it.
+        if ! command -v script >/dev/null; then
+          printf '{"level":"error","msg":"%s"}\\n' \\
+            "tty: true needs script(1) from util-linux on the node" >"$bundle/runc.log"
+          printf '127 %s\\n' "$(date +%s%3N)" >"$bundle/exit.tmp"
+          mv "$bundle/exit.tmp" "$bundle/exit"
+          exit 0
+        fi
+        if [ "$in" = /dev/null ]; then
+          exec 5<>"$bundle/idle.fifo"
+          in="$bundle/idle.fifo"
+        fi
+        KUARK_RUNC=$runc KUARK_ROOT=$root KUARK_BUNDLE=$bundle KUARK_ID=$id SHELL=/bin/sh \\
+          script -q -e -c 'stty cols 80 rows 24 && tty >"$KUARK_BUNDLE/console" && exec \\
+            "$KUARK_RUNC" --root "$KUARK_ROOT" --log "$KUARK_BUNDLE/runc.log" --log-format json \\
+            run --bundle "$KUARK_BUNDLE" --pid-file "$KUARK_BUNDLE/pid" "$KUARK_ID"' \\
+          /dev/null <"$in" >&3 2>&4
+      else
+        "$runc" --root "$root" --log "$bundle/runc.log" --log-format json run --bundle "$bundle" \\
+          --pid-file "$bundle/pid" "$id" <"$in" >&3 2>&4
+      fi
       rc=$?
       # runc has removed the memory cgroup (and its oom_kill counter) by now; the kernel log still
       # names the cgroup of every OOM kill (cgroup paths are unique per container).
@@ -72,6 +95,14 @@ public final class RuncRuntime implements ContainerRuntime {
       mv "$bundle/exit.tmp" "$bundle/exit"
       """;
 
+  /** A terminal's size until a client resizes it (the shim's {@code stty} sets the same). */
+  static final int TERMINAL_COLUMNS = 80;
+
+  static final int TERMINAL_ROWS = 24;
+
+  private static final java.util.regex.Pattern TERMINAL_PATH =
+      java.util.regex.Pattern.compile("/dev/pts/[0-9]+");
+
   private final String runc;
   private final Path root;
   private final Path bundlesDir;
@@ -80,7 +111,7 @@ public final class RuncRuntime implements ContainerRuntime {
   private final StdinFifos stdinFifos = new StdinFifos();
   private final String version;
   private final OomCounter oomCounter;
-  private final java.util.Map<String, String> cgroupPaths =
+  private final java.util.Map<String, BundleConfig> configs =
       new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.Map<String, Long> limboSince =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -132,9 +163,15 @@ public final class RuncRuntime implements ContainerRuntime {
     Files.deleteIfExists(bundle.resolve("oom"));
     Files.deleteIfExists(bundle.resolve("pid"));
     Files.deleteIfExists(bundle.resolve("runc.log"));
-    // One mkfifo process for both pipes: each process start costs the agent a fork.
+    Files.deleteIfExists(bundle.resolve("console"));
+    configs.remove(id); // the caller has just written config.json
+    BundleConfig config = config(id, bundle);
+    // One mkfifo process for all pipes: each process start costs the agent a fork.
     List<String> mkfifo = new ArrayList<>(List.of("mkfifo", "-m", "0600"));
-    for (String fifo : new String[] {"stdout.fifo", "stderr.fifo"}) {
+    for (String fifo :
+        config.terminal()
+            ? new String[] {"stdout.fifo", "stderr.fifo", "idle.fifo"}
+            : new String[] {"stdout.fifo", "stderr.fifo"}) {
       Path path = bundle.resolve(fifo);
       if (!Files.exists(path)) {
         mkfifo.add(path.toString());
@@ -152,12 +189,13 @@ public final class RuncRuntime implements ContainerRuntime {
             root.toString(),
             bundle.toString(),
             id,
-            cgroupPath(id, bundle));
+            config.cgroupPath(),
+            config.terminal() ? "tty" : "");
     builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
     builder.redirectOutput(ProcessBuilder.Redirect.appendTo(bundle.resolve("shim.log").toFile()));
     builder.redirectErrorStream(true);
     builder.start();
-    copiers.attach(id, bundle, logFile);
+    copiers.attach(id, bundle, logFile, config.terminal());
   }
 
   @Override
@@ -180,7 +218,32 @@ public final class RuncRuntime implements ContainerRuntime {
   public void reattach(String id, Path logFile) {
     Path bundle = bundle(id);
     if (!Files.exists(bundle.resolve("exit"))) {
-      copiers.attach(id, bundle, logFile);
+      copiers.attach(id, bundle, logFile, config(id, bundle).terminal());
+    }
+  }
+
+  /**
+   * Resizes the terminal the shim's script(1) holds; runc, in its foreground process group, gets
+   * SIGWINCH and copies the size onto the container's terminal. Works after agent restarts: the
+   * shim records the terminal's path in the bundle.
+   */
+  @Override
+  public void resizeTerminal(String id, int columns, int rows) throws IOException {
+    Path console = bundle(id).resolve("console");
+    if (!config(id, bundle(id)).terminal()) {
+      throw new IOException("container " + id + " has no terminal (tty: false)");
+    }
+    if (!Files.exists(console) || Files.exists(bundle(id).resolve("exit"))) {
+      throw new IOException("the terminal of container " + id + " is not open");
+    }
+    String path = Files.readString(console).trim();
+    if (!TERMINAL_PATH.matcher(path).matches()) {
+      throw new IOException("container " + id + " has no usable terminal: " + path);
+    }
+    try {
+      io.kuark.linux.Linux.get().resizeTerminal(Path.of(path), columns, rows);
+    } catch (io.kuark.linux.LinuxException | IllegalArgumentException e) {
+      throw new IOException("resizing the terminal of " + id + ": " + e.getMessage(), e);
     }
   }
 
@@ -297,24 +360,36 @@ public final class RuncRuntime implements ContainerRuntime {
         seen);
   }
 
+  /** What the runtime needs from a container's config.json. */
+  private record BundleConfig(String cgroupPath, boolean terminal) {}
+
   /** The container's {@code linux.cgroupsPath} from its config.json, "" when it has none. */
   private String cgroupPath(String id, Path bundle) {
-    String known = cgroupPaths.get(id);
+    return config(id, bundle).cgroupPath();
+  }
+
+  /**
+   * The container's {@code linux.cgroupsPath} ("" when none) and {@code process.terminal}, read
+   * once.
+   */
+  private BundleConfig config(String id, Path bundle) {
+    BundleConfig known = configs.get(id);
     if (known != null) {
       return known;
     }
-    String path = "";
+    BundleConfig config = new BundleConfig("", false);
     try {
-      path =
-          JSON.readTree(bundle.resolve("config.json").toFile())
-              .path("linux")
-              .path("cgroupsPath")
-              .asText("");
+      JsonNode spec = JSON.readTree(bundle.resolve("config.json").toFile());
+      config =
+          new BundleConfig(
+              spec.path("linux").path("cgroupsPath").asText(""),
+              spec.path("process").path("terminal").asBoolean(false));
     } catch (IOException e) {
       LOG.debugf("no config.json for %s: %s", id, e.getMessage());
+      return config; // not cached: it may be written yet
     }
-    cgroupPaths.put(id, path);
-    return path;
+    configs.put(id, config);
+    return config;
   }
 
   private ContainerStatus exited(String id, Path bundle, Path exit) {
@@ -437,7 +512,7 @@ public final class RuncRuntime implements ContainerRuntime {
     }
     Path bundle = bundle(id);
     copiers.finished(id, bundle);
-    cgroupPaths.remove(id);
+    configs.remove(id);
     stdinFifos.forget(id);
     Path rootfs = bundle.resolve("rootfs");
     if (Files.exists(rootfs) && isMountPoint(rootfs)) {

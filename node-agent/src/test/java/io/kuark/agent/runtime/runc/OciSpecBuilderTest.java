@@ -40,6 +40,33 @@ class OciSpecBuilderTest {
   }
 
   @Test
+  void aTtyContainerGetsATerminalWithTheDefaultSize() {
+    ContainerLaunch plain = launch(false, false, ContainerLaunch.Resources.NONE);
+    ContainerLaunch tty =
+        new ContainerLaunch(
+            plain.args(),
+            plain.env(),
+            plain.cwd(),
+            plain.uid(),
+            plain.gid(),
+            plain.hostname(),
+            plain.netnsPath(),
+            plain.hostNetwork(),
+            plain.readOnlyRootfs(),
+            plain.privileged(),
+            plain.mounts(),
+            plain.cgroupsPath(),
+            plain.resources(),
+            true);
+    JsonNode process = new OciSpecBuilder().build(tty, "rootfs").path("process");
+    assertThat(process.path("terminal").asBoolean()).isTrue();
+    assertThat(process.path("consoleSize").path("width").asInt()).isEqualTo(80);
+    assertThat(process.path("consoleSize").path("height").asInt()).isEqualTo(24);
+    assertThat(new OciSpecBuilder().build(plain, "rootfs").path("process").has("consoleSize"))
+        .isFalse();
+  }
+
+  @Test
   void describesProcessRootAndHostname() {
     ObjectNode spec =
         new OciSpecBuilder().build(launch(false, false, ContainerLaunch.Resources.NONE), "rootfs");

@@ -25,7 +25,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,8 +32,9 @@ import org.jboss.logging.Logger;
 
 /**
  * The {@code default-scheduler}: feeds pending pods of that scheduler into the queue and bound pods
- * and nodes into the cache from shared informers, runs scheduling cycles on one thread and bindings
- * on a small pool, and reports FailedScheduling events and the PodScheduled condition.
+ * and nodes into the cache from shared informers, runs scheduling cycles on one thread and each
+ * binding on a thread of its own ({@link BindingExecutor}), and reports FailedScheduling events and
+ * the PodScheduled condition.
  */
 public final class Scheduler implements SchedulingOutcomes, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Scheduler.class);
@@ -93,14 +93,7 @@ public final class Scheduler implements SchedulingOutcomes, AutoCloseable {
     this.pods = ctx.informers().lister(Pod.class);
     this.events = ctx.recorder(DefaultProfile.SCHEDULER_NAME);
     this.background = ctx.background();
-    this.binders =
-        Executors.newFixedThreadPool(
-            2,
-            r -> {
-              Thread t = new Thread(r, "kuark-scheduler-bind");
-              t.setDaemon(true);
-              return t;
-            });
+    this.binders = BindingExecutor.create();
     Lister<PodDisruptionBudget> budgets = ctx.informers().lister(PodDisruptionBudget.class);
     this.cycle =
         new SchedulingCycle(

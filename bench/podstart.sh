@@ -20,6 +20,10 @@ cleanup() {
   for cidr in $cluster $services; do
     ip route show root "$cidr" | while read -r route; do ip route del $route || true; done
   done
+  # Pods still being torn down when the agent stopped leave their netns bind mounts (and rootfs
+  # mounts) below $work: unmount them, deepest first, or rm cannot remove them.
+  awk -v w="$work/" 'index($2, w) == 1 {print $2}' /proc/self/mounts | sort -r |
+    while read -r m; do umount -l "$m" || true; done
   for c in /sys/fs/cgroup/*/kuark-bench-podstart; do [[ -d $c ]] && find "$c" -depth -type d -exec rmdir {} + 2>/dev/null || true; done
   rm -rf "$work"
 }

@@ -304,16 +304,8 @@ public final class ApiServer implements AutoCloseable {
   private void bootstrap(ApiSecurity security) {
     security.start(dispatcher.creator());
     health.addReady("poststarthook/rbac/bootstrap-roles", security::started);
-    ApiServerConfig c = setup.config();
     // The kubernetes Service and its endpoints name the port actually bound.
-    ApiServerConfig bound =
-        new ApiServerConfig(
-            c.bindAddress(),
-            port(),
-            c.serviceCidr(),
-            c.advertiseAddress(),
-            c.clusterDns(),
-            c.anonymousAuth());
+    ApiServerConfig bound = setup.config().withSecurePort(port());
     new SystemBootstrap(context, dispatcher.creator(), bound, context.strategies().serviceIps())
         .run();
     bootstrapped.set(true);

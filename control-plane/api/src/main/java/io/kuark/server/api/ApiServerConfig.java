@@ -24,19 +24,10 @@ public record ApiServerConfig(
     String clusterDns,
     boolean anonymousAuth) {
 
-  public ApiServerConfig(
-      String bindAddress, int securePort, String serviceCidr, String advertiseAddress) {
-    this(bindAddress, securePort, serviceCidr, advertiseAddress, null);
-  }
-
-  /** With anonymous requests allowed on the public health and version paths (the default). */
-  public ApiServerConfig(
-      String bindAddress,
-      int securePort,
-      String serviceCidr,
-      String advertiseAddress,
-      String clusterDns) {
-    this(bindAddress, securePort, serviceCidr, advertiseAddress, clusterDns, true);
+  /** The same settings with the port actually bound (when {@link #securePort} was 0). */
+  public ApiServerConfig withSecurePort(int port) {
+    return new ApiServerConfig(
+        bindAddress, port, serviceCidr, advertiseAddress, clusterDns, anonymousAuth);
   }
 
   /** The kube-dns ClusterIP: {@link #clusterDns} or the 10th address of the service CIDR. */

@@ -35,45 +35,4 @@ public record ApiServerSetup(
     OpenApiSource openApi,
     CustomResourceDefinitions customResources,
     java.nio.file.Path tokenAuthFile,
-    java.nio.file.Path admissionConfigFile) {
-
-  /** Without an admission configuration file. */
-  public ApiServerSetup(
-      Vertx vertx,
-      Storage storage,
-      ResourceCatalog catalog,
-      ClusterPki pki,
-      ApiServerConfig config,
-      ObjectAdmission admission,
-      TableConverter tables,
-      OpenApiSource openApi,
-      CustomResourceDefinitions customResources,
-      java.nio.file.Path tokenAuthFile) {
-    this(
-        vertx,
-        storage,
-        catalog,
-        pki,
-        config,
-        admission,
-        tables,
-        openApi,
-        customResources,
-        tokenAuthFile,
-        null);
-  }
-
-  /** Without a static token file. */
-  public ApiServerSetup(
-      Vertx vertx,
-      Storage storage,
-      ResourceCatalog catalog,
-      ClusterPki pki,
-      ApiServerConfig config,
-      ObjectAdmission admission,
-      TableConverter tables,
-      OpenApiSource openApi,
-      CustomResourceDefinitions customResources) {
-    this(vertx, storage, catalog, pki, config, admission, tables, openApi, customResources, null);
-  }
-}
+    java.nio.file.Path admissionConfigFile) {}

@@ -196,19 +196,7 @@ class ApiSemanticsIT {
     String old = json(admin.get(cms)).path("metadata").path("resourceVersion").asText();
     admin.post(cms, "{\"metadata\":{\"name\":\"after\"}}");
     // A restarted API server's watch cache starts at the current revision, like upstream's.
-    ApiServer restarted =
-        ApiServer.start(
-            new ApiServerSetup(
-                api.vertx,
-                api.storage,
-                io.kuark.server.apimodel.ResourceCatalog.builtIns(),
-                api.pki,
-                new ApiServerConfig("127.0.0.1", 0, "10.43.0.0/16", "127.0.0.1"),
-                io.kuark.server.api.strategy.ObjectAdmission.NONE,
-                new io.kuark.server.api.handler.DefaultTableConverter(),
-                OpenApiSource.NONE,
-                new io.kuark.server.api.crd.CustomResourceDefinitions(
-                    io.kuark.server.apimodel.ResourceCatalog.builtIns())));
+    ApiServer restarted = ApiServer.start(api.bareSetup(TestApiServer.loopbackConfig(true)));
     try {
       RawClient client = new RawClient("https://127.0.0.1:" + restarted.port(), api.pki, true);
       HttpResponse<InputStream> w = client.stream(cms + "?watch=true&resourceVersion=" + old);

@@ -332,19 +332,7 @@ class SecurityIT {
 
   @Test
   void withoutAnonymousAuthEvenHealthNeedsCredentials() throws Exception {
-    ApiServer strict =
-        ApiServer.start(
-            new ApiServerSetup(
-                api.vertx,
-                api.storage,
-                io.kuark.server.apimodel.ResourceCatalog.builtIns(),
-                api.pki,
-                new ApiServerConfig("127.0.0.1", 0, "10.43.0.0/16", "127.0.0.1", null, false),
-                io.kuark.server.api.strategy.ObjectAdmission.NONE,
-                new io.kuark.server.api.handler.DefaultTableConverter(),
-                OpenApiSource.NONE,
-                new io.kuark.server.api.crd.CustomResourceDefinitions(
-                    io.kuark.server.apimodel.ResourceCatalog.builtIns())));
+    ApiServer strict = ApiServer.start(api.bareSetup(TestApiServer.loopbackConfig(false)));
     try {
       String base = "https://127.0.0.1:" + strict.port();
       for (String path : List.of("/healthz", "/livez", "/readyz", "/version", "/cacerts")) {

@@ -69,7 +69,7 @@ final class TestApiServer implements AutoCloseable {
                   storage,
                   catalog,
                   pki,
-                  new ApiServerConfig("127.0.0.1", 0, "10.43.0.0/16", "127.0.0.1"),
+                  loopbackConfig(true),
                   new ApiModelAdmission(crds::schema),
                   new ApiModelTables(crds),
                   OpenApiSource.NONE,
@@ -86,6 +86,31 @@ final class TestApiServer implements AutoCloseable {
       deleteDir();
       throw e;
     }
+  }
+
+  /** Any free port on 127.0.0.1, the default service CIDR, anonymous health reads as given. */
+  static ApiServerConfig loopbackConfig(boolean anonymousAuth) {
+    return new ApiServerConfig("127.0.0.1", 0, "10.43.0.0/16", "127.0.0.1", null, anonymousAuth);
+  }
+
+  /**
+   * A second server on this one's Vert.x, storage and certificates, with built-in resources only
+   * and no admission, OpenAPI or token file (e.g. a restarted server, or other network settings).
+   */
+  ApiServerSetup bareSetup(ApiServerConfig config) {
+    ResourceCatalog builtIns = ResourceCatalog.builtIns();
+    return new ApiServerSetup(
+        vertx,
+        storage,
+        builtIns,
+        pki,
+        config,
+        io.kuark.server.api.strategy.ObjectAdmission.NONE,
+        new io.kuark.server.api.handler.DefaultTableConverter(),
+        OpenApiSource.NONE,
+        new CustomResourceDefinitions(builtIns),
+        null,
+        null);
   }
 
   String url() {

@@ -1,5 +1,6 @@
 package io.kuark.agent.eviction;
 
+import io.kuark.agent.PeriodicLoop;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,8 +35,7 @@ public final class EvictionManager implements AutoCloseable {
   private final Clock clock;
   private final Map<String, Instant> lastCrossed = new HashMap<>();
   private Set<String> reported;
-  private Thread loop;
-  private volatile boolean closed;
+  private PeriodicLoop loop;
 
   public EvictionManager(
       Settings settings,
@@ -68,24 +68,16 @@ public final class EvictionManager implements AutoCloseable {
   /** Starts the periodic check on its own thread. */
   public void start() {
     loop =
-        new Thread(
+        PeriodicLoop.start(
+            "eviction-manager",
+            settings.interval(),
             () -> {
-              while (!closed) {
-                try {
-                  synchronize();
-                } catch (RuntimeException e) {
-                  LOG.warnf(e, "eviction check failed");
-                }
-                try {
-                  Thread.sleep(settings.interval().toMillis());
-                } catch (InterruptedException e) {
-                  return;
-                }
+              try {
+                synchronize();
+              } catch (RuntimeException e) {
+                LOG.warnf(e, "eviction check failed");
               }
-            },
-            "eviction-manager");
-    loop.setDaemon(true);
-    loop.start();
+            });
   }
 
   /**
@@ -215,14 +207,8 @@ public final class EvictionManager implements AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
     if (loop != null) {
-      loop.interrupt();
-      try {
-        loop.join(5000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      loop.close();
     }
   }
 }

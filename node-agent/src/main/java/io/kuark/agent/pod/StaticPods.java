@@ -2,6 +2,7 @@ package io.kuark.agent.pod;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kuark.agent.PeriodicLoop;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,8 +24,7 @@ public final class StaticPods implements AutoCloseable {
   private final StaticPodFiles files;
   private final MirrorPods mirrors;
   private final PodManager pods;
-  private Thread loop;
-  private volatile boolean closed;
+  private PeriodicLoop loop;
 
   public StaticPods(Path manifestDir, String nodeName, PodManager pods, KubernetesClient client) {
     this.files = new StaticPodFiles(manifestDir, nodeName);
@@ -42,21 +42,7 @@ public final class StaticPods implements AutoCloseable {
 
   /** Starts the background loop (directory and mirror pods), after the pod manager started. */
   public void start() {
-    loop =
-        new Thread(
-            () -> {
-              while (!closed) {
-                refresh(true);
-                try {
-                  Thread.sleep(CHECK_EVERY.toMillis());
-                } catch (InterruptedException e) {
-                  return;
-                }
-              }
-            },
-            "static-pods");
-    loop.setDaemon(true);
-    loop.start();
+    loop = PeriodicLoop.start("static-pods", CHECK_EVERY, () -> refresh(true));
   }
 
   private void refresh(boolean withMirrors) {
@@ -82,14 +68,8 @@ public final class StaticPods implements AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
     if (loop != null) {
-      loop.interrupt();
-      try {
-        loop.join(5000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      loop.close();
     }
   }
 }

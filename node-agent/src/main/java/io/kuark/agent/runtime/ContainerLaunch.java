@@ -39,38 +39,6 @@ public record ContainerLaunch(
     Resources resources,
     boolean terminal) {
 
-  /** A launch without a terminal. */
-  public ContainerLaunch(
-      List<String> args,
-      List<String> env,
-      String cwd,
-      int uid,
-      int gid,
-      String hostname,
-      Path netnsPath,
-      boolean hostNetwork,
-      boolean readOnlyRootfs,
-      boolean privileged,
-      List<BindMount> mounts,
-      String cgroupsPath,
-      Resources resources) {
-    this(
-        args,
-        env,
-        cwd,
-        uid,
-        gid,
-        hostname,
-        netnsPath,
-        hostNetwork,
-        readOnlyRootfs,
-        privileged,
-        mounts,
-        cgroupsPath,
-        resources,
-        false);
-  }
-
   /** A host path bind-mounted into the container. */
   public record BindMount(Path source, String destination, boolean readOnly) {}
 

@@ -116,7 +116,8 @@ class ContainerGcIT {
             false,
             List.of(),
             "/" + cgroupParent + "/" + id,
-            ContainerLaunch.Resources.NONE);
+            ContainerLaunch.Resources.NONE,
+            false);
     JSON.writeValue(
         bundle.resolve("config.json").toFile(), new OciSpecBuilder().build(launch, "rootfs"));
     runtime.start(id, bundle, dir.resolve("scratch/" + id + ".log"));

@@ -1,6 +1,7 @@
 package io.kuark.agent.image.gc;
 
 import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.kuark.agent.PeriodicLoop;
 import io.kuark.agent.events.EventRecorder;
 import io.kuark.agent.fs.FsUsage;
 import io.kuark.agent.fs.FsUsageSource;
@@ -67,8 +68,7 @@ public final class ImageGarbageCollector implements AutoCloseable {
   private final ObjectReference node;
   private final Map<String, Seen> seen = new HashMap<>();
   private boolean previousRoundFailed;
-  private Thread loop;
-  private volatile boolean closed;
+  private PeriodicLoop loop;
 
   /**
    * @param imageFs a path on the image file system (the image store's root)
@@ -250,33 +250,13 @@ public final class ImageGarbageCollector implements AutoCloseable {
 
   /** Runs {@link #collectAndReport()} every {@code period} on its own thread. */
   public void start(Duration period) {
-    loop =
-        new Thread(
-            () -> {
-              while (!closed) {
-                collectAndReport();
-                try {
-                  Thread.sleep(period.toMillis());
-                } catch (InterruptedException e) {
-                  return;
-                }
-              }
-            },
-            "image-gc");
-    loop.setDaemon(true);
-    loop.start();
+    loop = PeriodicLoop.start("image-gc", period, this::collectAndReport);
   }
 
   @Override
   public void close() {
-    closed = true;
     if (loop != null) {
-      loop.interrupt();
-      try {
-        loop.join(5000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      loop.close();
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.kuark.agent.pod.gc;
 
 import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.kuark.agent.PeriodicLoop;
 import io.kuark.agent.events.EventRecorder;
 import java.io.IOException;
 import java.time.Clock;
@@ -36,8 +37,7 @@ public final class ContainerGarbageCollector implements AutoCloseable {
   private final EventRecorder events;
   private final ObjectReference node;
   private final Clock clock;
-  private Thread loop;
-  private volatile boolean closed;
+  private PeriodicLoop loop;
 
   /**
    * @param node the Node, as the involved object of {@code ContainerGCFailed} events
@@ -102,33 +102,13 @@ public final class ContainerGarbageCollector implements AutoCloseable {
 
   /** Runs {@link #collectAndReport()} every {@code period} on its own thread. */
   public void start(Duration period) {
-    loop =
-        new Thread(
-            () -> {
-              while (!closed) {
-                collectAndReport();
-                try {
-                  Thread.sleep(period.toMillis());
-                } catch (InterruptedException e) {
-                  return;
-                }
-              }
-            },
-            "container-gc");
-    loop.setDaemon(true);
-    loop.start();
+    loop = PeriodicLoop.start("container-gc", period, this::collectAndReport);
   }
 
   @Override
   public void close() {
-    closed = true;
     if (loop != null) {
-      loop.interrupt();
-      try {
-        loop.join(5000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      loop.close();
     }
   }
 }

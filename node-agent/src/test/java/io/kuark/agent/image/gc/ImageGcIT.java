@@ -141,7 +141,8 @@ class ImageGcIT {
             false,
             List.of(),
             "/" + cgroupParent + "/" + id,
-            ContainerLaunch.Resources.NONE);
+            ContainerLaunch.Resources.NONE,
+            false);
     JSON.writeValue(
         bundle.resolve("config.json").toFile(), new OciSpecBuilder().build(launch, "rootfs"));
     runtime.start(id, bundle, dir.resolve("logs/" + id + "/0.log"));

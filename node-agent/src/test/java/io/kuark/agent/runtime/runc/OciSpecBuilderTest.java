@@ -30,7 +30,8 @@ class OciSpecBuilderTest {
             new BindMount(Path.of("/pods/uid-1/hosts"), "/etc/hosts", false),
             new BindMount(Path.of("/data"), "/data", true)),
         "/kuark/poduid-1/c1",
-        resources);
+        resources,
+        false);
   }
 
   private static List<String> texts(JsonNode array) {

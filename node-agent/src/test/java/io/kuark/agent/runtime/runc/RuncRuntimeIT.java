@@ -90,7 +90,8 @@ class RuncRuntimeIT {
             false,
             List.of(),
             "/" + cgroupParent + "/" + id,
-            resources);
+            resources,
+            false);
     new ObjectMapper()
         .writeValue(
             bundle.resolve("config.json").toFile(), new OciSpecBuilder().build(launch, "rootfs"));

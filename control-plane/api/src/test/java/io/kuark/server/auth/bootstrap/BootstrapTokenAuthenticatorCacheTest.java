@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kuark.server.api.http.UserInfo;
+import io.kuark.server.auth.authn.MutableClock;
 import io.kuark.server.auth.authn.ObjectRef;
 import io.kuark.server.auth.authn.TokenResultCache;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -21,24 +19,7 @@ class BootstrapTokenAuthenticatorCacheTest {
 
   static final Instant NOW = Instant.parse("2026-11-27T16:00:00Z");
 
-  Instant now = NOW;
-  final Clock clock =
-      new Clock() {
-        @Override
-        public Instant instant() {
-          return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-          return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-          return this;
-        }
-      };
+  final MutableClock clock = new MutableClock(NOW);
   final Map<String, JsonNode> secrets = new HashMap<>();
   final AtomicInteger reads = new AtomicInteger();
   final TokenResultCache<UserInfo> cache =
@@ -70,7 +51,7 @@ class BootstrapTokenAuthenticatorCacheTest {
     assertThat(reads).hasValue(1);
 
     // Expiry caps the entry: 5 s, not the 10 s TTL.
-    now = NOW.plusSeconds(5);
+    clock.advance(Duration.ofSeconds(5));
     assertThat(auth.authenticate(bearer(t))).isEmpty();
     assertThat(reads).hasValue(2);
 

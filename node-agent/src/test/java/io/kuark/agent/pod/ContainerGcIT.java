@@ -5,20 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kuark.agent.image.ArchiveImporter;
-import io.kuark.agent.image.ExecOverlayMarks;
 import io.kuark.agent.image.ImageRecord;
-import io.kuark.agent.image.ImageStore;
-import io.kuark.agent.linux.HostKernel;
-import io.kuark.agent.linux.LinuxFfiHostKernel;
 import io.kuark.agent.pod.gc.ContainerGarbageCollector;
 import io.kuark.agent.pod.gc.ContainerGcPolicy;
 import io.kuark.agent.runtime.ContainerLaunch;
 import io.kuark.agent.runtime.ContainerStatus;
-import io.kuark.agent.runtime.LogCopiers;
-import io.kuark.agent.runtime.runc.OciSpecBuilder;
-import io.kuark.agent.runtime.runc.RuncRuntime;
 import io.kuark.agent.testing.DemoImage;
-import io.kuark.linux.Linux;
+import io.kuark.agent.testing.RuncHost;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +20,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,50 +33,28 @@ class ContainerGcIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private Path dir;
-  private HostKernel kernel;
-  private ImageStore store;
-  private RuncRuntime runtime;
-  private final String cgroupParent =
-      "kuark-cgc-it-" + UUID.randomUUID().toString().substring(0, 8);
+  private RuncHost host;
 
   @BeforeEach
   void setUp() throws Exception {
-    dir = Files.createTempDirectory("kuark-container-gc-it");
-    kernel = new LinuxFfiHostKernel(Linux.get(), cidr -> {});
-    store = new ImageStore(dir.resolve("content"), new ExecOverlayMarks());
-    runtime =
-        new RuncRuntime(
-            "runc",
-            dir.resolve("runc"),
-            dir.resolve("containers"),
-            new LogCopiers(Clock.systemUTC()));
+    host = new RuncHost("kuark-cgc-it");
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    for (String id : runtime == null ? List.<String>of() : runtime.list()) {
-      runtime.stop(id, Duration.ZERO);
-      destroy(id);
+    if (host != null) {
+      host.close();
     }
-    for (String controller :
-        new String[] {
-          "memory", "cpu", "cpuacct", "pids", "devices", "freezer", "blkio", "cpuset", "systemd",
-          "unified"
-        }) {
-      Files.deleteIfExists(Path.of("/sys/fs/cgroup", controller, cgroupParent));
-    }
-    PodWorker.deleteTree(dir);
   }
 
   /** What {@link ContainerStarter#destroy} does: rootfs unmounted, then the runtime forgets it. */
   private void destroy(String id) {
     try {
-      Path rootfs = runtime.bundle(id).resolve("rootfs");
-      if (kernel.isMounted(rootfs)) {
-        kernel.unmount(rootfs);
+      Path rootfs = host.runtime.bundle(id).resolve("rootfs");
+      if (host.kernel.isMounted(rootfs)) {
+        host.kernel.unmount(rootfs);
       }
-      runtime.remove(id);
+      host.runtime.remove(id);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -92,42 +62,28 @@ class ContainerGcIT {
 
   /** Runs container {@code id} of pod {@code podUid} to completion, as the starter sets it up. */
   private void runToExit(String id, String podUid, ImageRecord image) throws Exception {
-    Path bundle = runtime.bundle(id);
-    Files.createDirectories(bundle);
+    Path bundle =
+        host.bundle(
+            id,
+            image,
+            host.launch(
+                id,
+                List.of("sh", "-c", "echo crashed >/left-behind; exit 1"),
+                List.of("PATH=/bin"),
+                "/",
+                "p",
+                ContainerLaunch.Resources.NONE));
     JSON.writeValue(
         bundle.resolve("kuark.json").toFile(),
         new ContainerStarter.BundleMeta(podUid, "default", "p", "app/web", image.configDigest()));
-    kernel.mountOverlay(
-        store.layerDirsTopFirst(image),
-        bundle.resolve("upper"),
-        bundle.resolve("work"),
-        bundle.resolve("rootfs"));
-    ContainerLaunch launch =
-        new ContainerLaunch(
-            List.of("sh", "-c", "echo crashed >/left-behind; exit 1"),
-            List.of("PATH=/bin"),
-            "/",
-            0,
-            0,
-            "p",
-            null,
-            false,
-            false,
-            false,
-            List.of(),
-            "/" + cgroupParent + "/" + id,
-            ContainerLaunch.Resources.NONE,
-            false);
-    JSON.writeValue(
-        bundle.resolve("config.json").toFile(), new OciSpecBuilder().build(launch, "rootfs"));
-    runtime.start(id, bundle, dir.resolve("scratch/" + id + ".log"));
+    host.runtime.start(id, bundle, host.dir.resolve("scratch/" + id + ".log"));
     await()
         .atMost(Duration.ofSeconds(60))
-        .until(() -> runtime.status(id).state() == ContainerStatus.State.EXITED);
+        .until(() -> host.runtime.status(id).state() == ContainerStatus.State.EXITED);
   }
 
   private Path attemptLog(String podDir, int attempt) throws IOException {
-    Path file = dir.resolve("logs").resolve(podDir).resolve("web").resolve(attempt + ".log");
+    Path file = host.dir.resolve("logs").resolve(podDir).resolve("web").resolve(attempt + ".log");
     Files.createDirectories(file.getParent());
     Files.writeString(file, "2026-11-27T16:00:00Z stdout F attempt " + attempt + "\n");
     return file;
@@ -137,7 +93,9 @@ class ContainerGcIT {
   void deadContainersGoWithTheirRuncStateRootfsAndLogsAndTheNewestTrackedOneStays()
       throws Exception {
     ImageRecord demo =
-        new ArchiveImporter(store, dir.resolve("tmp")).importArchive(DemoImage.archive()).get(0);
+        new ArchiveImporter(host.store, host.dir.resolve("tmp"))
+            .importArchive(DemoImage.archive())
+            .get(0);
     runToExit("c-gone", "u-gone", demo);
     runToExit("c-leftover", "u1", demo);
     runToExit("c-kept", "u1", demo);
@@ -150,8 +108,8 @@ class ContainerGcIT {
     PodGcView u1 = new PodGcView(Map.of("web", 3), Set.of("c-kept"));
     PodDeadContainers containers =
         new PodDeadContainers(
-            dir.resolve("logs"),
-            runtime,
+            host.dir.resolve("logs"),
+            host.runtime,
             this::destroy,
             new LivePods() {
               @Override
@@ -186,14 +144,14 @@ class ContainerGcIT {
         .containsExactlyInAnyOrder(
             "runc://c-gone", "runc://c-leftover", "u-gone/web#0", "u1/web#0", "u1/web#1");
     for (String id : List.of("c-gone", "c-leftover")) {
-      assertThat(runtime.status(id).state()).isEqualTo(ContainerStatus.State.UNKNOWN);
-      assertThat(runtime.bundle(id)).doesNotExist();
+      assertThat(host.runtime.status(id).state()).isEqualTo(ContainerStatus.State.UNKNOWN);
+      assertThat(host.runtime.bundle(id)).doesNotExist();
       assertThat(Files.readString(Path.of("/proc/self/mountinfo")))
-          .doesNotContain(runtime.bundle(id).toString());
+          .doesNotContain(host.runtime.bundle(id).toString());
     }
-    assertThat(runtime.list()).containsExactly("c-kept");
-    assertThat(runtime.status("c-kept").exitCode()).isEqualTo(1);
-    assertThat(runtime.bundle("c-kept").resolve("rootfs/left-behind")).hasContent("crashed\n");
+    assertThat(host.runtime.list()).containsExactly("c-kept");
+    assertThat(host.runtime.status("c-kept").exitCode()).isEqualTo(1);
+    assertThat(host.runtime.bundle("c-kept").resolve("rootfs/left-behind")).hasContent("crashed\n");
     assertThat(goneLog.getParent().getParent()).doesNotExist();
     assertThat(a0).doesNotExist();
     assertThat(a1).doesNotExist();

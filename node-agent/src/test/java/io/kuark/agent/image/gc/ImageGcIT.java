@@ -7,26 +7,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kuark.agent.image.ArchiveImporter;
 import io.kuark.agent.image.Digests;
-import io.kuark.agent.image.ExecOverlayMarks;
 import io.kuark.agent.image.ImageRecord;
-import io.kuark.agent.image.ImageStore;
-import io.kuark.agent.linux.HostKernel;
-import io.kuark.agent.linux.LinuxFfiHostKernel;
 import io.kuark.agent.pod.ContainerStarter;
 import io.kuark.agent.runtime.ContainerLaunch;
 import io.kuark.agent.runtime.ContainerStatus;
-import io.kuark.agent.runtime.LogCopiers;
-import io.kuark.agent.runtime.runc.OciSpecBuilder;
-import io.kuark.agent.runtime.runc.RuncRuntime;
 import io.kuark.agent.testing.DemoImage;
-import io.kuark.linux.Linux;
+import io.kuark.agent.testing.RuncHost;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -42,43 +34,17 @@ class ImageGcIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private Path dir;
-  private HostKernel kernel;
-  private ImageStore store;
-  private RuncRuntime runtime;
-  private final String cgroupParent = "kuark-gc-it-" + UUID.randomUUID().toString().substring(0, 8);
+  private RuncHost host;
 
   @BeforeEach
   void setUp() throws Exception {
-    dir = Files.createTempDirectory("kuark-image-gc-it");
-    kernel = new LinuxFfiHostKernel(Linux.get(), cidr -> {});
-    store = new ImageStore(dir.resolve("content"), new ExecOverlayMarks());
-    runtime =
-        new RuncRuntime(
-            "runc",
-            dir.resolve("runc"),
-            dir.resolve("containers"),
-            new LogCopiers(Clock.systemUTC()));
+    host = new RuncHost("kuark-gc-it");
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    for (String id : runtime == null ? List.<String>of() : runtime.list()) {
-      runtime.stop(id, Duration.ZERO);
-      kernel.unmount(runtime.bundle(id).resolve("rootfs"));
-      runtime.remove(id);
-    }
-    for (String controller :
-        new String[] {
-          "memory", "cpu", "cpuacct", "pids", "devices", "freezer", "blkio", "cpuset", "systemd",
-          "unified"
-        }) {
-      Files.deleteIfExists(Path.of("/sys/fs/cgroup", controller, cgroupParent));
-    }
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+    if (host != null) {
+      host.close();
     }
   }
 
@@ -97,7 +63,7 @@ class ImageGcIT {
     entry.putArray("RepoTags").add(tag);
     entry.putArray("Layers").add("l0/layer.tar");
     byte[] manifest = JSON.writeValueAsBytes(manifests);
-    Path archive = dir.resolve("spare.tar");
+    Path archive = host.dir.resolve("spare.tar");
     try (OutputStream out = Files.newOutputStream(archive);
         TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
       for (Object[] file :
@@ -117,78 +83,65 @@ class ImageGcIT {
 
   /** Creates and runs container {@code id} from {@code image} as the container starter does. */
   private void runContainer(String id, ImageRecord image) throws Exception {
-    Path bundle = runtime.bundle(id);
-    Files.createDirectories(bundle);
+    Path bundle =
+        host.bundle(
+            id,
+            image,
+            host.launch(
+                id,
+                List.of("sh", "-c", "echo done"),
+                List.of("PATH=/bin"),
+                "/",
+                "p",
+                ContainerLaunch.Resources.NONE));
     JSON.writeValue(
         bundle.resolve("kuark.json").toFile(),
         new ContainerStarter.BundleMeta("uid-1", "default", "p", "c", image.configDigest()));
-    kernel.mountOverlay(
-        store.layerDirsTopFirst(image),
-        bundle.resolve("upper"),
-        bundle.resolve("work"),
-        bundle.resolve("rootfs"));
-    ContainerLaunch launch =
-        new ContainerLaunch(
-            List.of("sh", "-c", "echo done"),
-            List.of("PATH=/bin"),
-            "/",
-            0,
-            0,
-            "p",
-            null,
-            false,
-            false,
-            false,
-            List.of(),
-            "/" + cgroupParent + "/" + id,
-            ContainerLaunch.Resources.NONE,
-            false);
-    JSON.writeValue(
-        bundle.resolve("config.json").toFile(), new OciSpecBuilder().build(launch, "rootfs"));
-    runtime.start(id, bundle, dir.resolve("logs/" + id + "/0.log"));
+    host.runtime.start(id, bundle, host.dir.resolve("logs/" + id + "/0.log"));
   }
 
   @Test
   void theUnusedImportedImageIsRemovedAndTheOneAContainerRanFromStays() throws Exception {
-    ArchiveImporter importer = new ArchiveImporter(store, dir.resolve("tmp"));
+    ArchiveImporter importer = new ArchiveImporter(host.store, host.dir.resolve("tmp"));
     ImageRecord demo = importer.importArchive(DemoImage.archive()).get(0);
     ImageRecord spare = importer.importArchive(dockerArchive("example.test/spare:1")).get(0);
-    assertThat(store.list()).hasSize(2);
+    assertThat(host.store.list()).hasSize(2);
     runContainer("c1", demo);
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> runtime.status("c1").state() == ContainerStatus.State.EXITED);
+        .until(() -> host.runtime.status("c1").state() == ContainerStatus.State.EXITED);
 
-    // An image fs of which the store's content is 90%: above the 85% high threshold.
-    long content = sizeOf(dir.resolve("content"));
-    DirUsageSource fs = new DirUsageSource(dir.resolve("content"), content * 100 / 90, 1_000_000);
+    // An image fs of which the host.store's content is 90%: above the 85% high threshold.
+    long content = sizeOf(host.dir.resolve("content"));
+    DirUsageSource fs =
+        new DirUsageSource(host.dir.resolve("content"), content * 100 / 90, 1_000_000);
     assertThat(fs.usagePercent()).isGreaterThanOrEqualTo(85);
     ImageGarbageCollector gc =
         new ImageGarbageCollector(
-            store,
-            new ContainerImagesInUse(runtime, List::of, store),
+            host.store,
+            new ContainerImagesInUse(host.runtime, List::of, host.store),
             fs,
-            dir.resolve("content"),
+            host.dir.resolve("content"),
             new ImageGcPolicy(85, 80, Duration.ZERO),
             Clock.systemUTC());
 
     ImageGarbageCollector.Result result = gc.garbageCollect();
 
     assertThat(result.removed()).containsExactly(spare.imageId());
-    assertThat(store.list()).extracting(ImageRecord::imageId).containsExactly(demo.imageId());
-    assertThat(store.find("example.test/spare:1")).isEmpty();
-    assertThat(store.blobs().contains(spare.configDigest())).isFalse();
-    assertThat(store.layerDir(spare.diffIds().get(0))).doesNotExist();
+    assertThat(host.store.list()).extracting(ImageRecord::imageId).containsExactly(demo.imageId());
+    assertThat(host.store.find("example.test/spare:1")).isEmpty();
+    assertThat(host.store.blobs().contains(spare.configDigest())).isFalse();
+    assertThat(host.store.layerDir(spare.diffIds().get(0))).doesNotExist();
     assertThat(fs.usagePercent()).isLessThanOrEqualTo(80);
     // The exited container's image is intact: it can run again from it.
-    runtime.stop("c1", Duration.ZERO);
-    kernel.unmount(runtime.bundle("c1").resolve("rootfs"));
-    runtime.remove("c1");
+    host.runtime.stop("c1", Duration.ZERO);
+    host.kernel.unmount(host.runtime.bundle("c1").resolve("rootfs"));
+    host.runtime.remove("c1");
     runContainer("c2", demo);
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> runtime.status("c2").state() == ContainerStatus.State.EXITED);
-    assertThat(runtime.status("c2").exitCode()).isZero();
+        .until(() -> host.runtime.status("c2").state() == ContainerStatus.State.EXITED);
+    assertThat(host.runtime.status("c2").exitCode()).isZero();
   }
 
   private static long sizeOf(Path root) throws Exception {

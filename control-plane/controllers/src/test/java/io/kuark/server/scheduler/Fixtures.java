@@ -6,12 +6,29 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Map;
 import java.util.UUID;
 
 /** Fake nodes and pods for scheduler tests. */
 public final class Fixtures {
   private Fixtures() {}
+
+  /**
+   * Binds {@code pod} to {@code node} by editing its {@code spec.nodeName}: the mock API server has
+   * no pods/binding subresource, and the scheduler only needs the write to happen.
+   */
+  public static void bindByUpdate(KubernetesClient client, Pod pod, String node) {
+    client
+        .pods()
+        .inNamespace(pod.getMetadata().getNamespace())
+        .withName(pod.getMetadata().getName())
+        .edit(
+            p -> {
+              p.getSpec().setNodeName(node);
+              return p;
+            });
+  }
 
   public static Node node(String name, String cpu, String memory, Taint... taints) {
     Map<String, Quantity> alloc =

@@ -31,15 +31,7 @@ class PreemptionTest {
     if (!bindingWorks) {
       throw new IllegalStateException("binding refused by the test");
     }
-    client
-        .pods()
-        .inNamespace(pod.getMetadata().getNamespace())
-        .withName(pod.getMetadata().getName())
-        .edit(
-            p -> {
-              p.getSpec().setNodeName(node);
-              return p;
-            });
+    Fixtures.bindByUpdate(client, pod, node);
   }
 
   @BeforeEach

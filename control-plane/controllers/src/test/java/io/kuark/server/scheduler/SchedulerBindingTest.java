@@ -52,15 +52,7 @@ class SchedulerBindingTest {
       failures.incrementAndGet();
       throw new IllegalStateException("API unavailable");
     }
-    client
-        .pods()
-        .inNamespace(pod.getMetadata().getNamespace())
-        .withName(name)
-        .edit(
-            p -> {
-              p.getSpec().setNodeName(node);
-              return p;
-            });
+    Fixtures.bindByUpdate(client, pod, node);
   }
 
   @BeforeEach

@@ -34,15 +34,7 @@ class SchedulerRequeueTest {
   private final SchedulerMetrics metrics = new SchedulerMetrics();
 
   private static void bindByUpdate(Pod pod, String node) {
-    client
-        .pods()
-        .inNamespace(pod.getMetadata().getNamespace())
-        .withName(pod.getMetadata().getName())
-        .edit(
-            p -> {
-              p.getSpec().setNodeName(node);
-              return p;
-            });
+    Fixtures.bindByUpdate(client, pod, node);
   }
 
   @BeforeEach

@@ -29,15 +29,7 @@ class SchedulerTest {
   private AutoCloseable loops;
 
   private static void bindByUpdate(Pod pod, String node) {
-    client
-        .pods()
-        .inNamespace(pod.getMetadata().getNamespace())
-        .withName(pod.getMetadata().getName())
-        .edit(
-            p -> {
-              p.getSpec().setNodeName(node);
-              return p;
-            });
+    Fixtures.bindByUpdate(client, pod, node);
   }
 
   @BeforeEach

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.kuark.server.controller.ControlPlaneLoops;
 import io.kuark.server.controller.ControlPlaneLoopsConfig;
 import io.kuark.server.controller.testing.QuietMockServer;
+import io.kuark.server.scheduler.Fixtures;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,15 +25,7 @@ class ControlPlaneLeadershipTest {
   static KubernetesClient client;
 
   private static void bindByUpdate(Pod pod, String node) {
-    client
-        .pods()
-        .inNamespace(pod.getMetadata().getNamespace())
-        .withName(pod.getMetadata().getName())
-        .edit(
-            p -> {
-              p.getSpec().setNodeName(node);
-              return p;
-            });
+    Fixtures.bindByUpdate(client, pod, node);
   }
 
   @BeforeEach

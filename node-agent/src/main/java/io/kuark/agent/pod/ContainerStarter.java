@@ -86,11 +86,6 @@ public final class ContainerStarter {
   /** Everything container content comes from (API objects behind the volumes and env). */
   public interface Sources extends EnvResolver.Sources, PodVolumes.Sources {}
 
-  /** Reads straight from the API (through the agent's caches). */
-  Sources sources() {
-    return sources;
-  }
-
   public ContainerStarter(
       AgentConfig config,
       ImageStore images,
@@ -275,11 +270,32 @@ public final class ContainerStarter {
   }
 
   /**
-   * Starts container {@code id} for {@code container}, marking its phases on {@code trace} and
-   * reading ConfigMaps, Secrets and tokens through {@code sources} ({@link #sources()} or a {@link
-   * SourcePrefetch}).
+   * Starts container {@code id} for {@code container}.
    *
    * @return the image id it runs
+   */
+  public String start(
+      Pod pod, Container container, String slot, String id, int restartCount, PodState state)
+      throws StartException {
+    return start(pod, container, slot, id, restartCount, state, PodStartTrace.none());
+  }
+
+  /** Like {@link #start(Pod, Container, String, String, int, PodState)}, marking its phases. */
+  String start(
+      Pod pod,
+      Container container,
+      String slot,
+      String id,
+      int restartCount,
+      PodState state,
+      PodStartTrace trace)
+      throws StartException {
+    return start(pod, container, slot, id, restartCount, state, trace, sources);
+  }
+
+  /**
+   * Like {@link #start(Pod, Container, String, String, int, PodState)}, marking its phases and
+   * reading ConfigMaps, Secrets and tokens through {@code sources} (e.g. a {@link SourcePrefetch}).
    */
   String start(
       Pod pod,

@@ -470,10 +470,11 @@ final class PodWorker implements Runnable {
       String id = newId();
       launching.add(id);
       try {
-        ContainerStarter.Sources reads = prefetch != null ? prefetch : deps.starter().sources();
         slot.imageId =
-            deps.starter()
-                .start(current, container, key, id, slot.restartCount, state, trace, reads);
+            prefetch == null
+                ? deps.starter().start(current, container, key, id, slot.restartCount, state, trace)
+                : deps.starter()
+                    .start(current, container, key, id, slot.restartCount, state, trace, prefetch);
         slot.id = id;
         slot.waitingReason = null;
         slot.waitingMessage = null;

@@ -28,10 +28,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
@@ -43,9 +39,6 @@ public final class ContainerStarter {
 
   private static final Logger LOG = Logger.getLogger(ContainerStarter.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  /** Concurrent background API reads for pods being started (see {@link SourcePrefetch}). */
-  private static final int PREFETCH_THREADS = 8;
 
   /** Why a container could not be started, as a kubelet waiting reason + message. */
   public static final class StartException extends Exception {
@@ -76,12 +69,6 @@ public final class ContainerStarter {
   private final ImageFetcher fetcher;
   private final EventRecorder events;
   private final OciSpecBuilder specs = new OciSpecBuilder();
-
-  /**
-   * Runs {@link SourcePrefetch} reads: a few daemon threads that end when idle (a reader whose read
-   * is still queued runs it itself, so the bound never delays a pod).
-   */
-  private final ThreadPoolExecutor prefetchThreads = prefetchExecutor();
 
   /** Everything container content comes from (API objects behind the volumes and env). */
   public interface Sources extends EnvResolver.Sources, PodVolumes.Sources {}
@@ -116,24 +103,6 @@ public final class ContainerStarter {
     this.events = events;
   }
 
-  private static ThreadPoolExecutor prefetchExecutor() {
-    AtomicInteger count = new AtomicInteger();
-    ThreadPoolExecutor executor =
-        new ThreadPoolExecutor(
-            PREFETCH_THREADS,
-            PREFETCH_THREADS,
-            10,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            task -> {
-              Thread thread = new Thread(task, "pod-prefetch-" + count.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            });
-    executor.allowCoreThreadTimeOut(true);
-    return executor;
-  }
-
   /** Upstream's field path of {@code container} in {@code pod} (init or app container). */
   static String fieldPath(Pod pod, Container container) {
     boolean init =
@@ -141,15 +110,6 @@ public final class ContainerStarter {
             && pod.getSpec().getInitContainers().stream()
                 .anyMatch(c -> c.getName().equals(container.getName()));
     return EventRecorder.fieldPath(container.getName(), init);
-  }
-
-  /**
-   * Starts, in the background, the API reads the first start of {@code pod} will make (its
-   * ConfigMaps, Secrets and ServiceAccount tokens); pass the result to {@link #start(Pod,
-   * Container, String, String, int, PodState, PodStartTrace, Sources)}.
-   */
-  SourcePrefetch prefetch(Pod pod) {
-    return SourcePrefetch.start(pod, sources, prefetchThreads);
   }
 
   /** The pod's directory for hosts/resolv.conf/volumes. */
@@ -193,11 +153,6 @@ public final class ContainerStarter {
    * StartException carries ErrImagePull/ImagePullBackOff/ErrImageNeverPull and the reason.
    */
   public ImageRecord resolveImage(Pod pod, Container container) throws StartException {
-    return resolveImage(pod, container, sources);
-  }
-
-  private ImageRecord resolveImage(Pod pod, Container container, Sources sources)
-      throws StartException {
     if (fetcher == null) {
       return resolveImage(container);
     }
@@ -290,24 +245,7 @@ public final class ContainerStarter {
       PodState state,
       PodStartTrace trace)
       throws StartException {
-    return start(pod, container, slot, id, restartCount, state, trace, sources);
-  }
-
-  /**
-   * Like {@link #start(Pod, Container, String, String, int, PodState)}, marking its phases and
-   * reading ConfigMaps, Secrets and tokens through {@code sources} (e.g. a {@link SourcePrefetch}).
-   */
-  String start(
-      Pod pod,
-      Container container,
-      String slot,
-      String id,
-      int restartCount,
-      PodState state,
-      PodStartTrace trace,
-      Sources sources)
-      throws StartException {
-    ImageRecord image = resolveImage(pod, container, sources);
+    ImageRecord image = resolveImage(pod, container);
     trace.mark("image");
     Path bundle = runtime.bundle(id);
     Path rootfs = bundle.resolve("rootfs");
@@ -327,8 +265,7 @@ public final class ContainerStarter {
           images.layerDirsTopFirst(image), bundle.resolve("upper"), bundle.resolve("work"), rootfs);
       mounted = true;
       trace.mark("rootfs");
-      ContainerLaunch launch =
-          launch(pod, container, imageConfig, rootfs, id, state, trace, sources);
+      ContainerLaunch launch = launch(pod, container, imageConfig, rootfs, id, state, trace);
       ObjectNode spec = specs.build(launch, rootfs.toString());
       JSON.writeValue(bundle.resolve("config.json").toFile(), spec);
       trace.mark("spec");
@@ -368,8 +305,7 @@ public final class ContainerStarter {
       Path rootfs,
       String id,
       PodState state,
-      PodStartTrace trace,
-      Sources sources)
+      PodStartTrace trace)
       throws IOException, StartException {
     String podIp = state.podIps.isEmpty() ? null : state.podIps.get(0);
     Map<String, String> env =

@@ -57,15 +57,6 @@ final class PodWorker implements Runnable {
   private final java.util.Map<String, ProbeTracker> livenessProbes = new java.util.HashMap<>();
   private final PodStartTrace trace;
 
-  /**
-   * API reads for the pod's first start, begun before the sandbox so they overlap it; dropped after
-   * the first sync that gets past the sandbox (later starts read fresh values) or when the sandbox
-   * fails. Made once per worker, so a sandbox that keeps failing does not repeat the reads.
-   */
-  private SourcePrefetch prefetch;
-
-  private boolean prefetchStarted;
-
   /** True after a sync that left a launched container not yet running. */
   private boolean containerStarting;
 
@@ -240,10 +231,6 @@ final class PodWorker implements Runnable {
               : deps.clock().millis();
     }
     if (!state.sandboxReady) {
-      if (!prefetchStarted) {
-        prefetchStarted = true;
-        prefetch = deps.starter().prefetch(current);
-      }
       try {
         trace.mark("worker");
         deps.sandbox().setUp(current, state, trace);
@@ -263,7 +250,6 @@ final class PodWorker implements Runnable {
                 EventRecorder.WARNING,
                 "FailedCreatePodSandBox",
                 "Failed to create pod sandbox: " + e.getMessage());
-        prefetch = null;
         publish(current, sandboxPendingView(current, e.getMessage()));
         return;
       }
@@ -302,7 +288,6 @@ final class PodWorker implements Runnable {
               false,
               initDone && state.evictedMessage == null));
     }
-    prefetch = null;
     save();
     publish(
         current,
@@ -471,10 +456,7 @@ final class PodWorker implements Runnable {
       launching.add(id);
       try {
         slot.imageId =
-            prefetch == null
-                ? deps.starter().start(current, container, key, id, slot.restartCount, state, trace)
-                : deps.starter()
-                    .start(current, container, key, id, slot.restartCount, state, trace, prefetch);
+            deps.starter().start(current, container, key, id, slot.restartCount, state, trace);
         slot.id = id;
         slot.waitingReason = null;
         slot.waitingMessage = null;

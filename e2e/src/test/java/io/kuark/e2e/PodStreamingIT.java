@@ -24,11 +24,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code kubectl logs}, {@code exec}, {@code port-forward}, {@code cp}, {@code run -i} (attach with
- * stdin) and {@code run -it} (attach to a container's terminal) against a pod of the demo image,
- * through the API server's pod subresources to the agent API, with an old kubectl (1.27: SPDY for
- * exec and port-forward) and a new one (1.33: WebSocket exec, WebSocket-tunnelled port-forward).
- * Runs under the host lock (real agent, pod network on the host).
+ * {@code kubectl logs}, {@code exec}, {@code port-forward}, {@code cp} and {@code run -i} (attach
+ * with stdin) against a pod of the demo image, through the API server's pod subresources to the
+ * agent API, with an old kubectl (1.27: SPDY for exec and port-forward) and a new one (1.33:
+ * WebSocket exec, WebSocket-tunnelled port-forward). Runs under the host lock (real agent, pod
+ * network on the host).
  */
 class PodStreamingIT {
   private static final String CLUSTER_CIDR = "10.205.0.0/16";
@@ -94,7 +94,6 @@ class PodStreamingIT {
       portForward(kubectl);
       copy(kubectl, version);
       runInteractively(kubectl, version);
-      runWithTerminal(kubectl, version);
     }
     agentApiAuthorizesTokensThroughTheApiServer(admin);
     statsSummaryThroughNodesProxy(admin);
@@ -191,78 +190,6 @@ class PodStreamingIT {
             "while read x; do echo got $x; done; echo eof");
     assertThat(result.exitCode()).as(result.toString()).isZero();
     assertThat(result.stdout()).contains("got first\ngot second\neof\n");
-  }
-
-  /**
-   * {@code kubectl run -it --rm}: a {@code tty: true} pod's shell, driven through a terminal
-   * (script(1) gives kubectl one, 100x30): typed commands run in the container's terminal, the
-   * client's size reaches it, and {@code exit} ends the session and the pod.
-   */
-  private void runWithTerminal(Kubectl kubectl, String version) throws Exception {
-    String name = "shell-" + version.replace('.', '-');
-    List<String> command =
-        List.of(
-            kubectl.binary().toString(),
-            "--kubeconfig=" + kubeconfig,
-            "run",
-            name,
-            "-it",
-            "--rm",
-            "--restart=Never",
-            "--image=kuark.local/demo:latest",
-            "--",
-            "sh");
-    StringBuilder line = new StringBuilder("stty cols 100 rows 30 && exec");
-    for (String word : command) {
-      line.append(" '").append(word).append('\'');
-    }
-    ProcessBuilder builder =
-        new ProcessBuilder("script", "-q", "-e", "-c", line.toString(), "/dev/null")
-            .redirectErrorStream(true);
-    builder.environment().remove("KUBECONFIG");
-    builder.environment().put("SHELL", "/bin/sh");
-    Process process = builder.start();
-    kubectlProcesses.add(process);
-    StringBuffer out = new StringBuffer();
-    Thread reader =
-        new Thread(
-            () -> {
-              byte[] buffer = new byte[4096];
-              try (var in = process.getInputStream()) {
-                int n;
-                while ((n = in.read(buffer)) >= 0) {
-                  out.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
-                }
-              } catch (IOException e) {
-                // the process is gone
-              }
-            },
-            "kubectl-terminal");
-    reader.setDaemon(true);
-    reader.start();
-    var terminal = process.getOutputStream();
-    // Typed until the answers appear: kubectl first waits for the pod to run, then attaches.
-    for (String[] typed : new String[][] {{"echo hi-$((6*7))", "hi-42"}, {"stty size", "30 100"}}) {
-      await(typed[0] + " answered in the pod's terminal")
-          .atMost(Duration.ofMinutes(3))
-          .pollInterval(Duration.ofSeconds(2))
-          .until(
-              () -> {
-                if (out.toString().contains(typed[1] + "\r\n")) {
-                  return true;
-                }
-                terminal.write((typed[0] + "\r").getBytes(StandardCharsets.UTF_8));
-                terminal.flush();
-                return false;
-              });
-    }
-    terminal.write("exit 3\r".getBytes(StandardCharsets.UTF_8));
-    terminal.flush();
-    assertThat(process.waitFor(3, TimeUnit.MINUTES)).as(out.toString()).isTrue();
-    // With --rm kubectl reports the deletion, not the shell's exit code.
-    assertThat(process.exitValue()).as(out.toString()).isZero();
-    assertThat(out.toString()).contains("pod \"" + name + "\" deleted");
-    terminal.close();
   }
 
   /**

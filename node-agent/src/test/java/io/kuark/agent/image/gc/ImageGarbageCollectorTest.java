@@ -6,14 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.kuark.agent.image.ImageRecord;
 import io.kuark.agent.image.ImageStore;
 import io.kuark.agent.image.OverlayMarks;
+import io.kuark.agent.testing.MutableClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -41,24 +39,7 @@ class ImageGarbageCollectorTest {
   private ImageStore store;
   private DirUsageSource fs;
   private final Set<String> inUse = new HashSet<>();
-  private Instant now = Instant.parse("2026-11-27T10:00:00Z");
-  private final Clock clock =
-      new Clock() {
-        @Override
-        public ZoneId getZone() {
-          return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-          return this;
-        }
-
-        @Override
-        public Instant instant() {
-          return now;
-        }
-      };
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:00:00Z"));
 
   @BeforeEach
   void setUp() throws IOException {
@@ -80,7 +61,7 @@ class ImageGarbageCollectorTest {
     TestImages.add(store, "a", TestImages.layer("a", 100_000));
     ImageGarbageCollector gc = gc(ImageGcPolicy.DEFAULTS);
     gc.garbageCollect();
-    now = now.plus(Duration.ofHours(1));
+    clock.advance(Duration.ofHours(1));
     fs.otherUsed = 600_000; // about 80% used, under 85%
 
     ImageGarbageCollector.Result result = gc.garbageCollect();
@@ -99,10 +80,10 @@ class ImageGarbageCollectorTest {
     ImageGarbageCollector gc = gc(ImageGcPolicy.DEFAULTS);
     inUse.addAll(Set.of(a.configDigest(), b.configDigest(), c.configDigest()));
     gc.garbageCollect();
-    now = now.plus(Duration.ofMinutes(1));
+    clock.advance(Duration.ofMinutes(1));
     inUse.remove(b.configDigest()); // b's container went away first: b is least recently used
     gc.garbageCollect();
-    now = now.plus(Duration.ofMinutes(5));
+    clock.advance(Duration.ofMinutes(5));
     inUse.remove(c.configDigest());
     fs.otherUsed = 370_000;
     assertThat(fs.usagePercent()).isGreaterThanOrEqualTo(85);
@@ -163,7 +144,7 @@ class ImageGarbageCollectorTest {
     // Once: only FreeDiskSpaceFailed (kubelet waits for a second failure in a row).
     assertThat(events).containsExactly("n1 Warning FreeDiskSpaceFailed: " + first);
 
-    now = now.plus(ImageGarbageCollector.PERIOD);
+    clock.advance(ImageGarbageCollector.PERIOD);
     String second = gc.collectAndReport();
 
     assertThat(events)
@@ -186,7 +167,7 @@ class ImageGarbageCollectorTest {
     ImageRecord old = TestImages.add(store, "old", TestImages.layer("old", 100_000));
     ImageGarbageCollector gc = gc(ImageGcPolicy.DEFAULTS);
     gc.garbageCollect();
-    now = now.plus(Duration.ofMinutes(1));
+    clock.advance(Duration.ofMinutes(1));
     ImageRecord young = TestImages.add(store, "young", TestImages.layer("young", 100_000));
     fs.otherUsed = 600_000;
 
@@ -195,7 +176,7 @@ class ImageGarbageCollectorTest {
     assertThat(first.removed()).isEmpty();
     assertThat(first.insufficient()).isTrue();
 
-    now = now.plus(Duration.ofSeconds(90));
+    clock.advance(Duration.ofSeconds(90));
     ImageGarbageCollector.Result second = gc.garbageCollect();
     assertThat(second.removed()).containsExactly(old.imageId());
     assertThat(tags()).containsExactly("example.test/young:1");
@@ -236,7 +217,7 @@ class ImageGarbageCollectorTest {
     ImageGarbageCollector gc = gc(ImageGcPolicy.DEFAULTS);
     gc.garbageCollect(); // far below the threshold: nothing
     assertThat(store.list()).hasSize(2);
-    now = now.plus(Duration.ofMinutes(3));
+    clock.advance(Duration.ofMinutes(3));
 
     ImageGarbageCollector.Result result = gc.deleteUnusedImages();
 

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -94,24 +95,34 @@ class WorkloadAdoptionTest {
             });
   }
 
-  private static void awaitOwner(String ns, String name, String kind, String uid) {
+  /** Waits until the object {@code read} returns is controlled by {@code kind} {@code uid}. */
+  private static void awaitControlledBy(Supplier<HasMetadata> read, String kind, String uid) {
     await()
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () -> {
-              OwnerReference ref = Owners.controllerOf(pod(ns, name));
+              OwnerReference ref = Owners.controllerOf(read.get());
               assertThat(ref.getKind()).isEqualTo(kind);
               assertThat(ref.getUid()).isEqualTo(uid);
               assertThat(ref.getBlockOwnerDeletion()).isTrue();
             });
   }
 
-  private static void awaitReleased(String ns, String name) {
+  /** Waits until the object {@code read} returns has no controller. */
+  private static void awaitUncontrolled(Supplier<HasMetadata> read) {
     await()
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(60))
-        .untilAsserted(() -> assertThat(Owners.controllerOf(pod(ns, name))).isNull());
+        .untilAsserted(() -> assertThat(Owners.controllerOf(read.get())).isNull());
+  }
+
+  private static void awaitOwner(String ns, String name, String kind, String uid) {
+    awaitControlledBy(() -> pod(ns, name), kind, uid);
+  }
+
+  private static void awaitReleased(String ns, String name) {
+    awaitUncontrolled(() -> pod(ns, name));
   }
 
   @Test
@@ -302,23 +313,11 @@ class WorkloadAdoptionTest {
   }
 
   private static void awaitRevisionOwner(String ns, String name, String kind, String uid) {
-    await()
-        .ignoreExceptions()
-        .atMost(Duration.ofSeconds(60))
-        .untilAsserted(
-            () -> {
-              OwnerReference ref = Owners.controllerOf(revisionNamed(ns, name));
-              assertThat(ref.getKind()).isEqualTo(kind);
-              assertThat(ref.getUid()).isEqualTo(uid);
-              assertThat(ref.getBlockOwnerDeletion()).isTrue();
-            });
+    awaitControlledBy(() -> revisionNamed(ns, name), kind, uid);
   }
 
   private static void awaitRevisionReleased(String ns, String name) {
-    await()
-        .ignoreExceptions()
-        .atMost(Duration.ofSeconds(60))
-        .untilAsserted(() -> assertThat(Owners.controllerOf(revisionNamed(ns, name))).isNull());
+    awaitUncontrolled(() -> revisionNamed(ns, name));
   }
 
   private static ObjectMeta workloadMeta(String ns, String name) {

@@ -188,6 +188,9 @@ public final class ApiServer implements AutoCloseable {
     metrics.addSource(security::renderTokenCacheMetrics);
     security.signCertificatesWith(setup.pki().ca());
     server.closeables.add(kubelets);
+    // Before the watch caches close: their "server shutting down" would otherwise start a re-list
+    // of the CRDs against a store that is about to close.
+    crdSync.ifPresent(server.closeables::add);
     server.extraListeners.addAll(extra);
     server.closeables.add(security);
     server.bootstrap(security);

@@ -1,5 +1,6 @@
 package io.kuark.server.api.watch;
 
+import io.kuark.server.api.http.Statuses;
 import io.kuark.server.api.store.StorageKeys;
 import io.kuark.server.apimodel.ResourceType;
 import io.kuark.server.storage.Storage;
@@ -16,13 +17,23 @@ public final class WatchCaches implements AutoCloseable {
   private final Storage storage;
   private final int capacity;
   private final ConcurrentHashMap<String, WatchCache> caches = new ConcurrentHashMap<>();
+  private volatile boolean closed;
 
   public WatchCaches(Storage storage, int capacity) {
     this.storage = storage;
     this.capacity = capacity;
   }
 
+  /**
+   * The cache of {@code type}, started on first use.
+   *
+   * @throws io.kuark.server.api.http.ApiException 503 once closed: a cache started then would hold
+   *     a storage watch nobody closes
+   */
   public WatchCache forType(ResourceType type) {
+    if (closed) {
+      throw Statuses.unavailable("watch caches are closed");
+    }
     String prefix = StorageKeys.typePrefix(type);
     return caches.computeIfAbsent(prefix, p -> new WatchCache(storage, p, capacity).start());
   }
@@ -34,6 +45,7 @@ public final class WatchCaches implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     List<WatchCache> all = new ArrayList<>(caches.values());
     caches.clear();
     for (WatchCache cache : all) {

@@ -290,8 +290,13 @@ final class KuarkProcesses implements AutoCloseable {
    * agent. The caller waits for whatever line it needs.
    */
   ManagedProcess launch(String name, List<String> args) {
+    return launch(name, repo.launcher(), args);
+  }
+
+  /** As {@link #launch(String, List)} through another launcher (e.g. a wrapper that sets a JDK). */
+  ManagedProcess launch(String name, Path launcher, List<String> args) {
     List<String> command = new ArrayList<>();
-    command.add(repo.launcher().toString());
+    command.add(launcher.toString());
     command.addAll(args);
     return start(name, command, agents);
   }

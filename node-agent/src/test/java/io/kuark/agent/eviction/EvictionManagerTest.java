@@ -6,10 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
-import java.time.Clock;
+import io.kuark.agent.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,29 +26,12 @@ class EvictionManagerTest {
   private final List<String> evicted = new ArrayList<>();
   private final List<String> messages = new ArrayList<>();
   private final List<Set<String>> reported = new ArrayList<>();
-  private Instant now = Instant.parse("2026-11-27T10:00:00Z");
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:00:00Z"));
 
   private NodeReclaimer reclaimer = NodeReclaimer.NONE;
   private final List<String> reclaimedFor = new ArrayList<>();
 
   private EvictionManager manager(String thresholds) {
-    Clock clock =
-        new Clock() {
-          @Override
-          public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-          }
-
-          @Override
-          public Clock withZone(java.time.ZoneId zone) {
-            return this;
-          }
-
-          @Override
-          public Instant instant() {
-            return now;
-          }
-        };
     PodEvictor pods =
         new PodEvictor() {
           @Override
@@ -142,10 +124,10 @@ class EvictionManagerTest {
     assertThat(manager.synchronize()).isEqualTo("default/a");
     assertThat(messages.get(0)).startsWith("The node was low on resource: ephemeral-storage.");
     observed.put("nodefs.available", new Observation(50, 100));
-    now = now.plus(Duration.ofMinutes(4));
+    clock.advance(Duration.ofMinutes(4));
     manager.synchronize();
     assertThat(reported.get(reported.size() - 1)).isEqualTo(Set.of("DiskPressure"));
-    now = now.plus(Duration.ofMinutes(2));
+    clock.advance(Duration.ofMinutes(2));
     manager.synchronize();
     assertThat(reported.get(reported.size() - 1)).isEqualTo(Set.of());
 

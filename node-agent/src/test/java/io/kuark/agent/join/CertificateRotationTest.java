@@ -2,13 +2,12 @@ package io.kuark.agent.join;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kuark.agent.testing.MutableClock;
 import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -44,25 +43,8 @@ class CertificateRotationTest {
   void renewsAtEightyPercentOfTheLifetimeAndRetriesFailures() throws Exception {
     NodeCredentials.Pair first = pair(T0, Duration.ofDays(10));
     List<String> calls = new ArrayList<>();
-    Instant[] now = {T0.plus(Duration.ofDays(1))};
+    MutableClock clock = new MutableClock(T0.plus(Duration.ofDays(1)));
     boolean[] fail = {false};
-    Clock clock =
-        new Clock() {
-          @Override
-          public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-          }
-
-          @Override
-          public Clock withZone(java.time.ZoneId zone) {
-            return this;
-          }
-
-          @Override
-          public Instant instant() {
-            return now[0];
-          }
-        };
     CertificateRotation rotation =
         new CertificateRotation(
             clock,
@@ -73,7 +55,7 @@ class CertificateRotationTest {
               if (fail[0]) {
                 throw new JoinException("server down");
               }
-              return pair(now[0], Duration.ofDays(10));
+              return pair(clock.instant(), Duration.ofDays(10));
             },
             () -> {
               throw new AssertionError("no serving pair to renew");
@@ -81,9 +63,9 @@ class CertificateRotationTest {
     // Day 1 of 10: nothing to do until day 8.
     assertThat(rotation.runOnce()).isEqualTo(Duration.ofHours(1));
     assertThat(calls).isEmpty();
-    now[0] = T0.plus(Duration.ofDays(8)).minusSeconds(60);
+    clock.set(T0.plus(Duration.ofDays(8)).minusSeconds(60));
     assertThat(rotation.runOnce()).isEqualTo(Duration.ofSeconds(60));
-    now[0] = T0.plus(Duration.ofDays(8));
+    clock.set(T0.plus(Duration.ofDays(8)));
     fail[0] = true;
     assertThat(rotation.runOnce()).isEqualTo(CertificateRotation.RETRY);
     assertThat(rotation.client()).isSameAs(first);

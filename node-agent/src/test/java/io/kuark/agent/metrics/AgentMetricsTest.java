@@ -9,12 +9,11 @@ import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.kuark.agent.runtime.ContainerRuntime;
 import io.kuark.agent.runtime.ContainerStatus;
 import io.kuark.agent.runtime.ExecProcess;
+import io.kuark.agent.testing.MutableClock;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -68,24 +67,7 @@ class AgentMetricsTest {
 
   @Test
   void podStartIsCountedOnceFromFirstSightToRunning() {
-    Instant[] now = {Instant.parse("2026-11-27T10:00:02Z")};
-    Clock clock =
-        new Clock() {
-          @Override
-          public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-          }
-
-          @Override
-          public Clock withZone(java.time.ZoneId zone) {
-            return this;
-          }
-
-          @Override
-          public Instant instant() {
-            return now[0];
-          }
-        };
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:00:02Z"));
     PodStartTracker tracker = new PodStartTracker(metrics, clock);
     Pod pod =
         new PodBuilder()
@@ -95,7 +77,7 @@ class AgentMetricsTest {
             .endMetadata()
             .build();
     tracker.seen(pod);
-    now[0] = now[0].plusMillis(700);
+    clock.advance(Duration.ofMillis(700));
     tracker.statusWritten(pod, new PodStatusBuilder().withPhase("Pending").build());
     assertThat(metrics.podStarts()).isZero();
     tracker.statusWritten(pod, new PodStatusBuilder().withPhase("Running").build());

@@ -3,11 +3,10 @@ package io.kuark.agent.api.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kuark.agent.testing.MutableClock;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,27 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class CachingReviewersTest {
 
-  /** A clock the test moves by hand. */
-  private static final class ManualClock extends Clock {
-    Instant now = Instant.parse("2026-11-27T10:00:00Z");
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
-  private final ManualClock clock = new ManualClock();
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:00:00Z"));
   private final Caller jane = new Caller("jane", null, List.of("dev"));
   private final KubeletAttributes exec = new KubeletAttributes("create", "proxy", "n");
 
@@ -59,7 +38,7 @@ class CachingReviewersTest {
     assertThat(cache.review("bad")).isEmpty();
     assertThat(cache.review("bad")).isEmpty();
     assertThat(calls.get()).isEqualTo(3);
-    clock.now = clock.now.plus(Duration.ofMinutes(2));
+    clock.advance(Duration.ofMinutes(2));
     assertThat(cache.review("good")).contains(jane);
     assertThat(calls.get()).isEqualTo(4);
   }
@@ -78,16 +57,16 @@ class CachingReviewersTest {
     allow[0] = true;
     assertThat(cache.allowed(jane, exec)).isFalse();
     assertThat(calls.get()).isEqualTo(1);
-    clock.now = clock.now.plusSeconds(30);
+    clock.advance(Duration.ofSeconds(30));
     assertThat(cache.allowed(jane, exec)).isTrue();
     assertThat(calls.get()).isEqualTo(2);
     // Another request (other verb) is its own question.
     assertThat(cache.allowed(jane, new KubeletAttributes("get", "proxy", "n"))).isTrue();
     assertThat(calls.get()).isEqualTo(3);
     allow[0] = false;
-    clock.now = clock.now.plus(Duration.ofMinutes(4));
+    clock.advance(Duration.ofMinutes(4));
     assertThat(cache.allowed(jane, exec)).isTrue();
-    clock.now = clock.now.plus(Duration.ofMinutes(1));
+    clock.advance(Duration.ofMinutes(1));
     assertThat(cache.allowed(jane, exec)).isFalse();
   }
 }

@@ -21,6 +21,7 @@ import io.kuark.server.controller.runtime.Keys;
 import io.kuark.server.controller.runtime.LoopContext;
 import io.kuark.server.controller.runtime.OwnedPodHandler;
 import io.kuark.server.controller.runtime.Owners;
+import io.kuark.server.controller.runtime.PodDeletions;
 import io.kuark.server.controller.runtime.Pods;
 import io.kuark.server.controller.runtime.RevisionHandler;
 import io.kuark.server.controller.runtime.Semantic;
@@ -52,6 +53,7 @@ public final class DaemonSetController {
   private final Lister<Node> nodes;
   private final Lister<Pod> pods;
   private final Expectations expectations = new Expectations();
+  private final PodDeletions deletions;
   private final EventRecorder events;
   private final Clock clock;
   private final Controller controller;
@@ -65,6 +67,7 @@ public final class DaemonSetController {
     this.nodes = ctx.informers().lister(Node.class);
     this.pods = ctx.informers().lister(Pod.class);
     this.events = ctx.recorder("daemonset-controller");
+    this.deletions = new PodDeletions(client, expectations, events);
     this.clock = ctx.clock();
     this.controller = ctx.controller("daemonset", this::sync, 2);
     ctx.informers()
@@ -353,26 +356,7 @@ public final class DaemonSetController {
       }
     }
     if (!delete.isEmpty()) {
-      List<String> keys = new ArrayList<>();
-      for (Pod p : delete) {
-        keys.add(Keys.of(p));
-      }
-      expectations.expectDeletions(key, keys);
-      for (Pod p : delete) {
-        try {
-          client
-              .pods()
-              .inNamespace(p.getMetadata().getNamespace())
-              .withName(p.getMetadata().getName())
-              .delete();
-          events.normal(ds, "SuccessfulDelete", "Deleted pod: " + p.getMetadata().getName());
-        } catch (KubernetesClientException e) {
-          expectations.deletionObserved(key, Keys.of(p));
-          if (e.getCode() != 404) {
-            throw e;
-          }
-        }
-      }
+      deletions.delete(key, ds, delete);
     }
   }
 

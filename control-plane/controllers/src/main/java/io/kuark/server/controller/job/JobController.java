@@ -23,6 +23,7 @@ import io.kuark.server.controller.runtime.Keys;
 import io.kuark.server.controller.runtime.LoopContext;
 import io.kuark.server.controller.runtime.OwnedPodHandler;
 import io.kuark.server.controller.runtime.Owners;
+import io.kuark.server.controller.runtime.PodDeletions;
 import io.kuark.server.controller.runtime.Pods;
 import io.kuark.server.controller.runtime.Semantic;
 import io.kuark.server.controller.runtime.Times;
@@ -52,6 +53,7 @@ public final class JobController {
   private final Lister<Job> jobs;
   private final Lister<Pod> pods;
   private final Expectations expectations = new Expectations();
+  private final PodDeletions deletions;
   private final EventRecorder events;
   private final Clock clock;
   private final Controller controller;
@@ -62,6 +64,7 @@ public final class JobController {
     this.jobs = ctx.informers().lister(Job.class);
     this.pods = ctx.informers().lister(Pod.class);
     this.events = ctx.recorder("job-controller");
+    this.deletions = new PodDeletions(client, expectations, events);
     this.clock = ctx.clock();
     this.controller = ctx.controller("job", this::sync, 2);
     ctx.informers()
@@ -195,13 +198,13 @@ public final class JobController {
               ? succeededIndexes.size() >= completionsSpec
               : completions != null ? succeeded >= completions : succeeded > 0 && active.isEmpty();
       if (failReason != null) {
-        deleteAll(key, active);
+        deletions.delete(key, job, active);
         active = List.of();
         setCondition(status, "FailureTarget", failReason, failMessage, now);
         setCondition(status, "Failed", failReason, failMessage, now);
         events.warning(job, failReason, failMessage);
       } else if (complete) {
-        deleteAll(key, active);
+        deletions.delete(key, job, active);
         active = List.of();
         setCondition(
             status,
@@ -252,7 +255,7 @@ public final class JobController {
             }
           }
         } else if (diff < 0) {
-          deleteAll(key, active.subList(0, -diff));
+          deletions.delete(key, job, active.subList(0, -diff));
         }
         if (deadline != null && started != null) {
           again = Optional.of(Duration.between(now, started.plusSeconds(deadline)).plusSeconds(1));
@@ -278,28 +281,6 @@ public final class JobController {
           .updateStatus();
     }
     return again;
-  }
-
-  private void deleteAll(String key, List<Pod> victims) {
-    List<String> keys = new ArrayList<>();
-    for (Pod p : victims) {
-      keys.add(Keys.of(p));
-    }
-    expectations.expectDeletions(key, keys);
-    for (Pod p : victims) {
-      try {
-        client
-            .pods()
-            .inNamespace(p.getMetadata().getNamespace())
-            .withName(p.getMetadata().getName())
-            .delete();
-      } catch (KubernetesClientException e) {
-        expectations.deletionObserved(key, Keys.of(p));
-        if (e.getCode() != 404) {
-          throw e;
-        }
-      }
-    }
   }
 
   private static void setCondition(
@@ -347,7 +328,7 @@ public final class JobController {
       }
     }
     if (!surplus.isEmpty()) {
-      deleteAll(key, surplus);
+      deletions.delete(key, job, surplus);
       return new ArrayList<>(byIndex.values());
     }
     int room = Math.min(parallelism, completions - succeeded.size()) - byIndex.size();

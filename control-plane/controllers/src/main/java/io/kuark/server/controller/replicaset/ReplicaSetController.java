@@ -20,6 +20,7 @@ import io.kuark.server.controller.runtime.Handlers;
 import io.kuark.server.controller.runtime.Keys;
 import io.kuark.server.controller.runtime.LoopContext;
 import io.kuark.server.controller.runtime.Owners;
+import io.kuark.server.controller.runtime.PodDeletions;
 import io.kuark.server.controller.runtime.Pods;
 import io.kuark.server.controller.runtime.Selectors;
 import io.kuark.server.controller.runtime.Times;
@@ -45,6 +46,7 @@ public final class ReplicaSetController {
   private final Lister<ReplicaSet> replicaSets;
   private final Lister<Pod> pods;
   private final Expectations expectations = new Expectations();
+  private final PodDeletions deletions;
   private final EventRecorder events;
   private final Clock clock;
   private final Controller controller;
@@ -56,6 +58,7 @@ public final class ReplicaSetController {
     this.replicaSets = ctx.informers().lister(ReplicaSet.class);
     this.pods = ctx.informers().lister(Pod.class);
     this.events = ctx.recorder("replicaset-controller");
+    this.deletions = new PodDeletions(client, expectations, events);
     this.clock = ctx.clock();
     this.controller = ctx.controller("replicaset", this::sync, 2);
     ctx.informers()
@@ -238,27 +241,7 @@ public final class ReplicaSetController {
       List<Pod> victims = new ArrayList<>(owned);
       victims.sort(new PodDeletionRanking());
       victims = victims.subList(0, Math.min(diff, BURST));
-      List<String> victimKeys = new ArrayList<>();
-      for (Pod p : victims) {
-        victimKeys.add(Keys.of(p));
-      }
-      expectations.expectDeletions(key, victimKeys);
-      for (Pod p : victims) {
-        try {
-          client
-              .pods()
-              .inNamespace(p.getMetadata().getNamespace())
-              .withName(p.getMetadata().getName())
-              .delete();
-          events.normal(rs, "SuccessfulDelete", "Deleted pod: " + p.getMetadata().getName());
-        } catch (KubernetesClientException e) {
-          expectations.deletionObserved(key, Keys.of(p));
-          if (e.getCode() != 404) {
-            events.warning(rs, "FailedDelete", "Error deleting: " + e.getMessage());
-            throw e;
-          }
-        }
-      }
+      deletions.delete(key, rs, victims);
     }
   }
 

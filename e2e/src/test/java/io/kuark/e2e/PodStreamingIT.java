@@ -55,15 +55,14 @@ class PodStreamingIT {
 
   @AfterEach
   void stopEverything() throws Exception {
-    try {
-      for (Process process : kubectlProcesses) {
-        process.destroyForcibly().waitFor();
-      }
-    } finally {
-      if (cluster != null) {
-        cluster.close();
-      }
+    CleanUpSteps steps = new CleanUpSteps();
+    for (Process process : kubectlProcesses) {
+      steps.run(() -> process.destroyForcibly().waitFor());
     }
+    if (cluster != null) {
+      steps.run(cluster::close);
+    }
+    steps.throwFirst();
   }
 
   @Test

@@ -315,74 +315,90 @@ final class KuarkProcesses implements AutoCloseable {
 
   /**
    * Stops everything in dependency order and removes the temp dir. Fails (after cleaning up anyway)
-   * when a mount or a process under the temp dir outlived the programs that made it.
+   * when a mount or a process under the temp dir outlived the programs that made it. Every step
+   * runs whatever an earlier one threw; the first failure is thrown, the others suppressed in it.
    */
   @Override
-  public void close() throws InterruptedException {
+  public void close() throws Exception {
     if (closed) {
       return;
     }
     closed = true;
-    stopAll();
-    List<String> leftovers = new ArrayList<>(Leftovers.under(baseDir));
-    Leftovers.clean(baseDir);
+    CleanUpSteps steps = new CleanUpSteps();
+    List<String> leftovers = new ArrayList<>();
+    List<String> stillThere = new ArrayList<>();
+    cleanUp(steps, leftovers, stillThere);
+    steps.run(
+        () -> {
+          try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+          } catch (IllegalStateException shuttingDown) {
+            // Already in shutdown: the hook runs (and finds everything stopped).
+          }
+        });
+    if (!leftovers.isEmpty()) {
+      steps.fail(
+          new AssertionError(
+              "left behind under "
+                  + baseDir
+                  + " (cleaned up by the harness): "
+                  + leftovers
+                  + (stillThere.isEmpty() ? "" : "; could not clean: " + stillThere)));
+    }
+    steps.throwFirst();
+  }
+
+  /**
+   * The clean-up of {@link #close()} and of the shutdown hook, each part a step of its own: adds
+   * what the programs left behind to {@code leftovers} and what even the harness could not remove
+   * to {@code stillThere}.
+   */
+  private void cleanUp(CleanUpSteps steps, List<String> leftovers, List<String> stillThere) {
+    stopAll(steps);
+    steps.run(() -> leftovers.addAll(Leftovers.under(baseDir)));
+    steps.run(() -> Leftovers.clean(baseDir));
     for (String parent : cgroupParents) {
       // The parent itself is the agent's to keep; pod cgroups below it must be gone.
-      for (String cgroup : Cgroups.removeTree(parent)) {
-        leftovers.add("cgroup " + cgroup);
-      }
+      steps.run(
+          () -> {
+            for (String cgroup : Cgroups.removeTree(parent)) {
+              leftovers.add("cgroup " + cgroup);
+            }
+          });
     }
     // Agents remove their own proxy table when they stop (--proxy-cleanup); one that had to be
     // killed did not.
     for (String table : proxyTables) {
-      if (removeNftTable(table)) {
-        leftovers.add("nft table ip " + table);
-      }
+      steps.run(
+          () -> {
+            if (removeNftTable(table)) {
+              leftovers.add("nft table ip " + table);
+            }
+          });
     }
-    List<String> stillThere = Leftovers.under(baseDir);
-    if (stillThere.isEmpty()) {
-      deleteTree(baseDir);
-    }
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException shuttingDown) {
-      // Already in shutdown: the hook runs (and finds everything stopped).
-    }
-    if (!leftovers.isEmpty()) {
-      throw new AssertionError(
-          "left behind under "
-              + baseDir
-              + " (cleaned up by the harness): "
-              + leftovers
-              + (stillThere.isEmpty() ? "" : "; could not clean: " + stillThere));
-    }
+    steps.run(
+        () -> {
+          stillThere.addAll(Leftovers.under(baseDir));
+          if (stillThere.isEmpty()) {
+            deleteTree(baseDir);
+          }
+        });
   }
 
-  private void stopAll() throws InterruptedException {
+  /** Stops agents, then servers, then helpers, each one whatever stopping another threw. */
+  private void stopAll(CleanUpSteps steps) {
     for (List<ManagedProcess> group : List.of(agents, servers, helpers)) {
       for (int i = group.size() - 1; i >= 0; i--) {
-        group.get(i).stop(STOP_GRACE);
+        ManagedProcess process = group.get(i);
+        steps.run(() -> process.stop(STOP_GRACE));
       }
       group.clear();
     }
   }
 
   private void stopQuietly() {
-    try {
-      stopAll();
-      Leftovers.clean(baseDir);
-      for (String parent : cgroupParents) {
-        Cgroups.removeTree(parent);
-      }
-      for (String table : proxyTables) {
-        removeNftTable(table);
-      }
-      if (Leftovers.under(baseDir).isEmpty()) {
-        deleteTree(baseDir);
-      }
-    } catch (InterruptedException | RuntimeException e) {
-      // Best effort during JVM shutdown.
-    }
+    // Best effort during JVM shutdown: failures have nobody to go to.
+    cleanUp(new CleanUpSteps(), new ArrayList<>(), new ArrayList<>());
   }
 
   /** Deletes nft table {@code ip NAME} if it exists; true when it did. */

@@ -25,14 +25,13 @@ class LauncherUpIT {
 
   @AfterEach
   void stopEverything() throws Exception {
-    try {
-      if (processes != null) {
-        processes.close();
-      }
-    } finally {
-      HostCommands.removeRoutesWithin(CLUSTER_CIDR);
-      HostCommands.removeRoutesWithin(SERVICE_CIDR);
+    CleanUpSteps steps = new CleanUpSteps();
+    if (processes != null) {
+      steps.run(processes::close);
     }
+    steps.run(() -> HostCommands.removeRoutesWithin(CLUSTER_CIDR));
+    steps.run(() -> HostCommands.removeRoutesWithin(SERVICE_CIDR));
+    steps.throwFirst();
   }
 
   @Test

@@ -17,7 +17,7 @@ class PackagingIT {
   private KuarkProcesses processes;
 
   @AfterEach
-  void stopEverything() throws InterruptedException {
+  void stopEverything() throws Exception {
     if (processes != null) {
       processes.close();
     }

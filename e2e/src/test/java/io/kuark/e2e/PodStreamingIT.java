@@ -24,11 +24,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code kubectl logs}, {@code exec}, {@code port-forward}, {@code cp} and {@code run -i} (attach
- * with stdin) against a pod of the demo image, through the API server's pod subresources to the
- * agent API, with an old kubectl (1.27: SPDY for exec and port-forward) and a new one (1.33:
- * WebSocket exec, WebSocket-tunnelled port-forward). Runs under the host lock (real agent, pod
- * network on the host).
+ * {@code kubectl logs}, {@code exec}, {@code port-forward}, {@code cp}, {@code run -i} (attach with
+ * stdin) and {@code run -it --rm} (a terminal) against pods of the demo image, through the API
+ * server's pod subresources to the agent API, with an old kubectl (1.27: SPDY for exec, attach and
+ * port-forward) and a new one (1.33: WebSocket exec and attach, WebSocket-tunnelled port-forward).
+ * Runs under the host lock (real agent, pod network on the host).
  */
 class PodStreamingIT {
   private static final String CLUSTER_CIDR = "10.205.0.0/16";
@@ -55,15 +55,14 @@ class PodStreamingIT {
 
   @AfterEach
   void stopEverything() throws Exception {
-    try {
-      for (Process process : kubectlProcesses) {
-        process.destroyForcibly().waitFor();
-      }
-    } finally {
-      if (cluster != null) {
-        cluster.close();
-      }
+    CleanUpSteps steps = new CleanUpSteps();
+    for (Process process : kubectlProcesses) {
+      steps.run(() -> process.destroyForcibly().waitFor());
     }
+    if (cluster != null) {
+      steps.run(cluster::close);
+    }
+    steps.throwFirst();
   }
 
   @Test
@@ -94,6 +93,7 @@ class PodStreamingIT {
       portForward(kubectl);
       copy(kubectl, version);
       runInteractively(kubectl, version);
+      runWithTerminal(kubectl, version);
     }
     agentApiAuthorizesTokensThroughTheApiServer(admin);
     statsSummaryThroughNodesProxy(admin);
@@ -190,6 +190,62 @@ class PodStreamingIT {
             "while read x; do echo got $x; done; echo eof");
     assertThat(result.exitCode()).as(result.toString()).isZero();
     assertThat(result.stdout()).contains("got first\ngot second\neof\n");
+  }
+
+  /**
+   * {@code kubectl run -it --rm}: a {@code tty: true} pod's shell in a 100x30 terminal. kubectl
+   * waits for the pod to run and attaches the moment it sees Running (the agent must find the
+   * container then); typed commands run in the container's terminal, the client's size reaches it,
+   * {@code exit 3} ends the session, the pod is deleted and kubectl exits with the shell's code, as
+   * upstream's does.
+   */
+  private void runWithTerminal(Kubectl kubectl, String version) throws Exception {
+    String name = "shell-" + version.replace('.', '-');
+    try (KubectlTerminal terminal =
+        KubectlTerminal.start(
+            kubectl,
+            kubeconfig,
+            100,
+            30,
+            List.of(
+                "run",
+                name,
+                "-it",
+                "--rm",
+                "--restart=Never",
+                "--image=kuark.local/demo:latest",
+                // The default (1m) is short for a loaded CI machine; the pod start is not the test.
+                "--pod-running-timeout=4m",
+                "--",
+                "sh"))) {
+      // Printed when the attach starts; what is typed from now on reaches the shell.
+      terminal.awaitOutput("If you don't see a command prompt", 0, Duration.ofMinutes(5));
+      int mark = terminal.mark();
+      terminal.type("echo hi-$((6*7))\r");
+      terminal.awaitOutput("hi-42\r\n", mark, Duration.ofMinutes(2));
+      // The size reaches the container's terminal asynchronously (runc copies it on SIGWINCH):
+      // asked again until it shows, never assumed after a delay.
+      await("the client's terminal size in the pod's terminal")
+          .atMost(Duration.ofMinutes(2))
+          .pollInterval(Duration.ofSeconds(2))
+          .until(
+              () -> {
+                if (terminal.output().contains("30 100\r\n")) {
+                  return true;
+                }
+                terminal.type("stty size\r");
+                return false;
+              });
+      mark = terminal.mark();
+      terminal.type("exit 3\r");
+      int exitCode = terminal.awaitExit(Duration.ofMinutes(3));
+      assertThat(exitCode).as(terminal.output()).isEqualTo(3);
+      assertThat(terminal.output().substring(mark)).contains("pod \"" + name + "\" deleted");
+    }
+    await("pod " + name + " gone after --rm")
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> kubectl.run("get", "pod", name).stderr().contains("NotFound"));
   }
 
   /**

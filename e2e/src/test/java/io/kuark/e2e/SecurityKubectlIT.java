@@ -28,7 +28,7 @@ class SecurityKubectlIT {
   }
 
   @AfterAll
-  void stopServer() throws InterruptedException {
+  void stopServer() throws Exception {
     if (processes != null) {
       processes.close();
     }

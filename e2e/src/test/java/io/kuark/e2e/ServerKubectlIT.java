@@ -35,7 +35,7 @@ class ServerKubectlIT {
   }
 
   @AfterAll
-  void stopServer() throws InterruptedException {
+  void stopServer() throws Exception {
     if (processes != null) {
       processes.close();
     }

@@ -44,14 +44,18 @@ class ServicesIT {
 
   @AfterEach
   void stopEverything() throws Exception {
-    try {
-      if (cluster != null) {
-        cluster.close();
-      }
-    } finally {
-      // Normally gone with the agent (--dns-remove-link); after a crash it would not be.
-      new ProcessBuilder("ip", "link", "del", DNS_LINK).redirectErrorStream(true).start().waitFor();
+    CleanUpSteps steps = new CleanUpSteps();
+    if (cluster != null) {
+      steps.run(cluster::close);
     }
+    // Normally gone with the agent (--dns-remove-link); after a crash it would not be.
+    steps.run(
+        () ->
+            new ProcessBuilder("ip", "link", "del", DNS_LINK)
+                .redirectErrorStream(true)
+                .start()
+                .waitFor());
+    steps.throwFirst();
   }
 
   @Test

@@ -89,9 +89,14 @@ final class SingleNodeCluster implements AutoCloseable {
       Kubectl kubectl =
           new Kubectl(Kubectl.binary("default"), server.kubeconfig(), processes.newDir("kubectl"));
       return new SingleNodeCluster(processes, server, agent, kubectl, cidrs);
-    } catch (Exception | Error e) {
-      cleanUp(processes, cidrs);
-      throw e;
+    } catch (Throwable t) {
+      // The reason the start failed comes first; a failed clean-up is suppressed in it.
+      try {
+        cleanUp(processes, cidrs);
+      } catch (Throwable cleanUpFailure) {
+        t.addSuppressed(cleanUpFailure);
+      }
+      throw t;
     }
   }
 
@@ -100,27 +105,20 @@ final class SingleNodeCluster implements AutoCloseable {
     cleanUp(processes, cidrs);
   }
 
+  /**
+   * Stops the processes and removes the agent's bridge and routes in the test's ranges. Every step
+   * runs whatever an earlier one threw (the processes' leftover check fails with an {@link
+   * AssertionError}, and the routes must go all the same); the first failure is thrown.
+   */
   private static void cleanUp(KuarkProcesses processes, List<String> cidrs) throws Exception {
-    List<Exception> failures = new ArrayList<>();
-    try {
-      processes.close();
-    } catch (Exception e) {
-      failures.add(e);
-    }
+    CleanUpSteps steps = new CleanUpSteps();
+    steps.run(processes::close);
     // The agent keeps its bridge and safety routes after it stops; the test ranges are ours.
     for (String cidr : cidrs) {
-      try {
-        HostCommands.removeBridgesWithAddressesIn(slash16Prefix(cidr));
-        HostCommands.removeRoutesWithin(cidr);
-      } catch (Exception e) {
-        failures.add(e);
-      }
+      steps.run(() -> HostCommands.removeBridgesWithAddressesIn(slash16Prefix(cidr)));
+      steps.run(() -> HostCommands.removeRoutesWithin(cidr));
     }
-    if (!failures.isEmpty()) {
-      Exception first = failures.get(0);
-      failures.subList(1, failures.size()).forEach(first::addSuppressed);
-      throw first;
-    }
+    steps.throwFirst();
   }
 
   /** "10.205." for "10.205.0.0/16": the text every address in the /16 starts with. */

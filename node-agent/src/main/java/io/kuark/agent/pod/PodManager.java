@@ -257,8 +257,10 @@ public final class PodManager implements AutoCloseable {
   }
 
   /**
-   * The pod {@code namespace/name} bound to this node, as the informer last saw it; for a static
-   * pod the pod this agent runs (not its mirror).
+   * The pod {@code namespace/name} bound to this node, as the informer last saw it but with the
+   * status this agent last wrote for it (the informer brings that back only later: {@code kubectl
+   * run -it} attaches the moment it sees Running, and the container must be found then); for a
+   * static pod the pod this agent runs (not its mirror).
    */
   public java.util.Optional<Pod> find(String namespace, String name) {
     for (Pod pod : staticPods.values()) {
@@ -271,7 +273,25 @@ public final class PodManager implements AutoCloseable {
     if (current == null) {
       return java.util.Optional.empty();
     }
-    return java.util.Optional.ofNullable(current.getStore().getByKey(namespace + "/" + name));
+    Pod seen = current.getStore().getByKey(namespace + "/" + name);
+    if (seen == null) {
+      return java.util.Optional.empty();
+    }
+    PodWorker worker = workers.get(seen.getMetadata().getUid());
+    return java.util.Optional.of(
+        withOwnStatus(seen, worker == null ? null : worker.publishedStatus()));
+  }
+
+  /**
+   * {@code seen} with {@code published} as its status when there is one; a new object, the
+   * informer's stays untouched.
+   */
+  static Pod withOwnStatus(Pod seen, io.fabric8.kubernetes.api.model.PodStatus published) {
+    if (published == null) {
+      return seen;
+    }
+    return new Pod(
+        seen.getApiVersion(), seen.getKind(), seen.getMetadata(), seen.getSpec(), published);
   }
 
   /** Workers of pods the node may evict: not static, not finished, not evicted yet. */

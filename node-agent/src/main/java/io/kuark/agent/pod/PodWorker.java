@@ -51,6 +51,10 @@ final class PodWorker implements Runnable {
   private volatile boolean finished;
   private boolean dirty = true;
   private PodStatus lastPublished;
+
+  /** {@link #lastPublished} for other threads (the agent API), null before the first write. */
+  private volatile PodStatus published;
+
   private boolean lastPublishedStale;
   private String evictMessage;
   private final java.util.Map<String, ProbeTracker> readinessProbes = new java.util.HashMap<>();
@@ -145,6 +149,15 @@ final class PodWorker implements Runnable {
       evictMessage = message;
     }
     wake();
+  }
+
+  /**
+   * The status this worker last wrote to the API, null before the first write. A client that saw it
+   * (say {@code kubectl run -it} seeing Running) may ask the agent API before the informer brings
+   * it back.
+   */
+  PodStatus publishedStatus() {
+    return published;
   }
 
   /** The pod as last given to the worker, null before the first update. */
@@ -727,6 +740,7 @@ final class PodWorker implements Runnable {
     try {
       deps.statusWriter().write(current, status);
       lastPublished = status;
+      published = status;
       if ("Running".equals(status.getPhase())) {
         trace.finish("status");
       }

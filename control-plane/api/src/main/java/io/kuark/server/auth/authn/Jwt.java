@@ -40,10 +40,17 @@ public final class Jwt {
     header.put("alg", "ES256");
     header.put("kid", keyId);
     String signingInput = encode(header) + "." + encode(claims);
+    byte[] input = signingInput.getBytes(StandardCharsets.US_ASCII);
+    if (Es256Signer.supports(key)) {
+      return signingInput
+          + "."
+          + ENC.encodeToString(
+              Es256Signer.sign((java.security.interfaces.ECPrivateKey) key, input));
+    }
     try {
       Signature signer = Signature.getInstance(ALGORITHM);
       signer.initSign(key);
-      signer.update(signingInput.getBytes(StandardCharsets.US_ASCII));
+      signer.update(input);
       return signingInput + "." + ENC.encodeToString(signer.sign());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot sign token", e);

@@ -7,6 +7,7 @@ import io.kuark.server.storage.WatchEvent;
 import io.kuark.server.storage.WatchListener;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,6 +29,9 @@ public final class WatchCache implements AutoCloseable {
   private final String prefix;
   private final int capacity;
   private final ArrayDeque<CachedEvent> window = new ArrayDeque<>();
+  // The newest event of each key in the window: a change's previous version is usually the
+  // object of that event, whose JSON the new event then shares.
+  private final HashMap<String, CachedEvent> newestByKey = new HashMap<>();
   private final Set<WatchSubscriber> subscribers = new LinkedHashSet<>();
   private long windowStart;
   private long lastRevision;
@@ -46,6 +50,7 @@ public final class WatchCache implements AutoCloseable {
     windowStart = now;
     lastRevision = now;
     window.clear();
+    newestByKey.clear();
     storageWatch = storage.watch(prefix, now, new Listener());
     return this;
   }
@@ -99,8 +104,11 @@ public final class WatchCache implements AutoCloseable {
     }
     CachedEvent cached = toCached(event);
     window.addLast(cached);
+    newestByKey.put(cached.key(), cached);
     if (window.size() > capacity) {
-      windowStart = window.removeFirst().revision();
+      CachedEvent evicted = window.removeFirst();
+      windowStart = evicted.revision();
+      newestByKey.remove(evicted.key(), evicted);
     }
     lastRevision = cached.revision();
     for (WatchSubscriber s : new ArrayList<>(subscribers)) {
@@ -151,12 +159,14 @@ public final class WatchCache implements AutoCloseable {
   }
 
   private CachedEvent toCached(WatchEvent event) {
+    String namespace = namespaceOf(event.current().key());
+    CachedEvent predecessor = newestByKey.get(event.current().key());
+    if (predecessor != null && predecessor.isVersion(event.previous())) {
+      return new CachedEvent(
+          event.type().name(), event.current(), namespace, predecessor, event.revision());
+    }
     return new CachedEvent(
-        event.type().name(),
-        event.current(),
-        namespaceOf(event.current().key()),
-        event.previous(),
-        event.revision());
+        event.type().name(), event.current(), namespace, event.previous(), event.revision());
   }
 
   /**

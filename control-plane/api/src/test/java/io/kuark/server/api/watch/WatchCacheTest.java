@@ -85,4 +85,44 @@ class WatchCacheTest {
       assertThat(window).allMatch(CachedEvent::released);
     }
   }
+
+  @Test
+  void previousVersionsAreTheSameWhetherSharedFromTheWindowOrDecodedFromStorage(@TempDir Path dir) {
+    // Capacity 2: the update's predecessor (the create) is in the window, the deletion's
+    // predecessor (the update) too, but a later update of another object pushes the create out,
+    // so the second update of "c" finds no predecessor and keeps the stored previous version.
+    try (SqliteStorage storage = SqliteStorage.open(dir.resolve("s.db"));
+        WatchCache cache = new WatchCache(storage, PREFIX, 2).start()) {
+      long start = storage.currentRevision();
+      Recorder live = new Recorder();
+      cache.subscribe(start, live);
+      KeyValue created = storage.create(KEY, configMap("one"), null);
+      KeyValue updated = storage.update(KEY, configMap("two"), created.modRevision(), null);
+      KeyValue other = storage.create(PREFIX + "default/d", configMap("x"), null);
+      storage.create(PREFIX + "default/e", configMap("y"), null);
+      KeyValue again = storage.update(KEY, configMap("three"), updated.modRevision(), null);
+      storage.delete(KEY, again.modRevision());
+      await().atMost(Duration.ofMinutes(1)).until(() -> live.seen.size() == 6);
+
+      assertThat(live.seen.get(1)).isEqualTo(new Seen("MODIFIED", "two", rv(updated), "one"));
+      assertThat(live.seen.get(4)).isEqualTo(new Seen("MODIFIED", "three", rv(again), "two"));
+      assertThat(live.seen.get(5).type()).isEqualTo("DELETED");
+      assertThat(live.seen.get(5).previousValue()).isEqualTo("three");
+      // Shared or decoded, the previous version carries its own resourceVersion.
+      List<CachedEvent> window = new ArrayList<>();
+      for (Iterator<CachedEvent> it = cache.iterator(); it.hasNext(); ) {
+        window.add(it.next());
+      }
+      assertThat(window).hasSize(2);
+      assertThat(window.get(0).previous().path("metadata").path("resourceVersion").asText())
+          .isEqualTo(rv(updated));
+      assertThat(window.get(1).previous().path("metadata").path("resourceVersion").asText())
+          .isEqualTo(rv(again));
+      assertThat(other.modRevision()).isLessThan(again.modRevision());
+    }
+  }
+
+  private static String rv(KeyValue kv) {
+    return Long.toString(kv.modRevision());
+  }
 }

@@ -87,9 +87,13 @@ public final class GarbageCollector implements AutoCloseable {
         continue;
       }
       SharedIndexInformer<GenericKubernetesResource> informer =
-          r.namespaced()
-              ? client.genericKubernetesResources(r.context()).inAnyNamespace().runnableInformer(0)
-              : client.genericKubernetesResources(r.context()).runnableInformer(0);
+          (r.namespaced()
+                  ? client
+                      .genericKubernetesResources(r.context())
+                      .inAnyNamespace()
+                      .runnableInformer(0)
+                  : client.genericKubernetesResources(r.context()).runnableInformer(0))
+              .itemStore(new OwnershipItemStore());
       informer.addEventHandler(
           Handlers.of(
               o -> enqueueAll(graph.observe(o, r)),

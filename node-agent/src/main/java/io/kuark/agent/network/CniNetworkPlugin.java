@@ -24,9 +24,10 @@ import org.jboss.logging.Logger;
 /**
  * {@link NetworkPlugin} that executes CNI plugins (spec 0.4/1.0): the configuration list in the CNI
  * conf dir is run plugin by plugin for ADD (each getting the previous result) and in reverse for
- * DEL. Loopback is brought up by the reference {@code loopback} plugin. Types in {@link
- * InProcessPlugins} (kuark-bridge) run inside the agent; any other plugin is executed from the bin
- * dirs.
+ * DEL. Loopback is brought up by a {@code loopback} plugin. Types in {@link InProcessPlugins}
+ * (kuark-bridge, loopback) run inside the agent; any other plugin is executed from the bin dirs,
+ * except a {@code portmap} step without port mappings, which would do nothing (see {@link
+ * #isNoOpPortmap}).
  */
 public final class CniNetworkPlugin implements NetworkPlugin {
 
@@ -56,6 +57,9 @@ public final class CniNetworkPlugin implements NetworkPlugin {
     loopback(sandbox, "ADD");
     JsonNode previous = null;
     for (JsonNode plugin : list.path("plugins")) {
+      if (isNoOpPortmap(plugin)) {
+        continue; // its ADD would hand prevResult on unchanged
+      }
       ObjectNode config = pluginConfig(list, plugin, previous);
       JsonNode result = invoke("ADD", config, sandbox, "eth0");
       if (result != null && !result.isMissingNode() && result.size() > 0) {
@@ -79,6 +83,9 @@ public final class CniNetworkPlugin implements NetworkPlugin {
     list.path("plugins").forEach(plugins::add);
     IOException failure = null;
     for (int i = plugins.size() - 1; i >= 0; i--) {
+      if (isNoOpPortmap(plugins.get(i))) {
+        continue; // its ADD was skipped too: no rules to remove
+      }
       try {
         invoke("DEL", pluginConfig(list, plugins.get(i), previous), sandbox, "eth0");
       } catch (IOException e) {
@@ -97,6 +104,16 @@ public final class CniNetworkPlugin implements NetworkPlugin {
     config.put("name", "cni-loopback");
     config.put("type", "loopback");
     invoke(command, config, sandbox, "lo");
+  }
+
+  /**
+   * The reference {@code portmap} plugin given no port mappings: its ADD returns prevResult
+   * unchanged and adds no rules, so its DEL has none to remove. The agent has no hostPort support
+   * yet and always hands it an empty list (see {@link #pluginConfig}); skipping it saves a process
+   * start per pod set-up and per tear-down. When hostPorts come, this must look at the pod's.
+   */
+  static boolean isNoOpPortmap(JsonNode plugin) {
+    return "portmap".equals(plugin.path("type").asText());
   }
 
   private static ObjectNode pluginConfig(ObjectNode list, JsonNode plugin, JsonNode previous) {

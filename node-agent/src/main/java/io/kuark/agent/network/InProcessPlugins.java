@@ -3,19 +3,24 @@ package io.kuark.agent.network;
 import io.kuark.cni.CniOutcome;
 import io.kuark.cni.CniRequest;
 import io.kuark.cni.KuarkBridge;
+import io.kuark.linux.Linux;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
  * CNI plugin types the agent runs inside its own JVM instead of executing a binary: {@code
- * kuark-bridge}, through {@link KuarkBridge#execute}, which yields the exit code and stdout exactly
- * as the binary would print them, so the caller treats both paths alike.
+ * kuark-bridge}, through {@link KuarkBridge#execute}, and {@code loopback} ({@link
+ * InProcessLoopback}); both yield the exit code and stdout as the binary would print them, so the
+ * caller treats both paths alike. Each saves a process start per pod.
  */
 public final class InProcessPlugins {
 
   /** The plugin type served in-process by default. */
   public static final String KUARK_BRIDGE = "kuark-bridge";
+
+  /** The reference loopback plugin's type, also served in-process by default. */
+  public static final String LOOPBACK = "loopback";
 
   private final Map<String, Function<CniRequest, CniOutcome>> plugins;
 
@@ -24,12 +29,13 @@ public final class InProcessPlugins {
   }
 
   /**
-   * kuark-bridge in-process. One {@link KuarkBridge} per instance; it loads native code only on its
-   * first ADD/DEL/CHECK, so an agent that never uses it pays nothing.
+   * kuark-bridge and loopback in-process. One {@link KuarkBridge} per instance; both load native
+   * code only on their first ADD/DEL/CHECK, so an agent that never uses them pays nothing.
    */
   public static InProcessPlugins standard() {
     KuarkBridge bridge = new KuarkBridge();
-    return new InProcessPlugins(Map.of(KUARK_BRIDGE, bridge::execute));
+    InProcessLoopback loopback = new InProcessLoopback(Linux::get);
+    return new InProcessPlugins(Map.of(KUARK_BRIDGE, bridge::execute, LOOPBACK, loopback::execute));
   }
 
   /** No plugin in-process: every type is executed from the CNI bin dirs. */

@@ -28,10 +28,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The CNI invoker against real network namespaces: {@code kuark-bridge} runs in-process (the bin
- * dir holds no kuark-bridge binary, so exec could not serve it), Debian's reference {@code bridge}
- * is executed; both chain portmap (which refuses an ADD without prevResult) and release their
- * addresses on DEL.
+ * The CNI invoker against real network namespaces: {@code kuark-bridge} and {@code loopback} run
+ * in-process (the bin dir holds no kuark-bridge binary, so exec could not serve it), Debian's
+ * reference {@code bridge} and {@code loopback} are executed; both chains list portmap, which is
+ * skipped without port mappings, and release their addresses on DEL.
  */
 class CniNetworkPluginIT {
 
@@ -66,6 +66,55 @@ class CniNetworkPluginIT {
   void kuarkBridgeRunsInProcessAndChainsPortmap() throws Exception {
     assertFalse(Files.exists(BIN_DIRS.get(0).resolve(InProcessPlugins.KUARK_BRIDGE)));
     attachAndRelease(InProcessPlugins.KUARK_BRIDGE);
+  }
+
+  @Test
+  void withInProcessPluginsNoBinaryIsExecutedForAPod() throws Exception {
+    network = new TestNetwork(dir, InProcessPlugins.KUARK_BRIDGE);
+    Path emptyBinDir = Files.createDirectories(dir.resolve("no-plugins"));
+    CniNetworkPlugin plugin =
+        new CniNetworkPlugin(network.confDir, List.of(emptyBinDir), InProcessPlugins.standard());
+    Sandbox pod = sandbox();
+
+    CniResult result = plugin.setUp(pod);
+
+    assertTrue(loopbackUp(pod.netns()), "lo up in " + pod.netns());
+    assertTrue(eth0(pod.netns()).map(Link::isUp).orElse(false), "eth0 up in " + pod.netns());
+    plugin.tearDown(pod, result.raw());
+    assertTrue(eth0(pod.netns()).isEmpty(), "eth0 removed from " + pod.netns());
+  }
+
+  @Test
+  void inProcessLoopbackAnswersLikeTheReferencePlugin() throws Exception {
+    network = new TestNetwork(dir, InProcessPlugins.KUARK_BRIDGE);
+    CniNetworkPlugin inProcess =
+        new CniNetworkPlugin(network.confDir, BIN_DIRS, InProcessPlugins.standard());
+    CniNetworkPlugin executed =
+        new CniNetworkPlugin(network.confDir, BIN_DIRS, InProcessPlugins.none());
+    ObjectNode config = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+    config.put("cniVersion", "1.0.0");
+    config.put("name", "cni-loopback");
+    config.put("type", InProcessPlugins.LOOPBACK);
+    Sandbox a = sandbox();
+    Sandbox b = sandbox();
+
+    com.fasterxml.jackson.databind.JsonNode ours = inProcess.invoke("ADD", config, a, "lo");
+    com.fasterxml.jackson.databind.JsonNode reference = executed.invoke("ADD", config, b, "lo");
+
+    assertTrue(loopbackUp(a.netns()) && loopbackUp(b.netns()));
+    assertEquals(reference.path("ips"), ours.path("ips"));
+    assertEquals(
+        reference.path("interfaces").path(0).path("name"),
+        ours.path("interfaces").path(0).path("name"));
+    inProcess.invoke("CHECK", config, a, "lo");
+    inProcess.invoke("DEL", config, a, "lo");
+    assertFalse(loopbackUp(a.netns()));
+    CniException down =
+        assertThrows(CniException.class, () -> inProcess.invoke("CHECK", config, a, "lo"));
+    assertTrue(down.getMessage().contains("down"), down.getMessage());
+    Sandbox gone = new Sandbox("gone", dir.resolve("no-such-netns"), "default", "gone", "gone");
+    inProcess.invoke("DEL", config, gone, "lo"); // DEL is idempotent
+    assertThrows(CniException.class, () -> inProcess.invoke("ADD", config, gone, "lo"));
   }
 
   @Test
@@ -147,6 +196,12 @@ class CniNetworkPluginIT {
     kernel.createNetns(netns);
     netnsPaths.add(netns);
     return new Sandbox(uid, netns, "default", "pod-" + uid.substring(0, 8), uid);
+  }
+
+  private static boolean loopbackUp(Path netns) {
+    try (Netlink netlink = Linux.get().netlink(netns)) {
+      return netlink.link("lo").map(Link::isUp).orElse(false);
+    }
   }
 
   private static Optional<Link> eth0(Path netns) {

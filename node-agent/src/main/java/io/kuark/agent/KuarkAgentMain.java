@@ -3,6 +3,7 @@ package io.kuark.agent;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 /**
@@ -14,6 +15,8 @@ import org.jboss.logging.Logger;
 public class KuarkAgentMain implements QuarkusApplication {
 
   private static final Logger LOG = Logger.getLogger(KuarkAgentMain.class);
+
+  @Inject AgentLifecycle lifecycle;
 
   @Override
   public int run(String... args) throws Exception {
@@ -27,7 +30,9 @@ public class KuarkAgentMain implements QuarkusApplication {
     LOG.infof(
         "kuark-agent starting: node %s (%s), data %s, run %s",
         config.nodeName(), config.nodeIp(), config.agentDir(), config.runDir());
-    try (Agent agent = new Agent(config, Agent.linuxKernel())) {
+    Agent agent = new Agent(config, Agent.linuxKernel());
+    lifecycle.manage(agent);
+    try {
       try {
         agent.start();
       } catch (io.kuark.agent.join.JoinException e) {
@@ -42,6 +47,8 @@ public class KuarkAgentMain implements QuarkusApplication {
       System.out.println("kuark-agent ready");
       System.out.flush();
       Quarkus.waitForExit();
+    } finally {
+      lifecycle.stop();
     }
     return 0;
   }

@@ -8,7 +8,6 @@ import io.kuark.agent.image.ArchiveImporter;
 import io.kuark.agent.image.ImageRecord;
 import io.kuark.agent.pod.gc.ContainerGarbageCollector;
 import io.kuark.agent.pod.gc.ContainerGcPolicy;
-import io.kuark.agent.runtime.ContainerLaunch;
 import io.kuark.agent.runtime.ContainerStatus;
 import io.kuark.agent.testing.DemoImage;
 import io.kuark.agent.testing.RuncHost;
@@ -62,21 +61,12 @@ class ContainerGcIT {
 
   /** Runs container {@code id} of pod {@code podUid} to completion, as the starter sets it up. */
   private void runToExit(String id, String podUid, ImageRecord image) throws Exception {
-    Path bundle =
-        host.bundle(
-            id,
-            image,
-            host.launch(
-                id,
-                List.of("sh", "-c", "echo crashed >/left-behind; exit 1"),
-                List.of("PATH=/bin"),
-                "/",
-                "p",
-                ContainerLaunch.Resources.NONE));
-    JSON.writeValue(
-        bundle.resolve("kuark.json").toFile(),
-        new ContainerStarter.BundleMeta(podUid, "default", "p", "app/web", image.configDigest()));
-    host.runtime.start(id, bundle, host.dir.resolve("scratch/" + id + ".log"));
+    host.start(
+        id,
+        image,
+        List.of("sh", "-c", "echo crashed >/left-behind; exit 1"),
+        new ContainerStarter.BundleMeta(podUid, "default", "p", "app/web", image.configDigest()),
+        host.dir.resolve("scratch/" + id + ".log"));
     await()
         .atMost(Duration.ofSeconds(60))
         .until(() -> host.runtime.status(id).state() == ContainerStatus.State.EXITED);

@@ -6,6 +6,7 @@ import io.kuark.agent.image.ImageRecord;
 import io.kuark.agent.image.ImageStore;
 import io.kuark.agent.linux.HostKernel;
 import io.kuark.agent.linux.LinuxFfiHostKernel;
+import io.kuark.agent.pod.ContainerStarter;
 import io.kuark.agent.runtime.ContainerLaunch;
 import io.kuark.agent.runtime.LogCopiers;
 import io.kuark.agent.runtime.runc.OciSpecBuilder;
@@ -87,6 +88,27 @@ public final class RuncHost implements AutoCloseable {
     JSON.writeValue(
         bundle.resolve("config.json").toFile(), new OciSpecBuilder().build(launch, "rootfs"));
     return bundle;
+  }
+
+  /**
+   * Starts container {@code id} of the pod {@code meta} describes, from {@code image} with {@code
+   * command} (PATH=/bin, workdir /, hostname p, no limits), as the container starter does: bundle,
+   * its {@code kuark.json} and runc; its output goes to {@code log}.
+   */
+  public void start(
+      String id,
+      ImageRecord image,
+      List<String> command,
+      ContainerStarter.BundleMeta meta,
+      Path log)
+      throws IOException {
+    Path bundle =
+        bundle(
+            id,
+            image,
+            launch(id, command, List.of("PATH=/bin"), "/", "p", ContainerLaunch.Resources.NONE));
+    JSON.writeValue(bundle.resolve("kuark.json").toFile(), meta);
+    runtime.start(id, bundle, log);
   }
 
   @Override

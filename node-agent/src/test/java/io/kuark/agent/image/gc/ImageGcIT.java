@@ -9,7 +9,6 @@ import io.kuark.agent.image.ArchiveImporter;
 import io.kuark.agent.image.Digests;
 import io.kuark.agent.image.ImageRecord;
 import io.kuark.agent.pod.ContainerStarter;
-import io.kuark.agent.runtime.ContainerLaunch;
 import io.kuark.agent.runtime.ContainerStatus;
 import io.kuark.agent.testing.DemoImage;
 import io.kuark.agent.testing.RuncHost;
@@ -83,21 +82,12 @@ class ImageGcIT {
 
   /** Creates and runs container {@code id} from {@code image} as the container starter does. */
   private void runContainer(String id, ImageRecord image) throws Exception {
-    Path bundle =
-        host.bundle(
-            id,
-            image,
-            host.launch(
-                id,
-                List.of("sh", "-c", "echo done"),
-                List.of("PATH=/bin"),
-                "/",
-                "p",
-                ContainerLaunch.Resources.NONE));
-    JSON.writeValue(
-        bundle.resolve("kuark.json").toFile(),
-        new ContainerStarter.BundleMeta("uid-1", "default", "p", "c", image.configDigest()));
-    host.runtime.start(id, bundle, host.dir.resolve("logs/" + id + "/0.log"));
+    host.start(
+        id,
+        image,
+        List.of("sh", "-c", "echo done"),
+        new ContainerStarter.BundleMeta("uid-1", "default", "p", "c", image.configDigest()),
+        host.dir.resolve("logs/" + id + "/0.log"));
   }
 
   @Test

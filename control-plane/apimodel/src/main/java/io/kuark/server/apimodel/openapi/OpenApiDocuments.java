@@ -51,8 +51,11 @@ public final class OpenApiDocuments {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  /** Model schemas are the same for every catalog: generate them once per JVM. */
-  private static final ModelSchemas MODELS = new ModelSchemas();
+  /**
+   * Model schemas are the same for every catalog: read once per JVM from the definitions generated
+   * at development time (see {@link ModelSchemas}).
+   */
+  private static final ModelSchemas MODELS = ModelSchemas.prebuilt();
 
   /** The shared model schema generator (also used by {@link UnknownFields}). */
   static ModelSchemas models() {
@@ -194,21 +197,7 @@ public final class OpenApiDocuments {
 
   private Snapshot build(long generation) {
     Map<String, ObjectNode> defs = new TreeMap<>();
-    for (String meta : new String[] {"DeleteOptions", "Status"}) {
-      defineClass("io.fabric8.kubernetes.api.model." + meta);
-    }
-    Map<ResourceType, String[]> typeDefs = new LinkedHashMap<>();
-    for (ResourceType t : catalog.all()) {
-      if (t.modelClass() != null) {
-        String def = MODELS.define(t.modelClass());
-        String listDef = defineClass(t.modelClass().getName() + "List");
-        typeDefs.put(t, new String[] {def, listDef});
-      }
-    }
-    defineClass("io.fabric8.kubernetes.api.model.autoscaling.v1.Scale");
-    defineClass("io.fabric8.kubernetes.api.model.policy.v1.Eviction");
-    defineClass("io.fabric8.kubernetes.api.model.authentication.TokenRequest");
-    defineClass("io.fabric8.kubernetes.api.model.Binding");
+    Map<ResourceType, String[]> typeDefs = defineModels(MODELS, catalog);
     for (Map.Entry<String, ObjectNode> e : MODELS.definitions().entrySet()) {
       defs.put(e.getKey(), e.getValue().deepCopy());
     }
@@ -341,9 +330,34 @@ public final class OpenApiDocuments {
     return m;
   }
 
-  private static String defineClass(String className) {
+  /**
+   * Defines in {@code models} every model definition the documents of {@code catalog} show: the
+   * built-in types and their lists, the subresources' bodies, the metadata types; returns the
+   * definition names (type, list) per built-in type. Also what {@link ModelSchemas#RESOURCE} is
+   * generated from.
+   */
+  static Map<ResourceType, String[]> defineModels(ModelSchemas models, ResourceCatalog catalog) {
+    for (String meta : new String[] {"DeleteOptions", "Status"}) {
+      defineClass(models, "io.fabric8.kubernetes.api.model." + meta);
+    }
+    Map<ResourceType, String[]> typeDefs = new LinkedHashMap<>();
+    for (ResourceType t : catalog.all()) {
+      if (t.modelClass() != null) {
+        String def = models.define(t.modelClass());
+        String listDef = defineClass(models, t.modelClass().getName() + "List");
+        typeDefs.put(t, new String[] {def, listDef});
+      }
+    }
+    defineClass(models, "io.fabric8.kubernetes.api.model.autoscaling.v1.Scale");
+    defineClass(models, "io.fabric8.kubernetes.api.model.policy.v1.Eviction");
+    defineClass(models, "io.fabric8.kubernetes.api.model.authentication.TokenRequest");
+    defineClass(models, "io.fabric8.kubernetes.api.model.Binding");
+    return typeDefs;
+  }
+
+  private static String defineClass(ModelSchemas models, String className) {
     try {
-      return MODELS.define(Class.forName(className));
+      return models.define(Class.forName(className));
     } catch (ClassNotFoundException e) {
       return null;
     }

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.kuark.kubeclient.MultiplexedHttpClientFactory;
 import io.kuark.agent.api.AgentApiServer;
 import io.kuark.agent.api.ClientAuthorizer;
 import io.kuark.agent.api.NetnsPodDialer;
@@ -113,7 +114,10 @@ public final class Agent implements AutoCloseable {
   static KubernetesClient client(Path kubeconfig) throws IOException {
     Config config =
         Config.fromKubeconfig(null, Files.readString(kubeconfig), kubeconfig.toString());
-    return new KubernetesClientBuilder().withConfig(config).build();
+    return new KubernetesClientBuilder()
+        .withHttpClientFactory(new MultiplexedHttpClientFactory())
+        .withConfig(config)
+        .build();
   }
 
   /**

@@ -31,10 +31,10 @@ import io.vertx.core.Context;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.http.Http2Settings;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.Router;
@@ -64,6 +64,7 @@ public final class ApiServer implements AutoCloseable {
 
   /** HTTP server instances sharing the port, each on its own event loop. */
   private static final int LISTENERS = 2;
+
   /** HTTP/2 streams a client may have open on one connection (kube-apiserver's default). */
   static final long H2_MAX_STREAMS = 1000;
 

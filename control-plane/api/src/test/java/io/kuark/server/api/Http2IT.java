@@ -66,7 +66,8 @@ class Http2IT {
       HttpClient http = h2Client(api);
       HttpClientResponse response =
           http.request(
-                  request(api, HttpMethod.POST, "/apis/authentication.k8s.io/v1/selfsubjectreviews"))
+                  request(
+                      api, HttpMethod.POST, "/apis/authentication.k8s.io/v1/selfsubjectreviews"))
               .compose(
                   r ->
                       r.send(
@@ -102,7 +103,9 @@ class Http2IT {
       HttpClientResponse created =
           http.request(request(api, HttpMethod.POST, "/api/v1/namespaces"))
               .compose(
-                  r -> r.send("{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"h2-watched\"}}"))
+                  r ->
+                      r.send(
+                          "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"h2-watched\"}}"))
               .toCompletionStage()
               .toCompletableFuture()
               .join();
@@ -140,7 +143,12 @@ class Http2IT {
         for (int i = 0; i < 8; i++) {
           client
               .namespaces()
-              .resource(new NamespaceBuilder().withNewMetadata().withName("mx-" + i).endMetadata().build())
+              .resource(
+                  new NamespaceBuilder()
+                      .withNewMetadata()
+                      .withName("mx-" + i)
+                      .endMetadata()
+                      .build())
               .create();
         }
         assertThat(client.namespaces().list().getItems())

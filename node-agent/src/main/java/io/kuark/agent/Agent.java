@@ -55,6 +55,7 @@ import io.kuark.agent.runtime.CriLogWriter;
 import io.kuark.agent.runtime.LogCopiers;
 import io.kuark.agent.runtime.runc.RuncRuntime;
 import io.kuark.agent.stats.SummaryBuilder;
+import io.kuark.kubeclient.MultiplexedHttpClientFactory;
 import io.kuark.linux.Linux;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -113,7 +114,10 @@ public final class Agent implements AutoCloseable {
   static KubernetesClient client(Path kubeconfig) throws IOException {
     Config config =
         Config.fromKubeconfig(null, Files.readString(kubeconfig), kubeconfig.toString());
-    return new KubernetesClientBuilder().withConfig(config).build();
+    return new KubernetesClientBuilder()
+        .withHttpClientFactory(new MultiplexedHttpClientFactory())
+        .withConfig(config)
+        .build();
   }
 
   /**

@@ -3,7 +3,7 @@ package io.kuark.server;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory;
+import io.kuark.kubeclient.MultiplexedHttpClientFactory;
 import io.kuark.server.api.ApiServer;
 import io.kuark.server.api.ApiServerConfig;
 import io.kuark.server.api.ApiServerSetup;
@@ -199,7 +199,9 @@ final class ServerRuntime implements AutoCloseable {
     config.setRequestTimeout(60_000);
     KubernetesClient client =
         new KubernetesClientBuilder()
-            .withHttpClientFactory(new VertxHttpClientFactory(clientVertx))
+            // One kept HTTP/2 connection per client (and the controllers' clients derived from it)
+            // instead of a TLS handshake per concurrent request.
+            .withHttpClientFactory(new MultiplexedHttpClientFactory(clientVertx))
             .withConfig(config)
             .build();
     started.add(client);

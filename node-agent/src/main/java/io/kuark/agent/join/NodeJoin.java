@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kuark.agent.api.ServingCertificate;
+import io.kuark.kubeclient.MultiplexedHttpClientFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -205,7 +206,10 @@ public final class NodeJoin {
             .withCaCertData(b64(caPem))
             .withOauthToken(flags.token().bootstrapToken())
             .build();
-    return new KubernetesClientBuilder().withConfig(config).build();
+    return new KubernetesClientBuilder()
+        .withHttpClientFactory(new MultiplexedHttpClientFactory())
+        .withConfig(config)
+        .build();
   }
 
   private KubernetesClient nodeClient(
@@ -220,6 +224,7 @@ public final class NodeJoin {
             .build();
     TrustManagerFactory trust = trust(caPem);
     return new KubernetesClientBuilder()
+        .withHttpClientFactory(new MultiplexedHttpClientFactory())
         .withConfig(config)
         // The key manager replaces the one fabric8 built from the (fixed) certificate data.
         .withHttpClientBuilderConsumer(

@@ -31,8 +31,10 @@ import io.vertx.core.Context;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.Router;
@@ -62,6 +64,9 @@ public final class ApiServer implements AutoCloseable {
 
   /** HTTP server instances sharing the port, each on its own event loop. */
   private static final int LISTENERS = 2;
+
+  /** HTTP/2 streams a client may have open on one connection (kube-apiserver's default). */
+  static final long H2_MAX_STREAMS = 1000;
 
   private final List<HttpServer> extraListeners = new ArrayList<>();
   private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -295,6 +300,17 @@ public final class ApiServer implements AutoCloseable {
         .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(caPem)))
         .setClientAuth(ClientAuth.REQUEST)
         .setMaxHeaderSize(64 * 1024)
+        // HTTP/2 over ALPN, as kube-apiserver offers it: a client that asks for h2 multiplexes all
+        // its requests over one connection (one TLS handshake) instead of opening one connection
+        // per concurrent request. Clients that do not ask (upgrades for exec/attach/port-forward,
+        // WebSocket watches) keep HTTP/1.1.
+        .setUseAlpn(true)
+        .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
+        .setInitialSettings(
+            new Http2Settings()
+                // Upstream's default streams per connection; watches each hold one.
+                .setMaxConcurrentStreams(H2_MAX_STREAMS)
+                .setMaxHeaderListSize(64 * 1024))
         // Vert.x gives a TLS handshake 10 s. A busy 2-core machine starting the server (cold JIT,
         // every in-process informer and client connecting at once) takes longer, and the closed
         // connections then fail requests that would have been served.

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -21,10 +22,10 @@ import java.util.stream.Stream;
  */
 final class HandlerTrackingInformer<T> implements SharedIndexInformer<T> {
   private final SharedIndexInformer<T> informer;
-  private final Runnable start;
+  private final Supplier<CompletionStage<Void>> start;
   private final List<ResourceEventHandler<? super T>> handlers = new ArrayList<>();
 
-  HandlerTrackingInformer(SharedIndexInformer<T> informer, Runnable start) {
+  HandlerTrackingInformer(SharedIndexInformer<T> informer, Supplier<CompletionStage<Void>> start) {
     this.informer = informer;
     this.start = start;
   }
@@ -82,14 +83,14 @@ final class HandlerTrackingInformer<T> implements SharedIndexInformer<T> {
 
   @Override
   public SharedIndexInformer<T> run() {
-    start.run();
+    start.get();
     return this;
   }
 
   @Override
   public CompletionStage<Void> start() {
-    start.run();
-    return informer.start();
+    // The pool starts the informer once, however many views ask.
+    return start.get();
   }
 
   @Override

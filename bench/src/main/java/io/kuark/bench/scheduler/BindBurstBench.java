@@ -265,7 +265,21 @@ public final class BindBurstBench {
             .withLastTransitionTime(now)
             .endCondition()
             .build());
-    client.nodes().resource(node).updateStatus();
+    // The node controllers (ipam, lifecycle) may change the new node first: retry on a conflict
+    // with the current object.
+    io.fabric8.kubernetes.api.model.NodeStatus status = node.getStatus();
+    for (int attempt = 0; ; attempt++) {
+      try {
+        client.nodes().resource(node).updateStatus();
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 10) {
+          throw e;
+        }
+        node = client.nodes().withName(NODE).get();
+        node.setStatus(status);
+      }
+    }
   }
 
   /** Keeps the fake node alive for the node lifecycle controller. */

@@ -19,6 +19,7 @@ import io.kuark.server.controller.nodelifecycle.NodeLifecycleController;
 import io.kuark.server.controller.queue.WorkQueueMetrics;
 import io.kuark.server.controller.quota.ResourceQuotaController;
 import io.kuark.server.controller.replicaset.ReplicaSetController;
+import io.kuark.server.controller.runtime.InformerPool;
 import io.kuark.server.controller.serviceaccount.ClusterCa;
 import io.kuark.server.controller.serviceaccount.RootCaPublisher;
 import io.kuark.server.controller.serviceaccount.ServiceAccountController;
@@ -51,16 +52,19 @@ public final class ControlPlaneLoops implements AutoCloseable {
   private final LeaderElection scheduler;
   private final WorkQueueMetrics queueMetrics;
   private final SchedulerMetrics schedulerMetrics;
+  private final InformerPool informers;
 
   private ControlPlaneLoops(
       LeaderElection controllers,
       LeaderElection scheduler,
       WorkQueueMetrics queueMetrics,
-      SchedulerMetrics schedulerMetrics) {
+      SchedulerMetrics schedulerMetrics,
+      InformerPool informers) {
     this.controllers = controllers;
     this.scheduler = scheduler;
     this.queueMetrics = queueMetrics;
     this.schedulerMetrics = schedulerMetrics;
+    this.informers = informers;
   }
 
   /**
@@ -170,6 +174,11 @@ public final class ControlPlaneLoops implements AutoCloseable {
     WorkQueueMetrics queueMetrics = new WorkQueueMetrics();
     SchedulerMetrics schedulerMetrics = new SchedulerMetrics();
     String identity = hostname() + "_" + UUID.randomUUID();
+    // One watch per resource type for the controllers and the scheduler together (listing and
+    // watching as the controller manager, which may read everything): each pod event is received
+    // and decoded once, not once per loop set (docs/benchmarks.md, "Server CPU per pod: one watch
+    // per kind"). Writes keep each loop's own identity.
+    InformerPool informers = new InformerPool(client);
     LeaderElection controllers =
         new LeaderElection(
             client,
@@ -177,7 +186,7 @@ public final class ControlPlaneLoops implements AutoCloseable {
             CONTROLLER_LEASE,
             identity,
             timing,
-            () -> startControllers(client, perController, config, queueMetrics));
+            () -> startControllers(client, perController, config, queueMetrics, informers));
     LeaderElection scheduler =
         new LeaderElection(
             schedulerClient,
@@ -185,10 +194,12 @@ public final class ControlPlaneLoops implements AutoCloseable {
             SCHEDULER_LEASE,
             identity,
             timing,
-            () -> startScheduler(schedulerClient, binder, config, queueMetrics, schedulerMetrics));
+            () ->
+                startScheduler(
+                    schedulerClient, binder, config, queueMetrics, schedulerMetrics, informers));
     controllers.start();
     scheduler.start();
-    return new ControlPlaneLoops(controllers, scheduler, queueMetrics, schedulerMetrics);
+    return new ControlPlaneLoops(controllers, scheduler, queueMetrics, schedulerMetrics, informers);
   }
 
   /** This instance's holder identity in both leases ({@code <hostname>_<uuid>}, as upstream). */
@@ -218,8 +229,9 @@ public final class ControlPlaneLoops implements AutoCloseable {
       KubernetesClient client,
       ControllerClients clients,
       ControlPlaneLoopsConfig config,
-      WorkQueueMetrics queueMetrics) {
-    LoopSet set = new LoopSet(client, "kuark-controller", queueMetrics);
+      WorkQueueMetrics queueMetrics,
+      InformerPool informers) {
+    LoopSet set = new LoopSet(client, "kuark-controller", queueMetrics, informers);
     // Each controller acts as its own identity (upstream's ServiceAccount names); the informers
     // behind every context stay the controller manager's.
     ControllerContexts ctx = new ControllerContexts(set.ctx, clients);
@@ -275,8 +287,9 @@ public final class ControlPlaneLoops implements AutoCloseable {
       Binder binder,
       ControlPlaneLoopsConfig config,
       WorkQueueMetrics queueMetrics,
-      SchedulerMetrics schedulerMetrics) {
-    LoopSet set = new LoopSet(client, "kuark-scheduler", queueMetrics);
+      SchedulerMetrics schedulerMetrics,
+      InformerPool informers) {
+    LoopSet set = new LoopSet(client, "kuark-scheduler", queueMetrics, informers);
     Scheduler scheduler = new Scheduler(set.ctx, binder, schedulerMetrics, config.spreadDefaults());
     set.closeLater(scheduler);
     set.startControllers();
@@ -289,5 +302,6 @@ public final class ControlPlaneLoops implements AutoCloseable {
   public void close() {
     scheduler.close();
     controllers.close();
+    informers.close();
   }
 }

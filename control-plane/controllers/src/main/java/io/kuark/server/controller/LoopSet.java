@@ -3,6 +3,7 @@ package io.kuark.server.controller;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kuark.server.controller.queue.WorkQueueMetrics;
 import io.kuark.server.controller.runtime.Controller;
+import io.kuark.server.controller.runtime.InformerPool;
 import io.kuark.server.controller.runtime.LoopContext;
 import io.kuark.server.controller.runtime.SharedInformers;
 import java.time.Clock;
@@ -14,9 +15,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.jboss.logging.Logger;
 
 /**
- * The loops of one leadership term: their own informers, executors and controllers, started
- * together and closed together. A new term builds a new set, since informers and work queues do not
- * restart.
+ * The loops of one leadership term: their own executors and controllers and their share of the
+ * process's informers, started together and closed together. A new term builds a new set, since
+ * work queues do not restart; closing a set removes its informer handlers.
  */
 final class LoopSet implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(LoopSet.class);
@@ -28,8 +29,12 @@ final class LoopSet implements AutoCloseable {
   private final List<Controller> controllers = new ArrayList<>();
   private final List<AutoCloseable> others = new ArrayList<>();
 
-  LoopSet(KubernetesClient client, String name, WorkQueueMetrics queueMetrics) {
-    this.informers = new SharedInformers(client);
+  /**
+   * A set acting through {@code client}, watching through {@code pool} (shared with the other sets
+   * of the process).
+   */
+  LoopSet(KubernetesClient client, String name, WorkQueueMetrics queueMetrics, InformerPool pool) {
+    this.informers = new SharedInformers(pool);
     this.delays =
         Executors.newSingleThreadScheduledExecutor(
             r -> {

@@ -2,6 +2,7 @@ package io.kuark.server.controller.gc;
 
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -43,6 +44,11 @@ public final class GarbageCollector implements AutoCloseable {
   private final Map<String, ApiResource> byGroupKind = new HashMap<>();
   private final Map<String, SharedIndexInformer<GenericKubernetesResource>> informers =
       new HashMap<>();
+
+  /** Types watched through the controllers' informers (their handlers go with the loop set). */
+  private final Map<String, SharedIndexInformer<? extends HasMetadata>> sharedInformers =
+      new HashMap<>();
+
   private final Controller controller;
   private ScheduledFuture<?> rediscovery;
 
@@ -80,10 +86,20 @@ public final class GarbageCollector implements AutoCloseable {
       }
       String id = r.group() + "/" + r.plural();
       if (informers.containsKey(id)
+          || sharedInformers.containsKey(id)
           || IGNORED.contains(r.plural())
           || !r.supports("list")
           || !r.supports("watch")
           || !r.supports("delete")) {
+        continue;
+      }
+      Optional<SharedIndexInformer<? extends HasMetadata>> typed =
+          ctx.informers().existing(r.group(), r.plural());
+      if (typed.isPresent()) {
+        // A controller watches this type already (pods, ReplicaSets, …): share its watch rather
+        // than receive and decode every event of the type a second time.
+        observe(typed.get(), r);
+        sharedInformers.put(id, typed.get());
         continue;
       }
       SharedIndexInformer<GenericKubernetesResource> informer =
@@ -104,6 +120,20 @@ public final class GarbageCollector implements AutoCloseable {
       informers.put(id, informer);
       informer.start();
     }
+  }
+
+  /** How many types the collector watches itself (those no controller watches), for tests. */
+  synchronized int ownWatches() {
+    return informers.size();
+  }
+
+  private <T extends HasMetadata> void observe(SharedIndexInformer<T> informer, ApiResource r) {
+    // Handlers only read metadata; the informer's objects are shared with the controllers.
+    informer.addEventHandler(
+        Handlers.of(
+            o -> enqueueAll(graph.observe(o, r)),
+            (o, n) -> enqueueAll(graph.observe(n, r)),
+            o -> enqueueAll(graph.remove(o))));
   }
 
   private void enqueueAll(Set<String> uids) {

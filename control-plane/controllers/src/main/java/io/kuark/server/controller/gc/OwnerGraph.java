@@ -1,6 +1,6 @@
 package io.kuark.server.controller.gc;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.kuark.server.controller.discovery.ApiResource;
 import java.util.ArrayList;
@@ -21,7 +21,7 @@ final class OwnerGraph {
   private final Map<String, ObjectNode> nodes = new HashMap<>();
 
   /** Records {@code obj}'s current state; returns uids needing attention. */
-  synchronized Set<String> observe(GenericKubernetesResource obj, ApiResource resource) {
+  synchronized Set<String> observe(HasMetadata obj, ApiResource resource) {
     String uid = obj.getMetadata().getUid();
     Set<String> dirty = new LinkedHashSet<>();
     if (uid == null) {
@@ -72,7 +72,7 @@ final class OwnerGraph {
   }
 
   /** Forgets a deleted object; returns its dependents and any owner waiting on it. */
-  synchronized Set<String> remove(GenericKubernetesResource obj) {
+  synchronized Set<String> remove(HasMetadata obj) {
     String uid = obj.getMetadata().getUid();
     Set<String> dirty = new LinkedHashSet<>();
     ObjectNode n = nodes.get(uid);

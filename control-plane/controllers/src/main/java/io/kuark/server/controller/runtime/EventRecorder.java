@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Predicate;
 import org.jboss.logging.Logger;
 
 /**
@@ -29,6 +30,7 @@ public final class EventRecorder {
   private final String component;
   private final ExecutorService executor;
   private final Clock clock;
+  private final Predicate<String> terminating;
 
   /** An Event this recorder wrote and how often it has counted it. */
   private record Seen(String name, java.util.concurrent.atomic.AtomicInteger count) {}
@@ -43,10 +45,25 @@ public final class EventRecorder {
 
   public EventRecorder(
       KubernetesClient client, String component, ExecutorService executor, Clock clock) {
+    this(client, component, executor, clock, namespace -> false);
+  }
+
+  /**
+   * As above, dropping the events of namespaces {@code terminating} says are being deleted: the API
+   * refuses new objects there (403, NamespaceLifecycle), and in a burst the events of pods whose
+   * namespace was deleted right after them arrive late by the dozen, each a full request.
+   */
+  public EventRecorder(
+      KubernetesClient client,
+      String component,
+      ExecutorService executor,
+      Clock clock,
+      Predicate<String> terminating) {
     this.client = client;
     this.component = component;
     this.executor = executor;
     this.clock = clock;
+    this.terminating = terminating;
   }
 
   public void normal(HasMetadata obj, String reason, String message) {
@@ -69,6 +86,10 @@ public final class EventRecorder {
     String namespace = obj.getMetadata().getNamespace();
     if (namespace == null || namespace.isEmpty()) {
       namespace = "default";
+    }
+    if (terminating.test(namespace)) {
+      LOG.debugf("%s: namespace %s is terminating, event %s dropped", component, namespace, reason);
+      return;
     }
     String correlation =
         obj.getMetadata().getUid() + "\u0000" + type + "\u0000" + reason + "\u0000" + message;

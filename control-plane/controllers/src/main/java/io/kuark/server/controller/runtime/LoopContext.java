@@ -37,8 +37,13 @@ public record LoopContext(
     return new LoopContext(other, informers, delays, background, clock, queueMetrics);
   }
 
+  /**
+   * Events of {@code component}; those of namespaces this loop set's Namespace informer (if it has
+   * one) shows terminating are dropped, as the API would refuse them.
+   */
   public EventRecorder recorder(String component) {
-    return new EventRecorder(client, component, background, clock);
+    return new EventRecorder(
+        client, component, background, clock, new TerminatingNamespaces(informers));
   }
 
   public Controller controller(String name, Reconciler reconciler, int workers) {

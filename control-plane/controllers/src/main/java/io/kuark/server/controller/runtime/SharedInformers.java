@@ -8,22 +8,37 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.jboss.logging.Logger;
 
 /**
- * One informer per resource type, shared by every controller that needs it, so N controllers
- * watching pods cost one watch. Controllers register handlers before {@link #startAll}.
+ * One loop set's informers, one per resource type, shared by every controller of the set, so N
+ * controllers watching pods cost one watch; with an {@link InformerPool} shared with other sets
+ * (the server's controllers and scheduler), so the process watches each type once. Controllers
+ * register handlers before {@link #startAll}; {@link #close} removes this set's handlers and
+ * releases its informers.
  */
 public final class SharedInformers implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(SharedInformers.class);
-  private final KubernetesClient client;
-  private final Map<Class<?>, SharedIndexInformer<?>> informers = new LinkedHashMap<>();
+  private final InformerPool pool;
+  private final boolean ownsPool;
+  private final Map<Class<?>, HandlerTrackingInformer<?>> informers = new LinkedHashMap<>();
   private boolean started;
+  private boolean closed;
 
+  /** Informers of this set alone, listing and watching through {@code client}. */
   public SharedInformers(KubernetesClient client) {
-    this.client = client;
+    this(new InformerPool(client), true);
+  }
+
+  /** This set's share of {@code pool}'s informers. */
+  public SharedInformers(InformerPool pool) {
+    this(pool, false);
+  }
+
+  private SharedInformers(InformerPool pool, boolean ownsPool) {
+    this.pool = pool;
+    this.ownsPool = ownsPool;
   }
 
   /**
@@ -32,28 +47,40 @@ public final class SharedInformers implements AutoCloseable {
    */
   @SuppressWarnings("unchecked")
   public synchronized <T extends HasMetadata> SharedIndexInformer<T> get(Class<T> type) {
-    SharedIndexInformer<?> existing = informers.get(type);
+    HandlerTrackingInformer<?> existing = informers.get(type);
     if (existing != null) {
       return (SharedIndexInformer<T>) existing;
     }
-    SharedIndexInformer<T> informer =
-        client
-            .resources(type)
-            .inAnyNamespace()
-            .runnableInformer(0)
-            .itemStore(new TrimmedItemStore<>());
-    // fabric8 stops an informer whose first list fails (e.g. the API answers slowly while it is
-    // still starting); the control plane must keep trying instead of running blind forever.
-    informer.exceptionHandler(
-        (isStarted, error) -> {
-          LOG.debugf("informer for %s retries after: %s", type.getSimpleName(), error.toString());
-          return true;
-        });
+    if (closed) {
+      throw new IllegalStateException("informers closed");
+    }
+    HandlerTrackingInformer<T> informer =
+        new HandlerTrackingInformer<>(pool.acquire(type), () -> pool.start(type));
     informers.put(type, informer);
     if (started) {
-      informer.start();
+      pool.start(type);
     }
     return informer;
+  }
+
+  /**
+   * The informer this set already has for the resource {@code group}/{@code plural} (core: group
+   * ""), if any; for consumers that can use any typed informer of a resource, such as the garbage
+   * collector, so that they add no watch of their own.
+   */
+  public synchronized Optional<SharedIndexInformer<? extends HasMetadata>> existing(
+      String group, String plural) {
+    for (Map.Entry<Class<?>, HandlerTrackingInformer<?>> e : informers.entrySet()) {
+      @SuppressWarnings("unchecked")
+      Class<? extends HasMetadata> type = (Class<? extends HasMetadata>) e.getKey();
+      if (HasMetadata.getGroup(type).equals(group) && HasMetadata.getPlural(type).equals(plural)) {
+        @SuppressWarnings("unchecked")
+        SharedIndexInformer<? extends HasMetadata> informer =
+            (SharedIndexInformer<? extends HasMetadata>) e.getValue();
+        return Optional.of(informer);
+      }
+    }
+    return Optional.empty();
   }
 
   public <T extends HasMetadata> Lister<T> lister(Class<T> type) {
@@ -65,8 +92,8 @@ public final class SharedInformers implements AutoCloseable {
     List<CompletableFuture<Void>> futures = new ArrayList<>();
     synchronized (this) {
       started = true;
-      for (SharedIndexInformer<?> informer : informers.values()) {
-        futures.add(informer.start().toCompletableFuture());
+      for (Class<?> type : informers.keySet()) {
+        futures.add(pool.start(type).toCompletableFuture());
       }
     }
     try {
@@ -79,7 +106,7 @@ public final class SharedInformers implements AutoCloseable {
 
   /** True once every informer finished its initial list. */
   public synchronized boolean hasSynced() {
-    for (SharedIndexInformer<?> informer : informers.values()) {
+    for (HandlerTrackingInformer<?> informer : informers.values()) {
       if (!informer.hasSynced()) {
         return false;
       }
@@ -89,8 +116,14 @@ public final class SharedInformers implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    for (SharedIndexInformer<?> informer : informers.values()) {
-      informer.stop();
+    closed = true;
+    for (Map.Entry<Class<?>, HandlerTrackingInformer<?>> e : informers.entrySet()) {
+      e.getValue().detach();
+      pool.release(e.getKey());
+    }
+    informers.clear();
+    if (ownsPool) {
+      pool.close();
     }
   }
 }

@@ -92,6 +92,8 @@ class GarbageCollectorTest {
     client.configMaps().inNamespace("default").withName("owner").delete();
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(get("child")).isNull());
     assertThat(get("kept-child")).isNotNull();
+    // No controller of this loop set watches ConfigMaps: the collector watches them itself.
+    assertThat(gc.ownWatches()).isEqualTo(1);
   }
 
   @Test

@@ -59,6 +59,16 @@ public final class Linux {
     return io.kuark.linux.jnr.JnrStatvfs.stat(path.toString());
   }
 
+  /**
+   * {@code mkfifo(3)}: creates the named pipe {@code path} with permission bits {@code mode}, as
+   * {@code mkfifo -m MODE} does (the umask does not narrow them).
+   *
+   * @throws LinuxException when it cannot be created (EEXIST, ENOENT, ...)
+   */
+  public void mkfifo(Path path, int mode) {
+    io.kuark.linux.jnr.JnrFifo.make(path.toString(), mode);
+  }
+
   /** Opens a new pseudo-terminal with the given window size. The caller closes it. */
   public Pty openPty(int columns, int rows) {
     return io.kuark.linux.jnr.JnrPty.open(columns, rows);

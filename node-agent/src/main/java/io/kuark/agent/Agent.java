@@ -398,7 +398,7 @@ public final class Agent implements AutoCloseable {
       staticPods.close();
     }
     if (pods != null) {
-      pods.shutdown(!config.keepPods(), Duration.ofSeconds(10));
+      pods.shutdown(!config.keepPods());
     }
     if (proxy != null) {
       proxy.close(config.proxy().cleanupOnStop());

@@ -70,4 +70,7 @@ public interface LibC {
 
   // File system usage (eviction signals and stats: inode counts the JDK does not expose).
   int statvfs(String path, byte[] buf);
+
+  // Named pipes (a container's stdio fifos) without a mkfifo process per container.
+  int mkfifo(String path, int mode);
 }

@@ -59,6 +59,18 @@ public final class ApiEventRecorder implements EventRecorder, AutoCloseable {
           return size() > REMEMBERED;
         }
       };
+
+  /**
+   * Namespaces the API refused events for because they are being deleted (403 NamespaceTerminating)
+   * or gone (404 on the namespace), with when that was learnt; only the sender thread uses it.
+   * Events recorded before then about such a namespace are dropped unsent: a burst of pod deletions
+   * with their namespace otherwise sends every queued event late, each only to be refused. Events
+   * recorded later are tried (a namespace may be created again).
+   */
+  private final Map<String, Instant> closedNamespaces = new java.util.HashMap<>();
+
+  private long droppedClosed;
+
   private final Thread sender;
   private volatile boolean closed;
   private long dropped;
@@ -99,14 +111,64 @@ public final class ApiEventRecorder implements EventRecorder, AutoCloseable {
       if (pending == null) {
         continue;
       }
+      String namespace = namespaceOf(pending.about());
+      Instant closedAt = closedNamespaces.get(namespace);
+      if (closedAt != null && !pending.at().isAfter(closedAt)) {
+        droppedClosed++;
+        LOG.debugf(
+            "event %s about %s dropped: namespace %s is being deleted (%d dropped so far)",
+            pending.reason(), pending.about().getName(), namespace, droppedClosed);
+        continue;
+      }
       try {
         send(pending);
+      } catch (KubernetesClientException e) {
+        if (namespaceClosed(e, namespace)) {
+          closedNamespaces.put(namespace, clock.instant());
+          if (closedNamespaces.size() > REMEMBERED) {
+            closedNamespaces.clear(); // a bound, not a cache policy: forgetting only costs sends
+          }
+        }
+        LOG.debugf(
+            "event %s about %s not written: %s",
+            pending.reason(), pending.about().getName(), e.getMessage());
       } catch (RuntimeException e) {
         LOG.debugf(
             "event %s about %s not written: %s",
             pending.reason(), pending.about().getName(), e.getMessage());
       }
     }
+  }
+
+  private static String namespaceOf(ObjectReference about) {
+    return about.getNamespace() == null || about.getNamespace().isEmpty()
+        ? "default"
+        : about.getNamespace();
+  }
+
+  /**
+   * Whether the API refused a write into {@code namespace} because the namespace is being deleted
+   * (NamespaceLifecycle's 403 with cause NamespaceTerminating) or no longer exists (404 naming the
+   * namespace, not the event).
+   */
+  static boolean namespaceClosed(KubernetesClientException e, String namespace) {
+    io.fabric8.kubernetes.api.model.Status status = e.getStatus();
+    io.fabric8.kubernetes.api.model.StatusDetails details =
+        status == null ? null : status.getDetails();
+    if (e.getCode() == 403) {
+      if (details != null && details.getCauses() != null) {
+        for (io.fabric8.kubernetes.api.model.StatusCause cause : details.getCauses()) {
+          if ("NamespaceTerminating".equals(cause.getReason())) {
+            return true;
+          }
+        }
+      }
+      return e.getMessage() != null && e.getMessage().contains("because it is being terminated");
+    }
+    return e.getCode() == 404
+        && details != null
+        && "namespaces".equals(details.getKind())
+        && namespace.equals(details.getName());
   }
 
   private void send(Pending pending) {
@@ -131,11 +193,18 @@ public final class ApiEventRecorder implements EventRecorder, AutoCloseable {
     if (seen != null) {
       seen.count++;
       try {
+        // resource(...) rather than withName(...): patching by name makes fabric8 GET first.
         client
             .v1()
             .events()
             .inNamespace(seen.namespace)
-            .withName(seen.name)
+            .resource(
+                new EventBuilder()
+                    .withNewMetadata()
+                    .withNamespace(seen.namespace)
+                    .withName(seen.name)
+                    .endMetadata()
+                    .build())
             .patch(
                 PatchContext.of(PatchType.JSON_MERGE),
                 "{\"count\":" + seen.count + ",\"lastTimestamp\":\"" + timestamp + "\"}");
@@ -148,10 +217,7 @@ public final class ApiEventRecorder implements EventRecorder, AutoCloseable {
         written.remove(key);
       }
     }
-    String namespace =
-        about.getNamespace() == null || about.getNamespace().isEmpty()
-            ? "default"
-            : about.getNamespace();
+    String namespace = namespaceOf(about);
     // Upstream names an event after its object and the time in nanoseconds; strictly increasing
     // here so that two events in one clock tick (or under a coarse clock) never collide.
     long nanos = pending.at().getEpochSecond() * 1_000_000_000L + pending.at().getNano();

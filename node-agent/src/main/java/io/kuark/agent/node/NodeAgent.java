@@ -181,9 +181,15 @@ public final class NodeAgent implements AutoCloseable, io.kuark.agent.eviction.N
     op.put("op", "add");
     op.put("path", "/status");
     op.set("value", JSON.valueToTree(status));
+    // resource(...), not withName(...): fabric8 GETs an object patched by name first.
     client
         .nodes()
-        .withName(config.nodeName())
+        .resource(
+            new io.fabric8.kubernetes.api.model.NodeBuilder()
+                .withNewMetadata()
+                .withName(config.nodeName())
+                .endMetadata()
+                .build())
         .subresource("status")
         .patch(PatchContext.of(PatchType.JSON), patch.toString());
   }
@@ -292,10 +298,11 @@ public final class NodeAgent implements AutoCloseable, io.kuark.agent.eviction.N
       }
       return;
     }
+    // The lease just read names the patch: patching by name would make fabric8 GET it again.
     client
         .leases()
         .inNamespace(LEASE_NAMESPACE)
-        .withName(config.nodeName())
+        .resource(lease)
         .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"renewTime\":\"" + now + "\"}}");
   }
 

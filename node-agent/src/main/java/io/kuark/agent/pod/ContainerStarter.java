@@ -308,8 +308,11 @@ public final class ContainerStarter {
       PodStartTrace trace)
       throws IOException, StartException {
     String podIp = state.podIps.isEmpty() ? null : state.podIps.get(0);
+    Path podDir = podDir(pod.getMetadata().getUid());
+    // The environment's and the volumes' API reads overlap instead of queueing one after another.
+    Sources reads = ConcurrentReads.start(pod, container, podDir, sources);
     Map<String, String> env =
-        EnvResolver.resolve(pod, container, image.env(), podIp, config.nodeIp(), sources);
+        EnvResolver.resolve(pod, container, image.env(), podIp, config.nodeIp(), reads);
     List<String> argv =
         CommandResolver.resolve(
             container.getCommand(), container.getArgs(), image.entrypoint(), image.cmd(), env);
@@ -328,7 +331,6 @@ public final class ContainerStarter {
       }
     }
     UserSpec.Ids ids = UserSpec.resolve(image.user(), runAsUser, runAsGroup, rootfs);
-    Path podDir = podDir(pod.getMetadata().getUid());
     List<BindMount> mounts = new ArrayList<>();
     mounts.add(new BindMount(podDir.resolve("hosts"), "/etc/hosts", false));
     mounts.add(new BindMount(podDir.resolve("resolv.conf"), "/etc/resolv.conf", false));
@@ -342,7 +344,7 @@ public final class ContainerStarter {
             ? "/dev/termination-log"
             : container.getTerminationMessagePath();
     mounts.add(new BindMount(termination, terminationPath, false));
-    Map<String, Path> volumes = PodVolumes.prepare(pod, podDir, sources);
+    Map<String, Path> volumes = PodVolumes.prepare(pod, podDir, reads);
     trace.mark("volumes");
     if (container.getVolumeMounts() != null) {
       for (VolumeMount mount : container.getVolumeMounts()) {

@@ -349,10 +349,12 @@ public final class PodManager implements AutoCloseable {
   }
 
   /**
-   * Stops the informer. With {@code stopPods} every pod is torn down locally (containers killed,
-   * network released) but left in the API; otherwise pods keep running for the next agent.
+   * Stops the informer. With {@code stopPods} every pod is torn down locally (containers stopped
+   * within the pod's own grace period — its deletion's, else its {@code
+   * terminationGracePeriodSeconds} — network released) but left in the API; otherwise pods keep
+   * running for the next agent.
    */
-  public void shutdown(boolean stopPods, Duration grace) {
+  public void shutdown(boolean stopPods) {
     if (informer != null) {
       informer.stop();
     }
@@ -363,7 +365,9 @@ public final class PodManager implements AutoCloseable {
     if (stopPods) {
       List<Thread> stoppers = new java.util.ArrayList<>();
       for (PodWorker worker : all) {
-        Thread thread = new Thread(() -> worker.teardownLocal(grace), "shutdown-" + worker.uid());
+        Thread thread =
+            new Thread(
+                () -> worker.teardownLocal(worker.gracePeriod()), "shutdown-" + worker.uid());
         thread.start();
         stoppers.add(thread);
       }
@@ -379,6 +383,6 @@ public final class PodManager implements AutoCloseable {
 
   @Override
   public void close() {
-    shutdown(false, Duration.ZERO);
+    shutdown(false);
   }
 }

@@ -751,20 +751,13 @@ final class PodWorker implements Runnable {
 
   /** Kills and removes everything of the pod, then deletes it from the API if it is still there. */
   private void terminate(Pod current) {
-    long grace = 30;
-    if (current != null) {
-      if (current.getMetadata().getDeletionGracePeriodSeconds() != null) {
-        grace = current.getMetadata().getDeletionGracePeriodSeconds();
-      } else if (current.getSpec().getTerminationGracePeriodSeconds() != null) {
-        grace = current.getSpec().getTerminationGracePeriodSeconds();
-      }
-    }
+    Duration grace = gracePeriod(current);
     if (current != null && !stopReported) {
       stopReported = true;
       reportStopping(current, false, current.getSpec().getInitContainers());
       reportStopping(current, true, current.getSpec().getContainers());
     }
-    teardownLocal(Duration.ofSeconds(grace));
+    teardownLocal(grace);
     if (!goneFromApi && current != null) {
       try {
         deps.statusWriter().deleteNow(current);
@@ -776,6 +769,29 @@ final class PodWorker implements Runnable {
     }
     LOG.infof("pod %s/%s: removed", state.namespace, state.name);
     finished = true;
+  }
+
+  /**
+   * How long the containers of {@code pod} may take to stop: the deletion's grace period when the
+   * pod is being deleted with one, else the pod's {@code terminationGracePeriodSeconds}, else
+   * upstream's default of 30 s (also for a pod the worker never saw).
+   */
+  static Duration gracePeriod(Pod pod) {
+    long seconds = 30;
+    if (pod != null) {
+      if (pod.getMetadata().getDeletionGracePeriodSeconds() != null) {
+        seconds = pod.getMetadata().getDeletionGracePeriodSeconds();
+      } else if (pod.getSpec() != null
+          && pod.getSpec().getTerminationGracePeriodSeconds() != null) {
+        seconds = pod.getSpec().getTerminationGracePeriodSeconds();
+      }
+    }
+    return Duration.ofSeconds(Math.max(0, seconds));
+  }
+
+  /** The grace period this worker's pod gets when it is stopped now (see {@link #gracePeriod}). */
+  Duration gracePeriod() {
+    return gracePeriod(pod);
   }
 
   /** kubelet's "Killing" event for each of {@code containers} that runs now. */

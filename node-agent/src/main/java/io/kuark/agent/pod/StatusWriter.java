@@ -69,13 +69,26 @@ public final class StatusWriter {
     op.put("op", "add");
     op.put("path", "/status");
     op.set("value", full);
+    // Through resource(pod), not withName(name): fabric8's patch of a resource named only by name
+    // first GETs the object (to name the request), a second API round trip per status write.
     client
         .pods()
         .inNamespace(pod.getMetadata().getNamespace())
-        .withName(pod.getMetadata().getName())
+        .resource(target(pod))
         .subresource("status")
         .patch(PatchContext.of(PatchType.JSON), patch.toString());
     observer.statusWritten(pod, status);
+  }
+
+  /** Just what names {@code pod} in a request (namespace, name, uid). */
+  static Pod target(Pod pod) {
+    return new io.fabric8.kubernetes.api.model.PodBuilder()
+        .withNewMetadata()
+        .withNamespace(pod.getMetadata().getNamespace())
+        .withName(pod.getMetadata().getName())
+        .withUid(pod.getMetadata().getUid())
+        .endMetadata()
+        .build();
   }
 
   /** Deletes the pod object immediately (its containers are gone). A missing pod is fine. */

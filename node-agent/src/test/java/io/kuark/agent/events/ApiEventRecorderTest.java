@@ -107,4 +107,113 @@ class ApiEventRecorderTest {
     assertThat(events().stream().filter(e -> e.getInvolvedObject().getName().equals("web")))
         .hasSize(EventBudgets.BURST);
   }
+
+  @Test
+  void eventsQueuedForANamespaceBeingDeletedAreDroppedAfterTheFirstRefusal() throws Exception {
+    io.fabric8.kubernetes.client.server.mock.KubernetesMockServer server =
+        new io.fabric8.kubernetes.client.server.mock.KubernetesMockServer(false);
+    server.init();
+    io.fabric8.kubernetes.api.model.Status refused =
+        new io.fabric8.kubernetes.api.model.StatusBuilder()
+            .withStatus("Failure")
+            .withCode(403)
+            .withReason("Forbidden")
+            .withMessage(
+                "events \"x\" is forbidden: unable to create new content in namespace closing"
+                    + " because it is being terminated")
+            .withNewDetails()
+            .withKind("events")
+            .addNewCause()
+            .withReason("NamespaceTerminating")
+            .withMessage("namespace is being terminated")
+            .withField("metadata.namespace")
+            .endCause()
+            .endDetails()
+            .build();
+    server
+        .expect()
+        .post()
+        .withPath("/api/v1/namespaces/closing/events")
+        .andReturn(403, refused)
+        .always();
+    server
+        .expect()
+        .post()
+        .withPath("/api/v1/namespaces/shop/events")
+        .andReturn(201, new Event())
+        .always();
+    KubernetesClient refusing = server.createClient();
+    ApiEventRecorder late =
+        new ApiEventRecorder(
+            refusing, "node-a", Clock.fixed(Instant.parse("2026-11-27T10:00:00Z"), ZoneOffset.UTC));
+    try {
+      Pod closing =
+          new PodBuilder(pod)
+              .editMetadata()
+              .withNamespace("closing")
+              .withName("gone")
+              .withUid("uid-3")
+              .endMetadata()
+              .build();
+      for (String reason : List.of("Pulled", "Created", "Started")) {
+        late.record(EventRecorder.pod(closing), EventRecorder.NORMAL, reason, reason + " it");
+      }
+      late.record(EventRecorder.pod(pod), EventRecorder.NORMAL, "Started", "still heard");
+
+      List<String> paths = new java.util.ArrayList<>();
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () -> {
+                io.fabric8.mockwebserver.http.RecordedRequest request =
+                    server.takeRequest(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (request != null) {
+                  paths.add(request.getPath());
+                }
+                return paths.contains("/api/v1/namespaces/shop/events");
+              });
+      assertThat(paths)
+          .containsExactly("/api/v1/namespaces/closing/events", "/api/v1/namespaces/shop/events");
+      assertThat(
+              ApiEventRecorder.namespaceClosed(
+                  new io.fabric8.kubernetes.client.KubernetesClientException(refused), "closing"))
+          .isTrue();
+    } finally {
+      late.close();
+      refusing.close();
+      server.destroy();
+    }
+  }
+
+  @Test
+  void aNotFoundNamingTheNamespaceClosesItButOneNamingTheEventDoesNot() {
+    io.fabric8.kubernetes.api.model.Status namespaceGone =
+        new io.fabric8.kubernetes.api.model.StatusBuilder()
+            .withCode(404)
+            .withReason("NotFound")
+            .withMessage("namespaces \"old\" not found")
+            .withNewDetails()
+            .withKind("namespaces")
+            .withName("old")
+            .endDetails()
+            .build();
+    io.fabric8.kubernetes.api.model.Status eventGone =
+        new io.fabric8.kubernetes.api.model.StatusBuilder()
+            .withCode(404)
+            .withReason("NotFound")
+            .withNewDetails()
+            .withKind("events")
+            .withName("web.1")
+            .endDetails()
+            .build();
+
+    assertThat(
+            ApiEventRecorder.namespaceClosed(
+                new io.fabric8.kubernetes.client.KubernetesClientException(namespaceGone), "old"))
+        .isTrue();
+    assertThat(
+            ApiEventRecorder.namespaceClosed(
+                new io.fabric8.kubernetes.client.KubernetesClientException(eventGone), "old"))
+        .isFalse();
+  }
 }

@@ -85,15 +85,20 @@ public final class RuncRuntime implements ContainerRuntime {
       fi
       rc=$?
       # runc has removed the memory cgroup (and its oom_kill counter) by now; the kernel log still
-      # names the cgroup of every OOM kill (cgroup paths are unique per container).
+      # names the cgroup of every OOM kill (cgroup paths are unique per container). The OOM killer
+      # kills with SIGKILL (status 137); a SIGKILL the agent sent itself (the "killed" mark) is
+      # not looked up. A child killed while the container ran is seen by the agent's counter polls.
       oom=
-      if [ "$rc" != 0 ] && [ -n "$cg" ] \\
+      if [ "$rc" = 137 ] && [ -n "$cg" ] && [ ! -e "$bundle/killed" ] \\
           && dmesg 2>/dev/null | grep -q "oom-kill:.*task_memcg=[^,]*$cg,"; then
         oom=" oom"
       fi
       printf '%s %s%s\\n' "$rc" "$(date +%s%3N)" "$oom" >"$bundle/exit.tmp"
       mv "$bundle/exit.tmp" "$bundle/exit"
       """;
+
+  /** Written into the bundle before the agent sends SIGKILL (see the shim). */
+  static final String KILLED_MARK = "killed";
 
   /** A terminal's size until a client resizes it (the shim's {@code stty} sets the same). */
   static final int TERMINAL_COLUMNS = 80;
@@ -164,21 +169,17 @@ public final class RuncRuntime implements ContainerRuntime {
     Files.deleteIfExists(bundle.resolve("pid"));
     Files.deleteIfExists(bundle.resolve("runc.log"));
     Files.deleteIfExists(bundle.resolve("console"));
+    Files.deleteIfExists(bundle.resolve(KILLED_MARK));
     configs.remove(id); // the caller has just written config.json
     BundleConfig config = config(id, bundle);
-    // One mkfifo process for all pipes: each process start costs the agent a fork.
-    List<String> mkfifo = new ArrayList<>(List.of("mkfifo", "-m", "0600"));
     for (String fifo :
         config.terminal()
             ? new String[] {"stdout.fifo", "stderr.fifo", "idle.fifo"}
             : new String[] {"stdout.fifo", "stderr.fifo"}) {
       Path path = bundle.resolve(fifo);
       if (!Files.exists(path)) {
-        mkfifo.add(path.toString());
+        makeFifo(path);
       }
-    }
-    if (mkfifo.size() > 3) {
-      exec(mkfifo, Duration.ofSeconds(10));
     }
     ProcessBuilder builder =
         new ProcessBuilder(
@@ -458,10 +459,16 @@ public final class RuncRuntime implements ContainerRuntime {
     if (runningFromPidFile(bundle(id)) == null && state(id) == null && !shimMayStillStart(id)) {
       return;
     }
-    signal(id, "TERM");
-    if (waitForExit(exit, grace)) {
-      return;
+    // A zero grace period kills at once: a SIGTERM that cannot be waited for only costs a runc
+    // process. Before SIGKILL the bundle is marked so the shim knows the kill was ours and does not
+    // scan the kernel log for an OOM kill.
+    if (!grace.isZero()) {
+      signal(id, "TERM");
+      if (waitForExit(exit, grace)) {
+        return;
+      }
     }
+    markKilled(bundle(id));
     signal(id, "KILL");
     if (!waitForExit(exit, Duration.ofSeconds(10))) {
       throw new IOException("container " + id + " did not exit after SIGKILL");
@@ -482,6 +489,14 @@ public final class RuncRuntime implements ContainerRuntime {
       sleep(100);
     }
     return false;
+  }
+
+  private static void markKilled(Path bundle) {
+    try {
+      Files.writeString(bundle.resolve(KILLED_MARK), "");
+    } catch (IOException e) {
+      LOG.debugf("marking %s killed: %s", bundle, e.getMessage());
+    }
   }
 
   private void signal(String id, String signal) {
@@ -598,6 +613,12 @@ public final class RuncRuntime implements ContainerRuntime {
 
   /** {@code runc state} as JSON, or null when runc does not know the container. */
   JsonNode state(String id) {
+    if (!knownToRunc(id)) {
+      // runc keeps a container's state in <root>/<id>/ from create until delete (and `runc run`
+      // in the foreground deletes it when the container exits): without that directory `runc
+      // state` can only fail, so no process is started to hear it.
+      return null;
+    }
     try {
       String out =
           exec(List.of(runc, "--root", root.toString(), "state", id), Duration.ofSeconds(10));
@@ -605,6 +626,11 @@ public final class RuncRuntime implements ContainerRuntime {
     } catch (IOException e) {
       return null;
     }
+  }
+
+  /** Whether runc has state for {@code id} (its directory below runc's root). */
+  boolean knownToRunc(String id) {
+    return Files.isDirectory(root.resolve(id));
   }
 
   private static boolean isMountPoint(Path path) {
@@ -652,6 +678,18 @@ public final class RuncRuntime implements ContainerRuntime {
       LOG.warnf("cannot read runc version: %s", e.getMessage());
     }
     return "unknown";
+  }
+
+  /**
+   * Creates the named pipe {@code path} (mode 0600) with mkfifo(3) through linux-ffi: no mkfifo
+   * process per container start.
+   */
+  static void makeFifo(Path path) throws IOException {
+    try {
+      io.kuark.linux.Linux.get().mkfifo(path, 0600);
+    } catch (io.kuark.linux.LinuxException e) {
+      throw new IOException(e.getMessage(), e);
+    }
   }
 
   /** Runs a command to completion and returns its stdout; non-zero exit is an IOException. */

@@ -6,8 +6,6 @@ import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -38,7 +36,7 @@ final class StdinFifos {
       return;
     }
     if (!Files.exists(fifo)) {
-      RuncRuntime.exec(List.of("mkfifo", "-m", "0600", fifo.toString()), Duration.ofSeconds(10));
+      RuncRuntime.makeFifo(fifo);
     }
     if (mode == StdinMode.ONCE) {
       Files.createFile(once);

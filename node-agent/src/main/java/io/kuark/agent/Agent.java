@@ -63,6 +63,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.jboss.logging.Logger;
@@ -112,12 +113,35 @@ public final class Agent implements AutoCloseable {
 
   /** Builds the client from {@code --kubeconfig}. */
   static KubernetesClient client(Path kubeconfig) throws IOException {
-    Config config =
-        Config.fromKubeconfig(null, Files.readString(kubeconfig), kubeconfig.toString());
     return new KubernetesClientBuilder()
         .withHttpClientFactory(new MultiplexedHttpClientFactory())
-        .withConfig(config)
+        .withConfig(clientConfig(kubeconfig))
         .build();
+  }
+
+  /**
+   * The client configuration of {@code --kubeconfig}. fabric8's token-refresh interceptor re-reads
+   * and re-parses the kubeconfig file before every request once a minute has passed, and only a
+   * read that yields a bearer token counts as a refresh: with certificate credentials (the admin
+   * and joined agents' kubeconfigs) that was a YAML parse per request, 16 % of the agent's Java CPU
+   * in a burst. Only a kubeconfig with a token (which may be rotated in the file) keeps its file.
+   */
+  static Config clientConfig(Path kubeconfig) throws IOException {
+    String content = Files.readString(kubeconfig);
+    Config withFile = Config.fromKubeconfig(null, content, kubeconfig.toString());
+    if (withFile.getOauthTokenProvider() != null
+        || withFile.getOauthToken() != null
+        || withFile.getAutoOAuthToken() != null) {
+      return withFile;
+    }
+    // Read without its path, the file is not read again; unless it names certificate files by
+    // relative paths, which only resolve against the file's folder.
+    Config detached = Config.fromKubeconfig(null, content, null);
+    boolean samePaths =
+        Objects.equals(withFile.getCaCertFile(), detached.getCaCertFile())
+            && Objects.equals(withFile.getClientCertFile(), detached.getClientCertFile())
+            && Objects.equals(withFile.getClientKeyFile(), detached.getClientKeyFile());
+    return samePaths ? detached : withFile;
   }
 
   /**

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.kuark.kubeclient.MultiplexedHttpClientFactory;
+import io.kuark.server.auth.pki.CertificateAuthority.IssuedCertificate;
 import io.kuark.server.auth.pki.Pem;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -24,8 +25,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,18 +40,36 @@ import org.junit.jupiter.api.Test;
 class Http2IT {
 
   private static HttpClient h2Client(TestApiServer api) {
-    return api.vertx.createHttpClient(
-        new HttpClientOptions()
-            .setProtocolVersion(HttpVersion.HTTP_2)
-            .setUseAlpn(true)
-            .setSsl(true)
-            .setKeyCertOptions(
-                new PemKeyCertOptions()
-                    .setKeyValue(Buffer.buffer(Pem.encode(api.pki.admin().key())))
-                    .setCertValue(Buffer.buffer(Pem.encode(api.pki.admin().certificate()))))
-            .setTrustOptions(
-                new PemTrustOptions()
-                    .addCertValue(Buffer.buffer(Pem.encode(api.pki.ca().certificate())))));
+    return api.vertx.createHttpClient(h2Options(api, api.pki.admin()));
+  }
+
+  private static HttpClientOptions h2Options(TestApiServer api, IssuedCertificate client) {
+    return new HttpClientOptions()
+        .setProtocolVersion(HttpVersion.HTTP_2)
+        .setUseAlpn(true)
+        .setSsl(true)
+        .setKeyCertOptions(
+            new PemKeyCertOptions()
+                .setKeyValue(Buffer.buffer(Pem.encode(client.key())))
+                .setCertValue(Buffer.buffer(Pem.encode(client.certificate()))))
+        .setTrustOptions(
+            new PemTrustOptions()
+                .addCertValue(Buffer.buffer(Pem.encode(api.pki.ca().certificate()))));
+  }
+
+  private static Answer selfReview(TestApiServer api, HttpClient http) {
+    // The body is read in the same chain: body bytes that arrive before a handler is set would
+    // be lost.
+    return http.request(
+            request(api, HttpMethod.POST, "/apis/authentication.k8s.io/v1/selfsubjectreviews"))
+        .compose(
+            r ->
+                r.send(
+                    "{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"SelfSubjectReview\"}"))
+        .compose(r -> r.body().map(body -> new Answer(r.version(), r.statusCode(), body)))
+        .toCompletionStage()
+        .toCompletableFuture()
+        .join();
   }
 
   private static RequestOptions request(TestApiServer api, HttpMethod method, String path) {
@@ -85,6 +106,41 @@ class Http2IT {
       JsonObject review = new JsonObject(answer.body());
       assertThat(review.getJsonObject("status").getJsonObject("userInfo").getString("username"))
           .isEqualTo("admin");
+      http.close().toCompletionStage().toCompletableFuture().join();
+    }
+  }
+
+  /**
+   * A kept connection outlives its client certificate's validity: the first request after expiry is
+   * a 401 (upstream checks the certificate at each request's time) and the server then closes the
+   * connection, so a client with a rotated certificate connects anew with it.
+   */
+  @Test
+  void expiredCertificateOnAKeptConnectionIsRefusedAndTheConnectionClosed() {
+    try (TestApiServer api = new TestApiServer()) {
+      IssuedCertificate shortLived =
+          api.pki
+              .ca()
+              .withLeafValidity(Duration.ofSeconds(20))
+              .issueClient("short-lived", List.of("system:masters"));
+      AtomicInteger closed = new AtomicInteger();
+      HttpClient http =
+          api.vertx
+              .httpClientBuilder()
+              .with(h2Options(api, shortLived))
+              .withConnectHandler(c -> c.closeHandler(v -> closed.incrementAndGet()))
+              .build();
+      Answer before = selfReview(api, http);
+      assertThat(before.status()).as(before.body().toString()).isEqualTo(201);
+      Instant notAfter = shortLived.certificate().getNotAfter().toInstant();
+      await().atMost(Duration.ofMinutes(2)).until(() -> Instant.now().isAfter(notAfter));
+
+      Answer after = selfReview(api, http);
+
+      assertThat(after.version()).isEqualTo(HttpVersion.HTTP_2);
+      assertThat(after.status()).isEqualTo(401);
+      assertThat(new JsonObject(after.body()).getString("reason")).isEqualTo("Unauthorized");
+      await().atMost(Duration.ofMinutes(1)).until(() -> closed.get() == 1);
       http.close().toCompletionStage().toCompletableFuture().join();
     }
   }

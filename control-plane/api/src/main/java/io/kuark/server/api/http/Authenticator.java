@@ -3,6 +3,7 @@ package io.kuark.server.api.http;
 import io.vertx.core.http.HttpServerRequest;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,6 +23,11 @@ public final class Authenticator {
 
   /** The request's user, or empty for anonymous requests. */
   public static Optional<UserInfo> authenticate(HttpServerRequest request) {
+    return peerCertificate(request).flatMap(Authenticator::user);
+  }
+
+  /** The client certificate the request's connection presented, if any. */
+  public static Optional<X509Certificate> peerCertificate(HttpServerRequest request) {
     SSLSession session = request.sslSession();
     if (session == null) {
       return Optional.empty();
@@ -35,6 +41,22 @@ public final class Authenticator {
     if (chain.length == 0 || !(chain[0] instanceof X509Certificate cert)) {
       return Optional.empty();
     }
+    return Optional.of(cert);
+  }
+
+  /**
+   * Whether {@code cert} is valid at {@code now}. TLS checked it when the connection was made, but
+   * a kept connection (HTTP/2 clients keep theirs) outlives that: upstream's x509 authenticator
+   * verifies the certificate at each request's time, so a connection whose certificate expired
+   * authenticates no more.
+   */
+  public static boolean validAt(X509Certificate cert, Instant now) {
+    return !now.isBefore(cert.getNotBefore().toInstant())
+        && !now.isAfter(cert.getNotAfter().toInstant());
+  }
+
+  /** The user (CN) and groups (O) a certificate names. */
+  public static Optional<UserInfo> user(X509Certificate cert) {
     return fromSubject(cert.getSubjectX500Principal().getName());
   }
 

@@ -3,6 +3,8 @@ package io.kuark.server.auth.authn;
 import io.kuark.server.api.http.Authenticator;
 import io.kuark.server.api.http.UserInfo;
 import io.vertx.core.http.HttpServerRequest;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 
@@ -30,19 +32,37 @@ public final class RequestAuthenticator {
       new UserInfo("system:anonymous", List.of("system:unauthenticated"));
 
   private final List<TokenAuthenticator> tokens;
+  private final Clock clock;
 
   public RequestAuthenticator(List<TokenAuthenticator> tokens) {
+    this(tokens, Clock.systemUTC());
+  }
+
+  public RequestAuthenticator(List<TokenAuthenticator> tokens, Clock clock) {
     this.tokens = List.copyOf(tokens);
+    this.clock = clock;
   }
 
   public Result authenticate(HttpServerRequest request) {
-    Optional<UserInfo> cert = Authenticator.authenticate(request);
+    Optional<X509Certificate> cert = Authenticator.peerCertificate(request);
+    boolean expired = false;
     if (cert.isPresent()) {
-      return new Result.Authenticated(cert.get());
+      if (Authenticator.validAt(cert.get(), clock.instant())) {
+        Optional<UserInfo> user = Authenticator.user(cert.get());
+        if (user.isPresent()) {
+          return new Result.Authenticated(user.get());
+        }
+      } else {
+        expired = true;
+        // The connection can never authenticate by its certificate again: closing it once this
+        // answer is out makes the client connect anew, with its current (rotated) certificate.
+        request.response().endHandler(v -> request.connection().close());
+      }
     }
     String header = request.getHeader("Authorization");
     if (header == null) {
-      return new Result.Anonymous();
+      // Presented credentials that fail are a 401, never anonymous (upstream's chain).
+      return expired ? new Result.Rejected() : new Result.Anonymous();
     }
     return authenticateHeader(header);
   }

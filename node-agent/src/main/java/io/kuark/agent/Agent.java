@@ -113,9 +113,13 @@ public final class Agent implements AutoCloseable {
 
   /** Builds the client from {@code --kubeconfig}. */
   static KubernetesClient client(Path kubeconfig) throws IOException {
+    Config config = clientConfig(kubeconfig);
+    // Watches stream over the client's one HTTP/2 connection, not a WebSocket (and a TLS
+    // connection) each.
+    config.setOnlyHttpWatches(true);
     return new KubernetesClientBuilder()
         .withHttpClientFactory(new MultiplexedHttpClientFactory())
-        .withConfig(clientConfig(kubeconfig))
+        .withConfig(config)
         .build();
   }
 

@@ -197,6 +197,9 @@ final class ServerRuntime implements AutoCloseable {
     // while a busy machine is still warming up (many TLS handshakes and cold JIT at start).
     config.setConnectionTimeout(60_000);
     config.setRequestTimeout(60_000);
+    // Watches stream over the kept HTTP/2 connection too, instead of a WebSocket (a TLS connection
+    // of its own, both of whose ends are in this JVM) per informer.
+    config.setOnlyHttpWatches(true);
     KubernetesClient client =
         new KubernetesClientBuilder()
             // One kept HTTP/2 connection per client (and the controllers' clients derived from it)

@@ -205,6 +205,7 @@ public final class NodeJoin {
             .withMasterUrl(flags.serverUrl())
             .withCaCertData(b64(caPem))
             .withOauthToken(flags.token().bootstrapToken())
+            .withOnlyHttpWatches(true)
             .build();
     return new KubernetesClientBuilder()
         .withHttpClientFactory(new MultiplexedHttpClientFactory())
@@ -221,6 +222,8 @@ public final class NodeJoin {
             .withClientCertData(b64(NodeKeys.pem(pair.certificate())))
             .withClientKeyData(b64(NodeKeys.keyPem(pair.key())))
             .withClientKeyAlgo("EC")
+            // Watches stream over the client's one HTTP/2 connection, not a WebSocket each.
+            .withOnlyHttpWatches(true)
             .build();
     TrustManagerFactory trust = trust(caPem);
     return new KubernetesClientBuilder()

@@ -24,7 +24,8 @@ public final class ApiModelOpenApi implements OpenApiSource {
 
   /** Builds the documents once (slow the first time); call on a background thread at start. */
   public void warmUp() {
-    documents.v2();
+    // The served bytes: building them is the warm-up; v2() would also decode them into a tree.
+    documents.v2Rendered();
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.kuark.agent.PatchTargets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -193,18 +194,12 @@ public final class ApiEventRecorder implements EventRecorder, AutoCloseable {
     if (seen != null) {
       seen.count++;
       try {
-        // resource(...) rather than withName(...): patching by name makes fabric8 GET first.
+        // A stub names the request: patching by name alone makes fabric8 GET first (PatchTargets).
         client
             .v1()
             .events()
             .inNamespace(seen.namespace)
-            .resource(
-                new EventBuilder()
-                    .withNewMetadata()
-                    .withNamespace(seen.namespace)
-                    .withName(seen.name)
-                    .endMetadata()
-                    .build())
+            .resource(PatchTargets.named(new Event(), seen.namespace, seen.name, null))
             .patch(
                 PatchContext.of(PatchType.JSON_MERGE),
                 "{\"count\":" + seen.count + ",\"lastTimestamp\":\"" + timestamp + "\"}");

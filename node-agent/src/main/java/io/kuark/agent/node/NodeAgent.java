@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.kuark.agent.AgentConfig;
+import io.kuark.agent.PatchTargets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -181,15 +182,9 @@ public final class NodeAgent implements AutoCloseable, io.kuark.agent.eviction.N
     op.put("op", "add");
     op.put("path", "/status");
     op.set("value", JSON.valueToTree(status));
-    // resource(...), not withName(...): fabric8 GETs an object patched by name first.
     client
         .nodes()
-        .resource(
-            new io.fabric8.kubernetes.api.model.NodeBuilder()
-                .withNewMetadata()
-                .withName(config.nodeName())
-                .endMetadata()
-                .build())
+        .resource(PatchTargets.named(new Node(), null, config.nodeName(), null))
         .subresource("status")
         .patch(PatchContext.of(PatchType.JSON), patch.toString());
   }

@@ -3,6 +3,7 @@ package io.kuark.agent.pod;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodStatus;
@@ -10,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.kuark.agent.PatchTargets;
 import java.util.Set;
 
 /** Writes pod status through the API's status subresource and deletes finished pods. */
@@ -69,8 +71,7 @@ public final class StatusWriter {
     op.put("op", "add");
     op.put("path", "/status");
     op.set("value", full);
-    // Through resource(pod), not withName(name): fabric8's patch of a resource named only by name
-    // first GETs the object (to name the request), a second API round trip per status write.
+    // Through a stub, not withName(name): one round trip per status write (PatchTargets).
     client
         .pods()
         .inNamespace(pod.getMetadata().getNamespace())
@@ -82,13 +83,8 @@ public final class StatusWriter {
 
   /** Just what names {@code pod} in a request (namespace, name, uid). */
   static Pod target(Pod pod) {
-    return new io.fabric8.kubernetes.api.model.PodBuilder()
-        .withNewMetadata()
-        .withNamespace(pod.getMetadata().getNamespace())
-        .withName(pod.getMetadata().getName())
-        .withUid(pod.getMetadata().getUid())
-        .endMetadata()
-        .build();
+    ObjectMeta m = pod.getMetadata();
+    return PatchTargets.named(new Pod(), m.getNamespace(), m.getName(), m.getUid());
   }
 
   /** Deletes the pod object immediately (its containers are gone). A missing pod is fine. */

@@ -69,6 +69,23 @@ public final class Linux {
     io.kuark.linux.jnr.JnrFifo.make(path.toString(), mode);
   }
 
+  /**
+   * Sends {@code signal} to process {@code pid} only if that pid still names the process that
+   * started at {@code startTime} (clock ticks after boot, field 22 of {@code /proc/PID/stat}),
+   * through a pidfd so that a pid reused after the check cannot be signalled.
+   *
+   * @return false when that process no longer exists
+   * @throws LinuxException when pidfds are unavailable (ENOSYS before Linux 5.3) or not permitted
+   */
+  public boolean signalIfStartedAt(int pid, long startTime, int signal) {
+    return io.kuark.linux.jnr.JnrPidfd.signalIfStartedAt(pid, startTime, signal);
+  }
+
+  /** The start time of process {@code pid} (field 22 of /proc/PID/stat), null if it is gone. */
+  public Long processStartTime(int pid) {
+    return io.kuark.linux.jnr.JnrPidfd.startTime(pid);
+  }
+
   /** Opens a new pseudo-terminal with the given window size. The caller closes it. */
   public Pty openPty(int columns, int rows) {
     return io.kuark.linux.jnr.JnrPty.open(columns, rows);

@@ -91,6 +91,7 @@ public final class Agent implements AutoCloseable {
   private PeerRouting peerRouting;
   private ImagePuller imagePuller;
   private ApiEventRecorder events;
+  private ApiSources sources;
   private AgentApiServer api;
   private StaticPods staticPods;
   private EvictionManager eviction;
@@ -258,7 +259,7 @@ public final class Agent implements AutoCloseable {
             images,
             kernel,
             meteredRuntime,
-            new ApiSources(client),
+            sources = new ApiSources(client),
             new ImageFetcher(images, imagePuller, Clock.systemUTC()),
             events);
     PodSandbox sandbox = new PodSandbox(config, kernel, network);
@@ -458,6 +459,9 @@ public final class Agent implements AutoCloseable {
     }
     if (events != null) {
       events.close();
+    }
+    if (sources != null) {
+      sources.close();
     }
     if (rotation != null) {
       rotation.close();

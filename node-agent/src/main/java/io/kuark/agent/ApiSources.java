@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.kuark.agent.pod.ContainerStarter;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,20 +17,48 @@ import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
-/** Reads ConfigMaps, Secrets and ServiceAccount tokens for pods from the API server. */
+/**
+ * Reads ConfigMaps, Secrets and ServiceAccount tokens for pods from the API server. ConfigMaps and
+ * Secrets come from a watch of each object ({@link WatchedObjects}), tokens from a TokenRequest.
+ */
 final class ApiSources implements ContainerStarter.Sources {
 
   private static final Logger LOG = Logger.getLogger(ApiSources.class);
 
   private final KubernetesClient client;
+  private final WatchedObjects<ConfigMap> configMaps;
+  private final WatchedObjects<Secret> secrets;
 
   ApiSources(KubernetesClient client) {
     this.client = client;
+    this.configMaps =
+        new WatchedObjects<>(
+            "configmap",
+            (ns, name) -> client.configMaps().inNamespace(ns).withName(name).runnableInformer(0),
+            (ns, name) -> client.configMaps().inNamespace(ns).withName(name).get(),
+            Clock.systemUTC());
+    this.secrets =
+        new WatchedObjects<>(
+            "secret",
+            (ns, name) -> client.secrets().inNamespace(ns).withName(name).runnableInformer(0),
+            (ns, name) -> client.secrets().inNamespace(ns).withName(name).get(),
+            Clock.systemUTC());
+  }
+
+  /** ConfigMaps being watched, as namespace/name (for tests). */
+  java.util.Set<String> watchedConfigMaps() {
+    return configMaps.watched();
+  }
+
+  /** Stops the watches. */
+  void close() {
+    configMaps.close();
+    secrets.close();
   }
 
   @Override
   public Optional<Map<String, String>> configMap(String namespace, String name) {
-    ConfigMap map = client.configMaps().inNamespace(namespace).withName(name).get();
+    ConfigMap map = configMaps.get(namespace, name).orElse(null);
     if (map == null) {
       return Optional.empty();
     }
@@ -49,7 +78,7 @@ final class ApiSources implements ContainerStarter.Sources {
 
   @Override
   public Optional<Map<String, String>> secret(String namespace, String name) {
-    Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
+    Secret secret = secrets.get(namespace, name).orElse(null);
     if (secret == null) {
       return Optional.empty();
     }

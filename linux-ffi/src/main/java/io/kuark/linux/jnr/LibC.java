@@ -73,4 +73,8 @@ public interface LibC {
 
   // Named pipes (a container's stdio fifos) without a mkfifo process per container.
   int mkfifo(String path, int mode);
+
+  // Raw system calls without a libc wrapper everywhere (pidfd_open and pidfd_send_signal came
+  // with glibc 2.36): syscall(2) with integer arguments, unused ones zero.
+  long syscall(long number, long a1, long a2, long a3, long a4);
 }

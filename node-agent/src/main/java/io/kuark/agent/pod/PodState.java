@@ -76,9 +76,19 @@ public final class PodState {
   }
 
   public void save(Path file) throws IOException {
+    write(file, toJson());
+  }
+
+  /** The record as saved. */
+  byte[] toJson() throws IOException {
+    return JSON.writeValueAsBytes(this);
+  }
+
+  /** Replaces {@code file} with {@code json} atomically (a temporary file renamed over it). */
+  static void write(Path file, byte[] json) throws IOException {
     Files.createDirectories(file.getParent());
     Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-    JSON.writeValue(temp.toFile(), this);
+    Files.write(temp, json);
     Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 

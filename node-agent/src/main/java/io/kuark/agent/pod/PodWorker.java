@@ -43,7 +43,7 @@ final class PodWorker implements Runnable {
   private final PodManager.Deps deps;
   private final String uid;
   private final PodState state;
-  private final Path stateFile;
+  private final PodStateFile stateFile;
   private final Object signal = new Object();
   private volatile Pod pod;
   private volatile boolean goneFromApi;
@@ -95,7 +95,7 @@ final class PodWorker implements Runnable {
     this.deps = deps;
     this.uid = uid;
     this.state = state;
-    this.stateFile = stateFile;
+    this.stateFile = new PodStateFile(stateFile);
     this.trace = trace;
     this.gcView = PodGcView.of(state);
   }
@@ -882,7 +882,7 @@ final class PodWorker implements Runnable {
   private void save() {
     gcView = PodGcView.of(state);
     try {
-      state.save(stateFile);
+      stateFile.save(state);
     } catch (IOException e) {
       LOG.warnf("pod %s/%s: cannot save state: %s", state.namespace, state.name, e.getMessage());
     }

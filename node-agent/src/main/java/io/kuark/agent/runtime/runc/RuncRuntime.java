@@ -500,12 +500,58 @@ public final class RuncRuntime implements ContainerRuntime {
   }
 
   private void signal(String id, String signal) {
+    if (signalInit(id, signal)) {
+      return;
+    }
     try {
       exec(List.of(runc, "--root", root.toString(), "kill", id, signal), Duration.ofSeconds(10));
     } catch (IOException e) {
       // It may have exited on its own in between.
       LOG.debugf("runc kill %s %s: %s", id, signal, e.getMessage());
     }
+  }
+
+  /**
+   * Signals the container's init process directly, as {@code runc kill} (without {@code --all})
+   * would, without starting a runc process: the pid and start time come from runc's state file and
+   * the signal goes through a pidfd, so a pid reused by another process is never signalled.
+   *
+   * @return true when nothing is left for {@code runc kill} to do: the signal was sent, or runc no
+   *     longer has the container or its init process is gone (runc kill could only fail then)
+   */
+  private boolean signalInit(String id, String signal) {
+    Path state = root.resolve(id).resolve("state.json");
+    int pid;
+    long started;
+    try {
+      JsonNode node = JSON.readTree(state.toFile());
+      pid = node.path("init_process_pid").asInt(0);
+      started = node.path("init_process_start").asLong(0);
+    } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException e) {
+      return !knownToRunc(id);
+    } catch (IOException e) {
+      return false; // being written, or unreadable: runc decides
+    }
+    if (pid <= 0 || started <= 0) {
+      return false;
+    }
+    try {
+      if (!io.kuark.linux.Linux.get().signalIfStartedAt(pid, started, signalNumber(signal))) {
+        LOG.debugf("init process %d of %s is gone; nothing to signal", pid, id);
+      }
+      return true;
+    } catch (io.kuark.linux.LinuxException | LinkageError e) {
+      LOG.debugf("signalling %s through a pidfd: %s; using runc kill", id, e.getMessage());
+      return false;
+    }
+  }
+
+  private static int signalNumber(String signal) {
+    return switch (signal) {
+      case "KILL" -> 9;
+      case "TERM" -> 15;
+      default -> throw new IllegalArgumentException("unsupported signal " + signal);
+    };
   }
 
   private static boolean waitForExit(Path exit, Duration timeout) {

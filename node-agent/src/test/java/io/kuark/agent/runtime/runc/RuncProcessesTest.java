@@ -1,6 +1,7 @@
 package io.kuark.agent.runtime.runc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kuark.agent.runtime.LogCopiers;
 import java.io.IOException;
@@ -83,11 +84,84 @@ class RuncProcessesTest {
   void aZeroGracePeriodSendsOnlySigkillAndMarksTheKillAsTheAgents() throws Exception {
     RuncRuntime runtime = runtime();
     Path bundle = runningBundle("c1");
+    // runc knows the container but its state names no init process: runc kill does the signalling.
+    Files.createDirectories(root.resolve("c1"));
 
     runtime.stop("c1", Duration.ZERO);
 
     assertThat(calls()).containsExactly("runc --root " + root + " kill c1 KILL");
     assertThat(bundle.resolve(RuncRuntime.KILLED_MARK)).exists();
+  }
+
+  /**
+   * A container runc knows (its state file names the init process and its start time) whose init is
+   * {@code init}; the shim's part is played by writing the exit file when init ends.
+   */
+  private Path runcKnownBundle(String id, Process init, long startTime) throws IOException {
+    Path bundle = Files.createDirectories(bundles.resolve(id));
+    Files.writeString(bundle.resolve("pid"), Long.toString(init.pid()));
+    Files.writeString(bundle.resolve("config.json"), "{}");
+    Files.createDirectories(root.resolve(id));
+    Files.writeString(
+        root.resolve(id).resolve("state.json"),
+        "{\"id\":\""
+            + id
+            + "\",\"init_process_pid\":"
+            + init.pid()
+            + ",\"init_process_start\":"
+            + startTime
+            + "}");
+    init.onExit()
+        .thenRun(
+            () -> {
+              try {
+                Files.writeString(bundle.resolve("exit"), "137 1\n");
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    return bundle;
+  }
+
+  private static long startTime(Process process) throws IOException {
+    String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+    return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[19]);
+  }
+
+  @Test
+  void stoppingARunningContainerSignalsItsInitWithoutARuncProcess() throws Exception {
+    RuncRuntime runtime = runtime();
+    Process init = new ProcessBuilder("sleep", "600").start();
+    try {
+      Path bundle = runcKnownBundle("k1", init, startTime(init));
+
+      runtime.stop("k1", Duration.ZERO);
+
+      assertThat(init.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(init.exitValue()).isEqualTo(128 + 9);
+      assertThat(calls()).isEmpty();
+      assertThat(bundle.resolve(RuncRuntime.KILLED_MARK)).exists();
+    } finally {
+      init.destroyForcibly();
+    }
+  }
+
+  @Test
+  void aProcessThatOnlyHasTheInitsPidIsNotSignalled() throws Exception {
+    RuncRuntime runtime = runtime();
+    Process other = new ProcessBuilder("sleep", "600").start();
+    try {
+      // Same pid, another start time: the init exited and its pid was reused.
+      runcKnownBundle("k2", other, startTime(other) + 1);
+
+      assertThatThrownBy(() -> runtime.stop("k2", Duration.ZERO))
+          .hasMessageContaining("did not exit");
+
+      assertThat(other.isAlive()).isTrue();
+      assertThat(calls()).isEmpty();
+    } finally {
+      other.destroyForcibly();
+    }
   }
 
   @Test

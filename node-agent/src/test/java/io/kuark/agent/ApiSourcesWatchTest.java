@@ -1,0 +1,132 @@
+package io.kuark.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * ConfigMaps and Secrets for pods come from a watch of each object: read once, then kept current by
+ * the watch, with no request per read.
+ */
+class ApiSourcesWatchTest {
+
+  private KubernetesMockServer server;
+  private KubernetesClient client;
+  private ApiSources sources;
+
+  @BeforeEach
+  void setUp() {
+    server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
+    server.init();
+    client = server.createClient();
+    sources = new ApiSources(client);
+  }
+
+  @AfterEach
+  void tearDown() {
+    sources.close();
+    client.close();
+    server.destroy();
+  }
+
+  private void putConfigMap(String value) {
+    client
+        .configMaps()
+        .inNamespace("ns")
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withNamespace("ns")
+                .withName("kube-root-ca.crt")
+                .endMetadata()
+                .withData(Map.of("ca.crt", value))
+                .build())
+        .createOr(existing -> existing.update());
+  }
+
+  /** Polls until {@code read} returns {@code expected} (the watch delivers asynchronously). */
+  private static <T> void eventually(Supplier<T> read, T expected) throws InterruptedException {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (!expected.equals(read.get()) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(read.get()).isEqualTo(expected);
+  }
+
+  @Test
+  void aConfigMapIsReadOnceAndThenServedFromItsWatch() throws Exception {
+    putConfigMap("one");
+
+    assertThat(sources.configMap("ns", "kube-root-ca.crt")).contains(Map.of("ca.crt", "one"));
+    int requests = server.getRequestCount();
+    for (int i = 0; i < 10; i++) {
+      assertThat(sources.configMap("ns", "kube-root-ca.crt")).contains(Map.of("ca.crt", "one"));
+    }
+
+    assertThat(server.getRequestCount()).isEqualTo(requests);
+    assertThat(sources.watchedConfigMaps()).containsExactly("ns/kube-root-ca.crt");
+  }
+
+  @Test
+  void updatesCreationsAndDeletionsReachLaterReads() throws Exception {
+    assertThat(sources.configMap("ns", "kube-root-ca.crt")).isEmpty();
+
+    putConfigMap("one");
+    eventually(
+        () -> sources.configMap("ns", "kube-root-ca.crt"), Optional.of(Map.of("ca.crt", "one")));
+
+    putConfigMap("two");
+    eventually(
+        () -> sources.configMap("ns", "kube-root-ca.crt"), Optional.of(Map.of("ca.crt", "two")));
+
+    client.configMaps().inNamespace("ns").withName("kube-root-ca.crt").delete();
+    eventually(() -> sources.configMap("ns", "kube-root-ca.crt"), Optional.empty());
+  }
+
+  @Test
+  void eachObjectHasItsOwnWatchAndSecretsAreWatchedToo() throws Exception {
+    putConfigMap("one");
+    client
+        .secrets()
+        .inNamespace("ns")
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withNamespace("ns")
+                .withName("creds")
+                .endMetadata()
+                .withStringData(Map.of("user", "me"))
+                .build())
+        .create();
+
+    assertThat(sources.configMap("ns", "other")).isEmpty();
+    assertThat(sources.configMap("ns", "kube-root-ca.crt")).contains(Map.of("ca.crt", "one"));
+    assertThat(sources.secret("ns", "missing")).isEmpty();
+    Optional<Map<String, String>> secret = sources.secret("ns", "creds");
+    int requests = server.getRequestCount();
+
+    assertThat(sources.secret("ns", "creds")).isEqualTo(secret);
+    assertThat(server.getRequestCount()).isEqualTo(requests);
+    assertThat(secret).isPresent();
+    assertThat(secret.get()).containsEntry("user", "me");
+  }
+}

@@ -81,6 +81,9 @@ public final class PodStartBench {
       }
     }
     Config config = Config.fromKubeconfig(Files.readString(Path.of(args[0])));
+    // The machine may be loaded far beyond its two cores (fabric8's 10 s default made a run at
+    // load 26 fail creating its namespace), as in BindBurstBench.
+    config.setRequestTimeout(120_000);
     int exitCode = 1;
     // Over one HTTP/2 connection, as kubectl and client-go talk to the server (fabric8's own
     // HTTP/1.1 client would open a connection, and cost the server a TLS handshake, per pod

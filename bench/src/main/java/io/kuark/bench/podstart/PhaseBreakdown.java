@@ -34,7 +34,8 @@ final class PhaseBreakdown {
       Map<String, ClientTimes> pods,
       Path agentLog,
       double agentCpuPerPod,
-      double serverCpuPerPod)
+      double serverCpuPerPod,
+      double clientCpuPerPod)
       throws IOException {
     Map<String, Map<String, Long>> traces = traces(agentLog, ns);
     Map<String, List<Double>> modeSteps = steps.computeIfAbsent(mode, k -> new LinkedHashMap<>());
@@ -64,6 +65,7 @@ final class PhaseBreakdown {
     List<Double> cpu = treeCpuPerPod.computeIfAbsent(mode, k -> new ArrayList<>());
     cpu.add(agentCpuPerPod);
     cpu.add(serverCpuPerPod);
+    cpu.add(clientCpuPerPod);
   }
 
   private static void step(Map<String, List<Double>> steps, String name, long millis) {
@@ -137,16 +139,21 @@ final class PhaseBreakdown {
       List<Double> tree = treeCpuPerPod.get(mode.getKey());
       List<String> agent = new ArrayList<>();
       List<String> server = new ArrayList<>();
-      for (int i = 0; i + 1 < tree.size(); i += 2) {
+      List<String> client = new ArrayList<>();
+      for (int i = 0; i + 2 < tree.size(); i += 3) {
         agent.add(String.format(Locale.ROOT, "%.0f", tree.get(i)));
         server.add(String.format(Locale.ROOT, "%.0f", tree.get(i + 1)));
+        client.add(String.format(Locale.ROOT, "%.0f", tree.get(i + 2)));
       }
       System.out.println();
       System.out.println(
-          "CPU per pod (ms, per round; agent process tree incl. runc/CNI/shims | server JVM): "
+          "CPU per pod (ms, per round; agent process tree incl. runc/CNI/shims | server JVM |"
+              + " bench client JVM): "
               + String.join(", ", agent)
               + " | "
-              + String.join(", ", server));
+              + String.join(", ", server)
+              + " | "
+              + String.join(", ", client));
     }
   }
 }

@@ -1,6 +1,5 @@
 package io.kuark.server.auth.authz;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kuark.server.api.http.UserInfo;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,10 +74,11 @@ public final class RbacAuthorizer implements Authorizer {
 
   /** Rules of a Role ({@code kind} Role, in {@code namespace}) or ClusterRole; empty if missing. */
   public List<PolicyRule> rolesRules(String kind, String namespace, String name) {
-    ObjectNode role =
-        kind.equals("ClusterRole")
-            ? data.clusterRole(name)
-            : kind.equals("Role") && !namespace.isEmpty() ? data.role(namespace, name) : null;
-    return role == null ? List.of() : PolicyRule.listFromJson(role.path("rules"));
+    if (kind.equals("ClusterRole")) {
+      return data.clusterRoleRules(name);
+    }
+    return kind.equals("Role") && !namespace.isEmpty()
+        ? data.roleRules(namespace, name)
+        : List.of();
   }
 }

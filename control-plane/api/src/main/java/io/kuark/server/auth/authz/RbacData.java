@@ -15,4 +15,16 @@ public interface RbacData {
 
   /** The Role object, or null. */
   ObjectNode role(String namespace, String name);
+
+  /** The ClusterRole's rules, empty when it does not exist (caches may keep them decoded). */
+  default List<PolicyRule> clusterRoleRules(String name) {
+    ObjectNode role = clusterRole(name);
+    return role == null ? List.of() : PolicyRule.listFromJson(role.path("rules"));
+  }
+
+  /** The Role's rules, empty when it does not exist (caches may keep them decoded). */
+  default List<PolicyRule> roleRules(String namespace, String name) {
+    ObjectNode role = role(namespace, name);
+    return role == null ? List.of() : PolicyRule.listFromJson(role.path("rules"));
+  }
 }

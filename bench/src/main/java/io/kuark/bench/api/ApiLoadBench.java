@@ -32,13 +32,16 @@ import java.util.function.IntFunction;
  * a Markdown table of ops/s, p50 and p99.
  *
  * <p>Usage: {@code ApiLoadBench KUBECONFIG [--ops N] [--concurrency 1,16,64] [--watchers 1000]
- * [--server-pid PID] [--hold-seconds S] [--settle]}. {@code --hold-seconds} keeps the watches open
- * that long before the writes (announced on stderr), so that the server can be inspected with them
- * held. With {@code --server-pid} each row also shows the server's CPU time per operation and the
- * young/full collections during the round. {@code --settle} waits until a round's namespace (and so
- * everything in it) is gone before the next round starts; without it the namespace controller
- * deletes the previous round's objects while the next round's creates run, as in the first runs. It
- * works in namespaces {@code bench-load-*} that it creates and deletes.
+ * [--server-pid PID] [--hold-seconds S] [--hold-round-seconds S] [--settle]}. {@code
+ * --hold-seconds} keeps the watches open that long before the writes (announced on stderr), so that
+ * the server can be inspected with them held; {@code --hold-round-seconds} likewise waits after
+ * each measured create/get/update round, before its namespace is deleted, so that the server can be
+ * inspected with the round's objects in its caches. With {@code --server-pid} each row also shows
+ * the server's CPU time per operation and the young/full collections during the round. {@code
+ * --settle} waits until a round's namespace (and so everything in it) is gone before the next round
+ * starts; without it the namespace controller deletes the previous round's objects while the next
+ * round's creates run, as in the first runs. It works in namespaces {@code bench-load-*} that it
+ * creates and deletes.
  */
 public final class ApiLoadBench {
 
@@ -51,6 +54,7 @@ public final class ApiLoadBench {
   private final int port;
   private ServerProbe probe = new ServerProbe(-1);
   private boolean settle;
+  private long holdRound;
 
   private ApiLoadBench(Vertx vertx, Config config, int poolSize) {
     this.vertx = vertx;
@@ -85,6 +89,7 @@ public final class ApiLoadBench {
     int watchers = 1000;
     long serverPid = -1;
     long hold = 0;
+    long holdRound = 0;
     boolean settle = false;
     List<Integer> levels = List.of(1, 16, 64);
     for (int i = 1; i < args.length; i += 2) {
@@ -98,6 +103,7 @@ public final class ApiLoadBench {
         case "--watchers" -> watchers = Integer.parseInt(args[i + 1]);
         case "--server-pid" -> serverPid = Long.parseLong(args[i + 1]);
         case "--hold-seconds" -> hold = Long.parseLong(args[i + 1]);
+        case "--hold-round-seconds" -> holdRound = Long.parseLong(args[i + 1]);
         case "--concurrency" ->
             levels = List.of(args[i + 1].split(",")).stream().map(Integer::valueOf).toList();
         default -> throw new IllegalArgumentException("unknown flag " + args[i]);
@@ -110,6 +116,7 @@ public final class ApiLoadBench {
     ApiLoadBench bench = new ApiLoadBench(vertx, config, Math.max(maxLevel, 8));
     bench.probe = new ServerProbe(serverPid);
     bench.settle = settle;
+    bench.holdRound = holdRound;
     try {
       bench.run(ops, levels, watchers, serverPid, hold);
     } finally {
@@ -168,6 +175,11 @@ public final class ApiLoadBench {
       create.print("create ConfigMap", level);
       get.print("get ConfigMap", level);
       update.print("update ConfigMap (PUT with resourceVersion)", level);
+      if (holdRound > 0) {
+        System.err.printf("holding round %s for %d s%n", ns, holdRound);
+        Thread.sleep(holdRound * 1000);
+        System.err.println("hold over");
+      }
     }
     deleteNamespace(ns);
   }

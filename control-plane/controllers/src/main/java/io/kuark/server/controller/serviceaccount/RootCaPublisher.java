@@ -75,8 +75,13 @@ public final class RootCaPublisher {
       return Optional.empty();
     }
     Map<String, String> data = Map.of("ca.crt", caPem);
-    ConfigMap existing = configMaps.get(Keys.of(namespace, NAME));
     try {
+      // The shared cache keeps ConfigMaps without their data (TrimmedItemStore): it says whether
+      // the ConfigMap exists; what it holds is read from the API.
+      ConfigMap existing =
+          configMaps.get(Keys.of(namespace, NAME)) == null
+              ? null
+              : client.configMaps().inNamespace(namespace).withName(NAME).get();
       if (existing == null) {
         ConfigMap cm =
             new ConfigMapBuilder()
@@ -89,7 +94,7 @@ public final class RootCaPublisher {
                 .build();
         client.configMaps().inNamespace(namespace).resource(cm).create();
       } else if (!Objects.equals(existing.getData(), data)) {
-        ConfigMap copy = client.getKubernetesSerialization().clone(existing);
+        ConfigMap copy = existing;
         copy.setData(data);
         Map<String, String> ann =
             copy.getMetadata().getAnnotations() == null

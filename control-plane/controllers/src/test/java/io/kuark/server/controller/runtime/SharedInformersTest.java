@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.FieldsV1;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -19,13 +21,16 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
-/** The shared informers cache objects without managedFields, as upstream's controller manager. */
+/**
+ * The shared informers cache objects without managedFields, as upstream's controller manager, and
+ * ConfigMaps and Secrets without their payload, which no in-process controller reads.
+ */
 @EnableKubernetesMockClient(crud = true, https = false)
 class SharedInformersTest {
   static KubernetesClient client;
 
   @Test
-  void cachedAndDeliveredObjectsCarryNoManagedFieldsButEverythingElse() {
+  void cachedAndDeliveredObjectsCarryNoManagedFieldsNorPayloadButEverythingElse() {
     QuietMockServer.install();
     client.configMaps().inNamespace("ns").resource(configMap("before")).create();
     try (SharedInformers informers = new SharedInformers(client)) {
@@ -58,11 +63,15 @@ class SharedInformersTest {
         ConfigMap cached = lister.namespace("ns").get(name);
         assertThat(cached.getMetadata().getManagedFields()).isNullOrEmpty();
         assertThat(cached.getMetadata().getLabels()).containsEntry("app", "bench");
-        assertThat(cached.getData()).containsEntry("key", "value-" + name);
+        assertThat(cached.getData()).isNull();
+        assertThat(cached.getBinaryData()).isNull();
       }
       assertThat(delivered)
-          .allSatisfy(c -> assertThat(c.getMetadata().getManagedFields()).isNullOrEmpty());
+          .allSatisfy(c -> assertThat(c.getMetadata().getManagedFields()).isNullOrEmpty())
+          .allSatisfy(c -> assertThat(c.getData()).isNull());
       // What the API stores keeps them: only the cache is trimmed.
+      assertThat(client.configMaps().inNamespace("ns").withName("after").get().getData())
+          .containsEntry("key", "value-after");
       assertThat(
               client
                   .configMaps()
@@ -72,6 +81,38 @@ class SharedInformersTest {
                   .getMetadata()
                   .getManagedFields())
           .hasSize(1);
+    }
+  }
+
+  @Test
+  void cachedSecretsKeepTheirMetadataButNoPayload() {
+    QuietMockServer.install();
+    client
+        .secrets()
+        .inNamespace("ns")
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("token")
+                .withNamespace("ns")
+                .withLabels(Map.of("app", "bench"))
+                .endMetadata()
+                .withType("Opaque")
+                .withData(Map.of("key", "dmFsdWU="))
+                .withStringData(Map.of("plain", "value"))
+                .build())
+        .create();
+    try (SharedInformers informers = new SharedInformers(client)) {
+      Lister<Secret> lister = informers.lister(Secret.class);
+      informers.startAll(30_000);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> lister.namespace("ns").get("token") != null);
+      Secret cached = lister.namespace("ns").get("token");
+      assertThat(cached.getMetadata().getLabels()).containsEntry("app", "bench");
+      assertThat(cached.getType()).isEqualTo("Opaque");
+      assertThat(cached.getData()).isNull();
+      assertThat(cached.getStringData()).isNull();
     }
   }
 

@@ -44,15 +44,19 @@ export KUARK_SKIP_BUILD=1
   --write-kubeconfig "$work/kc.yaml" --cluster-cidr $cluster --service-cidr $services \
   >"$work/server.log" 2>&1 &
 server_pid=$!
-until grep -q "kuark-server ready" "$work/server.log"; do sleep 0.5; kill -0 $server_pid; done
+until grep -qs "kuark-server ready" "$work/server.log"; do sleep 0.5; kill -0 $server_pid; done
 "$repo/kuark" agent --kubeconfig "$work/kc.yaml" --data-dir "$work/data" --node-name bench-node \
   --node-ip 127.0.0.1 --run-dir "$work/run" --pod-log-dir "$work/pods" --cni-conf-dir "$work/cni" \
   --port "$agent_port" --cluster-cidr $cluster --service-cidr $services \
   --cgroup-parent kuark-bench-podstart --proxy-table kuark-proxy-podstart --proxy-cleanup \
   --cluster-dns 10.212.0.10 --dns-link kd-podstart --dns-remove-link >"$work/agent.log" 2>&1 &
 agent_pid=$!
-until grep -q "kuark-agent ready" "$work/agent.log"; do sleep 0.5; kill -0 $agent_pid; done
-# The launcher execs java, so the launcher's pid is the agent JVM's.
-java -cp "$repo/bench/target/classes:$(cat "$repo/bench/target/classpath.txt")" \
+until grep -qs "kuark-agent ready" "$work/agent.log"; do sleep 0.5; kill -0 $agent_pid; done
+# The launcher execs java, so the launcher's pid is the agent JVM's. The bench client shares the
+# two cores with what it measures: by default it runs C1-only with the serial collector, which
+# costs it less CPU per pod than a tiered JVM that compiles its own fabric8 code paths in the
+# burst (docs/benchmarks.md, "Pod start latency"); BENCH_JAVA_OPTS replaces these options.
+# shellcheck disable=SC2086
+java ${BENCH_JAVA_OPTS--XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto} -cp "$repo/bench/target/classes:$(cat "$repo/bench/target/classpath.txt")" \
   io.kuark.bench.podstart.PodStartBench "$work/kc.yaml" --agent-pid "$agent_pid" \
   --server-pid "$server_pid" --agent-log "$work/agent.log" "$@"

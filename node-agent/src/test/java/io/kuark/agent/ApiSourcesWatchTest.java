@@ -5,11 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import java.util.HashMap;
+import io.kuark.agent.testing.MockApi;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -23,29 +19,21 @@ import org.junit.jupiter.api.Test;
  */
 class ApiSourcesWatchTest {
 
-  private KubernetesMockServer server;
+  private MockApi api;
   private KubernetesClient client;
   private ApiSources sources;
 
   @BeforeEach
   void setUp() {
-    server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesCrudDispatcher(),
-            false);
-    server.init();
-    client = server.createClient();
+    api = new MockApi();
+    client = api.client();
     sources = new ApiSources(client);
   }
 
   @AfterEach
   void tearDown() {
     sources.close();
-    client.close();
-    server.destroy();
+    api.close();
   }
 
   private void putConfigMap(String value) {
@@ -77,12 +65,12 @@ class ApiSourcesWatchTest {
     putConfigMap("one");
 
     assertThat(sources.configMap("ns", "kube-root-ca.crt")).contains(Map.of("ca.crt", "one"));
-    int requests = server.getRequestCount();
+    int requests = api.requestCount();
     for (int i = 0; i < 10; i++) {
       assertThat(sources.configMap("ns", "kube-root-ca.crt")).contains(Map.of("ca.crt", "one"));
     }
 
-    assertThat(server.getRequestCount()).isEqualTo(requests);
+    assertThat(api.requestCount()).isEqualTo(requests);
     assertThat(sources.watchedConfigMaps()).containsExactly("ns/kube-root-ca.crt");
   }
 
@@ -122,10 +110,10 @@ class ApiSourcesWatchTest {
     assertThat(sources.configMap("ns", "kube-root-ca.crt")).contains(Map.of("ca.crt", "one"));
     assertThat(sources.secret("ns", "missing")).isEmpty();
     Optional<Map<String, String>> secret = sources.secret("ns", "creds");
-    int requests = server.getRequestCount();
+    int requests = api.requestCount();
 
     assertThat(sources.secret("ns", "creds")).isEqualTo(secret);
-    assertThat(server.getRequestCount()).isEqualTo(requests);
+    assertThat(api.requestCount()).isEqualTo(requests);
     assertThat(secret).isPresent();
     assertThat(secret.get()).containsEntry("user", "me");
   }

@@ -64,6 +64,11 @@ public final class MockApi implements AutoCloseable {
     return client;
   }
 
+  /** Requests the mock server has answered so far. */
+  public int requestCount() {
+    return server.getRequestCount();
+  }
+
   @Override
   public void close() {
     client.close();

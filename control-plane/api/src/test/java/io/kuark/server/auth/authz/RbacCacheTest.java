@@ -34,7 +34,8 @@ class RbacCacheTest {
     return (ObjectNode) M.readTree(s.replace('\'', '"'));
   }
 
-  static ObjectNode role(String kind, String ns, String name, String verb) throws Exception {
+  /** An RBAC object of {@code kind} named {@code name} in {@code ns} ("" for cluster scope). */
+  static ObjectNode rbacObject(String kind, String ns, String name, String rest) throws Exception {
     String meta = ns.isEmpty() ? "" : ",'namespace':'" + ns + "'";
     return json(
         "{'apiVersion':'rbac.authorization.k8s.io/v1','kind':'"
@@ -43,26 +44,30 @@ class RbacCacheTest {
             + name
             + "'"
             + meta
-            + "},'rules':[{'verbs':['"
-            + verb
-            + "'],'apiGroups':[''],'resources':['pods']}]}");
+            + "},"
+            + rest
+            + "}");
+  }
+
+  static ObjectNode role(String kind, String ns, String name, String verb) throws Exception {
+    return rbacObject(
+        kind,
+        ns,
+        name,
+        "'rules':[{'verbs':['" + verb + "'],'apiGroups':[''],'resources':['pods']}]");
   }
 
   static ObjectNode binding(String kind, String ns, String name, String user, String roleKind)
       throws Exception {
-    String meta = ns.isEmpty() ? "" : ",'namespace':'" + ns + "'";
-    return json(
-        "{'apiVersion':'rbac.authorization.k8s.io/v1','kind':'"
-            + kind
-            + "','metadata':{'name':'"
-            + name
-            + "'"
-            + meta
-            + "},'roleRef':{'apiGroup':'rbac.authorization.k8s.io','kind':'"
+    return rbacObject(
+        kind,
+        ns,
+        name,
+        "'roleRef':{'apiGroup':'rbac.authorization.k8s.io','kind':'"
             + roleKind
             + "','name':'reader'},'subjects':[{'kind':'User','name':'"
             + user
-            + "'}]}");
+            + "'}]");
   }
 
   @Test

@@ -92,6 +92,27 @@ class NodeJoinIT {
             "Running"::equals);
     // exec goes through the agent API, now serving a CA-signed certificate.
     assertThat(kubectl.ok("exec", "joined", "--", "cat", "/cfg/greeting")).contains("hello-join");
+    // A changed ConfigMap reaches the running container's volume (the agent's periodic sync swaps
+    // the volume's ..data link), without a restart.
+    kubectl.ok(
+        "patch", "configmap", "app-config", "-p", "{\"data\":{\"greeting\":\"hello-again\"}}");
+    await("the changed ConfigMap reaches the running container")
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofSeconds(2))
+        .until(
+            () -> kubectl.run("exec", "joined", "--", "cat", "/cfg/greeting").stdout().strip(),
+            "hello-again"::equals);
+    assertThat(kubectl.ok("exec", "joined", "--", "ls", "-a", "/cfg")).contains("..data");
+    assertThat(
+            kubectl
+                .ok(
+                    "get",
+                    "pod",
+                    "joined",
+                    "-o",
+                    "jsonpath={.status.containerStatuses[0].restartCount}")
+                .strip())
+        .isEqualTo("0");
     assertThat(kubectl.ok("exec", "joined", "--", "sh", "-c", "echo $PASSWORD")).contains("s3cret");
     assertThat(
             kubectl.ok(

@@ -113,6 +113,11 @@ public final class ContainerStarter {
   }
 
   /** The pod's directory for hosts/resolv.conf/volumes. */
+  /** Where ConfigMaps, Secrets and tokens for pods are read from. */
+  public Sources sources() {
+    return sources;
+  }
+
   public Path podDir(String uid) {
     return config.agentDir().resolve("pods").resolve(uid);
   }

@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.PodStatus;
 import io.kuark.agent.events.EventRecorder;
 import io.kuark.agent.runtime.ContainerRuntime;
 import io.kuark.agent.runtime.ContainerStatus;
+import io.kuark.agent.volume.PodVolumes;
+import io.kuark.agent.volume.TokenRenewal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +39,9 @@ final class PodWorker implements Runnable {
    */
   private static final long STARTING_RESYNC_MILLIS = 50;
 
+  /** How often a running pod's volumes are brought up to date (kubelet: its 1 min pod sync). */
+  static final Duration VOLUME_REFRESH = Duration.ofMinutes(1);
+
   /** How long a sync waits for a container it just launched to run before it moves on. */
   private static final Duration START_WAIT = Duration.ofSeconds(3);
 
@@ -47,6 +52,7 @@ final class PodWorker implements Runnable {
   private final Object signal = new Object();
   private volatile Pod pod;
   private volatile boolean goneFromApi;
+  private long volumesRefreshedAt;
   private volatile boolean stopRequested;
   private volatile boolean finished;
   private boolean dirty = true;
@@ -301,6 +307,7 @@ final class PodWorker implements Runnable {
               false,
               initDone && state.evictedMessage == null));
     }
+    refreshVolumes(current);
     save();
     publish(
         current,
@@ -311,6 +318,32 @@ final class PodWorker implements Runnable {
             Instant.ofEpochMilli(state.startTimeMillis),
             initViews,
             views));
+  }
+
+  /**
+   * Every {@link #VOLUME_REFRESH}, brings the pod's ConfigMap, Secret, downward API and projected
+   * volumes up to date (changed sources, tokens due for renewal), as kubelet's periodic pod sync
+   * does; the first sync only starts the clock (its container starts just wrote them).
+   */
+  private void refreshVolumes(Pod current) {
+    long now = deps.clock().millis();
+    if (volumesRefreshedAt == 0) {
+      volumesRefreshedAt = now;
+      return;
+    }
+    if (now - volumesRefreshedAt < VOLUME_REFRESH.toMillis()) {
+      return;
+    }
+    volumesRefreshedAt = now;
+    List<String> rewritten =
+        PodVolumes.refresh(
+            current,
+            deps.starter().podDir(uid),
+            deps.starter().sources(),
+            TokenRenewal.kubelet(deps.clock()));
+    if (!rewritten.isEmpty()) {
+      LOG.infof("pod %s/%s: volumes updated: %s", state.namespace, state.name, rewritten);
+    }
   }
 
   /** Moves one container slot forward and returns how it looks now. */

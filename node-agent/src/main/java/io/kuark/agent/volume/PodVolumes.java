@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +23,11 @@ import org.jboss.logging.Logger;
  * Materializes a pod's volumes as host directories under {@code podDir/volumes/<name>} (hostPath
  * volumes are the host path itself) so containers can bind-mount them. Supported: emptyDir (disk),
  * hostPath, configMap, secret, downwardAPI and projected (configMap, secret, downwardAPI,
- * serviceAccountToken). Content is written once when the pod starts; updates of the sources are not
- * propagated yet.
+ * serviceAccountToken). ConfigMap, Secret, downward API and projected volumes are written with
+ * {@link AtomicWriter} (upstream's {@code ..data} layout) when a container first needs them, and
+ * {@link #refresh} brings them up to date later: changed sources are swapped in atomically and
+ * projected ServiceAccount tokens are renewed before they expire ({@link TokenRenewal}). Containers
+ * that mount a volume with {@code subPath} keep the file they started with, as upstream.
  */
 public final class PodVolumes {
 
@@ -72,38 +76,24 @@ public final class PodVolumes {
       if (volume.getEmptyDir() != null || existed) {
         continue;
       }
-      if (volume.getConfigMap() != null) {
-        Optional<Map<String, String>> data =
-            sources.configMap(namespace, volume.getConfigMap().getName());
-        if (data.isEmpty() && !Boolean.TRUE.equals(volume.getConfigMap().getOptional())) {
-          throw missing(dir, "configmap \"" + volume.getConfigMap().getName() + "\" not found");
+      Optional<Map<String, AtomicWriter.VolumeFile>> payload;
+      try {
+        payload = payload(pod, volume, sources, TokenRenewal.ALWAYS, dir);
+        if (payload.isPresent()) {
+          AtomicWriter.write(dir, payload.get());
         }
-        writeKeys(dir, data.orElse(Map.of()), volume.getConfigMap().getItems());
-      } else if (volume.getSecret() != null) {
-        Optional<Map<String, String>> data =
-            sources.secret(namespace, volume.getSecret().getSecretName());
-        if (data.isEmpty() && !Boolean.TRUE.equals(volume.getSecret().getOptional())) {
-          throw missing(dir, "secret \"" + volume.getSecret().getSecretName() + "\" not found");
-        }
-        writeKeys(dir, data.orElse(Map.of()), volume.getSecret().getItems());
-      } else if (volume.getDownwardAPI() != null) {
-        writeDownward(dir, pod, volume.getDownwardAPI().getItems());
-      } else if (volume.getProjected() != null) {
-        for (VolumeProjection projection : volume.getProjected().getSources()) {
-          project(dir, pod, projection, sources);
-        }
-      } else {
+      } catch (VolumeException e) {
+        // Not written: the next start tries again (a directory would count as written).
+        AtomicWriter.deleteTree(dir);
+        throw new VolumeException(e.getMessage());
+      }
+      if (payload.isEmpty()) {
         LOG.warnf(
             "pod %s/%s: volume %s has an unsupported type; it is an empty directory",
             namespace, pod.getMetadata().getName(), volume.getName());
       }
     }
     return paths;
-  }
-
-  private static VolumeException missing(Path dir, String message) throws IOException {
-    Files.deleteIfExists(dir);
-    return new VolumeException(message);
   }
 
   private static Path hostPath(Volume volume) throws IOException {
@@ -139,7 +129,94 @@ public final class PodVolumes {
     return path;
   }
 
-  private static void project(Path dir, Pod pod, VolumeProjection projection, Sources sources)
+  /**
+   * Brings the pod's written ConfigMap, Secret, downward API and projected volumes up to date:
+   * content whose source changed is swapped in atomically, tokens due for renewal are renewed. A
+   * volume whose source cannot be read now keeps its content (upstream keeps the last good content
+   * too). Volumes not written yet (no container needed them so far) are left to the start.
+   *
+   * @return names of the volumes that were rewritten
+   */
+  public static List<String> refresh(Pod pod, Path podDir, Sources sources, TokenRenewal tokens) {
+    List<String> rewritten = new ArrayList<>();
+    List<Volume> volumes = pod.getSpec().getVolumes();
+    if (volumes == null) {
+      return rewritten;
+    }
+    for (Volume volume : volumes) {
+      Path dir = podDir.resolve("volumes").resolve(volume.getName());
+      if (volume.getHostPath() != null || volume.getEmptyDir() != null || !Files.isDirectory(dir)) {
+        continue;
+      }
+      try {
+        Optional<Map<String, AtomicWriter.VolumeFile>> payload =
+            payload(pod, volume, sources, tokens, dir);
+        if (payload.isPresent() && AtomicWriter.write(dir, payload.get())) {
+          rewritten.add(volume.getName());
+        }
+      } catch (IOException | RuntimeException e) {
+        LOG.debugf(
+            "pod %s/%s: volume %s not refreshed: %s",
+            pod.getMetadata().getNamespace(),
+            pod.getMetadata().getName(),
+            volume.getName(),
+            e.getMessage());
+      }
+    }
+    return rewritten;
+  }
+
+  /**
+   * The files of a ConfigMap, Secret, downward API or projected volume; empty for other types.
+   *
+   * @param dir the volume's directory (where a current token is read from)
+   * @throws VolumeException when a source the volume needs does not exist
+   */
+  private static Optional<Map<String, AtomicWriter.VolumeFile>> payload(
+      Pod pod, Volume volume, Sources sources, TokenRenewal tokens, Path dir) throws IOException {
+    String namespace = pod.getMetadata().getNamespace();
+    Map<String, AtomicWriter.VolumeFile> files = new LinkedHashMap<>();
+    if (volume.getConfigMap() != null) {
+      String name = volume.getConfigMap().getName();
+      Optional<Map<String, String>> data = sources.configMap(namespace, name);
+      if (data.isEmpty() && !Boolean.TRUE.equals(volume.getConfigMap().getOptional())) {
+        throw new VolumeException("configmap \"" + name + "\" not found");
+      }
+      int mode = mode(volume.getConfigMap().getDefaultMode());
+      putKeys(files, data.orElse(Map.of()), volume.getConfigMap().getItems(), mode);
+    } else if (volume.getSecret() != null) {
+      String name = volume.getSecret().getSecretName();
+      Optional<Map<String, String>> data = sources.secret(namespace, name);
+      if (data.isEmpty() && !Boolean.TRUE.equals(volume.getSecret().getOptional())) {
+        throw new VolumeException("secret \"" + name + "\" not found");
+      }
+      int mode = mode(volume.getSecret().getDefaultMode());
+      putKeys(files, data.orElse(Map.of()), volume.getSecret().getItems(), mode);
+    } else if (volume.getDownwardAPI() != null) {
+      putDownward(
+          files,
+          pod,
+          volume.getDownwardAPI().getItems(),
+          mode(volume.getDownwardAPI().getDefaultMode()));
+    } else if (volume.getProjected() != null) {
+      int mode = mode(volume.getProjected().getDefaultMode());
+      for (VolumeProjection projection : volume.getProjected().getSources()) {
+        project(files, pod, projection, sources, mode, tokens, dir);
+      }
+    } else {
+      return Optional.empty();
+    }
+    return Optional.of(files);
+  }
+
+  private static void project(
+      Map<String, AtomicWriter.VolumeFile> files,
+      Pod pod,
+      VolumeProjection projection,
+      Sources sources,
+      int mode,
+      TokenRenewal tokens,
+      Path dir)
       throws IOException {
     String namespace = pod.getMetadata().getNamespace();
     if (projection.getConfigMap() != null) {
@@ -148,22 +225,27 @@ public final class PodVolumes {
       if (data.isEmpty() && !Boolean.TRUE.equals(cm.getOptional())) {
         throw new VolumeException("configmap \"" + cm.getName() + "\" not found");
       }
-      writeKeys(dir, data.orElse(Map.of()), cm.getItems());
+      putKeys(files, data.orElse(Map.of()), cm.getItems(), mode);
     } else if (projection.getSecret() != null) {
       SecretProjection secret = projection.getSecret();
       Optional<Map<String, String>> data = sources.secret(namespace, secret.getName());
       if (data.isEmpty() && !Boolean.TRUE.equals(secret.getOptional())) {
         throw new VolumeException("secret \"" + secret.getName() + "\" not found");
       }
-      writeKeys(dir, data.orElse(Map.of()), secret.getItems());
+      putKeys(files, data.orElse(Map.of()), secret.getItems(), mode);
     } else if (projection.getDownwardAPI() != null) {
-      writeDownward(dir, pod, projection.getDownwardAPI().getItems());
+      putDownward(files, pod, projection.getDownwardAPI().getItems(), mode);
     } else if (projection.getServiceAccountToken() != null) {
       ServiceAccountTokenProjection token = projection.getServiceAccountToken();
+      byte[] current = AtomicWriter.read(dir, token.getPath());
       Optional<String> value =
-          sources.serviceAccountToken(pod, token.getAudience(), token.getExpirationSeconds());
+          current != null && !tokens.due(new String(current, StandardCharsets.UTF_8))
+              ? Optional.of(new String(current, StandardCharsets.UTF_8))
+              : sources.serviceAccountToken(pod, token.getAudience(), token.getExpirationSeconds());
       if (value.isPresent()) {
-        write(dir, token.getPath(), value.get());
+        put(files, token.getPath(), value.get(), mode);
+      } else if (current != null) {
+        put(files, token.getPath(), new String(current, StandardCharsets.UTF_8), mode);
       } else {
         LOG.warnf(
             "pod %s/%s: no ServiceAccount token available; %s left out",
@@ -172,24 +254,30 @@ public final class PodVolumes {
     }
   }
 
-  private static void writeKeys(Path dir, Map<String, String> data, List<KeyToPath> items)
-      throws IOException {
+  private static void putKeys(
+      Map<String, AtomicWriter.VolumeFile> files,
+      Map<String, String> data,
+      List<KeyToPath> items,
+      int mode) {
     if (items == null || items.isEmpty()) {
       for (Map.Entry<String, String> entry : data.entrySet()) {
-        write(dir, entry.getKey(), entry.getValue());
+        put(files, entry.getKey(), entry.getValue(), mode);
       }
       return;
     }
     for (KeyToPath item : items) {
       String value = data.get(item.getKey());
       if (value != null) {
-        write(dir, item.getPath(), value);
+        put(files, item.getPath(), value, item.getMode() == null ? mode : item.getMode());
       }
     }
   }
 
-  private static void writeDownward(Path dir, Pod pod, List<DownwardAPIVolumeFile> items)
-      throws IOException {
+  private static void putDownward(
+      Map<String, AtomicWriter.VolumeFile> files,
+      Pod pod,
+      List<DownwardAPIVolumeFile> items,
+      int mode) {
     if (items == null) {
       return;
     }
@@ -212,8 +300,18 @@ public final class PodVolumes {
       } else {
         continue;
       }
-      write(dir, item.getPath(), value);
+      put(files, item.getPath(), value, item.getMode() == null ? mode : item.getMode());
     }
+  }
+
+  private static void put(
+      Map<String, AtomicWriter.VolumeFile> files, String path, String value, int mode) {
+    files.put(path, new AtomicWriter.VolumeFile(value.getBytes(StandardCharsets.UTF_8), mode));
+  }
+
+  /** A volume's defaultMode, upstream's 0644 when unset. */
+  private static int mode(Integer defaultMode) {
+    return defaultMode == null ? 0644 : defaultMode;
   }
 
   private static String keyValues(Map<String, String> values) {
@@ -224,14 +322,5 @@ public final class PodVolumes {
           .forEach(e -> text.append(e.getKey()).append("=\"").append(e.getValue()).append("\"\n"));
     }
     return text.toString();
-  }
-
-  private static void write(Path dir, String relative, String value) throws IOException {
-    Path target = dir.resolve(relative).normalize();
-    if (!target.startsWith(dir)) {
-      throw new VolumeException("volume path escapes the volume: " + relative);
-    }
-    Files.createDirectories(target.getParent());
-    Files.writeString(target, value, StandardCharsets.UTF_8);
   }
 }

@@ -1,0 +1,206 @@
+package io.kuark.agent.volume;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Writes a volume's files so that a container reading them sees either the whole old content or the
+ * whole new one, with upstream kubelet's layout: the files live in a timestamped directory {@code
+ * ..<time>.<random>}, the symlink {@code ..data} names the current one, and each top-level name is
+ * a symlink {@code name -> ..data/name}. An update writes a new directory, swaps {@code ..data}
+ * with one rename(2), fixes the top-level links and removes the old directory. Applications that
+ * watch their ConfigMap volume (inotify on {@code ..data}) rely on exactly this layout.
+ */
+public final class AtomicWriter {
+
+  /** The symlink to the current content. */
+  public static final String DATA = "..data";
+
+  private static final String DATA_TMP = "..data_tmp";
+  private static final Set<PosixFilePermission> DIR_MODE =
+      EnumSet.of(
+          PosixFilePermission.OWNER_READ,
+          PosixFilePermission.OWNER_WRITE,
+          PosixFilePermission.OWNER_EXECUTE,
+          PosixFilePermission.GROUP_READ,
+          PosixFilePermission.GROUP_EXECUTE,
+          PosixFilePermission.OTHERS_READ,
+          PosixFilePermission.OTHERS_EXECUTE);
+
+  /** One file of a volume: its bytes and its permission bits (e.g. 0644). */
+  public record VolumeFile(byte[] content, int mode) {}
+
+  private AtomicWriter() {}
+
+  /**
+   * Makes {@code dir} hold exactly {@code payload} (relative path → file).
+   *
+   * @return false when it already did (nothing was written)
+   * @throws PodVolumes.VolumeException when a path is absolute, empty or leaves the volume
+   */
+  public static boolean write(Path dir, Map<String, VolumeFile> payload) throws IOException {
+    for (String relative : payload.keySet()) {
+      check(relative);
+    }
+    Files.createDirectories(dir);
+    Path data = dir.resolve(DATA);
+    Path current =
+        Files.isSymbolicLink(data) ? dir.resolve(Files.readSymbolicLink(data)).normalize() : null;
+    if (current != null && holds(current, payload)) {
+      return false;
+    }
+    Path next = Files.createTempDirectory(dir, ".." + System.currentTimeMillis() + ".");
+    Files.setPosixFilePermissions(next, DIR_MODE);
+    for (Map.Entry<String, VolumeFile> file : payload.entrySet()) {
+      Path target = next.resolve(file.getKey()).normalize();
+      createDirectories(next, target.getParent());
+      Files.write(target, file.getValue().content());
+      Files.setPosixFilePermissions(target, permissions(file.getValue().mode()));
+    }
+    Path tmp = dir.resolve(DATA_TMP);
+    Files.deleteIfExists(tmp);
+    Files.createSymbolicLink(tmp, next.getFileName());
+    // rename(2) replaces the old link in one step: readers never see a missing ..data.
+    Files.move(tmp, data, StandardCopyOption.ATOMIC_MOVE);
+    Set<String> tops = new LinkedHashSet<>();
+    for (String relative : payload.keySet()) {
+      tops.add(Path.of(relative).normalize().getName(0).toString());
+    }
+    for (String top : tops) {
+      Path link = dir.resolve(top);
+      if (!Files.isSymbolicLink(link)) {
+        deleteTree(link); // a file an older agent wrote in place
+        Files.createSymbolicLink(link, Path.of(DATA, top));
+      }
+    }
+    try (Stream<Path> entries = Files.list(dir)) {
+      for (Path entry : entries.toList()) {
+        String name = entry.getFileName().toString();
+        if (!name.startsWith("..") && !tops.contains(name)) {
+          deleteTree(entry); // a key no longer in the source
+        }
+      }
+    }
+    if (current != null && !current.equals(next) && current.startsWith(dir)) {
+      deleteTree(current);
+    }
+    return true;
+  }
+
+  /** The file the volume's {@code relative} path currently names, or null. */
+  public static byte[] read(Path dir, String relative) throws IOException {
+    Path file = dir.resolve(relative).normalize();
+    return file.startsWith(dir) && Files.isRegularFile(file) ? Files.readAllBytes(file) : null;
+  }
+
+  private static void check(String relative) throws PodVolumes.VolumeException {
+    if (relative == null || relative.isEmpty()) {
+      throw new PodVolumes.VolumeException("volume path must not be empty");
+    }
+    Path path = Path.of(relative);
+    if (path.isAbsolute()) {
+      throw new PodVolumes.VolumeException("volume path must be relative: " + relative);
+    }
+    for (Path part : path) {
+      if (part.toString().equals("..") || part.toString().startsWith("..")) {
+        throw new PodVolumes.VolumeException("volume path must not contain '..': " + relative);
+      }
+    }
+  }
+
+  /** Whether {@code current} holds exactly the payload's files, bytes and modes. */
+  private static boolean holds(Path current, Map<String, VolumeFile> payload) throws IOException {
+    if (!Files.isDirectory(current)) {
+      return false;
+    }
+    Map<String, Path> files = new HashMap<>();
+    try (Stream<Path> walk = Files.walk(current)) {
+      for (Path p : walk.filter(Files::isRegularFile).toList()) {
+        files.put(current.relativize(p).toString(), p);
+      }
+    }
+    Map<String, VolumeFile> wanted = new HashMap<>();
+    payload.forEach((k, v) -> wanted.put(Path.of(k).normalize().toString(), v));
+    if (!files.keySet().equals(wanted.keySet())) {
+      return false;
+    }
+    for (Map.Entry<String, VolumeFile> e : wanted.entrySet()) {
+      Path p = files.get(e.getKey());
+      if (!Arrays.equals(Files.readAllBytes(p), e.getValue().content())
+          || !Files.getPosixFilePermissions(p).equals(permissions(e.getValue().mode()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void createDirectories(Path root, Path dir) throws IOException {
+    if (Files.isDirectory(dir)) {
+      return;
+    }
+    createDirectories(root, dir.getParent());
+    Files.createDirectory(dir);
+    Files.setPosixFilePermissions(dir, DIR_MODE);
+  }
+
+  static Set<PosixFilePermission> permissions(int mode) {
+    Set<PosixFilePermission> out = EnumSet.noneOf(PosixFilePermission.class);
+    PosixFilePermission[] bits = {
+      PosixFilePermission.OTHERS_EXECUTE,
+      PosixFilePermission.OTHERS_WRITE,
+      PosixFilePermission.OTHERS_READ,
+      PosixFilePermission.GROUP_EXECUTE,
+      PosixFilePermission.GROUP_WRITE,
+      PosixFilePermission.GROUP_READ,
+      PosixFilePermission.OWNER_EXECUTE,
+      PosixFilePermission.OWNER_WRITE,
+      PosixFilePermission.OWNER_READ
+    };
+    for (int i = 0; i < bits.length; i++) {
+      if ((mode & (1 << i)) != 0) {
+        out.add(bits[i]);
+      }
+    }
+    return out;
+  }
+
+  /** Removes a file, a symlink (not what it names) or a directory tree; nothing if absent. */
+  static void deleteTree(Path path) throws IOException {
+    if (Files.isSymbolicLink(path) || Files.isRegularFile(path)) {
+      Files.deleteIfExists(path);
+      return;
+    }
+    if (!Files.exists(path)) {
+      return;
+    }
+    Files.walkFileTree(
+        path,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Files.delete(file);
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+            Files.delete(d);
+            return FileVisitResult.CONTINUE;
+          }
+        });
+  }
+}

@@ -77,6 +77,38 @@ final class ApiSources implements ContainerStarter.Sources {
   }
 
   @Override
+  public Optional<Map<String, byte[]>> configMapFiles(String namespace, String name) {
+    ConfigMap map = configMaps.get(namespace, name).orElse(null);
+    if (map == null) {
+      return Optional.empty();
+    }
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    if (map.getData() != null) {
+      map.getData().forEach((k, v) -> files.put(k, v.getBytes(StandardCharsets.UTF_8)));
+    }
+    if (map.getBinaryData() != null) {
+      map.getBinaryData().forEach((k, v) -> files.put(k, Base64.getDecoder().decode(v)));
+    }
+    return Optional.of(files);
+  }
+
+  @Override
+  public Optional<Map<String, byte[]>> secretFiles(String namespace, String name) {
+    Secret secret = secrets.get(namespace, name).orElse(null);
+    if (secret == null) {
+      return Optional.empty();
+    }
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    if (secret.getData() != null) {
+      secret.getData().forEach((k, v) -> files.put(k, Base64.getDecoder().decode(v)));
+    }
+    if (secret.getStringData() != null) {
+      secret.getStringData().forEach((k, v) -> files.put(k, v.getBytes(StandardCharsets.UTF_8)));
+    }
+    return Optional.of(files);
+  }
+
+  @Override
   public Optional<Map<String, String>> secret(String namespace, String name) {
     Secret secret = secrets.get(namespace, name).orElse(null);
     if (secret == null) {

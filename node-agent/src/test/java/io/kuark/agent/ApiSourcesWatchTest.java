@@ -117,4 +117,45 @@ class ApiSourcesWatchTest {
     assertThat(secret).isPresent();
     assertThat(secret.get()).containsEntry("user", "me");
   }
+
+  @Test
+  void binaryValuesReachVolumeFilesByteForByte() {
+    byte[] all = new byte[256];
+    for (int i = 0; i < all.length; i++) {
+      all[i] = (byte) i;
+    }
+    String b64 = java.util.Base64.getEncoder().encodeToString(all);
+    client
+        .secrets()
+        .inNamespace("ns")
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withNamespace("ns")
+                .withName("keystore")
+                .endMetadata()
+                .withData(Map.of("store.p12", b64))
+                .build())
+        .create();
+    client
+        .configMaps()
+        .inNamespace("ns")
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withNamespace("ns")
+                .withName("blobs")
+                .endMetadata()
+                .withData(Map.of("text", "h\u00e9llo"))
+                .withBinaryData(Map.of("blob", b64))
+                .build())
+        .create();
+
+    assertThat(sources.secretFiles("ns", "keystore").orElseThrow().get("store.p12")).isEqualTo(all);
+    Map<String, byte[]> files = sources.configMapFiles("ns", "blobs").orElseThrow();
+    assertThat(files.get("blob")).isEqualTo(all);
+    assertThat(files.get("text"))
+        .isEqualTo("h\u00e9llo".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(sources.secretFiles("ns", "missing")).isEmpty();
+  }
 }

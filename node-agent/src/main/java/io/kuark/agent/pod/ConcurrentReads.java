@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.ServiceAccountTokenProjection;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeProjection;
+import io.kuark.agent.volume.PodVolumes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -156,7 +157,7 @@ final class ConcurrentReads implements ContainerStarter.Sources {
       ContainerStarter.Sources direct,
       String namespace,
       String name) {
-    wanted.putIfAbsent(configMapKey(namespace, name), () -> direct.configMap(namespace, name));
+    wanted.putIfAbsent(configMapKey(namespace, name), () -> direct.configMapFiles(namespace, name));
   }
 
   private static void secret(
@@ -164,7 +165,7 @@ final class ConcurrentReads implements ContainerStarter.Sources {
       ContainerStarter.Sources direct,
       String namespace,
       String name) {
-    wanted.putIfAbsent(secretKey(namespace, name), () -> direct.secret(namespace, name));
+    wanted.putIfAbsent(secretKey(namespace, name), () -> direct.secretFiles(namespace, name));
   }
 
   private static void complete(CompletableFuture<Object> future, Supplier<Object> read) {
@@ -187,22 +188,34 @@ final class ConcurrentReads implements ContainerStarter.Sources {
     return "token/" + audience + "/" + expirationSeconds;
   }
 
+  // ConfigMaps and Secrets are read once per start, as bytes (what volumes write); env reads the
+  // same read as text.
   @Override
-  @SuppressWarnings("unchecked")
   public Optional<Map<String, String>> configMap(String namespace, String name) {
-    CompletableFuture<Object> read = reads.get(configMapKey(namespace, name));
-    return read == null
-        ? direct.configMap(namespace, name)
-        : (Optional<Map<String, String>>) await(read);
+    return configMapFiles(namespace, name).map(PodVolumes::text);
+  }
+
+  @Override
+  public Optional<Map<String, String>> secret(String namespace, String name) {
+    return secretFiles(namespace, name).map(PodVolumes::text);
   }
 
   @Override
   @SuppressWarnings("unchecked")
-  public Optional<Map<String, String>> secret(String namespace, String name) {
+  public Optional<Map<String, byte[]>> configMapFiles(String namespace, String name) {
+    CompletableFuture<Object> read = reads.get(configMapKey(namespace, name));
+    return read == null
+        ? direct.configMapFiles(namespace, name)
+        : (Optional<Map<String, byte[]>>) await(read);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public Optional<Map<String, byte[]>> secretFiles(String namespace, String name) {
     CompletableFuture<Object> read = reads.get(secretKey(namespace, name));
     return read == null
-        ? direct.secret(namespace, name)
-        : (Optional<Map<String, String>>) await(read);
+        ? direct.secretFiles(namespace, name)
+        : (Optional<Map<String, byte[]>>) await(read);
   }
 
   @Override

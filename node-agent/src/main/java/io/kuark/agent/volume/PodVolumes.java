@@ -35,12 +35,38 @@ public final class PodVolumes {
 
   /** Reads the API objects volume content comes from. */
   public interface Sources {
+    /** A ConfigMap's keys as text (for env); binary values lose bytes that are not UTF-8. */
     Optional<Map<String, String>> configMap(String namespace, String name);
 
+    /** A Secret's keys as text (for env); binary values lose bytes that are not UTF-8. */
     Optional<Map<String, String>> secret(String namespace, String name);
+
+    /** A ConfigMap's {@code data} and {@code binaryData} as the exact bytes of volume files. */
+    default Optional<Map<String, byte[]>> configMapFiles(String namespace, String name) {
+      return configMap(namespace, name).map(PodVolumes::utf8);
+    }
+
+    /** A Secret's keys as the exact bytes of volume files. */
+    default Optional<Map<String, byte[]>> secretFiles(String namespace, String name) {
+      return secret(namespace, name).map(PodVolumes::utf8);
+    }
 
     /** A bound ServiceAccount token for the pod, or empty if the API cannot issue one. */
     Optional<String> serviceAccountToken(Pod pod, String audience, Long expirationSeconds);
+  }
+
+  /** Text values as UTF-8 bytes. */
+  public static Map<String, byte[]> utf8(Map<String, String> values) {
+    Map<String, byte[]> out = new LinkedHashMap<>();
+    values.forEach((k, v) -> out.put(k, v.getBytes(StandardCharsets.UTF_8)));
+    return out;
+  }
+
+  /** File contents as text, for readers that need strings (env). */
+  public static Map<String, String> text(Map<String, byte[]> files) {
+    Map<String, String> out = new LinkedHashMap<>();
+    files.forEach((k, v) -> out.put(k, new String(v, StandardCharsets.UTF_8)));
+    return out;
   }
 
   /** A volume the pod needs that cannot be provided (yet); the container waits. */
@@ -178,7 +204,7 @@ public final class PodVolumes {
     Map<String, AtomicWriter.VolumeFile> files = new LinkedHashMap<>();
     if (volume.getConfigMap() != null) {
       String name = volume.getConfigMap().getName();
-      Optional<Map<String, String>> data = sources.configMap(namespace, name);
+      Optional<Map<String, byte[]>> data = sources.configMapFiles(namespace, name);
       if (data.isEmpty() && !Boolean.TRUE.equals(volume.getConfigMap().getOptional())) {
         throw new VolumeException("configmap \"" + name + "\" not found");
       }
@@ -186,7 +212,7 @@ public final class PodVolumes {
       putKeys(files, data.orElse(Map.of()), volume.getConfigMap().getItems(), mode);
     } else if (volume.getSecret() != null) {
       String name = volume.getSecret().getSecretName();
-      Optional<Map<String, String>> data = sources.secret(namespace, name);
+      Optional<Map<String, byte[]>> data = sources.secretFiles(namespace, name);
       if (data.isEmpty() && !Boolean.TRUE.equals(volume.getSecret().getOptional())) {
         throw new VolumeException("secret \"" + name + "\" not found");
       }
@@ -221,14 +247,14 @@ public final class PodVolumes {
     String namespace = pod.getMetadata().getNamespace();
     if (projection.getConfigMap() != null) {
       ConfigMapProjection cm = projection.getConfigMap();
-      Optional<Map<String, String>> data = sources.configMap(namespace, cm.getName());
+      Optional<Map<String, byte[]>> data = sources.configMapFiles(namespace, cm.getName());
       if (data.isEmpty() && !Boolean.TRUE.equals(cm.getOptional())) {
         throw new VolumeException("configmap \"" + cm.getName() + "\" not found");
       }
       putKeys(files, data.orElse(Map.of()), cm.getItems(), mode);
     } else if (projection.getSecret() != null) {
       SecretProjection secret = projection.getSecret();
-      Optional<Map<String, String>> data = sources.secret(namespace, secret.getName());
+      Optional<Map<String, byte[]>> data = sources.secretFiles(namespace, secret.getName());
       if (data.isEmpty() && !Boolean.TRUE.equals(secret.getOptional())) {
         throw new VolumeException("secret \"" + secret.getName() + "\" not found");
       }
@@ -256,19 +282,21 @@ public final class PodVolumes {
 
   private static void putKeys(
       Map<String, AtomicWriter.VolumeFile> files,
-      Map<String, String> data,
+      Map<String, byte[]> data,
       List<KeyToPath> items,
       int mode) {
     if (items == null || items.isEmpty()) {
-      for (Map.Entry<String, String> entry : data.entrySet()) {
-        put(files, entry.getKey(), entry.getValue(), mode);
+      for (Map.Entry<String, byte[]> entry : data.entrySet()) {
+        files.put(entry.getKey(), new AtomicWriter.VolumeFile(entry.getValue(), mode));
       }
       return;
     }
     for (KeyToPath item : items) {
-      String value = data.get(item.getKey());
+      byte[] value = data.get(item.getKey());
       if (value != null) {
-        put(files, item.getPath(), value, item.getMode() == null ? mode : item.getMode());
+        files.put(
+            item.getPath(),
+            new AtomicWriter.VolumeFile(value, item.getMode() == null ? mode : item.getMode()));
       }
     }
   }

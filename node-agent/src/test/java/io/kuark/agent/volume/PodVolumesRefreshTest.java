@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PodVolumesRefreshTest {
 
   /** Sources backed by maps; tokens are JWT-shaped with the given issue time and lifetime. */
-  static final class FakeSources implements PodVolumes.Sources {
+  static class FakeSources implements PodVolumes.Sources {
     final Map<String, Map<String, String>> configMaps = new HashMap<>();
     final AtomicInteger tokenRequests = new AtomicInteger();
     long issuedAt = 1_000_000;
@@ -195,5 +195,23 @@ class PodVolumesRefreshTest {
     assertThat(at(100 + 2884).due(token)).isFalse();
     assertThat(at(100 + 2885).due(token)).isTrue(); // 80 % of 3607 s, not of the year
     assertThat(at(0).due("not a token")).isTrue();
+  }
+
+  @Test
+  void volumeFilesAreTheSourcesExactBytes(@TempDir Path podDir) throws Exception {
+    byte[] all = new byte[256];
+    for (int i = 0; i < all.length; i++) {
+      all[i] = (byte) i;
+    }
+    FakeSources sources =
+        new FakeSources() {
+          @Override
+          public Optional<Map<String, byte[]>> configMapFiles(String namespace, String name) {
+            return Optional.of(Map.of("blob", all));
+          }
+        };
+    PodVolumes.prepare(pod("a"), podDir, sources);
+
+    assertThat(Files.readAllBytes(podDir.resolve("volumes/cfg/blob"))).isEqualTo(all);
   }
 }

@@ -12,7 +12,6 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
@@ -187,18 +186,7 @@ public final class LayerUnpacker {
   }
 
   static void deleteRecursively(Path path) throws IOException {
-    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-      try (Stream<Path> walk = Files.walk(path)) {
-        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(p);
-        }
-      }
-    } else {
-      Files.delete(path);
-    }
+    io.kuark.agent.fs.FileTrees.delete(path);
   }
 
   private static boolean isGzip(BufferedInputStream in) throws IOException {

@@ -1,15 +1,11 @@
 package io.kuark.agent.volume;
 
+import io.kuark.agent.fs.FileTrees;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -30,15 +26,7 @@ public final class AtomicWriter {
   public static final String DATA = "..data";
 
   private static final String DATA_TMP = "..data_tmp";
-  private static final Set<PosixFilePermission> DIR_MODE =
-      EnumSet.of(
-          PosixFilePermission.OWNER_READ,
-          PosixFilePermission.OWNER_WRITE,
-          PosixFilePermission.OWNER_EXECUTE,
-          PosixFilePermission.GROUP_READ,
-          PosixFilePermission.GROUP_EXECUTE,
-          PosixFilePermission.OTHERS_READ,
-          PosixFilePermission.OTHERS_EXECUTE);
+  private static final int DIR_MODE = 0755;
 
   /** One file of a volume: its bytes and its permission bits (e.g. 0644). */
   public record VolumeFile(byte[] content, int mode) {}
@@ -63,12 +51,12 @@ public final class AtomicWriter {
       return false;
     }
     Path next = Files.createTempDirectory(dir, ".." + System.currentTimeMillis() + ".");
-    Files.setPosixFilePermissions(next, DIR_MODE);
+    Files.setAttribute(next, "unix:mode", DIR_MODE);
     for (Map.Entry<String, VolumeFile> file : payload.entrySet()) {
       Path target = next.resolve(file.getKey()).normalize();
       createDirectories(next, target.getParent());
       Files.write(target, file.getValue().content());
-      Files.setPosixFilePermissions(target, permissions(file.getValue().mode()));
+      Files.setAttribute(target, "unix:mode", file.getValue().mode());
     }
     Path tmp = dir.resolve(DATA_TMP);
     Files.deleteIfExists(tmp);
@@ -140,7 +128,7 @@ public final class AtomicWriter {
     for (Map.Entry<String, VolumeFile> e : wanted.entrySet()) {
       Path p = files.get(e.getKey());
       if (!Arrays.equals(Files.readAllBytes(p), e.getValue().content())
-          || !Files.getPosixFilePermissions(p).equals(permissions(e.getValue().mode()))) {
+          || mode(p) != (e.getValue().mode() & 07777)) {
         return false;
       }
     }
@@ -153,54 +141,15 @@ public final class AtomicWriter {
     }
     createDirectories(root, dir.getParent());
     Files.createDirectory(dir);
-    Files.setPosixFilePermissions(dir, DIR_MODE);
+    Files.setAttribute(dir, "unix:mode", DIR_MODE);
   }
 
-  static Set<PosixFilePermission> permissions(int mode) {
-    Set<PosixFilePermission> out = EnumSet.noneOf(PosixFilePermission.class);
-    PosixFilePermission[] bits = {
-      PosixFilePermission.OTHERS_EXECUTE,
-      PosixFilePermission.OTHERS_WRITE,
-      PosixFilePermission.OTHERS_READ,
-      PosixFilePermission.GROUP_EXECUTE,
-      PosixFilePermission.GROUP_WRITE,
-      PosixFilePermission.GROUP_READ,
-      PosixFilePermission.OWNER_EXECUTE,
-      PosixFilePermission.OWNER_WRITE,
-      PosixFilePermission.OWNER_READ
-    };
-    for (int i = 0; i < bits.length; i++) {
-      if ((mode & (1 << i)) != 0) {
-        out.add(bits[i]);
-      }
-    }
-    return out;
+  /** The permission bits of {@code file} (e.g. 0644). */
+  private static int mode(Path file) throws IOException {
+    return (Integer) Files.getAttribute(file, "unix:mode") & 07777;
   }
 
-  /** Removes a file, a symlink (not what it names) or a directory tree; nothing if absent. */
   static void deleteTree(Path path) throws IOException {
-    if (Files.isSymbolicLink(path) || Files.isRegularFile(path)) {
-      Files.deleteIfExists(path);
-      return;
-    }
-    if (!Files.exists(path)) {
-      return;
-    }
-    Files.walkFileTree(
-        path,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            Files.delete(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-            Files.delete(d);
-            return FileVisitResult.CONTINUE;
-          }
-        });
+    FileTrees.delete(path);
   }
 }

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.kuark.agent.pod.ContainerStarter;
+import io.kuark.agent.volume.PodVolumes;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
@@ -56,24 +57,11 @@ final class ApiSources implements ContainerStarter.Sources {
     secrets.close();
   }
 
+  // Text for env is the files' bytes as UTF-8: one decoding of each object kind, shared with the
+  // volumes (the pod start path reads through ConcurrentReads, which does the same).
   @Override
   public Optional<Map<String, String>> configMap(String namespace, String name) {
-    ConfigMap map = configMaps.get(namespace, name).orElse(null);
-    if (map == null) {
-      return Optional.empty();
-    }
-    Map<String, String> data = new LinkedHashMap<>();
-    if (map.getData() != null) {
-      data.putAll(map.getData());
-    }
-    if (map.getBinaryData() != null) {
-      map.getBinaryData()
-          .forEach(
-              (k, v) ->
-                  data.put(
-                      k, new String(Base64.getDecoder().decode(v), StandardCharsets.ISO_8859_1)));
-    }
-    return Optional.of(data);
+    return configMapFiles(namespace, name).map(PodVolumes::text);
   }
 
   @Override
@@ -110,22 +98,7 @@ final class ApiSources implements ContainerStarter.Sources {
 
   @Override
   public Optional<Map<String, String>> secret(String namespace, String name) {
-    Secret secret = secrets.get(namespace, name).orElse(null);
-    if (secret == null) {
-      return Optional.empty();
-    }
-    Map<String, String> data = new LinkedHashMap<>();
-    if (secret.getData() != null) {
-      secret
-          .getData()
-          .forEach(
-              (k, v) ->
-                  data.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
-    }
-    if (secret.getStringData() != null) {
-      data.putAll(secret.getStringData());
-    }
-    return Optional.of(data);
+    return secretFiles(namespace, name).map(PodVolumes::text);
   }
 
   @Override

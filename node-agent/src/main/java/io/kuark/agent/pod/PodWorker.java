@@ -53,6 +53,7 @@ final class PodWorker implements Runnable {
   private volatile Pod pod;
   private volatile boolean goneFromApi;
   private long volumesRefreshedAt;
+  private final TokenRenewal tokenRenewal;
   private volatile boolean stopRequested;
   private volatile boolean finished;
   private boolean dirty = true;
@@ -102,6 +103,7 @@ final class PodWorker implements Runnable {
     this.uid = uid;
     this.state = state;
     this.stateFile = new PodStateFile(stateFile);
+    this.tokenRenewal = TokenRenewal.kubelet(deps.clock());
     this.trace = trace;
     this.gcView = PodGcView.of(state);
   }
@@ -337,10 +339,7 @@ final class PodWorker implements Runnable {
     volumesRefreshedAt = now;
     List<String> rewritten =
         PodVolumes.refresh(
-            current,
-            deps.starter().podDir(uid),
-            deps.starter().sources(),
-            TokenRenewal.kubelet(deps.clock()));
+            current, deps.starter().podDir(uid), deps.starter().sources(), tokenRenewal);
     if (!rewritten.isEmpty()) {
       LOG.infof("pod %s/%s: volumes updated: %s", state.namespace, state.name, rewritten);
     }

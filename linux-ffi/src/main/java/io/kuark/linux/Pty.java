@@ -2,7 +2,9 @@ package io.kuark.linux;
 
 /**
  * A pseudo-terminal: the master side stays in this process, the slave ({@link #slavePath()}) is
- * opened by a child process as its terminal. Reads block; call them from a platform thread.
+ * opened by a child process as its terminal. The pair is in raw mode (bytes pass unchanged both
+ * ways): it carries a terminal behind it rather than being one. Reads block; call them from a
+ * platform thread.
  */
 public interface Pty extends AutoCloseable {
 

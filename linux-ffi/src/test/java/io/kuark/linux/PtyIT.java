@@ -23,6 +23,15 @@ class PtyIT {
   }
 
   @Test
+  void openedPtyIsRawSoBytesPassUnchanged() throws Exception {
+    try (Pty pty = linux.openPty(80, 24)) {
+      // stty prints a setting it finds off with a leading '-'.
+      assertThat(stty(pty.slavePath(), "-a").split("\\s+"))
+          .contains("-echo", "-icanon", "-isig", "-opost", "-icrnl");
+    }
+  }
+
+  @Test
   void resizingThroughTheSlavePathChangesTheSizeOfThePair() throws Exception {
     try (Pty pty = linux.openPty(80, 24)) {
       linux.resizeTerminal(Path.of(pty.slavePath()), 132, 43);
@@ -56,7 +65,11 @@ class PtyIT {
   }
 
   private static String sttySize(String terminal) throws Exception {
-    Process stty = new ProcessBuilder("stty", "-F", terminal, "size").start();
+    return stty(terminal, "size");
+  }
+
+  private static String stty(String terminal, String what) throws Exception {
+    Process stty = new ProcessBuilder("stty", "-F", terminal, what).start();
     String out = new String(stty.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
     assertThat(stty.waitFor()).isZero();
     return out.trim();

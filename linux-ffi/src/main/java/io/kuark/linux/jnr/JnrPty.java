@@ -13,6 +13,10 @@ public final class JnrPty implements Pty {
   private static final long TIOCSWINSZ = 0x5414;
   private static final int EIO = 5;
   private static final int EINTR = 4;
+  private static final int TCSANOW = 0;
+
+  /** Larger than glibc's {@code struct termios} (60 bytes on Linux). */
+  private static final int TERMIOS_BYTES = 128;
 
   private final int fd;
   private final String slavePath;
@@ -23,7 +27,7 @@ public final class JnrPty implements Pty {
     this.slavePath = slavePath;
   }
 
-  /** Opens a new pty pair with the given window size. */
+  /** Opens a new pty pair in raw mode with the given window size. */
   public static JnrPty open(int columns, int rows) {
     LibC libc = Native.libc();
     int fd = libc.posix_openpt(O_RDWR | O_NOCTTY | LibC.O_CLOEXEC);
@@ -47,10 +51,29 @@ public final class JnrPty implements Pty {
       }
       JnrPty pty = new JnrPty(fd, new String(name, 0, end, StandardCharsets.US_ASCII));
       pty.resize(columns, rows);
+      makeRaw(libc, fd, pty.slavePath);
       return pty;
     } catch (RuntimeException e) {
       libc.close(fd);
       throw e;
+    }
+  }
+
+  /**
+   * Raw from the start: no echo, no line editing, no CR/LF translation. The pty only carries bytes
+   * to and from a terminal behind it (the container's console behind {@code runc exec --tty}),
+   * whose own discipline echoes and translates. runc also makes its terminal raw, but only once it
+   * runs: in cooked mode, input written before that was echoed twice and output CRLFs became CR CR
+   * LF. Termios requests on the master apply to the pair.
+   */
+  private static void makeRaw(LibC libc, int fd, String name) {
+    byte[] termios = new byte[TERMIOS_BYTES];
+    if (libc.tcgetattr(fd, termios) != 0) {
+      throw Native.lastError("tcgetattr " + name);
+    }
+    libc.cfmakeraw(termios);
+    if (libc.tcsetattr(fd, TCSANOW, termios) != 0) {
+      throw Native.lastError("tcsetattr " + name);
     }
   }
 

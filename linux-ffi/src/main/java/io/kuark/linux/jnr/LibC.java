@@ -64,6 +64,13 @@ public interface LibC {
 
   int ioctl(int fd, long request, byte[] arg);
 
+  // termios as glibc's struct (60 bytes on Linux; callers pass a larger buffer).
+  int tcgetattr(int fd, byte[] termios);
+
+  int tcsetattr(int fd, int optionalActions, byte[] termios);
+
+  void cfmakeraw(byte[] termios);
+
   long read(int fd, byte[] buf, long count);
 
   long write(int fd, byte[] buf, long count);

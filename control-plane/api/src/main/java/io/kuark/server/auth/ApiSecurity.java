@@ -166,7 +166,7 @@ public final class ApiSecurity implements AutoCloseable {
 
   /** {@code next} with the security admission steps in front. */
   public ObjectAdmission admission(ObjectAdmission next) {
-    NamespacedObjects objects = new NamespacedObjects(store, catalog);
+    NamespacedObjects objects = new NamespacedObjects(store, catalog, caches);
     List<AdmissionPlugin> plugins = new ArrayList<>();
     plugins.add(
         new LegacyTokenSecrets(

@@ -27,7 +27,7 @@ public final class CreateHandler implements ResourceHandler {
 
   CreateHandler(ApiContext ctx) {
     this.ctx = ctx;
-    this.namespaces = new NamespaceLifecycle(ctx.store(), ctx.catalog());
+    this.namespaces = new NamespaceLifecycle(ctx.store(), ctx.catalog(), ctx.watches());
   }
 
   @Override

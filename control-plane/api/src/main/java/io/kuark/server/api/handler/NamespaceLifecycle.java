@@ -1,39 +1,48 @@
 package io.kuark.server.api.handler;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kuark.server.api.http.Statuses;
 import io.kuark.server.api.store.Meta;
 import io.kuark.server.api.store.ObjectStore;
-import io.kuark.server.api.store.StoredObject;
+import io.kuark.server.api.watch.ObjectMirror;
+import io.kuark.server.api.watch.WatchCaches;
 import io.kuark.server.apimodel.ResourceCatalog;
 import io.kuark.server.apimodel.ResourceType;
 import java.util.Optional;
 
 /**
  * Upstream's NamespaceLifecycle admission: no new objects in a namespace that does not exist (404)
- * or is being terminated (403 Forbidden).
+ * or is being terminated (403 Forbidden). The Namespace is read from an {@link ObjectMirror} (as
+ * upstream reads it from an informer) when that has every acknowledged Namespace write, else from
+ * storage: every namespaced create needs it.
  */
 final class NamespaceLifecycle {
 
   private final ObjectStore store;
   private final ResourceType namespaces;
+  private final ObjectMirror mirror;
 
-  NamespaceLifecycle(ObjectStore store, ResourceCatalog catalog) {
+  NamespaceLifecycle(ObjectStore store, ResourceCatalog catalog, WatchCaches caches) {
     this.store = store;
     this.namespaces =
         catalog
             .find("", "v1", "namespaces")
             .orElseThrow(() -> new IllegalStateException("catalog lacks core/v1 namespaces"));
+    this.mirror = new ObjectMirror(store, caches, namespaces);
   }
 
   void checkCreate(ResourceType type, String namespace, String name) {
     if (!type.namespaced()) {
       return;
     }
-    Optional<StoredObject> ns = store.get(namespaces, "", namespace);
+    Optional<ObjectNode> ns =
+        mirror
+            .get("", namespace)
+            .orElseGet(() -> store.get(namespaces, "", namespace).map(o -> o.object()));
     if (ns.isEmpty()) {
       throw Statuses.notFound("", "namespaces", namespace);
     }
-    if (Meta.deleting(ns.get().object())) {
+    if (Meta.deleting(ns.get())) {
       throw Statuses.failure(
           403,
           "Forbidden",

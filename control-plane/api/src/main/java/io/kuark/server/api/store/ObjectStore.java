@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -26,6 +27,9 @@ public final class ObjectStore {
 
   private final Storage storage;
   private final List<WriteListener> writeListeners = new CopyOnWriteArrayList<>();
+  // The revision of the newest write committed through this store, per type prefix: a cache of a
+  // type that has seen this revision reflects every write this store acknowledged.
+  private final ConcurrentHashMap<String, Long> writtenRevisions = new ConcurrentHashMap<>();
 
   /**
    * Told about each write this store committed, on the writing thread before the write returns (so
@@ -114,7 +118,7 @@ public final class ObjectStore {
     String key = StorageKeys.key(type, Meta.namespace(object), name);
     try {
       KeyValue kv = storage.create(key, encode(object), ttl(type));
-      committed(type, "ADDED", object);
+      committed(type, "ADDED", object, kv.modRevision());
       return withRevision(object, kv.modRevision());
     } catch (StorageException.AlreadyExists e) {
       throw Statuses.alreadyExists(type, name);
@@ -131,7 +135,7 @@ public final class ObjectStore {
     String key = StorageKeys.key(type, Meta.namespace(object), name);
     try {
       KeyValue kv = storage.update(key, encode(object), expectedModRevision, ttl(type));
-      committed(type, "MODIFIED", object);
+      committed(type, "MODIFIED", object, kv.modRevision());
       return withRevision(object, kv.modRevision());
     } catch (StorageException.NotFound e) {
       throw Statuses.notFound(type, name);
@@ -148,17 +152,27 @@ public final class ObjectStore {
     String key = StorageKeys.key(type, Meta.namespace(object), name);
     try {
       KeyValue kv = storage.delete(key, expectedModRevision);
-      committed(type, "DELETED", object);
+      committed(type, "DELETED", object, kv.modRevision());
       return withRevision(object, kv.modRevision());
     } catch (StorageException.NotFound e) {
       throw Statuses.notFound(type, name);
     }
   }
 
-  private void committed(ResourceType type, String verb, ObjectNode object) {
+  private void committed(ResourceType type, String verb, ObjectNode object, long revision) {
+    writtenRevisions.merge(StorageKeys.typePrefix(type), revision, Math::max);
     for (WriteListener l : writeListeners) {
       l.written(type, verb, object);
     }
+  }
+
+  /**
+   * The revision of the newest write of {@code type} this store has committed (0 if none since it
+   * was made): a reader that has seen this revision of the type has seen every write of it that was
+   * acknowledged to a client of this store.
+   */
+  public long writtenRevision(ResourceType type) {
+    return writtenRevisions.getOrDefault(StorageKeys.typePrefix(type), 0L);
   }
 
   public long currentRevision() {

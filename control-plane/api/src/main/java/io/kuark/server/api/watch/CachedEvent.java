@@ -23,6 +23,7 @@ public final class CachedEvent {
 
   private final String type;
   private final long revision;
+  private final long cachedAtNanos;
   private final byte[] objectJson;
   private final String namespace;
   private final String key;
@@ -39,10 +40,16 @@ public final class CachedEvent {
    * @param previousStored the stored version before the change, or null for ADDED (kept in its
    *     stored form until a selector needs it)
    * @param revision the change's revision
+   * @param cachedAtNanos when the cache received the change (its clock, {@code System.nanoTime})
    */
   CachedEvent(
-      String type, KeyValue current, String namespace, KeyValue previousStored, long revision) {
-    this(type, current, namespace, previousStored, null, revision);
+      String type,
+      KeyValue current,
+      String namespace,
+      KeyValue previousStored,
+      long revision,
+      long cachedAtNanos) {
+    this(type, current, namespace, previousStored, null, revision, cachedAtNanos);
   }
 
   private CachedEvent(
@@ -51,9 +58,11 @@ public final class CachedEvent {
       String namespace,
       KeyValue previousStored,
       byte[] previousJson,
-      long revision) {
+      long revision,
+      long cachedAtNanos) {
     this.type = type;
     this.revision = revision;
+    this.cachedAtNanos = cachedAtNanos;
     this.key = current.key();
     this.objectJson = StoredJson.withResourceVersion(current);
     this.namespace = namespace;
@@ -67,8 +76,19 @@ public final class CachedEvent {
    * JSON instead of keeping a second copy of the same version's stored bytes, which for a window of
    * updates and deletions was half of what the window held.
    */
-  CachedEvent(String type, KeyValue current, String namespace, CachedEvent predecessor, long rev) {
-    this(type, current, namespace, null, predecessor.objectJson, rev);
+  CachedEvent(
+      String type,
+      KeyValue current,
+      String namespace,
+      CachedEvent predecessor,
+      long rev,
+      long cachedAtNanos) {
+    this(type, current, namespace, null, predecessor.objectJson, rev, cachedAtNanos);
+  }
+
+  /** When the cache received this change ({@code System.nanoTime}, or the cache's clock). */
+  long cachedAtNanos() {
+    return cachedAtNanos;
   }
 
   /** The storage key of the changed object. */

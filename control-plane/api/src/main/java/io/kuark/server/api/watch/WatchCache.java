@@ -5,6 +5,7 @@ import io.kuark.server.storage.Storage;
 import io.kuark.server.storage.StorageException;
 import io.kuark.server.storage.WatchEvent;
 import io.kuark.server.storage.WatchListener;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,6 +13,7 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -20,6 +22,13 @@ import org.jboss.logging.Logger;
  * events. A watch starting at revision R is served from the window when R is at or after the
  * window's start; older starts are 410 Expired (the client re-lists), as with upstream's watch
  * cache. Thread-safe.
+ *
+ * <p>The window is bounded by age as well as by count: events older than the freshness period are
+ * dropped (on the next append or {@link #trim}) down to a small minimum. Upstream sizes its window
+ * so that it spans its 75 s freshness period (a watcher that lost its connection resumes within
+ * that) and shrinks it when the events are older; keeping the full count for ever instead held
+ * several MB of event JSON per busy type after a burst of writes, long after any watcher could
+ * resume from them.
  */
 public final class WatchCache implements AutoCloseable {
 
@@ -28,6 +37,9 @@ public final class WatchCache implements AutoCloseable {
   private final Storage storage;
   private final String prefix;
   private final int capacity;
+  private final long freshnessNanos;
+  private final int minimum;
+  private final LongSupplier nanoClock;
   private final ArrayDeque<CachedEvent> window = new ArrayDeque<>();
   // The newest event of each key in the window: a change's previous version is usually the
   // object of that event, whose JSON the new event then shares.
@@ -38,10 +50,34 @@ public final class WatchCache implements AutoCloseable {
   private Storage.Watch storageWatch;
   private boolean closed;
 
+  /** A window bounded by count only (tests of the count bound). */
   public WatchCache(Storage storage, String prefix, int capacity) {
+    this(storage, prefix, capacity, null, capacity, System::nanoTime);
+  }
+
+  /**
+   * @param capacity at most this many events
+   * @param freshness events older than this are dropped down to {@code minimum} (null: never)
+   * @param minimum events kept however old they are
+   * @param nanoClock monotonic time in nanoseconds ({@link System#nanoTime} but in tests)
+   */
+  public WatchCache(
+      Storage storage,
+      String prefix,
+      int capacity,
+      Duration freshness,
+      int minimum,
+      LongSupplier nanoClock) {
+    if (minimum < 0 || minimum > capacity) {
+      throw new IllegalArgumentException(
+          "minimum " + minimum + " must be between 0 and the capacity " + capacity);
+    }
     this.storage = storage;
     this.prefix = prefix;
     this.capacity = capacity;
+    this.freshnessNanos = freshness == null ? Long.MAX_VALUE : freshness.toNanos();
+    this.minimum = minimum;
+    this.nanoClock = nanoClock;
   }
 
   /** Starts the storage watch at the current revision. */
@@ -106,10 +142,9 @@ public final class WatchCache implements AutoCloseable {
     window.addLast(cached);
     newestByKey.put(cached.key(), cached);
     if (window.size() > capacity) {
-      CachedEvent evicted = window.removeFirst();
-      windowStart = evicted.revision();
-      newestByKey.remove(evicted.key(), evicted);
+      evictOldest();
     }
+    trim();
     lastRevision = cached.revision();
     for (WatchSubscriber s : new ArrayList<>(subscribers)) {
       try {
@@ -121,6 +156,28 @@ public final class WatchCache implements AutoCloseable {
     }
     // The window keeps bytes only: trees are several times larger and rarely needed again.
     cached.release();
+  }
+
+  /**
+   * Drops the events older than the freshness period, keeping at least the minimum; a watch from
+   * before the new window start is then 410 Expired, as for events pushed out by count.
+   */
+  public synchronized void trim() {
+    long now = nanoClock.getAsLong();
+    while (window.size() > minimum && now - window.peekFirst().cachedAtNanos() > freshnessNanos) {
+      evictOldest();
+    }
+  }
+
+  /** Number of events in the window. */
+  public synchronized int size() {
+    return window.size();
+  }
+
+  private void evictOldest() {
+    CachedEvent evicted = window.removeFirst();
+    windowStart = evicted.revision();
+    newestByKey.remove(evicted.key(), evicted);
   }
 
   private synchronized void restart(StorageException error) {
@@ -161,12 +218,13 @@ public final class WatchCache implements AutoCloseable {
   private CachedEvent toCached(WatchEvent event) {
     String namespace = namespaceOf(event.current().key());
     CachedEvent predecessor = newestByKey.get(event.current().key());
+    long now = nanoClock.getAsLong();
     if (predecessor != null && predecessor.isVersion(event.previous())) {
       return new CachedEvent(
-          event.type().name(), event.current(), namespace, predecessor, event.revision());
+          event.type().name(), event.current(), namespace, predecessor, event.revision(), now);
     }
     return new CachedEvent(
-        event.type().name(), event.current(), namespace, event.previous(), event.revision());
+        event.type().name(), event.current(), namespace, event.previous(), event.revision(), now);
   }
 
   /**

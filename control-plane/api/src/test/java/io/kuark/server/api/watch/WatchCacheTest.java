@@ -1,8 +1,10 @@
 package io.kuark.server.api.watch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.kuark.server.api.http.ApiException;
 import io.kuark.server.storage.KeyValue;
 import io.kuark.server.storage.sqlite.SqliteStorage;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -119,6 +122,79 @@ class WatchCacheTest {
       assertThat(window.get(1).previous().path("metadata").path("resourceVersion").asText())
           .isEqualTo(rv(again));
       assertThat(other.modRevision()).isLessThan(again.modRevision());
+    }
+  }
+
+  @Test
+  void eventsOlderThanTheFreshnessPeriodLeaveTheWindowOnTheNextAppend(@TempDir Path dir) {
+    AtomicLong now = new AtomicLong();
+    try (SqliteStorage storage = SqliteStorage.open(dir.resolve("s.db"));
+        WatchCache cache =
+            new WatchCache(storage, PREFIX, 16, Duration.ofSeconds(75), 1, now::get).start()) {
+      long start = storage.currentRevision();
+      KeyValue a = storage.create(PREFIX + "default/a", configMap("a"), null);
+      KeyValue b = storage.create(PREFIX + "default/b", configMap("b"), null);
+      await().atMost(Duration.ofMinutes(1)).until(() -> cache.size() == 2);
+
+      // Within the freshness period both stay, and a watch from before them gets both.
+      now.set(Duration.ofSeconds(75).toNanos());
+      cache.trim();
+      assertThat(cache.size()).isEqualTo(2);
+      Recorder early = new Recorder();
+      cache.subscribe(start, early).close();
+      assertThat(early.seen).extracting(Seen::value).containsExactly("a", "b");
+
+      now.set(Duration.ofSeconds(76).toNanos());
+      KeyValue c = storage.create(PREFIX + "default/c", configMap("c"), null);
+      await()
+          .atMost(Duration.ofMinutes(1))
+          .until(() -> cache.progressRevision() == c.modRevision());
+
+      assertThat(cache.size()).isEqualTo(1);
+      assertThat(cache.windowStart()).isEqualTo(b.modRevision());
+      assertThatThrownBy(() -> cache.subscribe(a.modRevision(), new Recorder()))
+          .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(410));
+      // Resuming from the last dropped event's revision still misses nothing.
+      Recorder resumed = new Recorder();
+      cache.subscribe(b.modRevision(), resumed);
+      assertThat(resumed.seen).extracting(Seen::value).containsExactly("c");
+    }
+  }
+
+  @Test
+  void anIdleWindowIsTrimmedByAgeDownToItsMinimum(@TempDir Path dir) {
+    AtomicLong now = new AtomicLong();
+    try (SqliteStorage storage = SqliteStorage.open(dir.resolve("s.db"));
+        WatchCache cache =
+            new WatchCache(storage, PREFIX, 16, Duration.ofSeconds(75), 2, now::get).start()) {
+      KeyValue created = storage.create(KEY, configMap("one"), null);
+      KeyValue updated = storage.update(KEY, configMap("two"), created.modRevision(), null);
+      KeyValue again = storage.update(KEY, configMap("three"), updated.modRevision(), null);
+      await().atMost(Duration.ofMinutes(1)).until(() -> cache.size() == 3);
+
+      now.set(Duration.ofMinutes(10).toNanos());
+      cache.trim();
+
+      // The newest two stay however old; the rest is gone as if pushed out by count.
+      assertThat(cache.size()).isEqualTo(2);
+      assertThat(cache.windowStart()).isEqualTo(created.modRevision());
+      Recorder resumed = new Recorder();
+      cache.subscribe(created.modRevision(), resumed);
+      assertThat(resumed.seen)
+          .containsExactly(
+              new Seen("MODIFIED", "two", rv(updated), "one"),
+              new Seen("MODIFIED", "three", rv(again), "two"));
+      assertThatThrownBy(() -> cache.subscribe(created.modRevision() - 1, new Recorder()))
+          .isInstanceOf(ApiException.class);
+    }
+  }
+
+  @Test
+  void aMinimumAboveTheCapacityIsRefused(@TempDir Path dir) {
+    try (SqliteStorage storage = SqliteStorage.open(dir.resolve("s.db"))) {
+      assertThatThrownBy(
+              () -> new WatchCache(storage, PREFIX, 4, Duration.ofSeconds(75), 5, System::nanoTime))
+          .isInstanceOf(IllegalArgumentException.class);
     }
   }
 

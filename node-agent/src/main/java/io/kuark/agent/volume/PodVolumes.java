@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.api.model.SecretProjection;
 import io.fabric8.kubernetes.api.model.ServiceAccountTokenProjection;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeProjection;
+import io.kuark.agent.downward.NodeAllocatable;
+import io.kuark.agent.downward.ResourceFields;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,8 +35,11 @@ public final class PodVolumes {
 
   private static final Logger LOG = Logger.getLogger(PodVolumes.class);
 
-  /** Reads the API objects volume content comes from. */
-  public interface Sources {
+  /**
+   * Reads the API objects volume content comes from and knows the node's allocatable resources
+   * (downward API resourceFieldRef).
+   */
+  public interface Sources extends NodeAllocatable {
     /** A ConfigMap's keys as text (for env); binary values lose bytes that are not UTF-8. */
     Optional<Map<String, String>> configMap(String namespace, String name);
 
@@ -223,7 +228,8 @@ public final class PodVolumes {
           files,
           pod,
           volume.getDownwardAPI().getItems(),
-          mode(volume.getDownwardAPI().getDefaultMode()));
+          mode(volume.getDownwardAPI().getDefaultMode()),
+          sources);
     } else if (volume.getProjected() != null) {
       int mode = mode(volume.getProjected().getDefaultMode());
       for (VolumeProjection projection : volume.getProjected().getSources()) {
@@ -260,7 +266,7 @@ public final class PodVolumes {
       }
       putKeys(files, data.orElse(Map.of()), secret.getItems(), mode);
     } else if (projection.getDownwardAPI() != null) {
-      putDownward(files, pod, projection.getDownwardAPI().getItems(), mode);
+      putDownward(files, pod, projection.getDownwardAPI().getItems(), mode, sources);
     } else if (projection.getServiceAccountToken() != null) {
       ServiceAccountTokenProjection token = projection.getServiceAccountToken();
       byte[] current = AtomicWriter.read(dir, token.getPath());
@@ -305,11 +311,24 @@ public final class PodVolumes {
       Map<String, AtomicWriter.VolumeFile> files,
       Pod pod,
       List<DownwardAPIVolumeFile> items,
-      int mode) {
+      int mode,
+      NodeAllocatable node)
+      throws VolumeException {
     if (items == null) {
       return;
     }
     for (DownwardAPIVolumeFile item : items) {
+      int itemMode = item.getMode() == null ? mode : item.getMode();
+      if (item.getResourceFieldRef() != null) {
+        try {
+          String value =
+              ResourceFields.value(item.getResourceFieldRef(), pod, null, node.nodeAllocatable());
+          put(files, item.getPath(), value, itemMode);
+        } catch (ResourceFields.ResourceFieldException e) {
+          throw new VolumeException(e.getMessage());
+        }
+        continue;
+      }
       if (item.getFieldRef() == null) {
         continue;
       }
@@ -328,7 +347,7 @@ public final class PodVolumes {
       } else {
         continue;
       }
-      put(files, item.getPath(), value, item.getMode() == null ? mode : item.getMode());
+      put(files, item.getPath(), value, itemMode);
     }
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +37,11 @@ class PodVolumesRefreshTest {
     @Override
     public Optional<Map<String, String>> secret(String namespace, String name) {
       return Optional.empty();
+    }
+
+    @Override
+    public Map<String, Quantity> nodeAllocatable() {
+      return Map.of("cpu", new Quantity("4"), "memory", new Quantity("8Gi"));
     }
 
     @Override

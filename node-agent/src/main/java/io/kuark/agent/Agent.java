@@ -259,7 +259,7 @@ public final class Agent implements AutoCloseable {
             images,
             kernel,
             meteredRuntime,
-            sources = new ApiSources(client),
+            sources = new ApiSources(client, node::allocatable),
             new ImageFetcher(images, imagePuller, Clock.systemUTC()),
             events);
     PodSandbox sandbox = new PodSandbox(config, kernel, network);

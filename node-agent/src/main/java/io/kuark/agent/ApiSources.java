@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.kuark.agent.downward.NodeAllocatable;
 import io.kuark.agent.pod.ContainerStarter;
 import io.kuark.agent.volume.PodVolumes;
 import java.nio.charset.StandardCharsets;
@@ -27,11 +28,16 @@ final class ApiSources implements ContainerStarter.Sources {
   private static final Logger LOG = Logger.getLogger(ApiSources.class);
 
   private final KubernetesClient client;
+  private final NodeAllocatable allocatable;
   private final WatchedObjects<ConfigMap> configMaps;
   private final WatchedObjects<Secret> secrets;
 
-  ApiSources(KubernetesClient client) {
+  /**
+   * @param allocatable the node's allocatable resources as the agent reports them
+   */
+  ApiSources(KubernetesClient client, NodeAllocatable allocatable) {
     this.client = client;
+    this.allocatable = allocatable;
     this.configMaps =
         new WatchedObjects<>(
             "configmap",
@@ -99,6 +105,11 @@ final class ApiSources implements ContainerStarter.Sources {
   @Override
   public Optional<Map<String, String>> secret(String namespace, String name) {
     return secretFiles(namespace, name).map(PodVolumes::text);
+  }
+
+  @Override
+  public Map<String, io.fabric8.kubernetes.api.model.Quantity> nodeAllocatable() {
+    return allocatable.nodeAllocatable();
   }
 
   @Override

@@ -27,7 +27,7 @@ class ApiSourcesWatchTest {
   void setUp() {
     api = new MockApi();
     client = api.client();
-    sources = new ApiSources(client);
+    sources = new ApiSources(client, Map::of);
   }
 
   @AfterEach

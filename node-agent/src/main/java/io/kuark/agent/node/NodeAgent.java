@@ -63,12 +63,23 @@ public final class NodeAgent implements AutoCloseable, io.kuark.agent.eviction.N
   /** Pressures from the eviction manager; null until it reported (then it is authoritative). */
   private volatile java.util.Set<String> pressures;
 
+  /** The allocatable resources of the last status written (empty before the first). */
+  private volatile Map<String, Quantity> allocatable = Map.of();
+
   public NodeAgent(
       KubernetesClient client, AgentConfig config, String runtimeVersion, Clock clock) {
     this.client = client;
     this.config = config;
     this.runtimeVersion = runtimeVersion;
     this.clock = clock;
+  }
+
+  /**
+   * The node's allocatable resources as last reported in its status: what kubelet gives the
+   * downward API of a container without limits.
+   */
+  public Map<String, Quantity> allocatable() {
+    return allocatable;
   }
 
   /** Creates the Node if missing and writes its status. */
@@ -153,7 +164,9 @@ public final class NodeAgent implements AutoCloseable, io.kuark.agent.eviction.N
     Map<String, Quantity> capacity = NodeResources.capacity(config.dataDir());
     NodeStatus status = new NodeStatus();
     status.setCapacity(capacity);
-    status.setAllocatable(NodeResources.allocatable(capacity));
+    Map<String, Quantity> nowAllocatable = NodeResources.allocatable(capacity);
+    status.setAllocatable(nowAllocatable);
+    allocatable = Map.copyOf(nowAllocatable);
     List<NodeAddress> addresses = new ArrayList<>();
     addresses.add(new NodeAddress(config.nodeIp(), "InternalIP"));
     addresses.add(new NodeAddress(config.nodeName(), "Hostname"));

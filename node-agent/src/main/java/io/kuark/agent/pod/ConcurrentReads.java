@@ -219,6 +219,11 @@ final class ConcurrentReads implements ContainerStarter.Sources {
   }
 
   @Override
+  public Map<String, io.fabric8.kubernetes.api.model.Quantity> nodeAllocatable() {
+    return direct.nodeAllocatable();
+  }
+
+  @Override
   @SuppressWarnings("unchecked")
   public Optional<String> serviceAccountToken(Pod pod, String audience, Long expirationSeconds) {
     CompletableFuture<Object> read = reads.get(tokenKey(audience, expirationSeconds));

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.kuark.agent.AgentConfig;
@@ -382,6 +383,7 @@ public final class ContainerStarter {
         cwd == null || cwd.isEmpty() ? "/" : cwd,
         ids.uid(),
         ids.gid(),
+        supplementaryGroups(pod),
         pod.getSpec().getHostname() != null && !pod.getSpec().getHostname().isEmpty()
             ? pod.getSpec().getHostname()
             : pod.getMetadata().getName(),
@@ -393,6 +395,29 @@ public final class ContainerStarter {
         cgroupsPath(pod.getMetadata().getUid(), id),
         ResourceMapping.resources(container),
         Boolean.TRUE.equals(container.getTty()));
+  }
+
+  /**
+   * The pod's fsGroup and supplementalGroups, the groups kubelet adds to every container's process
+   * (so that it can use volumes owned by fsGroup).
+   */
+  static List<Long> supplementaryGroups(Pod pod) {
+    PodSecurityContext security = pod.getSpec().getSecurityContext();
+    if (security == null) {
+      return List.of();
+    }
+    List<Long> groups = new ArrayList<>();
+    if (security.getFsGroup() != null) {
+      groups.add(security.getFsGroup());
+    }
+    if (security.getSupplementalGroups() != null) {
+      for (Long group : security.getSupplementalGroups()) {
+        if (group != null && !groups.contains(group)) {
+          groups.add(group);
+        }
+      }
+    }
+    return groups;
   }
 
   /** {@code /<parent>/pod<uid>/<id>}: one cgroup per pod, one child per container. */

@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarSource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
+import io.kuark.agent.downward.NodeAllocatable;
+import io.kuark.agent.downward.ResourceFields;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,13 +18,16 @@ import java.util.Optional;
 /**
  * Builds a container's environment the way kubelet does: image ENV first, then {@code envFrom}
  * sources, then {@code env} entries in order (later wins), each value expanded with {@code $(VAR)}
- * against what is defined so far. {@code valueFrom} supports fieldRef, configMapKeyRef and
- * secretKeyRef (with {@code optional}).
+ * against what is defined so far. {@code valueFrom} supports fieldRef, resourceFieldRef ({@link
+ * ResourceFields}), configMapKeyRef and secretKeyRef (with {@code optional}).
  */
 public final class EnvResolver {
 
-  /** Reads ConfigMaps and Secrets (decoded) of the pod's namespace. */
-  public interface Sources {
+  /**
+   * Reads ConfigMaps and Secrets (decoded) of the pod's namespace and knows the node's allocatable
+   * resources (for resourceFieldRef).
+   */
+  public interface Sources extends NodeAllocatable {
     Optional<Map<String, String>> configMap(String namespace, String name);
 
     Optional<Map<String, String>> secret(String namespace, String name);
@@ -84,7 +89,7 @@ public final class EnvResolver {
       for (EnvVar var : container.getEnv()) {
         String value;
         if (var.getValueFrom() != null) {
-          value = valueFrom(pod, var.getValueFrom(), podIp, hostIp, sources);
+          value = valueFrom(pod, container, var.getValueFrom(), podIp, hostIp, sources);
           if (value == null) {
             continue; // optional reference that is missing
           }
@@ -98,11 +103,24 @@ public final class EnvResolver {
   }
 
   private static String valueFrom(
-      Pod pod, EnvVarSource source, String podIp, String hostIp, Sources sources)
+      Pod pod,
+      Container container,
+      EnvVarSource source,
+      String podIp,
+      String hostIp,
+      Sources sources)
       throws ConfigException {
     String namespace = pod.getMetadata().getNamespace();
     if (source.getFieldRef() != null) {
       return field(pod, source.getFieldRef().getFieldPath(), podIp, hostIp);
+    }
+    if (source.getResourceFieldRef() != null) {
+      try {
+        return ResourceFields.value(
+            source.getResourceFieldRef(), pod, container, sources.nodeAllocatable());
+      } catch (ResourceFields.ResourceFieldException e) {
+        throw new ConfigException(e.getMessage());
+      }
     }
     if (source.getConfigMapKeyRef() != null) {
       ConfigMapKeySelector ref = source.getConfigMapKeyRef();

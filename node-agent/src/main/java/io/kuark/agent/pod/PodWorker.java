@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.PodStatus;
 import io.kuark.agent.events.EventRecorder;
 import io.kuark.agent.runtime.ContainerRuntime;
 import io.kuark.agent.runtime.ContainerStatus;
+import io.kuark.agent.volume.MountFailures;
 import io.kuark.agent.volume.PodVolumes;
 import io.kuark.agent.volume.TokenRenewal;
 import java.io.IOException;
@@ -54,6 +55,7 @@ final class PodWorker implements Runnable {
   private volatile boolean goneFromApi;
   private long volumesRefreshedAt;
   private final TokenRenewal tokenRenewal;
+  private final MountFailures mountFailures = new MountFailures();
   private volatile boolean stopRequested;
   private volatile boolean finished;
   private boolean dirty = true;
@@ -325,7 +327,9 @@ final class PodWorker implements Runnable {
   /**
    * Every {@link #VOLUME_REFRESH}, brings the pod's ConfigMap, Secret, downward API and projected
    * volumes up to date (changed sources, tokens due for renewal), as kubelet's periodic pod sync
-   * does; the first sync only starts the clock (its container starts just wrote them).
+   * does; the first sync only starts the clock (its container starts just wrote them). A volume
+   * that cannot be brought up to date is a FailedMount warning on the pod when the failure starts
+   * or changes ({@link MountFailures}).
    */
   private void refreshVolumes(Pod current) {
     long now = deps.clock().millis();
@@ -337,11 +341,15 @@ final class PodWorker implements Runnable {
       return;
     }
     volumesRefreshedAt = now;
-    List<String> rewritten =
+    PodVolumes.Refresh refresh =
         PodVolumes.refresh(
             current, deps.starter().podDir(uid), deps.starter().sources(), tokenRenewal);
-    if (!rewritten.isEmpty()) {
-      LOG.infof("pod %s/%s: volumes updated: %s", state.namespace, state.name, rewritten);
+    if (!refresh.rewritten().isEmpty()) {
+      LOG.infof("pod %s/%s: volumes updated: %s", state.namespace, state.name, refresh.rewritten());
+    }
+    for (String message : mountFailures.toReport(refresh)) {
+      deps.events()
+          .record(EventRecorder.pod(current), EventRecorder.WARNING, "FailedMount", message);
     }
   }
 

@@ -11,6 +11,8 @@ import java.util.List;
  * @param cwd working directory inside the container
  * @param uid user id of the process
  * @param gid group id of the process
+ * @param additionalGids supplementary groups of the process (the pod's fsGroup and
+ *     supplementalGroups), besides those the image's /etc/group gives its user
  * @param hostname the container's hostname (the pod name)
  * @param netnsPath the pod's network namespace to join; null with {@code hostNetwork} false means a
  *     fresh one
@@ -29,6 +31,7 @@ public record ContainerLaunch(
     String cwd,
     int uid,
     int gid,
+    List<Long> additionalGids,
     String hostname,
     Path netnsPath,
     boolean hostNetwork,

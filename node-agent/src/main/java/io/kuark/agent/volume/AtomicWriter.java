@@ -40,6 +40,17 @@ public final class AtomicWriter {
    * @throws PodVolumes.VolumeException when a path is absolute, empty or leaves the volume
    */
   public static boolean write(Path dir, Map<String, VolumeFile> payload) throws IOException {
+    return write(dir, payload, null);
+  }
+
+  /**
+   * Like {@link #write(Path, Map)}, the new content owned by the pod's fsGroup before it is swapped
+   * in (kubelet owns the volume whenever its writer writes).
+   *
+   * @param ownership the pod's fsGroup ownership; null for none
+   */
+  public static boolean write(Path dir, Map<String, VolumeFile> payload, VolumeOwnership ownership)
+      throws IOException {
     for (String relative : payload.keySet()) {
       check(relative);
     }
@@ -47,7 +58,8 @@ public final class AtomicWriter {
     Path data = dir.resolve(DATA);
     Path current =
         Files.isSymbolicLink(data) ? dir.resolve(Files.readSymbolicLink(data)).normalize() : null;
-    if (current != null && holds(current, payload)) {
+    String digest = PayloadDigests.digest(payload, ownership);
+    if (current != null && holds(dir, current, payload, ownership, digest)) {
       return false;
     }
     Path next = Files.createTempDirectory(dir, ".." + System.currentTimeMillis() + ".");
@@ -58,9 +70,17 @@ public final class AtomicWriter {
       Files.write(target, file.getValue().content());
       Files.setAttribute(target, "unix:mode", file.getValue().mode());
     }
+    if (ownership != null) {
+      // Before the swap: a container never sees the new files without the group it reads them by.
+      ownership.apply(next, false);
+      ownership.own(dir);
+    }
     Path tmp = dir.resolve(DATA_TMP);
     Files.deleteIfExists(tmp);
     Files.createSymbolicLink(tmp, next.getFileName());
+    if (ownership != null) {
+      ownership.own(tmp);
+    }
     // rename(2) replaces the old link in one step: readers never see a missing ..data.
     Files.move(tmp, data, StandardCopyOption.ATOMIC_MOVE);
     Set<String> tops = new LinkedHashSet<>();
@@ -72,6 +92,9 @@ public final class AtomicWriter {
       if (!Files.isSymbolicLink(link)) {
         deleteTree(link); // a file an older agent wrote in place
         Files.createSymbolicLink(link, Path.of(DATA, top));
+      }
+      if (ownership != null) {
+        ownership.own(link);
       }
     }
     try (Stream<Path> entries = Files.list(dir)) {
@@ -85,6 +108,7 @@ public final class AtomicWriter {
     if (current != null && !current.equals(next) && current.startsWith(dir)) {
       deleteTree(current);
     }
+    PayloadDigests.remember(dir, next.getFileName().toString(), digest);
     return true;
   }
 
@@ -109,8 +133,32 @@ public final class AtomicWriter {
     }
   }
 
-  /** Whether {@code current} holds exactly the payload's files, bytes and modes. */
-  private static boolean holds(Path current, Map<String, VolumeFile> payload) throws IOException {
+  /**
+   * Whether {@code current} holds exactly the payload: by the digest of what this agent last wrote
+   * there, or (after an agent restart, or for content it does not remember) by reading the files
+   * once, after which the digest answers.
+   */
+  private static boolean holds(
+      Path dir,
+      Path current,
+      Map<String, VolumeFile> payload,
+      VolumeOwnership ownership,
+      String digest)
+      throws IOException {
+    Boolean known = PayloadDigests.matches(dir, current.getFileName().toString(), digest);
+    if (known != null) {
+      return known;
+    }
+    boolean same = holdsOnDisk(current, payload, ownership);
+    if (same) {
+      PayloadDigests.remember(dir, current.getFileName().toString(), digest);
+    }
+    return same;
+  }
+
+  /** Whether {@code current} holds exactly the payload's files, bytes and (owned) modes. */
+  private static boolean holdsOnDisk(
+      Path current, Map<String, VolumeFile> payload, VolumeOwnership ownership) throws IOException {
     if (!Files.isDirectory(current)) {
       return false;
     }
@@ -127,8 +175,11 @@ public final class AtomicWriter {
     }
     for (Map.Entry<String, VolumeFile> e : wanted.entrySet()) {
       Path p = files.get(e.getKey());
-      if (!Arrays.equals(Files.readAllBytes(p), e.getValue().content())
-          || mode(p) != (e.getValue().mode() & 07777)) {
+      int mode = e.getValue().mode() & 07777;
+      if (ownership != null) {
+        mode = ownership.fileMode(mode);
+      }
+      if (!Arrays.equals(Files.readAllBytes(p), e.getValue().content()) || mode(p) != mode) {
         return false;
       }
     }

@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.api.model.SecretProjection;
 import io.fabric8.kubernetes.api.model.ServiceAccountTokenProjection;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeProjection;
+import io.kuark.agent.downward.NodeAllocatable;
+import io.kuark.agent.downward.ResourceFields;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,14 +29,19 @@ import org.jboss.logging.Logger;
  * {@link AtomicWriter} (upstream's {@code ..data} layout) when a container first needs them, and
  * {@link #refresh} brings them up to date later: changed sources are swapped in atomically and
  * projected ServiceAccount tokens are renewed before they expire ({@link TokenRenewal}). Containers
- * that mount a volume with {@code subPath} keep the file they started with, as upstream.
+ * that mount a volume with {@code subPath} keep the file they started with, as upstream. With a pod
+ * {@code securityContext.fsGroup}, every volume but hostPath is group-owned by it ({@link
+ * VolumeOwnership}).
  */
 public final class PodVolumes {
 
   private static final Logger LOG = Logger.getLogger(PodVolumes.class);
 
-  /** Reads the API objects volume content comes from. */
-  public interface Sources {
+  /**
+   * Reads the API objects volume content comes from and knows the node's allocatable resources
+   * (downward API resourceFieldRef).
+   */
+  public interface Sources extends NodeAllocatable {
     /** A ConfigMap's keys as text (for env); binary values lose bytes that are not UTF-8. */
     Optional<Map<String, String>> configMap(String namespace, String name);
 
@@ -99,19 +106,31 @@ public final class PodVolumes {
       boolean existed = Files.isDirectory(dir);
       Files.createDirectories(dir);
       paths.put(volume.getName(), dir);
-      if (volume.getEmptyDir() != null || existed) {
+      if (volume.getEmptyDir() != null) {
+        VolumeOwnership ownership = VolumeOwnership.of(pod, false);
+        if (ownership != null) {
+          // kubelet owns an emptyDir each time it sets it up; here, each time a container needs it.
+          ownership.apply(dir, VolumeOwnership.onRootMismatch(pod));
+        }
+        continue;
+      }
+      if (existed) {
         continue;
       }
       Optional<Map<String, AtomicWriter.VolumeFile>> payload;
       try {
         payload = payload(pod, volume, sources, TokenRenewal.ALWAYS, dir);
         if (payload.isPresent()) {
-          AtomicWriter.write(dir, payload.get());
+          AtomicWriter.write(dir, payload.get(), VolumeOwnership.of(pod, true));
         }
-      } catch (VolumeException e) {
+      } catch (IOException | RuntimeException e) {
         // Not written: the next start tries again (a directory would count as written).
-        AtomicWriter.deleteTree(dir);
-        throw new VolumeException(e.getMessage());
+        try {
+          AtomicWriter.deleteTree(dir);
+        } catch (IOException cleanup) {
+          e.addSuppressed(cleanup);
+        }
+        throw e;
       }
       if (payload.isEmpty()) {
         LOG.warnf(
@@ -156,19 +175,29 @@ public final class PodVolumes {
   }
 
   /**
+   * What one {@link #refresh} did.
+   *
+   * @param rewritten names of the volumes whose content was swapped
+   * @param failed volume name → why its content could not be brought up to date (kubelet's
+   *     FailedMount message)
+   */
+  public record Refresh(List<String> rewritten, Map<String, String> failed) {}
+
+  /**
    * Brings the pod's written ConfigMap, Secret, downward API and projected volumes up to date:
    * content whose source changed is swapped in atomically, tokens due for renewal are renewed. A
    * volume whose source cannot be read now keeps its content (upstream keeps the last good content
-   * too). Volumes not written yet (no container needed them so far) are left to the start.
-   *
-   * @return names of the volumes that were rewritten
+   * too) and is reported in {@link Refresh#failed}. Volumes not written yet (no container needed
+   * them so far) are left to the start.
    */
-  public static List<String> refresh(Pod pod, Path podDir, Sources sources, TokenRenewal tokens) {
+  public static Refresh refresh(Pod pod, Path podDir, Sources sources, TokenRenewal tokens) {
     List<String> rewritten = new ArrayList<>();
+    Map<String, String> failed = new LinkedHashMap<>();
     List<Volume> volumes = pod.getSpec().getVolumes();
     if (volumes == null) {
-      return rewritten;
+      return new Refresh(rewritten, failed);
     }
+    VolumeOwnership ownership = VolumeOwnership.of(pod, true);
     for (Volume volume : volumes) {
       Path dir = podDir.resolve("volumes").resolve(volume.getName());
       if (volume.getHostPath() != null || volume.getEmptyDir() != null || !Files.isDirectory(dir)) {
@@ -177,10 +206,16 @@ public final class PodVolumes {
       try {
         Optional<Map<String, AtomicWriter.VolumeFile>> payload =
             payload(pod, volume, sources, tokens, dir);
-        if (payload.isPresent() && AtomicWriter.write(dir, payload.get())) {
+        if (payload.isPresent() && AtomicWriter.write(dir, payload.get(), ownership)) {
           rewritten.add(volume.getName());
         }
       } catch (IOException | RuntimeException e) {
+        failed.put(
+            volume.getName(),
+            "MountVolume.SetUp failed for volume \""
+                + volume.getName()
+                + "\" : "
+                + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         LOG.debugf(
             "pod %s/%s: volume %s not refreshed: %s",
             pod.getMetadata().getNamespace(),
@@ -189,7 +224,7 @@ public final class PodVolumes {
             e.getMessage());
       }
     }
-    return rewritten;
+    return new Refresh(rewritten, failed);
   }
 
   /**
@@ -223,7 +258,8 @@ public final class PodVolumes {
           files,
           pod,
           volume.getDownwardAPI().getItems(),
-          mode(volume.getDownwardAPI().getDefaultMode()));
+          mode(volume.getDownwardAPI().getDefaultMode()),
+          sources);
     } else if (volume.getProjected() != null) {
       int mode = mode(volume.getProjected().getDefaultMode());
       for (VolumeProjection projection : volume.getProjected().getSources()) {
@@ -260,7 +296,7 @@ public final class PodVolumes {
       }
       putKeys(files, data.orElse(Map.of()), secret.getItems(), mode);
     } else if (projection.getDownwardAPI() != null) {
-      putDownward(files, pod, projection.getDownwardAPI().getItems(), mode);
+      putDownward(files, pod, projection.getDownwardAPI().getItems(), mode, sources);
     } else if (projection.getServiceAccountToken() != null) {
       ServiceAccountTokenProjection token = projection.getServiceAccountToken();
       byte[] current = AtomicWriter.read(dir, token.getPath());
@@ -305,11 +341,24 @@ public final class PodVolumes {
       Map<String, AtomicWriter.VolumeFile> files,
       Pod pod,
       List<DownwardAPIVolumeFile> items,
-      int mode) {
+      int mode,
+      NodeAllocatable node)
+      throws VolumeException {
     if (items == null) {
       return;
     }
     for (DownwardAPIVolumeFile item : items) {
+      int itemMode = item.getMode() == null ? mode : item.getMode();
+      if (item.getResourceFieldRef() != null) {
+        try {
+          String value =
+              ResourceFields.value(item.getResourceFieldRef(), pod, null, node.nodeAllocatable());
+          put(files, item.getPath(), value, itemMode);
+        } catch (ResourceFields.ResourceFieldException e) {
+          throw new VolumeException(e.getMessage());
+        }
+        continue;
+      }
       if (item.getFieldRef() == null) {
         continue;
       }
@@ -328,7 +377,7 @@ public final class PodVolumes {
       } else {
         continue;
       }
-      put(files, item.getPath(), value, item.getMode() == null ? mode : item.getMode());
+      put(files, item.getPath(), value, itemMode);
     }
   }
 

@@ -234,6 +234,7 @@ class AgentApiRuncIT {
             "/",
             0,
             0,
+            List.of(),
             "web",
             netns,
             false,

@@ -98,6 +98,11 @@ class ConcurrentReadsTest {
     }
 
     @Override
+    public Map<String, io.fabric8.kubernetes.api.model.Quantity> nodeAllocatable() {
+      return Map.of();
+    }
+
+    @Override
     public Optional<String> serviceAccountToken(Pod pod, String audience, Long expiration) {
       count("token");
       try {

@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceFieldSelector;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +28,11 @@ class EnvResolverTest {
           return name.equals("creds")
               ? Optional.of(Map.of("password", "s3cret"))
               : Optional.empty();
+        }
+
+        @Override
+        public Map<String, Quantity> nodeAllocatable() {
+          return Map.of("cpu", new Quantity("2"), "memory", new Quantity("4Gi"));
         }
       };
 
@@ -170,5 +177,63 @@ class EnvResolverTest {
             .build();
     assertThat(EnvResolver.resolve(POD, container, List.of(), null, null, SOURCES))
         .containsEntry("CFG_mode", "fast");
+  }
+
+  private static Container withResourceEnv(String name, ResourceFieldSelector ref) {
+    return new ContainerBuilder()
+        .withName("c")
+        .withNewResources()
+        .addToLimits("cpu", new Quantity("250m"))
+        .endResources()
+        .addNewEnv()
+        .withName(name)
+        .withNewValueFrom()
+        .withResourceFieldRef(ref)
+        .endValueFrom()
+        .endEnv()
+        .build();
+  }
+
+  @Test
+  void resourceFieldRefGivesTheContainersOwnLimitsOrTheNodes() throws Exception {
+    Container container =
+        new ContainerBuilder(
+                withResourceEnv("CPU", new ResourceFieldSelector(null, null, "limits.cpu")))
+            .addNewEnv()
+            .withName("MILLICPU")
+            .withNewValueFrom()
+            .withNewResourceFieldRef()
+            .withResource("limits.cpu")
+            .withDivisor(new Quantity("1m"))
+            .endResourceFieldRef()
+            .endValueFrom()
+            .endEnv()
+            .addNewEnv()
+            .withName("MEMORY_MI")
+            .withNewValueFrom()
+            .withNewResourceFieldRef()
+            .withResource("limits.memory")
+            .withDivisor(new Quantity("1Mi"))
+            .endResourceFieldRef()
+            .endValueFrom()
+            .endEnv()
+            .build();
+
+    Map<String, String> env = EnvResolver.resolve(POD, container, List.of(), null, null, SOURCES);
+
+    assertThat(env)
+        .containsEntry("CPU", "1")
+        .containsEntry("MILLICPU", "250")
+        .containsEntry("MEMORY_MI", "4096"); // no memory limit: the node's allocatable
+  }
+
+  @Test
+  void anUnknownResourceIsAConfigError() {
+    Container container =
+        withResourceEnv("GPU", new ResourceFieldSelector(null, null, "limits.nvidia.com/gpu"));
+
+    assertThatThrownBy(() -> EnvResolver.resolve(POD, container, List.of(), null, null, SOURCES))
+        .isInstanceOf(EnvResolver.ConfigException.class)
+        .hasMessageContaining("unsupported container resource : limits.nvidia.com/gpu");
   }
 }

@@ -62,6 +62,7 @@ public final class RuncHost implements AutoCloseable {
         cwd,
         0,
         0,
+        List.of(),
         hostname,
         null,
         false,

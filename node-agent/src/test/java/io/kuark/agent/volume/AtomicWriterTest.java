@@ -101,4 +101,39 @@ class AtomicWriterTest {
     assertThat(read(vol.resolve("a"))).isEqualTo("1");
     assertThat(dir.resolve("escape")).doesNotExist();
   }
+
+  /**
+   * A copy of {@code vol} (links as links): a volume this process never wrote, as after restart.
+   */
+  private static Path copyOf(Path vol, Path to) throws Exception {
+    new ProcessBuilder("cp", "-a", vol.toString(), to.toString()).inheritIO().start().waitFor();
+    return to;
+  }
+
+  @Test
+  void unchangedPayloadsAreRecognisedByDigestWithoutRereadingFiles(@TempDir Path dir)
+      throws Exception {
+    Path vol = dir.resolve("vol");
+    AtomicWriter.write(vol, Map.of("a", file("1", 0644)));
+    // Edited behind the writer's back: the digest of what it wrote still says "unchanged",
+    // which shows that it did not read the file again.
+    Files.writeString(vol.resolve("..data/a"), "edited");
+
+    assertThat(AtomicWriter.write(vol, Map.of("a", file("1", 0644)))).isFalse();
+    assertThat(AtomicWriter.write(vol, Map.of("a", file("2", 0644)))).isTrue();
+    assertThat(read(vol.resolve("a"))).isEqualTo("2");
+  }
+
+  @Test
+  void aVolumeWrittenBeforeARestartIsComparedOnceFromDisk(@TempDir Path dir) throws Exception {
+    Path vol = dir.resolve("vol");
+    AtomicWriter.write(vol, Map.of("a", file("1", 0644)));
+    Path same = copyOf(vol, dir.resolve("same"));
+    Path edited = copyOf(vol, dir.resolve("edited"));
+    Files.writeString(edited.resolve("..data/a"), "edited");
+
+    assertThat(AtomicWriter.write(same, Map.of("a", file("1", 0644)))).isFalse();
+    assertThat(AtomicWriter.write(edited, Map.of("a", file("1", 0644)))).isTrue();
+    assertThat(read(edited.resolve("a"))).isEqualTo("1");
+  }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +37,11 @@ class PodVolumesRefreshTest {
     @Override
     public Optional<Map<String, String>> secret(String namespace, String name) {
       return Optional.empty();
+    }
+
+    @Override
+    public Map<String, Quantity> nodeAllocatable() {
+      return Map.of("cpu", new Quantity("4"), "memory", new Quantity("8Gi"));
     }
 
     @Override
@@ -95,6 +101,11 @@ class PodVolumesRefreshTest {
         .build();
   }
 
+  private static List<String> rewritten(
+      Pod pod, Path podDir, PodVolumes.Sources sources, TokenRenewal tokens) {
+    return PodVolumes.refresh(pod, podDir, sources, tokens).rewritten();
+  }
+
   private static TokenRenewal at(long epochSecond) {
     return TokenRenewal.kubelet(Clock.fixed(Instant.ofEpochSecond(epochSecond), ZoneOffset.UTC));
   }
@@ -112,12 +123,11 @@ class PodVolumesRefreshTest {
     assertThat(sources.tokenRequests).hasValue(1);
 
     // Nothing changed and the token is young: nothing rewritten, no TokenRequest.
-    assertThat(PodVolumes.refresh(pod("a"), podDir, sources, at(1_000_060))).isEmpty();
+    assertThat(rewritten(pod("a"), podDir, sources, at(1_000_060))).isEmpty();
     assertThat(sources.tokenRequests).hasValue(1);
 
     sources.configMaps.put("ns/settings", Map.of("level", "debug"));
-    assertThat(PodVolumes.refresh(pod("b"), podDir, sources, at(1_000_120)))
-        .containsExactly("cfg", "api");
+    assertThat(rewritten(pod("b"), podDir, sources, at(1_000_120))).containsExactly("cfg", "api");
     assertThat(Files.readString(cfg.resolve("level"))).isEqualTo("debug");
     assertThat(Files.readString(api.resolve("labels"))).isEqualTo("app=\"b\"\n");
     assertThat(sources.tokenRequests).hasValue(1); // the projected volume kept its token
@@ -131,9 +141,8 @@ class PodVolumesRefreshTest {
     PodVolumes.prepare(pod("a"), podDir, sources);
     String first = Files.readString(podDir.resolve("volumes/api/token"));
 
-    assertThat(PodVolumes.refresh(pod("a"), podDir, sources, at(1_000_000 + 2879))).isEmpty();
-    assertThat(PodVolumes.refresh(pod("a"), podDir, sources, at(1_000_000 + 2880)))
-        .containsExactly("api");
+    assertThat(rewritten(pod("a"), podDir, sources, at(1_000_000 + 2879))).isEmpty();
+    assertThat(rewritten(pod("a"), podDir, sources, at(1_000_000 + 2880))).containsExactly("api");
 
     assertThat(sources.tokenRequests).hasValue(2);
     assertThat(Files.readString(podDir.resolve("volumes/api/token"))).isNotEqualTo(first);
@@ -146,9 +155,14 @@ class PodVolumesRefreshTest {
     PodVolumes.prepare(pod("a"), podDir, sources);
 
     sources.configMaps.clear(); // deleted while the pod runs
-    List<String> rewritten = PodVolumes.refresh(pod("a"), podDir, sources, at(1_000_060));
+    PodVolumes.Refresh refresh = PodVolumes.refresh(pod("a"), podDir, sources, at(1_000_060));
 
-    assertThat(rewritten).doesNotContain("cfg");
+    assertThat(refresh.rewritten()).doesNotContain("cfg");
+    assertThat(refresh.failed())
+        .containsExactly(
+            Map.entry(
+                "cfg",
+                "MountVolume.SetUp failed for volume \"cfg\" : configmap \"settings\" not found"));
     assertThat(Files.readString(podDir.resolve("volumes/cfg/level"))).isEqualTo("info");
   }
 
@@ -157,7 +171,7 @@ class PodVolumesRefreshTest {
     FakeSources sources = new FakeSources();
     sources.configMaps.put("ns/settings", Map.of("level", "info"));
 
-    assertThat(PodVolumes.refresh(pod("a"), podDir, sources, at(1_000_060))).isEmpty();
+    assertThat(rewritten(pod("a"), podDir, sources, at(1_000_060))).isEmpty();
 
     assertThat(podDir.resolve("volumes/cfg")).doesNotExist();
     assertThat(sources.tokenRequests).hasValue(0);
@@ -213,5 +227,23 @@ class PodVolumesRefreshTest {
     PodVolumes.prepare(pod("a"), podDir, sources);
 
     assertThat(Files.readAllBytes(podDir.resolve("volumes/cfg/blob"))).isEqualTo(all);
+  }
+
+  @Test
+  void aFirstWriteThatFailsForAnyReasonLeavesNoDirectory(@TempDir Path podDir) {
+    FakeSources sources =
+        new FakeSources() {
+          @Override
+          public Optional<Map<String, byte[]>> configMapFiles(String namespace, String name) {
+            throw new IllegalStateException("connection refused");
+          }
+        };
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> PodVolumes.prepare(pod("a"), podDir, sources))
+        .hasMessage("connection refused");
+
+    // Left behind, the directory would count as written and the container would start without it.
+    assertThat(podDir.resolve("volumes/cfg")).doesNotExist();
   }
 }

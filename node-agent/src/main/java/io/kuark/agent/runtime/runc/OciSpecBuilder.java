@@ -122,6 +122,10 @@ public final class OciSpecBuilder {
     ObjectNode user = process.putObject("user");
     user.put("uid", launch.uid());
     user.put("gid", launch.gid());
+    if (!launch.additionalGids().isEmpty()) {
+      ArrayNode groups = user.putArray("additionalGids");
+      launch.additionalGids().forEach(groups::add);
+    }
     strings(process.putArray("args"), launch.args());
     strings(process.putArray("env"), launch.env());
     process.put("cwd", launch.cwd().isEmpty() ? "/" : launch.cwd());

@@ -21,6 +21,7 @@ class OciSpecBuilderTest {
         "/www",
         1000,
         2000,
+        List.of(3000L, 4000L),
         "web-0",
         hostNetwork ? null : Path.of("/run/kuark/netns/uid-1"),
         hostNetwork,
@@ -50,6 +51,7 @@ class OciSpecBuilderTest {
             plain.cwd(),
             plain.uid(),
             plain.gid(),
+            plain.additionalGids(),
             plain.hostname(),
             plain.netnsPath(),
             plain.hostNetwork(),
@@ -78,6 +80,7 @@ class OciSpecBuilderTest {
     assertThat(process.path("cwd").asText()).isEqualTo("/www");
     assertThat(process.path("user").path("uid").asInt()).isEqualTo(1000);
     assertThat(process.path("user").path("gid").asInt()).isEqualTo(2000);
+    assertThat(texts(process.path("user").path("additionalGids"))).containsExactly("3000", "4000");
     assertThat(process.has("oomScoreAdj")).isFalse();
     assertThat(process.has("rlimits")).isFalse();
     assertThat(texts(process.path("capabilities").path("bounding")))

@@ -161,6 +161,11 @@ class RuncProcessesTest {
       assertThat(calls()).isEmpty();
     } finally {
       other.destroyForcibly();
+      // The bundle's exit file is written when the process has exited; the temp dir can only be
+      // deleted after that (on a loaded machine the write raced the cleanup).
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> Files.exists(bundles.resolve("k2").resolve("exit")));
     }
   }
 

@@ -32,6 +32,7 @@ public final class CriLogWriter implements AutoCloseable {
           .withZone(java.time.ZoneOffset.UTC);
   private static final DateTimeFormatter ROTATED_SUFFIX =
       DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(java.time.ZoneOffset.UTC);
+  private static final int STAMP_LENGTH = "yyyyMMdd-HHmmss".length();
 
   /** Rotation limits; {@link #NONE} never rotates. */
   public record Rotation(long maxSize, int maxFiles) {
@@ -86,11 +87,18 @@ public final class CriLogWriter implements AutoCloseable {
 
   private void rotate() throws IOException {
     out.close();
-    String base = file.getFileName() + "." + ROTATED_SUFFIX.format(clock.instant());
-    Path target = file.resolveSibling(base);
-    for (int i = 1; Files.exists(target); i++) {
-      target = file.resolveSibling(base + "-" + i);
+    String stamp = ROTATED_SUFFIX.format(clock.instant());
+    String prefix = file.getFileName() + ".";
+    // Within one second the counter only grows, also past files already deleted: the names keep
+    // the rotation order.
+    int next = -1;
+    for (Path p : rotatedFiles()) {
+      if (stamp(p, prefix).equals(stamp)) {
+        next = Math.max(next, counter(p, prefix));
+      }
     }
+    next++;
+    Path target = file.resolveSibling(prefix + stamp + (next == 0 ? "" : "-" + next));
     Files.move(file, target);
     open();
     List<Path> rotated = rotatedFiles();
@@ -100,7 +108,11 @@ public final class CriLogWriter implements AutoCloseable {
     }
   }
 
-  /** Rotated files of this log, oldest first (their suffixes sort by time). */
+  /**
+   * Rotated files of this log, oldest first: by the time in their suffix, then by the counter a
+   * rotation within the same second appends. Not by modification time: rotations in one millisecond
+   * tie there, and the wrong file was deleted.
+   */
   public List<Path> rotatedFiles() throws IOException {
     String prefix = file.getFileName() + ".";
     List<Path> rotated = new ArrayList<>();
@@ -112,15 +124,28 @@ public final class CriLogWriter implements AutoCloseable {
       }
     }
     rotated.sort(
-        java.util.Comparator.comparing(
-            p -> {
-              try {
-                return Files.getLastModifiedTime(p).toMillis();
-              } catch (IOException e) {
-                return 0L;
-              }
-            }));
+        java.util.Comparator.comparing((Path p) -> stamp(p, prefix))
+            .thenComparingInt(p -> counter(p, prefix)));
     return rotated;
+  }
+
+  /** The {@code yyyyMMdd-HHmmss} of a rotated file's name. */
+  private static String stamp(Path rotated, String prefix) {
+    String suffix = rotated.getFileName().toString().substring(prefix.length());
+    return suffix.length() < STAMP_LENGTH ? suffix : suffix.substring(0, STAMP_LENGTH);
+  }
+
+  /** The {@code -N} after the stamp, 0 for the first rotation of that second. */
+  private static int counter(Path rotated, String prefix) {
+    String suffix = rotated.getFileName().toString().substring(prefix.length());
+    if (suffix.length() <= STAMP_LENGTH + 1 || suffix.charAt(STAMP_LENGTH) != '-') {
+      return 0;
+    }
+    try {
+      return Integer.parseInt(suffix.substring(STAMP_LENGTH + 1));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -73,6 +74,31 @@ class CriLogWriterTest {
         assertThat(kept.get(i)).isEqualTo("line-" + (previous + 1));
       }
       assertThat(kept.size()).isBetween(5, 9);
+    }
+  }
+
+  @Test
+  void rotatedFilesAreOrderedByTheirNamesNotByModificationTime() throws Exception {
+    Clock clock = Clock.fixed(Instant.parse("2026-11-27T10:00:00Z"), ZoneOffset.UTC);
+    Path log = dir.resolve("2.log");
+    // One record per file: twelve rotations in the same second, suffixes "", -1, …, -11.
+    try (CriLogWriter writer = new CriLogWriter(log, clock, new CriLogWriter.Rotation(40, 20))) {
+      for (int i = 10; i < 23; i++) {
+        byte[] line = ("line-" + i).getBytes(StandardCharsets.UTF_8);
+        writer.write("stdout", line, line.length, false);
+      }
+      List<Path> rotated = writer.rotatedFiles();
+      assertThat(rotated).hasSize(12);
+      // Modification times that say the opposite (as ties within a millisecond may).
+      for (int i = 0; i < rotated.size(); i++) {
+        Files.setLastModifiedTime(rotated.get(i), FileTime.fromMillis(1_000_000L - i * 1000L));
+      }
+      List<Path> again = writer.rotatedFiles();
+      assertThat(again).isEqualTo(rotated);
+      assertThat(contents(again))
+          .containsExactly(
+              "line-10", "line-11", "line-12", "line-13", "line-14", "line-15", "line-16",
+              "line-17", "line-18", "line-19", "line-20", "line-21");
     }
   }
 

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.SecretProjection;
 import io.fabric8.kubernetes.api.model.ServiceAccountTokenProjection;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeProjection;
+import io.kuark.agent.downward.MetadataFields;
 import io.kuark.agent.downward.NodeAllocatable;
 import io.kuark.agent.downward.ResourceFields;
 import java.io.IOException;
@@ -362,20 +363,11 @@ public final class PodVolumes {
       if (item.getFieldRef() == null) {
         continue;
       }
-      String path = item.getFieldRef().getFieldPath();
       String value;
-      if (path.equals("metadata.labels")) {
-        value = keyValues(pod.getMetadata().getLabels());
-      } else if (path.equals("metadata.annotations")) {
-        value = keyValues(pod.getMetadata().getAnnotations());
-      } else if (path.equals("metadata.name")) {
-        value = pod.getMetadata().getName();
-      } else if (path.equals("metadata.namespace")) {
-        value = pod.getMetadata().getNamespace();
-      } else if (path.equals("metadata.uid")) {
-        value = pod.getMetadata().getUid();
-      } else {
-        continue;
+      try {
+        value = MetadataFields.value(pod.getMetadata(), item.getFieldRef().getFieldPath());
+      } catch (MetadataFields.UnsupportedFieldException e) {
+        throw new VolumeException(e.getMessage());
       }
       put(files, item.getPath(), value, itemMode);
     }
@@ -389,15 +381,5 @@ public final class PodVolumes {
   /** A volume's defaultMode, upstream's 0644 when unset. */
   private static int mode(Integer defaultMode) {
     return defaultMode == null ? 0644 : defaultMode;
-  }
-
-  private static String keyValues(Map<String, String> values) {
-    StringBuilder text = new StringBuilder();
-    if (values != null) {
-      values.entrySet().stream()
-          .sorted(Map.Entry.comparingByKey())
-          .forEach(e -> text.append(e.getKey()).append("=\"").append(e.getValue()).append("\"\n"));
-    }
-    return text.toString();
   }
 }

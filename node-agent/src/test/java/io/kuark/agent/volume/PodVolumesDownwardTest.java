@@ -117,4 +117,35 @@ class PodVolumesDownwardTest {
         .isInstanceOf(PodVolumes.VolumeException.class)
         .hasMessageContaining("containerName is required");
   }
+
+  @Test
+  void fieldRefItemsByKeyAndUnsupportedPaths(@TempDir Path podDir) throws Exception {
+    PodVolumesRefreshTest.FakeSources sources = new PodVolumesRefreshTest.FakeSources();
+    Pod pod =
+        pod(
+            new DownwardAPIVolumeFileBuilder()
+                .withPath("app")
+                .withNewFieldRef()
+                .withFieldPath("metadata.labels['app']")
+                .endFieldRef()
+                .build());
+    pod.getMetadata().setLabels(java.util.Map.of("app", "web"));
+
+    PodVolumes.prepare(pod, podDir, sources);
+
+    assertThat(Files.readString(podDir.resolve("volumes/info/app"))).isEqualTo("web");
+    assertThat(Files.readString(podDir.resolve("volumes/all/app"))).isEqualTo("web");
+
+    Pod unsupported =
+        pod(
+            new DownwardAPIVolumeFileBuilder()
+                .withPath("node")
+                .withNewFieldRef()
+                .withFieldPath("spec.nodeName")
+                .endFieldRef()
+                .build());
+    assertThatThrownBy(() -> PodVolumes.prepare(unsupported, podDir.resolve("other"), sources))
+        .isInstanceOf(PodVolumes.VolumeException.class)
+        .hasMessage("unsupported fieldPath: spec.nodeName");
+  }
 }

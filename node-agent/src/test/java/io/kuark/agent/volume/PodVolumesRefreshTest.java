@@ -119,7 +119,7 @@ class PodVolumesRefreshTest {
     Path cfg = podDir.resolve("volumes/cfg");
     Path api = podDir.resolve("volumes/api");
     assertThat(Files.readString(cfg.resolve("level"))).isEqualTo("info");
-    assertThat(Files.readString(api.resolve("labels"))).isEqualTo("app=\"a\"\n");
+    assertThat(Files.readString(api.resolve("labels"))).isEqualTo("app=\"a\"");
     assertThat(sources.tokenRequests).hasValue(1);
 
     // Nothing changed and the token is young: nothing rewritten, no TokenRequest.
@@ -129,7 +129,7 @@ class PodVolumesRefreshTest {
     sources.configMaps.put("ns/settings", Map.of("level", "debug"));
     assertThat(rewritten(pod("b"), podDir, sources, at(1_000_120))).containsExactly("cfg", "api");
     assertThat(Files.readString(cfg.resolve("level"))).isEqualTo("debug");
-    assertThat(Files.readString(api.resolve("labels"))).isEqualTo("app=\"b\"\n");
+    assertThat(Files.readString(api.resolve("labels"))).isEqualTo("app=\"b\"");
     assertThat(sources.tokenRequests).hasValue(1); // the projected volume kept its token
   }
 

@@ -58,7 +58,8 @@ public final class Quantity implements Comparable<Quantity> {
       int power = indexOf(BINARY, suffix);
       return new Quantity(number.multiply(KI.pow(power)), Format.BINARY_SI);
     }
-    if (suffix.startsWith("e") || suffix.startsWith("E")) {
+    // "E" alone is exa (10^18); an exponent has digits after the e or E.
+    if ((suffix.startsWith("e") || suffix.startsWith("E")) && suffix.length() > 1) {
       int exp = Integer.parseInt(suffix.substring(1));
       return new Quantity(number.scaleByPowerOfTen(exp), Format.DECIMAL_EXPONENT);
     }

@@ -23,6 +23,13 @@ class QuantityTest {
   }
 
   @Test
+  void exaIsASuffixAndAnExponentNeedsDigits() {
+    assertThat(Quantity.parse("1E").value()).isEqualByComparingTo("1e18");
+    assertThat(Quantity.parse("2e3").value()).isEqualByComparingTo("2000");
+    assertThat(Quantity.parse("1Ei").value()).isEqualByComparingTo("1152921504606846976");
+  }
+
+  @Test
   void sumsKeepTheFirstNonZeroNotation() {
     Quantity zero = Quantity.parse("0");
     assertThat(zero.add(Quantity.parse("256Mi")).toString()).isEqualTo("256Mi");

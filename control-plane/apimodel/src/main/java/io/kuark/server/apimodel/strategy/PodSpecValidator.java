@@ -146,6 +146,18 @@ public final class PodSpecValidator {
       } else if (sources > 1) {
         errs.add(FieldError.forbidden(p, "may not specify more than 1 volume type"));
       }
+      if (v.path("downwardAPI").path("items").isArray()) {
+        DownwardApiValidator.volumeItems(
+            v.path("downwardAPI").path("items"), p + ".downwardAPI.items", errs);
+      }
+      JsonNode projections = v.path("projected").path("sources");
+      for (int j = 0; j < projections.size(); j++) {
+        JsonNode items = projections.get(j).path("downwardAPI").path("items");
+        if (items.isArray()) {
+          DownwardApiValidator.volumeItems(
+              items, p + ".projected.sources[" + j + "].downwardAPI.items", errs);
+        }
+      }
       String claim = v.path("persistentVolumeClaim").path("claimName").asText(null);
       if (v.has("persistentVolumeClaim") && (claim == null || claim.isEmpty())) {
         errs.add(FieldError.required(p + ".persistentVolumeClaim.claimName", null));
@@ -285,6 +297,14 @@ public final class PodSpecValidator {
           errs.add(
               FieldError.invalid(
                   p + ".valueFrom", "", "may not have more than one field specified at a time"));
+        } else if (e.path("valueFrom").hasNonNull("fieldRef")) {
+          DownwardApiValidator.envFieldRef(
+              e.path("valueFrom").path("fieldRef"), p + ".valueFrom.fieldRef", errs);
+        } else if (e.path("valueFrom").hasNonNull("resourceFieldRef")) {
+          DownwardApiValidator.envResourceFieldRef(
+              e.path("valueFrom").path("resourceFieldRef"),
+              p + ".valueFrom.resourceFieldRef",
+              errs);
         }
       }
     }

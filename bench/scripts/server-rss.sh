@@ -8,27 +8,10 @@
 set -euo pipefail
 tree=$(cd "$1" && pwd)
 settle=${2:-60}
-work=$(mktemp -d /tmp/kuark-rss.XXXXXX)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-cleanup() {
-  [[ -n ${pid:-} ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-KUARK_SKIP_BUILD=1 "$tree/kuark" server --data-dir "$work/data" --secure-port "$port" \
-  --bind-address 127.0.0.1 --write-kubeconfig "$work/kubeconfig.yaml" >"$work/log" 2>&1 &
-pid=$!
-for _ in $(seq 1 600); do
-  grep -q "kuark-server ready" "$work/log" && break
-  kill -0 "$pid" 2>/dev/null || { cat "$work/log" >&2; exit 1; }
-  sleep 0.5
-done
-for _ in $(seq 1 240); do
-  grep -q "controllers started" "$work/log" && break
-  sleep 0.5
-done
+# shellcheck source=fresh-server.sh
+source "$(dirname "$0")/fresh-server.sh"
+start_fresh_server "$tree" kuark-rss
 sleep "$settle"
-java_pid=$(pgrep -P "$pid" java || echo "$pid")
 rss=$(awk '/VmRSS/{print $2}' /proc/"$java_pid"/status)
 hwm=$(awk '/VmHWM/{print $2}' /proc/"$java_pid"/status)
 threads=$(awk '/Threads/{print $2}' /proc/"$java_pid"/status)

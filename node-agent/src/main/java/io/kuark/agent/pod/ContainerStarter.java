@@ -113,12 +113,12 @@ public final class ContainerStarter {
     return EventRecorder.fieldPath(container.getName(), init);
   }
 
-  /** The pod's directory for hosts/resolv.conf/volumes. */
   /** Where ConfigMaps, Secrets and tokens for pods are read from. */
   public Sources sources() {
     return sources;
   }
 
+  /** The pod's directory for hosts/resolv.conf/volumes. */
   public Path podDir(String uid) {
     return config.agentDir().resolve("pods").resolve(uid);
   }

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarSource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
+import io.kuark.agent.downward.MetadataFields;
 import io.kuark.agent.downward.NodeAllocatable;
 import io.kuark.agent.downward.ResourceFields;
 import java.io.IOException;
@@ -160,15 +161,12 @@ public final class EnvResolver {
     return value;
   }
 
-  /** The downward API fields kubelet supports for env. */
+  /**
+   * The downward API fields kubelet supports for env: the pod's metadata as downward API volumes
+   * read it ({@link MetadataFields}), plus the node, service account and addresses.
+   */
   static String field(Pod pod, String path, String podIp, String hostIp) throws ConfigException {
     switch (path) {
-      case "metadata.name":
-        return pod.getMetadata().getName();
-      case "metadata.namespace":
-        return pod.getMetadata().getNamespace();
-      case "metadata.uid":
-        return pod.getMetadata().getUid();
       case "spec.nodeName":
         return pod.getSpec().getNodeName();
       case "spec.serviceAccountName":
@@ -182,25 +180,10 @@ public final class EnvResolver {
       default:
         break;
     }
-    String labels = mapKey(path, "metadata.labels");
-    if (labels != null) {
-      return pod.getMetadata().getLabels() == null
-          ? ""
-          : pod.getMetadata().getLabels().getOrDefault(labels, "");
+    try {
+      return MetadataFields.value(pod.getMetadata(), path);
+    } catch (MetadataFields.UnsupportedFieldException e) {
+      throw new ConfigException("unsupported fieldRef " + path);
     }
-    String annotations = mapKey(path, "metadata.annotations");
-    if (annotations != null) {
-      return pod.getMetadata().getAnnotations() == null
-          ? ""
-          : pod.getMetadata().getAnnotations().getOrDefault(annotations, "");
-    }
-    throw new ConfigException("unsupported fieldRef " + path);
-  }
-
-  private static String mapKey(String path, String prefix) {
-    if (path.startsWith(prefix + "['") && path.endsWith("']")) {
-      return path.substring(prefix.length() + 2, path.length() - 2);
-    }
-    return null;
   }
 }

@@ -240,20 +240,24 @@ public final class PodVolumes {
     Map<String, AtomicWriter.VolumeFile> files = new LinkedHashMap<>();
     if (volume.getConfigMap() != null) {
       String name = volume.getConfigMap().getName();
-      Optional<Map<String, byte[]>> data = sources.configMapFiles(namespace, name);
-      if (data.isEmpty() && !Boolean.TRUE.equals(volume.getConfigMap().getOptional())) {
-        throw new VolumeException("configmap \"" + name + "\" not found");
-      }
-      int mode = mode(volume.getConfigMap().getDefaultMode());
-      putKeys(files, data.orElse(Map.of()), volume.getConfigMap().getItems(), mode);
+      putKeys(
+          files,
+          "configmap",
+          name,
+          sources.configMapFiles(namespace, name),
+          volume.getConfigMap().getOptional(),
+          volume.getConfigMap().getItems(),
+          mode(volume.getConfigMap().getDefaultMode()));
     } else if (volume.getSecret() != null) {
       String name = volume.getSecret().getSecretName();
-      Optional<Map<String, byte[]>> data = sources.secretFiles(namespace, name);
-      if (data.isEmpty() && !Boolean.TRUE.equals(volume.getSecret().getOptional())) {
-        throw new VolumeException("secret \"" + name + "\" not found");
-      }
-      int mode = mode(volume.getSecret().getDefaultMode());
-      putKeys(files, data.orElse(Map.of()), volume.getSecret().getItems(), mode);
+      putKeys(
+          files,
+          "secret",
+          name,
+          sources.secretFiles(namespace, name),
+          volume.getSecret().getOptional(),
+          volume.getSecret().getItems(),
+          mode(volume.getSecret().getDefaultMode()));
     } else if (volume.getDownwardAPI() != null) {
       putDownward(
           files,
@@ -284,31 +288,38 @@ public final class PodVolumes {
     String namespace = pod.getMetadata().getNamespace();
     if (projection.getConfigMap() != null) {
       ConfigMapProjection cm = projection.getConfigMap();
-      Optional<Map<String, byte[]>> data = sources.configMapFiles(namespace, cm.getName());
-      if (data.isEmpty() && !Boolean.TRUE.equals(cm.getOptional())) {
-        throw new VolumeException("configmap \"" + cm.getName() + "\" not found");
-      }
-      putKeys(files, data.orElse(Map.of()), cm.getItems(), mode);
+      putKeys(
+          files,
+          "configmap",
+          cm.getName(),
+          sources.configMapFiles(namespace, cm.getName()),
+          cm.getOptional(),
+          cm.getItems(),
+          mode);
     } else if (projection.getSecret() != null) {
       SecretProjection secret = projection.getSecret();
-      Optional<Map<String, byte[]>> data = sources.secretFiles(namespace, secret.getName());
-      if (data.isEmpty() && !Boolean.TRUE.equals(secret.getOptional())) {
-        throw new VolumeException("secret \"" + secret.getName() + "\" not found");
-      }
-      putKeys(files, data.orElse(Map.of()), secret.getItems(), mode);
+      putKeys(
+          files,
+          "secret",
+          secret.getName(),
+          sources.secretFiles(namespace, secret.getName()),
+          secret.getOptional(),
+          secret.getItems(),
+          mode);
     } else if (projection.getDownwardAPI() != null) {
       putDownward(files, pod, projection.getDownwardAPI().getItems(), mode, sources);
     } else if (projection.getServiceAccountToken() != null) {
       ServiceAccountTokenProjection token = projection.getServiceAccountToken();
-      byte[] current = AtomicWriter.read(dir, token.getPath());
+      byte[] bytes = AtomicWriter.read(dir, token.getPath());
+      String current = bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
       Optional<String> value =
-          current != null && !tokens.due(new String(current, StandardCharsets.UTF_8))
-              ? Optional.of(new String(current, StandardCharsets.UTF_8))
+          current != null && !tokens.due(current)
+              ? Optional.of(current)
               : sources.serviceAccountToken(pod, token.getAudience(), token.getExpirationSeconds());
       if (value.isPresent()) {
         put(files, token.getPath(), value.get(), mode);
       } else if (current != null) {
-        put(files, token.getPath(), new String(current, StandardCharsets.UTF_8), mode);
+        put(files, token.getPath(), current, mode);
       } else {
         LOG.warnf(
             "pod %s/%s: no ServiceAccount token available; %s left out",
@@ -317,11 +328,23 @@ public final class PodVolumes {
     }
   }
 
+  /**
+   * The keys of a ConfigMap or Secret ({@code kind}) as files: all of them, or the listed {@code
+   * items}; a missing source is an error unless {@code optional}.
+   */
   private static void putKeys(
       Map<String, AtomicWriter.VolumeFile> files,
-      Map<String, byte[]> data,
+      String kind,
+      String name,
+      Optional<Map<String, byte[]>> source,
+      Boolean optional,
       List<KeyToPath> items,
-      int mode) {
+      int mode)
+      throws VolumeException {
+    if (source.isEmpty() && !Boolean.TRUE.equals(optional)) {
+      throw new VolumeException(kind + " \"" + name + "\" not found");
+    }
+    Map<String, byte[]> data = source.orElse(Map.of());
     if (items == null || items.isEmpty()) {
       for (Map.Entry<String, byte[]> entry : data.entrySet()) {
         files.put(entry.getKey(), new AtomicWriter.VolumeFile(entry.getValue(), mode));

@@ -28,7 +28,7 @@ final class NamespaceLifecycle {
         catalog
             .find("", "v1", "namespaces")
             .orElseThrow(() -> new IllegalStateException("catalog lacks core/v1 namespaces"));
-    this.mirror = new ObjectMirror(store, caches, namespaces);
+    this.mirror = caches.mirror(store, namespaces);
   }
 
   void checkCreate(ResourceType type, String namespace, String name) {

@@ -1,6 +1,7 @@
 package io.kuark.server.api.watch;
 
 import io.kuark.server.api.http.Statuses;
+import io.kuark.server.api.store.ObjectStore;
 import io.kuark.server.api.store.StorageKeys;
 import io.kuark.server.apimodel.ResourceType;
 import io.kuark.server.storage.Storage;
@@ -38,6 +39,7 @@ public final class WatchCaches implements AutoCloseable {
   private final int minimum;
   private final LongSupplier nanoClock;
   private final ConcurrentHashMap<String, WatchCache> caches = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, ObjectMirror> mirrors = new ConcurrentHashMap<>();
   private final ScheduledExecutorService sweeper;
   private volatile boolean closed;
 
@@ -77,6 +79,15 @@ public final class WatchCaches implements AutoCloseable {
     String prefix = StorageKeys.typePrefix(type);
     return caches.computeIfAbsent(
         prefix, p -> new WatchCache(storage, p, capacity, freshness, minimum, nanoClock).start());
+  }
+
+  /**
+   * The process's one {@link ObjectMirror} of {@code type} (readers of the same type share it: one
+   * copy of the objects, one subscription), made on first use.
+   */
+  public ObjectMirror mirror(ObjectStore store, ResourceType type) {
+    return mirrors.computeIfAbsent(
+        StorageKeys.typePrefix(type), p -> new ObjectMirror(store, this, type));
   }
 
   /** Number of storage watches held (one per resource type in use). */

@@ -32,11 +32,11 @@ public final class NamespacedObjects {
     this.mirrors =
         Map.of(
             "limitranges",
-            new ObjectMirror(store, caches, type("", "v1", "limitranges")),
+            caches.mirror(store, type("", "v1", "limitranges")),
             "resourcequotas",
-            new ObjectMirror(store, caches, type("", "v1", "resourcequotas")),
+            caches.mirror(store, type("", "v1", "resourcequotas")),
             "namespaces",
-            new ObjectMirror(store, caches, type("", "v1", "namespaces")));
+            caches.mirror(store, type("", "v1", "namespaces")));
   }
 
   public ResourceType type(String group, String version, String plural) {

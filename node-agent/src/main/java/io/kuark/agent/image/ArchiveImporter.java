@@ -117,7 +117,7 @@ public final class ArchiveImporter {
       throw new IOException(
           "neither an OCI archive (index.json) nor a docker archive (manifest.json)");
     } finally {
-      LayerUnpacker.deleteRecursively(dir);
+      io.kuark.agent.fs.FileTrees.delete(dir);
     }
   }
 

@@ -180,7 +180,7 @@ public final class ImageStore {
     Path doomed = dir.resolveSibling("gc-" + Digests.hex(diffId));
     Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
     long size = treeSize(doomed);
-    LayerUnpacker.deleteRecursively(doomed);
+    io.kuark.agent.fs.FileTrees.delete(doomed);
     return size;
   }
 
@@ -258,7 +258,7 @@ public final class ImageStore {
       return target;
     } finally {
       if (Files.exists(temp)) {
-        LayerUnpacker.deleteRecursively(temp);
+        io.kuark.agent.fs.FileTrees.delete(temp);
       }
     }
   }

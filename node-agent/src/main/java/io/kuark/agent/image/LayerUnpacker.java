@@ -1,5 +1,6 @@
 package io.kuark.agent.image;
 
+import io.kuark.agent.fs.FileTrees;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -88,7 +89,7 @@ public final class LayerUnpacker {
     }
     if (fileName.startsWith(WHITEOUT_PREFIX)) {
       Path hidden = parent.resolve(fileName.substring(WHITEOUT_PREFIX.length()));
-      deleteRecursively(hidden);
+      FileTrees.delete(hidden);
       marks.whiteout(hidden);
       return;
     }
@@ -99,13 +100,13 @@ public final class LayerUnpacker {
     if (entry.isDirectory()) {
       if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)
           && !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-        deleteRecursively(path);
+        FileTrees.delete(path);
       }
       Files.createDirectories(path);
       dirs.add(new DirAttributes(path, uid, gid, mode, mtime));
       return;
     }
-    deleteRecursively(path);
+    FileTrees.delete(path);
     if (entry.isSymbolicLink()) {
       Files.createSymbolicLink(path, Path.of(entry.getLinkName()));
       applyOwnerAndMode(path, uid, gid, mode, true);
@@ -183,10 +184,6 @@ public final class LayerUnpacker {
     if (!symlink) {
       Files.setAttribute(path, "unix:mode", mode);
     }
-  }
-
-  static void deleteRecursively(Path path) throws IOException {
-    io.kuark.agent.fs.FileTrees.delete(path);
   }
 
   private static boolean isGzip(BufferedInputStream in) throws IOException {

@@ -90,7 +90,7 @@ public final class AtomicWriter {
     for (String top : tops) {
       Path link = dir.resolve(top);
       if (!Files.isSymbolicLink(link)) {
-        deleteTree(link); // a file an older agent wrote in place
+        FileTrees.delete(link); // a file an older agent wrote in place
         Files.createSymbolicLink(link, Path.of(DATA, top));
       }
       if (ownership != null) {
@@ -101,12 +101,12 @@ public final class AtomicWriter {
       for (Path entry : entries.toList()) {
         String name = entry.getFileName().toString();
         if (!name.startsWith("..") && !tops.contains(name)) {
-          deleteTree(entry); // a key no longer in the source
+          FileTrees.delete(entry); // a key no longer in the source
         }
       }
     }
     if (current != null && !current.equals(next) && current.startsWith(dir)) {
-      deleteTree(current);
+      FileTrees.delete(current);
     }
     PayloadDigests.remember(dir, next.getFileName().toString(), digest);
     return true;
@@ -198,9 +198,5 @@ public final class AtomicWriter {
   /** The permission bits of {@code file} (e.g. 0644). */
   private static int mode(Path file) throws IOException {
     return (Integer) Files.getAttribute(file, "unix:mode") & 07777;
-  }
-
-  static void deleteTree(Path path) throws IOException {
-    FileTrees.delete(path);
   }
 }

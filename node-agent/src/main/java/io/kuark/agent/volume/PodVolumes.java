@@ -127,7 +127,7 @@ public final class PodVolumes {
       } catch (IOException | RuntimeException e) {
         // Not written: the next start tries again (a directory would count as written).
         try {
-          AtomicWriter.deleteTree(dir);
+          io.kuark.agent.fs.FileTrees.delete(dir);
         } catch (IOException cleanup) {
           e.addSuppressed(cleanup);
         }

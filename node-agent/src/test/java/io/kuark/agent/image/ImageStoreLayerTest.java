@@ -31,7 +31,7 @@ class ImageStoreLayerTest {
 
   @AfterEach
   void tearDown() throws IOException {
-    LayerUnpacker.deleteRecursively(dir);
+    io.kuark.agent.fs.FileTrees.delete(dir);
   }
 
   /** An uncompressed layer of {@code files} small files (its diffId is its own digest). */

@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.kuark.agent.downward.NodeAllocatable;
 import io.kuark.agent.pod.ContainerStarter;
-import io.kuark.agent.volume.PodVolumes;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
@@ -63,13 +62,7 @@ final class ApiSources implements ContainerStarter.Sources {
     secrets.close();
   }
 
-  // Text for env is the files' bytes as UTF-8: one decoding of each object kind, shared with the
-  // volumes (the pod start path reads through ConcurrentReads, which does the same).
-  @Override
-  public Optional<Map<String, String>> configMap(String namespace, String name) {
-    return configMapFiles(namespace, name).map(PodVolumes::text);
-  }
-
+  // Env's text is derived from these bytes (ContainerStarter.Sources' defaults).
   @Override
   public Optional<Map<String, byte[]>> configMapFiles(String namespace, String name) {
     ConfigMap map = configMaps.get(namespace, name).orElse(null);
@@ -100,11 +93,6 @@ final class ApiSources implements ContainerStarter.Sources {
       secret.getStringData().forEach((k, v) -> files.put(k, v.getBytes(StandardCharsets.UTF_8)));
     }
     return Optional.of(files);
-  }
-
-  @Override
-  public Optional<Map<String, String>> secret(String namespace, String name) {
-    return secretFiles(namespace, name).map(PodVolumes::text);
   }
 
   @Override

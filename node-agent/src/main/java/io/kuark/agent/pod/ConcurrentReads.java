@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.ServiceAccountTokenProjection;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeProjection;
-import io.kuark.agent.volume.PodVolumes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -188,18 +187,8 @@ final class ConcurrentReads implements ContainerStarter.Sources {
     return "token/" + audience + "/" + expirationSeconds;
   }
 
-  // ConfigMaps and Secrets are read once per start, as bytes (what volumes write); env reads the
-  // same read as text.
-  @Override
-  public Optional<Map<String, String>> configMap(String namespace, String name) {
-    return configMapFiles(namespace, name).map(PodVolumes::text);
-  }
-
-  @Override
-  public Optional<Map<String, String>> secret(String namespace, String name) {
-    return secretFiles(namespace, name).map(PodVolumes::text);
-  }
-
+  // ConfigMaps and Secrets are read once per start, as bytes (what volumes write); env's text is
+  // derived from the same read (ContainerStarter.Sources' defaults).
   @Override
   @SuppressWarnings("unchecked")
   public Optional<Map<String, byte[]>> configMapFiles(String namespace, String name) {

@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -72,7 +73,22 @@ public final class ContainerStarter {
   private final OciSpecBuilder specs = new OciSpecBuilder();
 
   /** Everything container content comes from (API objects behind the volumes and env). */
-  public interface Sources extends EnvResolver.Sources, PodVolumes.Sources {}
+  public interface Sources extends EnvResolver.Sources, PodVolumes.Sources {
+    /**
+     * A ConfigMap's values for env: the bytes its volume files get, as UTF-8 (one read and one
+     * decoding per object, shared by env and volumes).
+     */
+    @Override
+    default Optional<Map<String, String>> configMap(String namespace, String name) {
+      return configMapFiles(namespace, name).map(PodVolumes::text);
+    }
+
+    /** A Secret's values for env, as for {@link #configMap}. */
+    @Override
+    default Optional<Map<String, String>> secret(String namespace, String name) {
+      return secretFiles(namespace, name).map(PodVolumes::text);
+    }
+  }
 
   public ContainerStarter(
       AgentConfig config,

@@ -1,6 +1,7 @@
 package io.kuark.server.auth.admission;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kuark.server.api.http.ApiException;
 import io.kuark.server.api.store.ObjectStore;
 import io.kuark.server.api.store.StoredObject;
 import io.kuark.server.api.watch.ObjectMirror;
@@ -70,9 +71,20 @@ public final class NamespacedObjects {
     return store.get(type, namespace, name);
   }
 
-  /** Writes {@code object} if still at {@code modRevision}; throws StorageException.Conflict. */
-  public StoredObject update(ResourceType type, ObjectNode object, long modRevision) {
-    return store.update(type, object, modRevision);
+  /**
+   * Writes {@code object} if still at {@code modRevision}; empty when it was deleted meanwhile.
+   *
+   * @throws io.kuark.server.storage.StorageException.Conflict when it changed meanwhile
+   */
+  public Optional<StoredObject> update(ResourceType type, ObjectNode object, long modRevision) {
+    try {
+      return Optional.of(store.update(type, object, modRevision));
+    } catch (ApiException e) {
+      if (e.code() == 404) {
+        return Optional.empty();
+      }
+      throw e;
+    }
   }
 
   private ObjectMirror mirror(ResourceType type) {

@@ -134,14 +134,21 @@ public final class ResourceQuotaAdmission implements AdmissionPlugin {
     return updated;
   }
 
-  /** Writes the charged quotas; false when one changed meanwhile (the caller re-reads). */
+  /**
+   * Writes the charged quotas; false when one changed or was deleted meanwhile (the caller
+   * re-reads: a deleted quota no longer limits anything, as upstream's evaluator re-reads its
+   * quotas after a failed update instead of failing the request).
+   */
   private boolean write(ResourceType quotas, List<ObjectNode> charged, Set<String> done) {
     boolean all = true;
     for (ObjectNode q : charged) {
       long rv = Long.parseLong(q.path("metadata").path("resourceVersion").asText());
       try {
-        objects.update(quotas, q, rv);
-        done.add(q.path("metadata").path("name").asText());
+        if (objects.update(quotas, q, rv).isPresent()) {
+          done.add(q.path("metadata").path("name").asText());
+        } else {
+          all = false;
+        }
       } catch (StorageException.Conflict e) {
         all = false;
       }

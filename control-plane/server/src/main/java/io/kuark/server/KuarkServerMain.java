@@ -23,6 +23,10 @@ public class KuarkServerMain implements QuarkusApplication {
 
   @Override
   public int run(String... args) {
+    if (ServerFlags.asksForHelp(args)) {
+      System.out.print(ServerFlags.USAGE);
+      return 0;
+    }
     ServerFlags flags;
     try {
       flags = ServerFlags.parse(args);

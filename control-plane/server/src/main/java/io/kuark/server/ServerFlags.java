@@ -61,6 +61,11 @@ public record ServerFlags(
           + " [--scheduler-config FILE]\n"
           + "                    [--anonymous-auth[=BOOL]]\n";
 
+  /** True when {@code args} hold {@code -h} or {@code --help}: the usage is the answer. */
+  public static boolean asksForHelp(String[] args) {
+    return List.of(args).contains("--help") || List.of(args).contains("-h");
+  }
+
   /**
    * Parses {@code args} ({@code --flag value} or {@code --flag=value}).
    *

@@ -8,6 +8,13 @@ import org.junit.jupiter.api.Test;
 class ServerFlagsTest {
 
   @Test
+  void helpIsAskedForByEitherFormAnywhere() {
+    assertThat(ServerFlags.asksForHelp(new String[] {"--help"})).isTrue();
+    assertThat(ServerFlags.asksForHelp(new String[] {"--data-dir", "/tmp/x", "-h"})).isTrue();
+    assertThat(ServerFlags.asksForHelp(new String[] {"--data-dir", "/tmp/x"})).isFalse();
+  }
+
+  @Test
   void anonymousAuthIsOnByDefaultAndAcceptsUpstreamsBooleanForms() {
     assertThat(ServerFlags.parse(new String[] {}).anonymousAuth()).isTrue();
     assertThat(ServerFlags.parse(new String[] {"--anonymous-auth=false"}).anonymousAuth())

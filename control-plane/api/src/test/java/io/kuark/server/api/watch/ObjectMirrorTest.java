@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kuark.server.api.store.ForwardingStorage;
 import io.kuark.server.api.store.ObjectStore;
 import io.kuark.server.api.store.StoredObject;
 import io.kuark.server.apimodel.ResourceCatalog;
@@ -12,7 +13,6 @@ import io.kuark.server.apimodel.ResourceType;
 import io.kuark.server.storage.KeyValue;
 import io.kuark.server.storage.ListResult;
 import io.kuark.server.storage.Storage;
-import io.kuark.server.storage.WatchListener;
 import io.kuark.server.storage.sqlite.SqliteStorage;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,12 +30,11 @@ class ObjectMirrorTest {
       ResourceCatalog.builtIns().find("", "v1", "resourcequotas").orElseThrow();
 
   /** Counts the reads that reach storage. */
-  private static final class CountingStorage implements Storage {
-    final Storage inner;
+  private static final class CountingStorage extends ForwardingStorage {
     final AtomicInteger reads = new AtomicInteger();
 
     CountingStorage(Storage inner) {
-      this.inner = inner;
+      super(inner);
     }
 
     @Override
@@ -48,46 +47,6 @@ class ObjectMirrorTest {
     public ListResult list(String prefix, int limit, String continueToken, long atRevision) {
       reads.incrementAndGet();
       return inner.list(prefix, limit, continueToken, atRevision);
-    }
-
-    @Override
-    public KeyValue create(String key, byte[] value, Duration ttl) {
-      return inner.create(key, value, ttl);
-    }
-
-    @Override
-    public KeyValue update(String key, byte[] value, long expectedModRevision, Duration ttl) {
-      return inner.update(key, value, expectedModRevision, ttl);
-    }
-
-    @Override
-    public KeyValue delete(String key, long expectedModRevision) {
-      return inner.delete(key, expectedModRevision);
-    }
-
-    @Override
-    public Watch watch(String prefix, long afterRevision, WatchListener listener) {
-      return inner.watch(prefix, afterRevision, listener);
-    }
-
-    @Override
-    public long currentRevision() {
-      return inner.currentRevision();
-    }
-
-    @Override
-    public void compact(long revision) {
-      inner.compact(revision);
-    }
-
-    @Override
-    public long compactedRevision() {
-      return inner.compactedRevision();
-    }
-
-    @Override
-    public void close() {
-      inner.close();
     }
   }
 

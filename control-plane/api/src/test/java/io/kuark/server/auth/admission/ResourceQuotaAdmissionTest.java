@@ -6,20 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kuark.server.api.http.ApiException;
+import io.kuark.server.api.store.ForwardingStorage;
 import io.kuark.server.api.store.ObjectStore;
 import io.kuark.server.api.store.StoredObject;
 import io.kuark.server.api.watch.WatchCaches;
 import io.kuark.server.apimodel.ResourceCatalog;
 import io.kuark.server.apimodel.ResourceType;
 import io.kuark.server.storage.KeyValue;
-import io.kuark.server.storage.ListResult;
 import io.kuark.server.storage.Storage;
-import io.kuark.server.storage.WatchListener;
 import io.kuark.server.storage.sqlite.SqliteStorage;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,27 +30,11 @@ class ResourceQuotaAdmissionTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Runs a hook once, just before the first quota update reaches storage. */
-  private static final class RacingStorage implements Storage {
-    final Storage inner;
+  private static final class RacingStorage extends ForwardingStorage {
     Runnable beforeQuotaUpdate;
 
     RacingStorage(Storage inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public Optional<KeyValue> get(String key) {
-      return inner.get(key);
-    }
-
-    @Override
-    public ListResult list(String prefix, int limit, String continueToken, long atRevision) {
-      return inner.list(prefix, limit, continueToken, atRevision);
-    }
-
-    @Override
-    public KeyValue create(String key, byte[] value, Duration ttl) {
-      return inner.create(key, value, ttl);
+      super(inner);
     }
 
     @Override
@@ -63,36 +45,6 @@ class ResourceQuotaAdmissionTest {
         hook.run();
       }
       return inner.update(key, value, expectedModRevision, ttl);
-    }
-
-    @Override
-    public KeyValue delete(String key, long expectedModRevision) {
-      return inner.delete(key, expectedModRevision);
-    }
-
-    @Override
-    public Watch watch(String prefix, long afterRevision, WatchListener listener) {
-      return inner.watch(prefix, afterRevision, listener);
-    }
-
-    @Override
-    public long currentRevision() {
-      return inner.currentRevision();
-    }
-
-    @Override
-    public void compact(long revision) {
-      inner.compact(revision);
-    }
-
-    @Override
-    public long compactedRevision() {
-      return inner.compactedRevision();
-    }
-
-    @Override
-    public void close() {
-      inner.close();
     }
   }
 

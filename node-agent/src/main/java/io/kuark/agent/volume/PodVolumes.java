@@ -32,7 +32,8 @@ import org.jboss.logging.Logger;
  * projected ServiceAccount tokens are renewed before they expire ({@link TokenRenewal}). Containers
  * that mount a volume with {@code subPath} keep the file they started with, as upstream. With a pod
  * {@code securityContext.fsGroup}, every volume but hostPath is group-owned by it ({@link
- * VolumeOwnership}).
+ * VolumeOwnership}): an emptyDir once, when it is set up ({@link EmptyDirSetUp}), the written kinds
+ * whenever their content is written.
  */
 public final class PodVolumes {
 
@@ -104,17 +105,13 @@ public final class PodVolumes {
         paths.put(volume.getName(), hostPath(volume));
         continue;
       }
-      boolean existed = Files.isDirectory(dir);
-      Files.createDirectories(dir);
       paths.put(volume.getName(), dir);
       if (volume.getEmptyDir() != null) {
-        VolumeOwnership ownership = VolumeOwnership.of(pod, false);
-        if (ownership != null) {
-          // kubelet owns an emptyDir each time it sets it up; here, each time a container needs it.
-          ownership.apply(dir, VolumeOwnership.onRootMismatch(pod));
-        }
+        EmptyDirSetUp.setUp(pod, podDir, volume.getName(), dir);
         continue;
       }
+      boolean existed = Files.isDirectory(dir);
+      Files.createDirectories(dir);
       if (existed) {
         continue;
       }

@@ -313,10 +313,8 @@ public final class PodVolumes {
           current != null && !tokens.due(current)
               ? Optional.of(current)
               : sources.serviceAccountToken(pod, token.getAudience(), token.getExpirationSeconds());
-      if (value.isPresent()) {
-        put(files, token.getPath(), value.get(), mode);
-      } else if (current != null) {
-        put(files, token.getPath(), current, mode);
+      if (value.isPresent() || current != null) {
+        files.put(token.getPath(), TokenFiles.file(pod, value.orElse(current), mode));
       } else {
         LOG.warnf(
             "pod %s/%s: no ServiceAccount token available; %s left out",

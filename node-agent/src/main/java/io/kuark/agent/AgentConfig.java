@@ -63,6 +63,9 @@ public record AgentConfig(
    * @param evictionHard hard eviction thresholds ({@code signal<value,...}), validated
    * @param evictionPressureTransitionPeriod how long a pressure condition stays after it cleared
    * @param housekeepingInterval how often eviction signals are measured
+   * @param syncFrequency how often a running pod is synced with its sources: ConfigMap, Secret,
+   *     downward API and projected volumes brought up to date, tokens renewed (kubelet's {@code
+   *     --sync-frequency})
    * @param containerLogMaxSize size at which a container log file is rotated (bytes)
    * @param containerLogMaxFiles log files kept per container, the live one included
    * @param imageGc image garbage collection thresholds and minimum age
@@ -73,6 +76,7 @@ public record AgentConfig(
       String evictionHard,
       java.time.Duration evictionPressureTransitionPeriod,
       java.time.Duration housekeepingInterval,
+      java.time.Duration syncFrequency,
       long containerLogMaxSize,
       int containerLogMaxFiles,
       io.kuark.agent.image.gc.ImageGcPolicy imageGc,

@@ -30,7 +30,7 @@ public final class AgentFlags {
           + " [--proxy-cleanup] [--pod-network-mode host-gw|vxlan|none]"
           + " [--insecure-registry HOST[:PORT],...] [--pod-manifest-path DIR]"
           + " [--eviction-hard SIGNAL<VALUE,...] [--eviction-pressure-transition-period DUR]"
-          + " [--housekeeping-interval DUR] [--container-log-max-size Q]"
+          + " [--housekeeping-interval DUR] [--sync-frequency DUR] [--container-log-max-size Q]"
           + " [--container-log-max-files N]"
           + " [--image-gc-high-threshold PCT] [--image-gc-low-threshold PCT]"
           + " [--image-minimum-gc-age DUR] [--minimum-container-ttl-duration DUR]"
@@ -67,6 +67,7 @@ public final class AgentFlags {
     String evictionHard = io.kuark.agent.eviction.Threshold.DEFAULTS;
     java.time.Duration pressurePeriod = java.time.Duration.ofMinutes(5);
     java.time.Duration housekeeping = java.time.Duration.ofSeconds(10);
+    java.time.Duration syncFrequency = java.time.Duration.ofMinutes(1);
     long logMaxSize = 10L << 20;
     int logMaxFiles = 5;
     int imageGcHigh = io.kuark.agent.image.gc.ImageGcPolicy.DEFAULTS.highThresholdPercent();
@@ -147,6 +148,7 @@ public final class AgentFlags {
         case "--eviction-hard" -> evictionHard = checkThresholds(value);
         case "--eviction-pressure-transition-period" -> pressurePeriod = parseDuration(arg, value);
         case "--housekeeping-interval" -> housekeeping = parseDuration(arg, value);
+        case "--sync-frequency" -> syncFrequency = parsePeriod(arg, value);
         case "--container-log-max-size" -> logMaxSize = parseBytes(arg, value);
         case "--container-log-max-files" -> logMaxFiles = parseInt(arg, value, 2, 1000);
         case "--image-gc-high-threshold" -> imageGcHigh = parseInt(arg, value, 0, 100);
@@ -234,6 +236,7 @@ public final class AgentFlags {
             evictionHard,
             pressurePeriod,
             housekeeping,
+            syncFrequency,
             logMaxSize,
             logMaxFiles,
             imageGcPolicy(imageGcHigh, imageGcLow, imageGcAge),
@@ -260,21 +263,34 @@ public final class AgentFlags {
   }
 
   /**
-   * Go-style durations as kubelet takes them: {@code 300ms}, {@code 10s}, {@code 5m}, {@code 1h}.
+   * A Go duration as kubelet's flags take them ({@link GoDuration}: {@code 300ms}, {@code 1m30s},
+   * {@code 1h}); none of the agent's durations may be negative.
    */
   static java.time.Duration parseDuration(String flag, String value) throws UsageException {
-    java.util.regex.Matcher m =
-        java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)").matcher(value.trim());
-    if (!m.matches()) {
-      throw new UsageException(flag + ": not a duration (like 300ms, 10s, 5m, 1h): " + value);
+    java.time.Duration duration;
+    try {
+      duration = GoDuration.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(flag + ": not a duration (like 300ms, 10s, 1m30s, 1h): " + value);
     }
-    long amount = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "ms" -> java.time.Duration.ofMillis(amount);
-      case "s" -> java.time.Duration.ofSeconds(amount);
-      case "m" -> java.time.Duration.ofMinutes(amount);
-      default -> java.time.Duration.ofHours(amount);
-    };
+    if (duration.isNegative()) {
+      throw new UsageException(flag + " must not be negative: " + value);
+    }
+    return duration;
+  }
+
+  /** A duration that must be more than zero (a period). */
+  static java.time.Duration parsePeriod(String flag, String value) throws UsageException {
+    java.time.Duration duration;
+    try {
+      duration = GoDuration.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(flag + ": not a duration (like 30s, 1m, 1m30s): " + value);
+    }
+    if (duration.isNegative() || duration.isZero()) {
+      throw new UsageException(flag + " must be positive: " + value);
+    }
+    return duration;
   }
 
   private static long parseBytes(String flag, String value) throws UsageException {

@@ -130,4 +130,49 @@ class AgentFlagsTest {
             () -> AgentFlags.parse("--kubeconfig", "/k", "--maximum-dead-containers", "many"));
     assertEquals("--maximum-dead-containers is not a number: many", e.getMessage());
   }
+
+  @Test
+  void syncFrequencyIsAPositiveGoDurationDefaultingToAMinute() throws Exception {
+    assertEquals(
+        java.time.Duration.ofMinutes(1),
+        AgentFlags.parse("--kubeconfig", "/k").node().syncFrequency());
+    assertEquals(
+        java.time.Duration.ofSeconds(30),
+        AgentFlags.parse("--kubeconfig", "/k", "--sync-frequency", "30s").node().syncFrequency());
+    assertEquals(
+        java.time.Duration.ofSeconds(90),
+        AgentFlags.parse("--kubeconfig=/k", "--sync-frequency=1m30s").node().syncFrequency());
+    for (String bad : new String[] {"0", "0s", "-1m"}) {
+      AgentFlags.UsageException e =
+          assertThrows(
+              AgentFlags.UsageException.class,
+              () -> AgentFlags.parse("--kubeconfig=/k", "--sync-frequency=" + bad));
+      assertEquals("--sync-frequency must be positive: " + bad, e.getMessage());
+    }
+    AgentFlags.UsageException e =
+        assertThrows(
+            AgentFlags.UsageException.class,
+            () -> AgentFlags.parse("--kubeconfig=/k", "--sync-frequency=1 minute"));
+    assertTrue(e.getMessage().startsWith("--sync-frequency: not a duration"), e.getMessage());
+    assertTrue(AgentFlags.USAGE.contains("[--sync-frequency DUR]"));
+  }
+
+  @Test
+  void durationsAreGoDurations() throws Exception {
+    assertEquals(java.time.Duration.ofMillis(300), GoDuration.parse("300ms"));
+    assertEquals(java.time.Duration.ofMinutes(165), GoDuration.parse("2h45m"));
+    assertEquals(java.time.Duration.ofMinutes(90), GoDuration.parse("1.5h"));
+    assertEquals(java.time.Duration.ofMillis(500), GoDuration.parse(".5s"));
+    assertEquals(java.time.Duration.ofNanos(1_002_003), GoDuration.parse("1ms2us3ns"));
+    assertEquals(java.time.Duration.ofSeconds(-5), GoDuration.parse("-5s"));
+    assertEquals(java.time.Duration.ZERO, GoDuration.parse("0"));
+    for (String bad : new String[] {"", "1", "s", "1m 30s", "1d", "-", "1.5.5s"}) {
+      assertThrows(IllegalArgumentException.class, () -> GoDuration.parse(bad), bad);
+    }
+    AgentFlags.UsageException e =
+        assertThrows(
+            AgentFlags.UsageException.class,
+            () -> AgentFlags.parse("--kubeconfig=/k", "--image-minimum-gc-age=-2m"));
+    assertEquals("--image-minimum-gc-age must not be negative: -2m", e.getMessage());
+  }
 }

@@ -3,6 +3,7 @@ package io.kuark.agent.pod;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.kuark.agent.AgentConfig;
@@ -51,48 +52,105 @@ public final class PodManager implements AutoCloseable {
   /** Static pods (from the manifests directory) by UID; they run without an API object. */
   private final Map<String, Pod> staticPods = new ConcurrentHashMap<>();
 
-  private SharedIndexInformer<Pod> informer;
+  /** Waits between attempts at the first pod list; tests record the waits instead. */
+  interface Sleeper {
+    void sleep(Duration duration) throws InterruptedException;
+  }
+
+  private final Sleeper sleeper;
+  private volatile SharedIndexInformer<Pod> informer;
+  private volatile boolean stopped;
 
   public PodManager(Deps deps, KubernetesClient client) {
+    this(deps, client, duration -> Thread.sleep(duration.toMillis()));
+  }
+
+  PodManager(Deps deps, KubernetesClient client, Sleeper sleeper) {
     this.deps = deps;
     this.client = client;
+    this.sleeper = sleeper;
   }
 
   private Path podsDir() {
     return deps.config().agentDir().resolve("pods");
   }
 
-  /** Starts watching pods; returns once the first list is in and leftovers are handled. */
-  public void start() throws IOException {
+  /**
+   * Starts watching pods; returns once the first list is in and leftovers are handled. A first list
+   * that fails (the API server unreachable or answering with an error) is tried again after {@link
+   * ListBackoff}'s wait, each failure logged once, until it succeeds or the manager is shut down:
+   * pods running from before keep running meanwhile, and none is torn down on an empty picture.
+   *
+   * @throws IOException when the manager was shut down before a list succeeded
+   * @throws InterruptedException when interrupted while waiting to try again
+   */
+  public void start() throws IOException, InterruptedException {
     Files.createDirectories(podsDir());
-    // Re-attach log copying of containers still running from before a restart.
-    informer =
+    ListBackoff backoff = new ListBackoff();
+    for (int attempt = 1; ; attempt++) {
+      SharedIndexInformer<Pod> candidate = podInformer();
+      informer = candidate;
+      try {
+        if (stopped) {
+          throw new IOException("pod manager stopped before the first pod list");
+        }
+        candidate.run();
+        break;
+      } catch (KubernetesClientException e) {
+        candidate.stop();
+        if (stopped) {
+          throw new IOException("pod manager stopped before the first pod list", e);
+        }
+        Duration wait = backoff.next();
+        LOG.warnf(
+            "listing the pods of node %s failed (attempt %d): %s; trying again in %d ms",
+            deps.config().nodeName(), attempt, message(e), wait.toMillis());
+        sleeper.sleep(wait);
+      }
+    }
+    cleanUpLeftovers();
+  }
+
+  /** The informer on this node's pods, not started. */
+  private SharedIndexInformer<Pod> podInformer() {
+    SharedIndexInformer<Pod> pods =
         client
             .pods()
             .inAnyNamespace()
             .withField("spec.nodeName", deps.config().nodeName())
-            .inform(
-                new ResourceEventHandler<>() {
-                  @Override
-                  public void onAdd(Pod pod) {
-                    onPod(pod);
-                  }
+            .runnableInformer(Duration.ofMinutes(10).toMillis());
+    pods.addEventHandler(
+        new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(Pod pod) {
+            onPod(pod);
+          }
 
-                  @Override
-                  public void onUpdate(Pod oldPod, Pod pod) {
-                    onPod(pod);
-                  }
+          @Override
+          public void onUpdate(Pod oldPod, Pod pod) {
+            onPod(pod);
+          }
 
-                  @Override
-                  public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
-                    PodWorker worker = workers.get(pod.getMetadata().getUid());
-                    if (worker != null) {
-                      worker.gone();
-                    }
-                  }
-                },
-                Duration.ofMinutes(10).toMillis());
-    cleanUpLeftovers();
+          @Override
+          public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
+            PodWorker worker = workers.get(pod.getMetadata().getUid());
+            if (worker != null) {
+              worker.gone();
+            }
+          }
+        });
+    return pods;
+  }
+
+  /** The innermost message of a failed request (the status or the connection error). */
+  private static String message(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    String message =
+        cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    return cause == e ? message : e.getMessage() + " (" + message + ")";
   }
 
   private void onPod(Pod pod) {
@@ -355,8 +413,10 @@ public final class PodManager implements AutoCloseable {
    * running for the next agent.
    */
   public void shutdown(boolean stopPods) {
-    if (informer != null) {
-      informer.stop();
+    stopped = true;
+    SharedIndexInformer<Pod> current = informer;
+    if (current != null) {
+      current.stop();
     }
     List<PodWorker> all = List.copyOf(workers.values());
     for (PodWorker worker : all) {

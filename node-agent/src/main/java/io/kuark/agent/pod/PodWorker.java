@@ -40,9 +40,6 @@ final class PodWorker implements Runnable {
    */
   private static final long STARTING_RESYNC_MILLIS = 50;
 
-  /** How often a running pod's volumes are brought up to date (kubelet: its 1 min pod sync). */
-  static final Duration VOLUME_REFRESH = Duration.ofMinutes(1);
-
   /** How long a sync waits for a container it just launched to run before it moves on. */
   private static final Duration START_WAIT = Duration.ofSeconds(3);
 
@@ -53,7 +50,7 @@ final class PodWorker implements Runnable {
   private final Object signal = new Object();
   private volatile Pod pod;
   private volatile boolean goneFromApi;
-  private long volumesRefreshedAt;
+  private final SyncPeriod volumeSync;
   private final TokenRenewal tokenRenewal;
   private final MountFailures mountFailures = new MountFailures();
   private volatile boolean stopRequested;
@@ -106,6 +103,7 @@ final class PodWorker implements Runnable {
     this.state = state;
     this.stateFile = new PodStateFile(stateFile);
     this.tokenRenewal = TokenRenewal.kubelet(deps.clock());
+    this.volumeSync = new SyncPeriod(deps.config().node().syncFrequency(), deps.clock());
     this.trace = trace;
     this.gcView = PodGcView.of(state);
   }
@@ -124,6 +122,11 @@ final class PodWorker implements Runnable {
 
   String uid() {
     return uid;
+  }
+
+  /** How often the pod's volume content is brought up to date. */
+  Duration volumeSyncPeriod() {
+    return volumeSync.period();
   }
 
   boolean finished() {
@@ -325,22 +328,16 @@ final class PodWorker implements Runnable {
   }
 
   /**
-   * Every {@link #VOLUME_REFRESH}, brings the pod's ConfigMap, Secret, downward API and projected
-   * volumes up to date (changed sources, tokens due for renewal), as kubelet's periodic pod sync
-   * does; the first sync only starts the clock (its container starts just wrote them). A volume
-   * that cannot be brought up to date is a FailedMount warning on the pod when the failure starts
-   * or changes ({@link MountFailures}).
+   * Every sync period ({@code --sync-frequency}, {@link SyncPeriod}), brings the pod's ConfigMap,
+   * Secret, downward API and projected volumes up to date (changed sources, tokens due for
+   * renewal), as kubelet's periodic pod sync does; the first sync only starts the clock (its
+   * container starts just wrote them). A volume that cannot be brought up to date is a FailedMount
+   * warning on the pod when the failure starts or changes ({@link MountFailures}).
    */
   private void refreshVolumes(Pod current) {
-    long now = deps.clock().millis();
-    if (volumesRefreshedAt == 0) {
-      volumesRefreshedAt = now;
+    if (!volumeSync.due()) {
       return;
     }
-    if (now - volumesRefreshedAt < VOLUME_REFRESH.toMillis()) {
-      return;
-    }
-    volumesRefreshedAt = now;
     PodVolumes.Refresh refresh =
         PodVolumes.refresh(
             current, deps.starter().podDir(uid), deps.starter().sources(), tokenRenewal);

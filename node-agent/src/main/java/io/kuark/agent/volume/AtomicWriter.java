@@ -28,8 +28,16 @@ public final class AtomicWriter {
   private static final String DATA_TMP = "..data_tmp";
   private static final int DIR_MODE = 0755;
 
-  /** One file of a volume: its bytes and its permission bits (e.g. 0644). */
-  public record VolumeFile(byte[] content, int mode) {}
+  /**
+   * One file of a volume: its bytes, its permission bits (e.g. 0644) and the user owning it.
+   *
+   * @param owner the file's uid; null leaves it to the agent (root)
+   */
+  public record VolumeFile(byte[] content, int mode, Integer owner) {
+    public VolumeFile(byte[] content, int mode) {
+      this(content, mode, null);
+    }
+  }
 
   private AtomicWriter() {}
 
@@ -69,6 +77,9 @@ public final class AtomicWriter {
       createDirectories(next, target.getParent());
       Files.write(target, file.getValue().content());
       Files.setAttribute(target, "unix:mode", file.getValue().mode());
+      if (file.getValue().owner() != null) {
+        Files.setAttribute(target, "unix:uid", file.getValue().owner());
+      }
     }
     if (ownership != null) {
       // Before the swap: a container never sees the new files without the group it reads them by.
@@ -156,7 +167,7 @@ public final class AtomicWriter {
     return same;
   }
 
-  /** Whether {@code current} holds exactly the payload's files, bytes and (owned) modes. */
+  /** Whether {@code current} holds exactly the payload's files, bytes, (owned) modes and owners. */
   private static boolean holdsOnDisk(
       Path current, Map<String, VolumeFile> payload, VolumeOwnership ownership) throws IOException {
     if (!Files.isDirectory(current)) {
@@ -180,6 +191,10 @@ public final class AtomicWriter {
         mode = ownership.fileMode(mode);
       }
       if (!Arrays.equals(Files.readAllBytes(p), e.getValue().content()) || mode(p) != mode) {
+        return false;
+      }
+      Integer owner = e.getValue().owner();
+      if (owner != null && (Integer) Files.getAttribute(p, "unix:uid") != owner.intValue()) {
         return false;
       }
     }

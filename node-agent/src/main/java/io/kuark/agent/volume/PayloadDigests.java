@@ -12,9 +12,9 @@ import java.util.TreeMap;
 
 /**
  * What {@link AtomicWriter} last wrote into each volume: the name of the content directory and a
- * SHA-256 of the payload (paths, bytes, modes, fsGroup). The periodic refresh compares digests
- * instead of reading every file of every volume each minute. Bounded: a forgotten volume costs one
- * comparison from disk.
+ * SHA-256 of the payload (paths, bytes, modes, owners, fsGroup). The periodic refresh compares
+ * digests instead of reading every file of every volume each minute. Bounded: a forgotten volume
+ * costs one comparison from disk.
  */
 final class PayloadDigests {
 
@@ -68,7 +68,8 @@ final class PayloadDigests {
       numbers.clear();
       // Lengths first: no two different payloads concatenate to the same bytes.
       numbers.putInt(name.length).putInt(file.getValue().content().length);
-      numbers.putInt(file.getValue().mode() & 07777).putInt(0);
+      Integer owner = file.getValue().owner();
+      numbers.putInt(file.getValue().mode() & 07777).putInt(owner == null ? -1 : owner);
       sha.update(numbers.array());
       sha.update(name);
       sha.update(file.getValue().content());

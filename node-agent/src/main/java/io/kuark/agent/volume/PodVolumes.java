@@ -32,7 +32,8 @@ import org.jboss.logging.Logger;
  * projected ServiceAccount tokens are renewed before they expire ({@link TokenRenewal}). Containers
  * that mount a volume with {@code subPath} keep the file they started with, as upstream. With a pod
  * {@code securityContext.fsGroup}, every volume but hostPath is group-owned by it ({@link
- * VolumeOwnership}).
+ * VolumeOwnership}): an emptyDir once, when it is set up ({@link EmptyDirSetUp}), the written kinds
+ * whenever their content is written.
  */
 public final class PodVolumes {
 
@@ -104,17 +105,13 @@ public final class PodVolumes {
         paths.put(volume.getName(), hostPath(volume));
         continue;
       }
-      boolean existed = Files.isDirectory(dir);
-      Files.createDirectories(dir);
       paths.put(volume.getName(), dir);
       if (volume.getEmptyDir() != null) {
-        VolumeOwnership ownership = VolumeOwnership.of(pod, false);
-        if (ownership != null) {
-          // kubelet owns an emptyDir each time it sets it up; here, each time a container needs it.
-          ownership.apply(dir, VolumeOwnership.onRootMismatch(pod));
-        }
+        EmptyDirSetUp.setUp(pod, podDir, volume.getName(), dir);
         continue;
       }
+      boolean existed = Files.isDirectory(dir);
+      Files.createDirectories(dir);
       if (existed) {
         continue;
       }
@@ -316,10 +313,8 @@ public final class PodVolumes {
           current != null && !tokens.due(current)
               ? Optional.of(current)
               : sources.serviceAccountToken(pod, token.getAudience(), token.getExpirationSeconds());
-      if (value.isPresent()) {
-        put(files, token.getPath(), value.get(), mode);
-      } else if (current != null) {
-        put(files, token.getPath(), current, mode);
+      if (value.isPresent() || current != null) {
+        files.put(token.getPath(), TokenFiles.file(pod, value.orElse(current), mode));
       } else {
         LOG.warnf(
             "pod %s/%s: no ServiceAccount token available; %s left out",

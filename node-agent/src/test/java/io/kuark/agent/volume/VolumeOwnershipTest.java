@@ -68,27 +68,74 @@ class VolumeOwnershipTest {
   }
 
   @Test
-  void theAlwaysPolicyOwnsWhatAppearedSinceAndOnRootMismatchTrustsTheRoot(@TempDir Path podDir)
-      throws Exception {
+  void aContainerRestartDoesNotWalkTheEmptyDirAgain(@TempDir Path podDir) throws Exception {
     PodVolumesRefreshTest.FakeSources sources = new PodVolumesRefreshTest.FakeSources();
     sources.configMaps.put("ns/settings", Map.of("level", "info"));
+    PodVolumes.prepare(pod("Always", null), podDir, sources);
+    Path stray = stray(podDir);
+
+    // Every container start prepares the volumes; the agent keeps no memory of them in between,
+    // so this is also what a restarted agent does.
+    PodVolumes.prepare(pod("Always", null), podDir, sources);
+
+    assertThat(gid(stray)).isZero();
+    assertThat(mode(stray)).isEqualTo(0600);
+    assertThat(gid(podDir.resolve("volumes/scratch"))).isEqualTo(FS_GROUP);
+  }
+
+  @Test
+  void aNewPodsEmptyDirIsOwned(@TempDir Path pods) throws Exception {
+    PodVolumesRefreshTest.FakeSources sources = new PodVolumesRefreshTest.FakeSources();
+    sources.configMaps.put("ns/settings", Map.of("level", "info"));
+    PodVolumes.prepare(pod("Always", null), pods.resolve("u1"), sources);
+
+    PodVolumes.prepare(pod("Always", null), pods.resolve("u2"), sources);
+
+    assertThat(gid(pods.resolve("u2/volumes/scratch"))).isEqualTo(FS_GROUP);
+  }
+
+  @Test
+  void anEmptyDirWithoutReadyMarkerIsSetUpAgainByItsPolicy(@TempDir Path podDir) throws Exception {
+    PodVolumesRefreshTest.FakeSources sources = new PodVolumesRefreshTest.FakeSources();
+    sources.configMaps.put("ns/settings", Map.of("level", "info"));
+    PodVolumes.prepare(pod("Always", null), podDir, sources);
+    Path stray = stray(podDir);
+    Path marker = EmptyDirSetUp.readyMarker(podDir, "scratch");
+    assertThat(marker).exists();
+
+    // As an agent from before the marker left its volumes: OnRootMismatch trusts a matching root.
+    Files.delete(marker);
     PodVolumes.prepare(pod("OnRootMismatch", null), podDir, sources);
+    assertThat(gid(stray)).isZero();
+    assertThat(marker).exists();
+
+    Files.delete(marker);
+    PodVolumes.prepare(pod("Always", null), podDir, sources);
+    assertThat(gid(stray)).isEqualTo(FS_GROUP);
+    assertThat(mode(stray)).isEqualTo(0660);
+  }
+
+  @Test
+  void aMarkerWhoseDirectoryWasRemovedIsStale(@TempDir Path podDir) throws Exception {
+    PodVolumesRefreshTest.FakeSources sources = new PodVolumesRefreshTest.FakeSources();
+    sources.configMaps.put("ns/settings", Map.of("level", "info"));
+    PodVolumes.prepare(pod("Always", null), podDir, sources);
+    Path scratch = podDir.resolve("volumes/scratch");
+    Files.delete(scratch);
+
+    PodVolumes.prepare(pod("Always", null), podDir, sources);
+
+    assertThat(gid(scratch)).isEqualTo(FS_GROUP);
+    assertThat(mode(scratch) & 02770).isEqualTo(02770);
+  }
+
+  /** A file a container made in the emptyDir, with a group and mode the fsGroup walk changes. */
+  private static Path stray(Path podDir) throws Exception {
     Path stray = podDir.resolve("volumes/scratch/stray");
     Files.writeString(stray, "x");
     Files.setAttribute(stray, "unix:gid", 0);
     Files.setAttribute(stray, "unix:mode", 0600);
-
-    PodVolumes.prepare(pod("OnRootMismatch", null), podDir, sources);
-    assertThat(gid(stray)).isZero(); // the root looked right: not walked
-
-    PodVolumes.prepare(pod("Always", null), podDir, sources);
-    assertThat(gid(stray)).isEqualTo(FS_GROUP);
-    assertThat(mode(stray)).isEqualTo(0660);
-
-    Files.setAttribute(stray, "unix:gid", 0);
-    Files.setAttribute(podDir.resolve("volumes/scratch"), "unix:gid", 0);
-    PodVolumes.prepare(pod("OnRootMismatch", null), podDir, sources);
-    assertThat(gid(stray)).isEqualTo(FS_GROUP); // the root did not match: walked
+    return stray;
   }
 
   @Test

@@ -14,6 +14,7 @@ import io.kuark.server.api.patch.PatchException;
 import io.kuark.server.api.patch.StrategicMergePatch;
 import io.kuark.server.api.store.Meta;
 import io.kuark.server.apimodel.ResourceType;
+import io.kuark.server.apimodel.openapi.EmptyOptionalFields;
 
 /**
  * PATCH of an object or its status: JSON patch, merge patch, strategic merge patch (built-in types
@@ -100,6 +101,7 @@ final class PatchHandler implements ResourceHandler {
           } catch (PatchException e) {
             throw Statuses.failure(422, "Invalid", e.getMessage(), null);
           }
+          EmptyOptionalFields.remove(req.type(), patched);
           if (Meta.resourceVersion(patched).equals(rv)) {
             Meta.metadata(patched).remove("resourceVersion");
           }

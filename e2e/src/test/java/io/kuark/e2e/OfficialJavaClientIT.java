@@ -9,6 +9,9 @@ import com.google.gson.JsonParser;
 import com.google.gson.reflect.TypeToken;
 import io.kubernetes.client.Discovery;
 import io.kubernetes.client.custom.V1Patch;
+import io.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
+import io.kubernetes.client.extended.leaderelection.LeaderElector;
+import io.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.informer.SharedInformerFactory;
 import io.kubernetes.client.informer.cache.Lister;
@@ -16,6 +19,7 @@ import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.ApiextensionsV1Api;
 import io.kubernetes.client.openapi.apis.AppsV1Api;
+import io.kubernetes.client.openapi.apis.CoordinationV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.apis.CustomObjectsApi;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
@@ -32,6 +36,7 @@ import io.kubernetes.client.openapi.models.V1DeploymentSpec;
 import io.kubernetes.client.openapi.models.V1DeploymentStatus;
 import io.kubernetes.client.openapi.models.V1JSONSchemaProps;
 import io.kubernetes.client.openapi.models.V1LabelSelector;
+import io.kubernetes.client.openapi.models.V1Lease;
 import io.kubernetes.client.openapi.models.V1Namespace;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
@@ -61,6 +66,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -822,5 +829,61 @@ class OfficialJavaClientIT {
     KubernetesApiResponse<DynamicKubernetesObject> gone = widgets.get(ns, "w1");
     assertThat(gone.getHttpStatusCode()).isEqualTo(404);
     assertThat(gone.getStatus().getReason()).isEqualTo("NotFound");
+  }
+
+  @Test
+  void leaderElectionWithLeaseLock() throws Exception {
+    String ns = namespace("jc-leader");
+    List<String> ids = List.of("candidate-a", "candidate-b");
+    List<String> leaders = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<LeaderElector> electors = new ArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(ids.size());
+    CoordinationV1Api coordination = new CoordinationV1Api(client);
+    try {
+      for (String id : ids) {
+        LeaderElector elector =
+            new LeaderElector(
+                new LeaderElectionConfig(
+                    new LeaseLock(ns, "e2e-lock", id, client),
+                    Duration.ofSeconds(4),
+                    Duration.ofSeconds(3),
+                    Duration.ofMillis(500)));
+        electors.add(elector);
+        pool.submit(() -> elector.run(() -> leaders.add(id), () -> {}));
+      }
+      await().atMost(WAIT).until(() -> !leaders.isEmpty());
+      String first = leaders.get(0);
+      V1Lease lease = coordination.readNamespacedLease("e2e-lock", ns).execute();
+      assertThat(lease.getSpec().getHolderIdentity()).isEqualTo(first);
+      assertThat(lease.getSpec().getLeaseDurationSeconds()).isEqualTo(4);
+      assertThat(lease.getSpec().getRenewTime()).isNotNull();
+      assertThat(lease.getSpec().getAcquireTime()).isNotNull();
+      // The holder keeps renewing: renewTime moves on while the other candidate waits.
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  coordination
+                      .readNamespacedLease("e2e-lock", ns)
+                      .execute()
+                      .getSpec()
+                      .getRenewTime()
+                      .isAfter(lease.getSpec().getRenewTime()));
+      assertThat(leaders).containsExactly(first);
+
+      // The leader stops; the other takes the lease over once it has expired.
+      electors.get(ids.indexOf(first)).close();
+      String second = ids.get(1 - ids.indexOf(first));
+      await().atMost(WAIT).until(() -> leaders.contains(second));
+      assertThat(coordination.readNamespacedLease("e2e-lock", ns).execute().getSpec())
+          .satisfies(
+              spec -> {
+                assertThat(spec.getHolderIdentity()).isEqualTo(second);
+                assertThat(spec.getLeaseTransitions()).isEqualTo(1);
+              });
+    } finally {
+      electors.forEach(LeaderElector::close);
+      pool.shutdownNow();
+    }
   }
 }

@@ -152,6 +152,7 @@ final class PatchHandler implements ResourceHandler {
             Meta.metadata(merged).remove("resourceVersion");
           }
           ManagedFields.apply(current, applied, merged, manager, scope, builtIn, force);
+          EmptyOptionalFields.remove(type, merged);
           return merged;
         },
         mode,
@@ -159,6 +160,7 @@ final class PatchHandler implements ResourceHandler {
         () -> {
           ObjectNode created = applied.deepCopy();
           ManagedFields.apply(Json.object(), applied, created, manager, scope, builtIn, force);
+          EmptyOptionalFields.remove(type, created);
           return creator.create(type, created, dryRun, null);
         });
   }

@@ -346,6 +346,19 @@ class OfficialJavaClientIT {
   }
 
   @Test
+  void deleteCollectionBySelector() throws Exception {
+    String ns = namespace("jc-delcol");
+    for (String name : List.of("gone-1", "gone-2", "stays")) {
+      Map<String, String> labels = Map.of("fate", name.startsWith("gone") ? "gone" : "stays");
+      core.createNamespacedConfigMap(ns, configMap(name, labels, name)).execute();
+    }
+    core.deleteCollectionNamespacedConfigMap(ns).labelSelector("fate=gone").execute();
+    assertThat(core.listNamespacedConfigMap(ns).labelSelector("fate").execute().getItems())
+        .extracting(c -> c.getMetadata().getName())
+        .containsExactly("stays");
+  }
+
+  @Test
   void patchesOfEveryContentType() throws Exception {
     String ns = namespace("jc-patch");
     core.createNamespacedConfigMap(ns, configMap("target", Map.of("app", "p"), "0")).execute();
@@ -466,6 +479,38 @@ class OfficialJavaClientIT {
             V1Patch.PATCH_FORMAT_APPLY_YAML,
             client);
     assertThat(forced.getData()).containsEntry("owner", "bob");
+
+    // Applying a typed model as client-java serializes it (every empty list included), then a
+    // read-modify-write of the same pod.
+    V1Pod typed =
+        new V1Pod()
+            .apiVersion("v1")
+            .kind("Pod")
+            .metadata(new V1ObjectMeta().name("typed").namespace(ns))
+            .spec(
+                new V1PodSpec()
+                    .containers(List.of(new V1Container().name("main").image("busybox"))));
+    PatchUtils.patch(
+        V1Pod.class,
+        () ->
+            core.patchNamespacedPod("typed", ns, new V1Patch(client.getJSON().serialize(typed)))
+                .fieldManager("typed-apply")
+                .force(true)
+                .buildCall(null),
+        V1Patch.PATCH_FORMAT_APPLY_YAML,
+        client);
+    JsonObject container =
+        rawGet("/api/v1/namespaces/" + ns + "/pods/typed")
+            .getAsJsonObject("spec")
+            .getAsJsonArray("containers")
+            .get(0)
+            .getAsJsonObject();
+    assertThat(container.has("args")).isFalse();
+    V1Pod typedRead = core.readNamespacedPod("typed", ns).execute();
+    typedRead.getMetadata().putLabelsItem("edited", "yes");
+    assertThat(
+            core.replaceNamespacedPod("typed", ns, typedRead).execute().getMetadata().getLabels())
+        .containsEntry("edited", "yes");
   }
 
   private static V1Deployment deployment(String name) {

@@ -88,6 +88,9 @@ import org.junit.jupiter.api.TestInstance;
 class OfficialJavaClientIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
+  /** A scheduler that does not exist: pods that name it stay unscheduled and untouched. */
+  private static final String UNSCHEDULED = "e2e-no-such-scheduler";
+
   private KuarkProcesses processes;
   private ApiClient client;
   private CoreV1Api core;
@@ -237,6 +240,9 @@ class OfficialJavaClientIT {
             .metadata(new V1ObjectMeta().name("web").labels(Map.of("app", "web")))
             .spec(
                 new V1PodSpec()
+                    // No scheduler of that name: nothing else writes the pod (a FailedScheduling
+                    // status) between the test's read and its replace, which would be a 409.
+                    .schedulerName(UNSCHEDULED)
                     .containers(List.of(new V1Container().name("main").image("busybox"))));
     V1Pod created = core.createNamespacedPod(ns, pod).execute();
     // Upstream's defaults come back typed.
@@ -488,6 +494,7 @@ class OfficialJavaClientIT {
             .metadata(new V1ObjectMeta().name("typed").namespace(ns))
             .spec(
                 new V1PodSpec()
+                    .schedulerName(UNSCHEDULED)
                     .containers(List.of(new V1Container().name("main").image("busybox"))));
     PatchUtils.patch(
         V1Pod.class,
@@ -548,10 +555,20 @@ class OfficialJavaClientIT {
                     .execute());
     assertThat(unchanged.getMetadata().getGeneration()).isEqualTo(1L);
 
-    V1Deployment read = apps.readNamespacedDeployment("web", ns).execute();
-    read.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("busybox:1.36");
-    read.setStatus(new V1DeploymentStatus().replicas(99));
-    V1Deployment replaced = apps.replaceNamespacedDeployment("web", ns, read).execute();
+    // The deployment controller writes the status meanwhile: a stale read is a 409, retried.
+    V1Deployment replaced =
+        retryOnConflict(
+            () -> {
+              V1Deployment read = apps.readNamespacedDeployment("web", ns).execute();
+              read.getSpec()
+                  .getTemplate()
+                  .getSpec()
+                  .getContainers()
+                  .get(0)
+                  .setImage("busybox:1.36");
+              read.setStatus(new V1DeploymentStatus().replicas(99));
+              return apps.replaceNamespacedDeployment("web", ns, read).execute();
+            });
     assertThat(replaced.getMetadata().getGeneration()).isEqualTo(2L);
     // The main endpoint ignores status.
     assertThat((Object) (replaced.getStatus() == null ? null : replaced.getStatus().getReplicas()))

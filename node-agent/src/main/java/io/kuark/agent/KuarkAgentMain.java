@@ -20,6 +20,10 @@ public class KuarkAgentMain implements QuarkusApplication {
 
   @Override
   public int run(String... args) throws Exception {
+    if (AgentFlags.asksForHelp(args)) {
+      System.out.println(AgentFlags.USAGE);
+      return 0;
+    }
     AgentConfig config;
     try {
       config = AgentFlags.parse(args);

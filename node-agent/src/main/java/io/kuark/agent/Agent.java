@@ -82,8 +82,9 @@ public final class Agent implements AutoCloseable {
   private final HostKernel kernel;
   private KubernetesClient client;
   private boolean ownsClient;
-  private NodeAgent node;
   private volatile PodManager pods;
+  private volatile NodeAgent node;
+  private volatile boolean closed;
   private Thread cniConfWriter;
   private AgentDns dns;
   private ServiceProxy proxy;
@@ -236,7 +237,11 @@ public final class Agent implements AutoCloseable {
                 : ServingCertificate.generate(config.nodeName(), List.of(config.nodeIp())));
     int apiPort = api.start(config.port());
     node = new NodeAgent(client, config.withPort(apiPort), runtime.version(), Clock.systemUTC());
-    node.register();
+    if (closed) {
+      // close() ran before the NodeAgent existed, so it could not end the registration attempts.
+      throw new IOException("agent stopped while starting");
+    }
+    node.registerRetrying();
     events = new ApiEventRecorder(client, config.nodeName(), Clock.systemUTC());
     events.record(
         new ObjectReferenceBuilder()
@@ -408,9 +413,15 @@ public final class Agent implements AutoCloseable {
     cniConfWriter.start();
   }
 
+  /** True once {@link #close()} began: a start that fails afterwards was stopped, not broken. */
+  public boolean closed() {
+    return closed;
+  }
+
   /** Stops the agent; pods are torn down locally unless {@code --keep-pods}. */
   @Override
   public void close() {
+    closed = true;
     if (cniConfWriter != null) {
       cniConfWriter.interrupt();
     }

@@ -45,6 +45,11 @@ public class KuarkAgentMain implements QuarkusApplication {
         LOG.debug("join failed", e);
         return 1;
       } catch (Exception e) {
+        if (agent.closed()) {
+          // SIGTERM while the agent still waited for its API server: a stop, not a failure.
+          LOG.infof("kuark-agent stopped before it was ready: %s", e.getMessage());
+          return 0;
+        }
         LOG.errorf(e, "kuark-agent failed to start");
         return 1;
       }

@@ -66,6 +66,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import org.jboss.logging.Logger;
 
 /**
@@ -84,7 +85,10 @@ public final class Agent implements AutoCloseable {
   private boolean ownsClient;
   private volatile PodManager pods;
   private volatile NodeAgent node;
-  private volatile boolean closed;
+
+  /** Counted down when {@link #close()} begins: ends a join still waiting for its server. */
+  private final CountDownLatch stopping = new CountDownLatch(1);
+
   private Thread cniConfWriter;
   private AgentDns dns;
   private ServiceProxy proxy;
@@ -163,7 +167,8 @@ public final class Agent implements AutoCloseable {
                   config.nodeName(),
                   List.of(config.nodeName(), config.nodeIp()),
                   config.agentDir(),
-                  Clock.systemUTC())
+                  Clock.systemUTC(),
+                  stopping)
               .join();
       own = joined.client();
       joinedServing = joined.serving();
@@ -237,7 +242,7 @@ public final class Agent implements AutoCloseable {
                 : ServingCertificate.generate(config.nodeName(), List.of(config.nodeIp())));
     int apiPort = api.start(config.port());
     node = new NodeAgent(client, config.withPort(apiPort), runtime.version(), Clock.systemUTC());
-    if (closed) {
+    if (closed()) {
       // close() ran before the NodeAgent existed, so it could not end the registration attempts.
       throw new IOException("agent stopped while starting");
     }
@@ -415,13 +420,13 @@ public final class Agent implements AutoCloseable {
 
   /** True once {@link #close()} began: a start that fails afterwards was stopped, not broken. */
   public boolean closed() {
-    return closed;
+    return stopping.getCount() == 0;
   }
 
   /** Stops the agent; pods are torn down locally unless {@code --keep-pods}. */
   @Override
   public void close() {
-    closed = true;
+    stopping.countDown();
     if (cniConfWriter != null) {
       cniConfWriter.interrupt();
     }

@@ -66,6 +66,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import org.jboss.logging.Logger;
 
 /**
@@ -82,8 +83,12 @@ public final class Agent implements AutoCloseable {
   private final HostKernel kernel;
   private KubernetesClient client;
   private boolean ownsClient;
-  private NodeAgent node;
   private volatile PodManager pods;
+  private volatile NodeAgent node;
+
+  /** Counted down when {@link #close()} begins: ends a join still waiting for its server. */
+  private final CountDownLatch stopping = new CountDownLatch(1);
+
   private Thread cniConfWriter;
   private AgentDns dns;
   private ServiceProxy proxy;
@@ -162,7 +167,8 @@ public final class Agent implements AutoCloseable {
                   config.nodeName(),
                   List.of(config.nodeName(), config.nodeIp()),
                   config.agentDir(),
-                  Clock.systemUTC())
+                  Clock.systemUTC(),
+                  stopping)
               .join();
       own = joined.client();
       joinedServing = joined.serving();
@@ -236,7 +242,11 @@ public final class Agent implements AutoCloseable {
                 : ServingCertificate.generate(config.nodeName(), List.of(config.nodeIp())));
     int apiPort = api.start(config.port());
     node = new NodeAgent(client, config.withPort(apiPort), runtime.version(), Clock.systemUTC());
-    node.register();
+    if (closed()) {
+      // close() ran before the NodeAgent existed, so it could not end the registration attempts.
+      throw new IOException("agent stopped while starting");
+    }
+    node.registerRetrying();
     events = new ApiEventRecorder(client, config.nodeName(), Clock.systemUTC());
     events.record(
         new ObjectReferenceBuilder()
@@ -408,9 +418,15 @@ public final class Agent implements AutoCloseable {
     cniConfWriter.start();
   }
 
+  /** True once {@link #close()} began: a start that fails afterwards was stopped, not broken. */
+  public boolean closed() {
+    return stopping.getCount() == 0;
+  }
+
   /** Stops the agent; pods are torn down locally unless {@code --keep-pods}. */
   @Override
   public void close() {
+    stopping.countDown();
     if (cniConfWriter != null) {
       cniConfWriter.interrupt();
     }

@@ -38,6 +38,11 @@ public final class AgentFlags {
 
   private AgentFlags() {}
 
+  /** True when {@code args} hold {@code -h} or {@code --help}: the usage is the answer. */
+  public static boolean asksForHelp(String... args) {
+    return List.of(args).contains("--help") || List.of(args).contains("-h");
+  }
+
   public static AgentConfig parse(String... args) throws UsageException {
     Path kubeconfig = null;
     String server = null;

@@ -20,6 +20,10 @@ public class KuarkAgentMain implements QuarkusApplication {
 
   @Override
   public int run(String... args) throws Exception {
+    if (AgentFlags.asksForHelp(args)) {
+      System.out.println(AgentFlags.USAGE);
+      return 0;
+    }
     AgentConfig config;
     try {
       config = AgentFlags.parse(args);
@@ -35,12 +39,18 @@ public class KuarkAgentMain implements QuarkusApplication {
     try {
       try {
         agent.start();
-      } catch (io.kuark.agent.join.JoinException e) {
-        // A refused join is the user's to fix (wrong token or server): say why, no stack trace.
-        System.err.println("kuark-agent: cannot join the cluster: " + e.getMessage());
-        LOG.debug("join failed", e);
-        return 1;
       } catch (Exception e) {
+        if (agent.closed()) {
+          // SIGTERM while the agent still waited for its API server: a stop, not a failure.
+          LOG.infof("kuark-agent stopped before it was ready: %s", e.getMessage());
+          return 0;
+        }
+        if (e instanceof io.kuark.agent.join.JoinException) {
+          // A refused join is the user's to fix (wrong token or server): say why, no stack trace.
+          System.err.println("kuark-agent: cannot join the cluster: " + e.getMessage());
+          LOG.debug("join failed", e);
+          return 1;
+        }
         LOG.errorf(e, "kuark-agent failed to start");
         return 1;
       }

@@ -12,6 +12,13 @@ import org.junit.jupiter.api.Test;
 class AgentFlagsTest {
 
   @Test
+  void helpIsAskedForByEitherFormAnywhere() {
+    assertTrue(AgentFlags.asksForHelp("--help"));
+    assertTrue(AgentFlags.asksForHelp("--kubeconfig", "/tmp/k", "-h"));
+    assertEquals(false, AgentFlags.asksForHelp("--kubeconfig", "/tmp/k"));
+  }
+
+  @Test
   void podNetworkModeDefaultsToHostGwAndInsecureRegistriesToNone() throws Exception {
     AgentConfig config = AgentFlags.parse("--kubeconfig", "/k", "--node-ip", "127.0.0.1");
     assertEquals(PodNetworkMode.HOST_GW, config.podNetworkMode());

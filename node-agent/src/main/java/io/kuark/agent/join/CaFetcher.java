@@ -1,5 +1,7 @@
 package io.kuark.agent.join;
 
+import io.kuark.agent.RetryBackoff;
+import io.kuark.agent.RetryWait;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -7,10 +9,13 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.HexFormat;
+import java.util.concurrent.CountDownLatch;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
+import org.jboss.logging.Logger;
 
 /**
  * Fetches the cluster CA from the server's {@code /cacerts} without trusting the server (nothing is
@@ -19,7 +24,48 @@ import javax.net.ssl.X509TrustManager;
  */
 public final class CaFetcher {
 
+  private static final Logger LOG = Logger.getLogger(CaFetcher.class);
+
   private CaFetcher() {}
+
+  /** The server could not be asked, or answered that it cannot serve yet (5xx). */
+  static final class NotReady extends JoinException {
+    NotReady(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * {@link #fetchVerified}, tried again while the server cannot be reached or answers 5xx, after
+   * {@link RetryBackoff#nodeRegistration()}'s waits, one warning per attempt, as kubelet keeps
+   * trying to register: an agent started before its server joins once the server is up. Other
+   * answers (a CA that does not match the token, another status) end the join at once.
+   *
+   * @param stop counted down when the agent stops: no further attempt is made
+   * @param wait waits between attempts (production: {@link RetryWait#until} {@code stop})
+   * @throws JoinException when the CA is refused, or the agent stopped before it was fetched
+   */
+  public static String fetchVerifiedRetrying(
+      String serverUrl, JoinToken token, CountDownLatch stop, RetryWait wait)
+      throws JoinException, InterruptedException {
+    RetryBackoff backoff = RetryBackoff.nodeRegistration();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return fetchVerified(serverUrl, token);
+      } catch (NotReady e) {
+        if (stop.getCount() == 0) {
+          throw new JoinException("stopped before the cluster CA was fetched", e);
+        }
+        Duration next = backoff.next();
+        LOG.warnf(
+            "%s (attempt %d); trying again in %d ms", e.getMessage(), attempt, next.toMillis());
+        wait.sleep(next);
+        if (stop.getCount() == 0) {
+          throw new JoinException("stopped before the cluster CA was fetched", e);
+        }
+      }
+    }
+  }
 
   /** The CA certificate PEM, verified against {@code token}'s hash. */
   public static String fetchVerified(String serverUrl, JoinToken token) throws JoinException {
@@ -34,6 +80,10 @@ public final class CaFetcher {
       conn.setConnectTimeout(30_000);
       conn.setReadTimeout(30_000);
       int code = conn.getResponseCode();
+      if (code >= 500) {
+        throw new NotReady(
+            "the server " + serverUrl + " cannot serve the cluster CA yet: HTTP " + code, null);
+      }
       if (code != 200) {
         throw new JoinException(
             "cannot fetch the cluster CA from " + serverUrl + "/cacerts: HTTP " + code);
@@ -41,7 +91,9 @@ public final class CaFetcher {
       try (java.io.InputStream in = conn.getInputStream()) {
         pem = new String(in.readNBytes(1 << 20), StandardCharsets.UTF_8);
       }
-    } catch (IOException | IllegalArgumentException | ClassCastException e) {
+    } catch (IOException e) {
+      throw new NotReady("cannot reach the server " + serverUrl + ": " + e.getMessage(), e);
+    } catch (IllegalArgumentException | ClassCastException e) {
       throw new JoinException("cannot reach the server " + serverUrl + ": " + e.getMessage(), e);
     }
     String hash = sha256(pem);

@@ -1,7 +1,7 @@
 package io.kuark.agent.join;
 
 /** Joining the cluster failed; the message tells the user why. */
-public final class JoinException extends Exception {
+public class JoinException extends Exception {
   public JoinException(String message) {
     super(message);
   }

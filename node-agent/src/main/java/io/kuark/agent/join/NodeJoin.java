@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.kuark.agent.RetryWait;
 import io.kuark.agent.api.ServingCertificate;
 import io.kuark.kubeclient.MultiplexedHttpClientFactory;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.TrustManagerFactory;
 import org.jboss.logging.Logger;
@@ -61,21 +63,35 @@ public final class NodeJoin {
   private final List<String> servingNames;
   private final NodeCredentials credentials;
   private final Clock clock;
+  private final CountDownLatch stop;
 
   /**
    * @param servingNames DNS names and IPs for the serving certificate (node name, node IP)
+   * @param stop counted down when the agent stops: ends the wait for an unreachable server
    */
   public NodeJoin(
-      JoinFlags flags, String nodeName, List<String> servingNames, Path agentDir, Clock clock) {
+      JoinFlags flags,
+      String nodeName,
+      List<String> servingNames,
+      Path agentDir,
+      Clock clock,
+      CountDownLatch stop) {
     this.flags = flags;
     this.nodeName = nodeName;
     this.servingNames = List.copyOf(servingNames);
     this.credentials = NodeCredentials.in(agentDir);
     this.clock = clock;
+    this.stop = stop;
   }
 
-  public Joined join() throws JoinException, IOException {
-    String caPem = CaFetcher.fetchVerified(flags.serverUrl(), flags.token());
+  /**
+   * Joins; while the server cannot be reached (or answers 5xx) for the CA, that is tried again
+   * until it answers or {@code stop} is counted down.
+   */
+  public Joined join() throws JoinException, IOException, InterruptedException {
+    String caPem =
+        CaFetcher.fetchVerifiedRetrying(
+            flags.serverUrl(), flags.token(), stop, RetryWait.until(stop));
     X509Certificate ca = NodeKeys.readCertificate(caPem);
     credentials.storeCa(caPem);
     NodeCredentials.Pair client = clientPair(caPem, ca);

@@ -17,6 +17,9 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.kuark.agent.AgentConfig;
 import io.kuark.agent.PatchTargets;
+import io.kuark.agent.RequestFailures;
+import io.kuark.agent.RetryBackoff;
+import io.kuark.agent.RetryWait;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +34,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -66,12 +70,31 @@ public final class NodeAgent implements AutoCloseable, io.kuark.agent.eviction.N
   /** The allocatable resources of the last status written (empty before the first). */
   private volatile Map<String, Quantity> allocatable = Map.of();
 
+  /** Counted down by {@link #close()}: ends the registration attempts and the waits between. */
+  private final CountDownLatch closed = new CountDownLatch(1);
+
+  /** Waits between registration attempts; tests record the waits instead. */
+  private final RetryWait retryWait;
+
   public NodeAgent(
       KubernetesClient client, AgentConfig config, String runtimeVersion, Clock clock) {
+    this(client, config, runtimeVersion, clock, null);
+  }
+
+  /**
+   * @param retryWait waits between registration attempts; null: sleep, until {@link #close()}
+   */
+  NodeAgent(
+      KubernetesClient client,
+      AgentConfig config,
+      String runtimeVersion,
+      Clock clock,
+      RetryWait retryWait) {
     this.client = client;
     this.config = config;
     this.runtimeVersion = runtimeVersion;
     this.clock = clock;
+    this.retryWait = retryWait == null ? RetryWait.until(closed) : retryWait;
   }
 
   /**
@@ -82,7 +105,44 @@ public final class NodeAgent implements AutoCloseable, io.kuark.agent.eviction.N
     return allocatable;
   }
 
-  /** Creates the Node if missing and writes its status. */
+  /**
+   * {@link #register()}, tried again after every failed request until it succeeds or the agent is
+   * closed, as kubelet's registerWithAPIServer keeps trying (after 100 ms doubling to 7 s, {@link
+   * RetryBackoff#nodeRegistration()}): an agent started before its API server, or while it
+   * restarts, registers once the server answers. Like kubelet it also tries again after a refusal
+   * (401, 403, 422): credentials and authorization are fixed on the server's side without the
+   * agent; each failure is logged with its reason and what the refusal means.
+   *
+   * @throws IOException when the agent was closed before the Node was registered, or the node's own
+   *     resources cannot be read
+   * @throws InterruptedException when interrupted while waiting to try again
+   */
+  public Node registerRetrying() throws IOException, InterruptedException {
+    RetryBackoff backoff = RetryBackoff.nodeRegistration();
+    for (int attempt = 1; ; attempt++) {
+      if (closed.getCount() == 0) {
+        throw new IOException("stopped before node " + config.nodeName() + " was registered");
+      }
+      try {
+        Node node = register();
+        if (attempt > 1) {
+          LOG.infof("registered node %s at attempt %d", config.nodeName(), attempt);
+        }
+        return node;
+      } catch (KubernetesClientException e) {
+        if (closed.getCount() == 0) {
+          throw new IOException("stopped before node " + config.nodeName() + " was registered", e);
+        }
+        Duration wait = backoff.next();
+        LOG.warnf(
+            "registering node %s failed (attempt %d): %s; trying again in %d ms",
+            config.nodeName(), attempt, RequestFailures.reason(e), wait.toMillis());
+        retryWait.sleep(wait);
+      }
+    }
+  }
+
+  /** Creates the Node if missing and writes its status (one attempt). */
   public Node register() throws IOException {
     Node existing = client.nodes().withName(config.nodeName()).get();
     if (existing == null) {
@@ -135,13 +195,26 @@ public final class NodeAgent implements AutoCloseable, io.kuark.agent.eviction.N
 
   /**
    * Waits until the control plane assigned {@code spec.podCIDR} (node IPAM) and returns it, polling
-   * every second.
+   * every second. A failed read (the API server gone meanwhile) is one more poll, logged once per
+   * outage, not the end of the wait: the node's CNI configuration depends on the answer.
    */
   public String awaitPodCidr(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     boolean logged = false;
+    boolean failing = false;
     while (true) {
-      Node node = client.nodes().withName(config.nodeName()).get();
+      Node node = null;
+      try {
+        node = client.nodes().withName(config.nodeName()).get();
+        failing = false;
+      } catch (KubernetesClientException e) {
+        if (!failing) {
+          LOG.warnf(
+              "reading the pod CIDR of node %s failed: %s; polling on",
+              config.nodeName(), RequestFailures.reason(e));
+          failing = true;
+        }
+      }
       if (node != null
           && node.getSpec() != null
           && node.getSpec().getPodCIDR() != null
@@ -373,6 +446,7 @@ public final class NodeAgent implements AutoCloseable, io.kuark.agent.eviction.N
 
   @Override
   public void close() {
+    closed.countDown();
     timer.shutdownNow();
   }
 }

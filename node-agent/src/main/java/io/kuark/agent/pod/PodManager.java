@@ -7,6 +7,9 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.kuark.agent.AgentConfig;
+import io.kuark.agent.RequestFailures;
+import io.kuark.agent.RetryBackoff;
+import io.kuark.agent.RetryWait;
 import io.kuark.agent.events.EventRecorder;
 import io.kuark.agent.linux.HostKernel;
 import io.kuark.agent.runtime.ContainerRuntime;
@@ -20,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
@@ -53,22 +57,25 @@ public final class PodManager implements AutoCloseable {
   private final Map<String, Pod> staticPods = new ConcurrentHashMap<>();
 
   /** Waits between attempts at the first pod list; tests record the waits instead. */
-  interface Sleeper {
-    void sleep(Duration duration) throws InterruptedException;
-  }
+  private final RetryWait sleeper;
 
-  private final Sleeper sleeper;
   private volatile SharedIndexInformer<Pod> informer;
   private volatile boolean stopped;
 
+  /** Counted down by {@link #shutdown}: ends a wait between two attempts at the first list. */
+  private final CountDownLatch shutDown = new CountDownLatch(1);
+
   public PodManager(Deps deps, KubernetesClient client) {
-    this(deps, client, duration -> Thread.sleep(duration.toMillis()));
+    this(deps, client, null);
   }
 
-  PodManager(Deps deps, KubernetesClient client, Sleeper sleeper) {
+  /**
+   * @param sleeper waits between attempts at the first pod list; null: sleep, until a shutdown
+   */
+  PodManager(Deps deps, KubernetesClient client, RetryWait sleeper) {
     this.deps = deps;
     this.client = client;
-    this.sleeper = sleeper;
+    this.sleeper = sleeper == null ? RetryWait.until(shutDown) : sleeper;
   }
 
   private Path podsDir() {
@@ -78,15 +85,16 @@ public final class PodManager implements AutoCloseable {
   /**
    * Starts watching pods; returns once the first list is in and leftovers are handled. A first list
    * that fails (the API server unreachable or answering with an error) is tried again after {@link
-   * ListBackoff}'s wait, each failure logged once, until it succeeds or the manager is shut down:
-   * pods running from before keep running meanwhile, and none is torn down on an empty picture.
+   * RetryBackoff#reflectorList}'s wait, each failure logged once, until it succeeds or the manager
+   * is shut down: pods running from before keep running meanwhile, and none is torn down on an
+   * empty picture.
    *
    * @throws IOException when the manager was shut down before a list succeeded
    * @throws InterruptedException when interrupted while waiting to try again
    */
   public void start() throws IOException, InterruptedException {
     Files.createDirectories(podsDir());
-    ListBackoff backoff = new ListBackoff();
+    RetryBackoff backoff = RetryBackoff.reflectorList();
     for (int attempt = 1; ; attempt++) {
       SharedIndexInformer<Pod> candidate = podInformer();
       informer = candidate;
@@ -104,7 +112,7 @@ public final class PodManager implements AutoCloseable {
         Duration wait = backoff.next();
         LOG.warnf(
             "listing the pods of node %s failed (attempt %d): %s; trying again in %d ms",
-            deps.config().nodeName(), attempt, message(e), wait.toMillis());
+            deps.config().nodeName(), attempt, RequestFailures.reason(e), wait.toMillis());
         sleeper.sleep(wait);
       }
     }
@@ -140,17 +148,6 @@ public final class PodManager implements AutoCloseable {
           }
         });
     return pods;
-  }
-
-  /** The innermost message of a failed request (the status or the connection error). */
-  private static String message(Throwable e) {
-    Throwable cause = e;
-    while (cause.getCause() != null && cause.getCause() != cause) {
-      cause = cause.getCause();
-    }
-    String message =
-        cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-    return cause == e ? message : e.getMessage() + " (" + message + ")";
   }
 
   private void onPod(Pod pod) {
@@ -414,6 +411,7 @@ public final class PodManager implements AutoCloseable {
    */
   public void shutdown(boolean stopPods) {
     stopped = true;
+    shutDown.countDown();
     SharedIndexInformer<Pod> current = informer;
     if (current != null) {
       current.stop();

@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kuark.agent.AgentConfig;
 import io.kuark.agent.AgentFlags;
+import io.kuark.agent.RetryBackoff;
+import io.kuark.agent.RetryWait;
 import io.kuark.agent.events.EventRecorder;
 import io.kuark.agent.runtime.ContainerRuntime;
 import java.io.IOException;
@@ -76,7 +78,7 @@ class PodManagerFirstListTest {
     return api;
   }
 
-  private PodManager manager(int port, PodManager.Sleeper sleeper) throws Exception {
+  private PodManager manager(int port, RetryWait sleeper) throws Exception {
     AgentConfig config =
         AgentFlags.parse(
             "--kubeconfig",
@@ -155,7 +157,7 @@ class PodManagerFirstListTest {
 
   @Test
   void theBackOffDoublesUpToThirtySeconds() {
-    ListBackoff backoff = new ListBackoff();
+    RetryBackoff backoff = RetryBackoff.reflectorList();
     List<Duration> waits = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       waits.add(backoff.next());

@@ -5,11 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.kuark.agent.LoopbackApi;
 import io.kuark.agent.RetryWait;
 import io.kuark.agent.api.ServingCertificate;
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
@@ -70,15 +69,9 @@ class CaFetcherRetryTest {
     return JoinToken.parse("K10" + CaFetcher.sha256(pem) + SECRET);
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
   @Test
   void theCaIsFetchedOnceTheServerIsUpAndReady() throws Exception {
-    int port = freePort();
+    int port = LoopbackApi.freePort();
     AtomicInteger requests = new AtomicInteger();
     List<Duration> waits = new ArrayList<>();
     RetryWait wait =
@@ -106,7 +99,7 @@ class CaFetcherRetryTest {
 
   @Test
   void aCaThatDoesNotMatchTheTokenEndsTheJoinAtOnce() throws Exception {
-    int port = freePort();
+    int port = LoopbackApi.freePort();
     server = caServer(port, 0, new AtomicInteger());
     server.start();
     List<Duration> waits = new ArrayList<>();
@@ -127,7 +120,7 @@ class CaFetcherRetryTest {
 
   @Test
   void stoppingWhileWaitingEndsTheAttempts() throws Exception {
-    int port = freePort();
+    int port = LoopbackApi.freePort();
     CountDownLatch stop = new CountDownLatch(1);
     List<Duration> waits = new ArrayList<>();
 

@@ -3,19 +3,15 @@ package io.kuark.agent.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kuark.agent.AgentConfig;
 import io.kuark.agent.AgentFlags;
+import io.kuark.agent.LoopbackApi;
 import io.kuark.agent.RetryWait;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -73,20 +69,21 @@ class NodeRegistrationRetryTest {
           String path = exchange.getRequestURI().getPath();
           String method = exchange.getRequestMethod();
           if (requests.incrementAndGet() <= refusals) {
-            reply(exchange, refusalCode, status(refusalCode));
+            LoopbackApi.reply(exchange, refusalCode, status(refusalCode));
           } else if (path.equals("/api/v1/nodes/n1") && method.equals("GET")) {
-            reply(exchange, created.get() ? 200 : 404, created.get() ? NODE : status(404));
+            LoopbackApi.reply(
+                exchange, created.get() ? 200 : 404, created.get() ? NODE : status(404));
           } else if (path.equals("/api/v1/nodes") && method.equals("POST")) {
             created.set(true);
-            reply(exchange, 201, NODE);
+            LoopbackApi.reply(exchange, 201, NODE);
           } else if (path.equals("/api/v1/nodes/n1/status") && method.equals("PATCH")) {
-            reply(exchange, 200, NODE);
+            LoopbackApi.reply(exchange, 200, NODE);
           } else if (path.endsWith("/leases/n1") && method.equals("GET")) {
-            reply(exchange, 404, status(404));
+            LoopbackApi.reply(exchange, 404, status(404));
           } else if (path.endsWith("/leases") && method.equals("POST")) {
-            reply(exchange, 201, LEASE);
+            LoopbackApi.reply(exchange, 201, LEASE);
           } else {
-            reply(exchange, 404, status(404));
+            LoopbackApi.reply(exchange, 404, status(404));
           }
         });
     return api;
@@ -96,14 +93,6 @@ class NodeRegistrationRetryTest {
     return "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":"
         + code
         + "}";
-  }
-
-  private static void reply(HttpExchange exchange, int code, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().add("Content-Type", "application/json");
-    exchange.sendResponseHeaders(code, bytes.length);
-    exchange.getResponseBody().write(bytes);
-    exchange.close();
   }
 
   private NodeAgent nodeAgent(int port, RetryWait wait) throws Exception {
@@ -117,21 +106,8 @@ class NodeRegistrationRetryTest {
             "127.0.0.1",
             "--data-dir",
             dir.resolve("data").toString());
-    client =
-        new KubernetesClientBuilder()
-            .withConfig(
-                new ConfigBuilder()
-                    .withMasterUrl("http://127.0.0.1:" + port)
-                    .withRequestRetryBackoffLimit(0)
-                    .build())
-            .build();
+    client = LoopbackApi.clientWithoutRetries(port);
     return new NodeAgent(client, config, "runc test", Clock.systemUTC(), wait);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   /** Starts the API server from within the recorded wait number {@code after}. */
@@ -155,7 +131,7 @@ class NodeRegistrationRetryTest {
 
   @Test
   void registrationIsTriedAgainWithKubeletsBackOffWhileTheServerIsDownOrFailing() throws Exception {
-    int port = freePort();
+    int port = LoopbackApi.freePort();
     AtomicInteger requests = new AtomicInteger();
     AtomicBoolean created = new AtomicBoolean();
     List<Duration> waits = new ArrayList<>();
@@ -172,7 +148,7 @@ class NodeRegistrationRetryTest {
 
   @Test
   void aRefusalIsTriedAgainAsKubeletDoes() throws Exception {
-    int port = freePort();
+    int port = LoopbackApi.freePort();
     AtomicInteger requests = new AtomicInteger();
     AtomicBoolean created = new AtomicBoolean();
     server = api(port, 2, 403, requests, created);
@@ -188,7 +164,7 @@ class NodeRegistrationRetryTest {
 
   @Test
   void closingWhileWaitingEndsTheAttempts() throws Exception {
-    int port = freePort();
+    int port = LoopbackApi.freePort();
     List<Duration> waits = new ArrayList<>();
     node =
         nodeAgent(
@@ -206,7 +182,7 @@ class NodeRegistrationRetryTest {
 
   @Test
   void thePodCidrIsStillAwaitedAfterAFailedRead() throws Exception {
-    int port = freePort();
+    int port = LoopbackApi.freePort();
     AtomicInteger requests = new AtomicInteger();
     AtomicBoolean created = new AtomicBoolean(true);
     server = api(port, 1, 503, requests, created);

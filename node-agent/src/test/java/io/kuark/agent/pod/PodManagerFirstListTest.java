@@ -3,11 +3,10 @@ package io.kuark.agent.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kuark.agent.AgentConfig;
 import io.kuark.agent.AgentFlags;
+import io.kuark.agent.LoopbackApi;
 import io.kuark.agent.RetryBackoff;
 import io.kuark.agent.RetryWait;
 import io.kuark.agent.events.EventRecorder;
@@ -15,7 +14,6 @@ import io.kuark.agent.runtime.ContainerRuntime;
 import java.io.IOException;
 import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,14 +85,7 @@ class PodManagerFirstListTest {
             "n1",
             "--data-dir",
             dir.resolve("data").toString());
-    client =
-        new KubernetesClientBuilder()
-            .withConfig(
-                new ConfigBuilder()
-                    .withMasterUrl("http://127.0.0.1:" + port)
-                    .withRequestRetryBackoffLimit(0)
-                    .build())
-            .build();
+    client = LoopbackApi.clientWithoutRetries(port);
     PodManager.Deps deps =
         new PodManager.Deps(
             config, null, noContainers(), null, null, null, EventRecorder.NONE, Clock.systemUTC());
@@ -115,15 +106,9 @@ class PodManagerFirstListTest {
             });
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
   @Test
   void aFailingFirstListIsTriedAgainWithBackOffUntilItSucceeds() throws Exception {
-    int port = freePort();
+    int port = LoopbackApi.freePort();
     AtomicInteger lists = new AtomicInteger();
     List<Duration> waits = new ArrayList<>();
     pods =
@@ -169,7 +154,7 @@ class PodManagerFirstListTest {
 
   @Test
   void aManagerShutDownWhileWaitingStopsTrying() throws Exception {
-    int port = freePort();
+    int port = LoopbackApi.freePort();
     List<Duration> waits = new ArrayList<>();
     pods =
         manager(

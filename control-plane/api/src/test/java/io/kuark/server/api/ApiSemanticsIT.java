@@ -166,6 +166,57 @@ class ApiSemanticsIT {
     assertThat(json(patched).path("metadata").has("labels")).isFalse();
   }
 
+  /**
+   * Upstream encodes a metav1.Time with whole seconds and a MicroTime with six fractional digits,
+   * both in UTC, whatever the client sent; a time that does not parse is a 400.
+   */
+  @Test
+  void timesAreStoredAsUpstreamEncodesThem() {
+    String events = "/api/v1/namespaces/sem/events";
+    HttpResponse<String> created =
+        admin.post(
+            events,
+            "{\"metadata\":{\"name\":\"ev\"},\"involvedObject\":{\"kind\":\"Pod\",\"name\":\"p\"},"
+                + "\"reason\":\"R\",\"firstTimestamp\":\"2026-11-28T10:00:00.123456Z\","
+                + "\"lastTimestamp\":\"2026-11-28T12:00:01.5+02:00\","
+                + "\"eventTime\":\"2026-11-28T10:00:00.123456789Z\",\"reportingComponent\":\"x\","
+                + "\"reportingInstance\":\"y\",\"action\":\"A\"}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    JsonNode stored = json(admin.get(events + "/ev"));
+    assertThat(stored.path("firstTimestamp").asText()).isEqualTo("2026-11-28T10:00:00Z");
+    assertThat(stored.path("lastTimestamp").asText()).isEqualTo("2026-11-28T10:00:01Z");
+    assertThat(stored.path("eventTime").asText()).isEqualTo("2026-11-28T10:00:00.123456Z");
+
+    HttpResponse<String> patched =
+        admin.send(
+            "PATCH",
+            events + "/ev",
+            "application/merge-patch+json",
+            "{\"series\":{\"count\":2,\"lastObservedTime\":\"2026-11-28T10:00:02Z\"}}");
+    assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+    assertThat(json(patched).path("series").path("lastObservedTime").asText())
+        .isEqualTo("2026-11-28T10:00:02.000000Z");
+
+    HttpResponse<String> bad =
+        admin.send(
+            "PATCH",
+            events + "/ev",
+            "application/merge-patch+json",
+            "{\"lastTimestamp\":\"yesterday\"}");
+    assertStatus(bad, 400, "BadRequest");
+    assertThat(json(bad).path("message").asText())
+        .contains("parsing time \"yesterday\" in lastTimestamp");
+    assertStatus(
+        admin.post(
+            events,
+            "{\"metadata\":{\"name\":\"ev2\"},\"involvedObject\":{\"kind\":\"Pod\",\"name\":\"p\"},"
+                + "\"firstTimestamp\":\"2026-11-28T10:00Z\"}"),
+        400,
+        "BadRequest");
+    assertThat(json(admin.get(events + "/ev")).path("lastTimestamp").asText())
+        .isEqualTo("2026-11-28T10:00:01Z");
+  }
+
   @Test
   void terminatingNamespaceRejectsNewContent() {
     admin.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"doomed\"}}");

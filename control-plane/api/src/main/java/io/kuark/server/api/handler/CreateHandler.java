@@ -12,7 +12,6 @@ import io.kuark.server.api.store.Meta;
 import io.kuark.server.api.store.StoredObject;
 import io.kuark.server.api.strategy.ResourceStrategy;
 import io.kuark.server.apimodel.ResourceType;
-import io.kuark.server.apimodel.openapi.EmptyOptionalFields;
 import java.util.List;
 
 /**
@@ -38,7 +37,6 @@ public final class CreateHandler implements ResourceHandler {
     MetadataRules.checkKind(type, object, type.kind(), type.apiVersion());
     MetadataRules.checkIdentity(type, object, req.info().namespace(), null);
     List<String> fieldWarnings = FieldValidation.apply(type, object, req.param("fieldValidation"));
-    EmptyOptionalFields.remove(type, object);
     boolean dryRun = req.dryRun();
     WriteResult result = create(type, object, dryRun, FieldManagers.of(req, ""));
     OutputFormat format = OutputFormat.negotiate(req.accept());

@@ -1,25 +1,26 @@
 package io.kuark.server.api.handler;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kuark.server.api.http.ApiException;
 import io.kuark.server.api.http.Statuses;
 import io.kuark.server.apimodel.ResourceType;
-import io.kuark.server.apimodel.openapi.UnknownFields;
+import io.kuark.server.apimodel.openapi.TypedRoundTrip;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The {@code fieldValidation} query parameter for unknown fields of built-in kinds: {@code Strict}
  * rejects them (400 BadRequest, "strict decoding error"), {@code Warn} (the default) and {@code
- * Ignore} drop them, Warn also returning one warning per field, as upstream's decoder does.
+ * Ignore} drop them, Warn also returning one warning per field, as upstream's decoder does. The
+ * same walk ({@link TypedRoundTrip}) does the rest of upstream's decode and encode: empty optional
+ * lists and maps dropped, times re-encoded (a time that does not parse is a 400, as upstream's).
  */
 final class FieldValidation {
 
   private FieldValidation() {}
 
   /**
-   * Checks {@code object} and removes its unknown fields.
+   * Checks {@code object}, removes its unknown fields and applies the rest of the round trip.
    *
    * @return warnings for the {@code Warning} header
    */
@@ -34,65 +35,41 @@ final class FieldValidation {
               + mode
               + "\"");
     }
-    List<String> unknown = UnknownFields.find(type, object);
-    if (unknown.isEmpty()) {
-      return List.of();
-    }
+    TypedRoundTrip.Result result = TypedRoundTrip.apply(type, object, true);
+    List<String> unknown = result.unknownFields();
     List<String> messages = new ArrayList<>();
     for (String field : unknown) {
       messages.add("unknown field \"" + field + "\"");
     }
-    if (m.equals("Strict")) {
-      throw Statuses.badRequest(
-          type.kind()
-              + " in version \""
-              + type.version()
-              + "\" cannot be handled as a "
-              + type.kind()
-              + ": strict decoding error: "
-              + String.join(", ", messages));
+    if (m.equals("Strict") && !unknown.isEmpty()) {
+      throw cannotBeHandled(type, "strict decoding error: " + String.join(", ", messages));
     }
-    for (String field : unknown) {
-      remove(object, field);
-    }
+    rejectInvalidTimes(type, result);
     return m.equals("Warn") ? messages : List.of();
   }
 
-  /** Removes the field at a path like {@code spec.containers[0].imagePullPolicyy}. */
-  static void remove(ObjectNode root, String path) {
-    JsonNode node = root;
-    String[] parts = path.split("\\.");
-    for (int i = 0; i < parts.length; i++) {
-      String part = parts[i];
-      List<Integer> indexes = new ArrayList<>();
-      int bracket = part.indexOf('[');
-      String name = bracket < 0 ? part : part.substring(0, bracket);
-      while (bracket >= 0) {
-        int close = part.indexOf(']', bracket);
-        if (close < 0) {
-          return;
-        }
-        try {
-          indexes.add(Integer.parseInt(part.substring(bracket + 1, close)));
-        } catch (NumberFormatException e) {
-          return;
-        }
-        bracket = part.indexOf('[', close);
-      }
-      boolean last = i == parts.length - 1;
-      if (last && indexes.isEmpty()) {
-        if (node instanceof ObjectNode o) {
-          o.remove(name);
-        }
-        return;
-      }
-      node = node.path(name);
-      for (int index : indexes) {
-        node = node instanceof ArrayNode a ? a.path(index) : node.path(index);
-      }
-      if (node.isMissingNode()) {
-        return;
-      }
+  /**
+   * The round trip of a patched object: empty optional lists and maps dropped, times re-encoded;
+   * its unknown fields are kept as they are.
+   */
+  static void roundTrip(ResourceType type, ObjectNode object) {
+    rejectInvalidTimes(type, TypedRoundTrip.apply(type, object, false));
+  }
+
+  private static void rejectInvalidTimes(ResourceType type, TypedRoundTrip.Result result) {
+    if (!result.invalidTimes().isEmpty()) {
+      throw cannotBeHandled(type, String.join(", ", result.invalidTimes()));
     }
+  }
+
+  private static ApiException cannotBeHandled(ResourceType type, String why) {
+    return Statuses.badRequest(
+        type.kind()
+            + " in version \""
+            + type.version()
+            + "\" cannot be handled as a "
+            + type.kind()
+            + ": "
+            + why);
   }
 }

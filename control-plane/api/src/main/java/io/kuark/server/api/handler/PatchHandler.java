@@ -14,7 +14,6 @@ import io.kuark.server.api.patch.PatchException;
 import io.kuark.server.api.patch.StrategicMergePatch;
 import io.kuark.server.api.store.Meta;
 import io.kuark.server.apimodel.ResourceType;
-import io.kuark.server.apimodel.openapi.EmptyOptionalFields;
 
 /**
  * PATCH of an object or its status: JSON patch, merge patch, strategic merge patch (built-in types
@@ -101,7 +100,7 @@ final class PatchHandler implements ResourceHandler {
           } catch (PatchException e) {
             throw Statuses.failure(422, "Invalid", e.getMessage(), null);
           }
-          EmptyOptionalFields.remove(req.type(), patched);
+          FieldValidation.roundTrip(req.type(), patched);
           if (Meta.resourceVersion(patched).equals(rv)) {
             Meta.metadata(patched).remove("resourceVersion");
           }
@@ -152,7 +151,7 @@ final class PatchHandler implements ResourceHandler {
             Meta.metadata(merged).remove("resourceVersion");
           }
           ManagedFields.apply(current, applied, merged, manager, scope, builtIn, force);
-          EmptyOptionalFields.remove(type, merged);
+          FieldValidation.roundTrip(type, merged);
           return merged;
         },
         mode,
@@ -160,7 +159,7 @@ final class PatchHandler implements ResourceHandler {
         () -> {
           ObjectNode created = applied.deepCopy();
           ManagedFields.apply(Json.object(), applied, created, manager, scope, builtIn, force);
-          EmptyOptionalFields.remove(type, created);
+          FieldValidation.roundTrip(type, created);
           return creator.create(type, created, dryRun, null);
         });
   }

@@ -8,7 +8,6 @@ import io.kuark.server.api.http.Json;
 import io.kuark.server.api.http.OutputFormat;
 import io.kuark.server.api.http.Statuses;
 import io.kuark.server.apimodel.ResourceType;
-import io.kuark.server.apimodel.openapi.EmptyOptionalFields;
 
 /**
  * PUT of an object, of its {@code status}, or of {@code namespaces/NAME/finalize} (which only
@@ -33,7 +32,6 @@ final class UpdateHandler implements ResourceHandler {
     MetadataRules.checkIdentity(type, body, req.info().namespace(), req.info().name());
     java.util.List<String> fieldWarnings =
         FieldValidation.apply(type, body, req.param("fieldValidation"));
-    EmptyOptionalFields.remove(type, body);
     WriteResult result;
     if (sub.equals("finalize")) {
       result =

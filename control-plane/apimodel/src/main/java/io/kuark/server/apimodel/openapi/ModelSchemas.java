@@ -139,6 +139,9 @@ final class ModelSchemas {
     }
     for (Map.Entry<String, BeanPropertyDefinition> e : sorted.entrySet()) {
       ObjectNode prop = schemaFor(e.getValue().getPrimaryType());
+      if (TimeFields.isTime(name, e.getKey())) {
+        markTime(prop);
+      }
       String text =
           Descriptions.ofField(
               name, e.getKey(), sorted.containsKey("apiVersion") && sorted.containsKey("kind"));
@@ -225,8 +228,7 @@ final class ModelSchemas {
       s.put("type", "boolean");
     } else if (java.time.temporal.Temporal.class.isAssignableFrom(raw)) {
       // fabric8 maps a few MicroTime fields (Lease acquire/renew times) to java.time types
-      s.put("type", "string");
-      s.put("format", "date-time");
+      s.put("$ref", REF_PREFIX + define(io.fabric8.kubernetes.api.model.MicroTime.class));
     } else if (raw == byte[].class) {
       s.put("type", "string");
       s.put("format", "byte");
@@ -248,6 +250,33 @@ final class ModelSchemas {
       s.put("$ref", REF_PREFIX + define(raw));
     }
     return s;
+  }
+
+  /**
+   * Turns a field's string schema (or a map's string values) into a reference to upstream's Time
+   * definition, which the fabric8 models have no class for.
+   */
+  private void markTime(ObjectNode prop) {
+    ObjectNode target =
+        prop.path("additionalProperties").isObject()
+            ? (ObjectNode) prop.get("additionalProperties")
+            : prop;
+    if (!target.path("type").asText("").equals("string")) {
+      throw new IllegalStateException("a Time field that is no string: " + prop);
+    }
+    target.remove("type");
+    target.put("$ref", REF_PREFIX + TimeFields.TIME);
+    if (!definitions.containsKey(TimeFields.TIME) && !prebuilt.containsKey(TimeFields.TIME)) {
+      ObjectNode time = JSON.objectNode();
+      time.put(
+          "description",
+          "Time is a wrapper around time.Time which supports correct marshaling to YAML and JSON.");
+      time.put("type", "string");
+      time.put("format", "date-time");
+      definitions.put(TimeFields.TIME, time);
+    } else if (!definitions.containsKey(TimeFields.TIME)) {
+      adopt(TimeFields.TIME);
+    }
   }
 
   /** A snapshot of every definition produced so far (name → schema), sorted by name. */

@@ -57,7 +57,7 @@ public final class OpenApiDocuments {
    */
   private static final ModelSchemas MODELS = ModelSchemas.prebuilt();
 
-  /** The shared model schema generator (also used by {@link UnknownFields}). */
+  /** The shared model schema generator (also used by {@link SchemaNodes}). */
   static ModelSchemas models() {
     return MODELS;
   }

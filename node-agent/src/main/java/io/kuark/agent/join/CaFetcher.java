@@ -2,6 +2,7 @@ package io.kuark.agent.join;
 
 import io.kuark.agent.RetryBackoff;
 import io.kuark.agent.RetryWait;
+import io.kuark.agent.Retrying;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -9,13 +10,11 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.CountDownLatch;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
-import org.jboss.logging.Logger;
 
 /**
  * Fetches the cluster CA from the server's {@code /cacerts} without trusting the server (nothing is
@@ -23,8 +22,6 @@ import org.jboss.logging.Logger;
  * impersonating the real one is refused before any credentials are sent.
  */
 public final class CaFetcher {
-
-  private static final Logger LOG = Logger.getLogger(CaFetcher.class);
 
   private CaFetcher() {}
 
@@ -48,23 +45,13 @@ public final class CaFetcher {
   public static String fetchVerifiedRetrying(
       String serverUrl, JoinToken token, CountDownLatch stop, RetryWait wait)
       throws JoinException, InterruptedException {
-    RetryBackoff backoff = RetryBackoff.nodeRegistration();
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return fetchVerified(serverUrl, token);
-      } catch (NotReady e) {
-        if (stop.getCount() == 0) {
-          throw new JoinException("stopped before the cluster CA was fetched", e);
-        }
-        Duration next = backoff.next();
-        LOG.warnf(
-            "%s (attempt %d); trying again in %d ms", e.getMessage(), attempt, next.toMillis());
-        wait.sleep(next);
-        if (stop.getCount() == 0) {
-          throw new JoinException("stopped before the cluster CA was fetched", e);
-        }
-      }
-    }
+    return new Retrying<>("fetching the cluster CA", NotReady.class, NotReady::getMessage)
+        .run(
+            () -> fetchVerified(serverUrl, token),
+            RetryBackoff.nodeRegistration(),
+            wait,
+            () -> stop.getCount() == 0,
+            cause -> new JoinException("stopped before the cluster CA was fetched", cause));
   }
 
   /** The CA certificate PEM, verified against {@code token}'s hash. */

@@ -20,6 +20,7 @@ import io.kuark.agent.PatchTargets;
 import io.kuark.agent.RequestFailures;
 import io.kuark.agent.RetryBackoff;
 import io.kuark.agent.RetryWait;
+import io.kuark.agent.Retrying;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -118,28 +119,17 @@ public final class NodeAgent implements AutoCloseable, io.kuark.agent.eviction.N
    * @throws InterruptedException when interrupted while waiting to try again
    */
   public Node registerRetrying() throws IOException, InterruptedException {
-    RetryBackoff backoff = RetryBackoff.nodeRegistration();
-    for (int attempt = 1; ; attempt++) {
-      if (closed.getCount() == 0) {
-        throw new IOException("stopped before node " + config.nodeName() + " was registered");
-      }
-      try {
-        Node node = register();
-        if (attempt > 1) {
-          LOG.infof("registered node %s at attempt %d", config.nodeName(), attempt);
-        }
-        return node;
-      } catch (KubernetesClientException e) {
-        if (closed.getCount() == 0) {
-          throw new IOException("stopped before node " + config.nodeName() + " was registered", e);
-        }
-        Duration wait = backoff.next();
-        LOG.warnf(
-            "registering node %s failed (attempt %d): %s; trying again in %d ms",
-            config.nodeName(), attempt, RequestFailures.reason(e), wait.toMillis());
-        retryWait.sleep(wait);
-      }
-    }
+    String stopped = "stopped before node " + config.nodeName() + " was registered";
+    return new Retrying<>(
+            "registering node " + config.nodeName(),
+            KubernetesClientException.class,
+            RequestFailures::reason)
+        .run(
+            this::register,
+            RetryBackoff.nodeRegistration(),
+            retryWait,
+            () -> closed.getCount() == 0,
+            cause -> new IOException(stopped, cause));
   }
 
   /** Creates the Node if missing and writes its status (one attempt). */

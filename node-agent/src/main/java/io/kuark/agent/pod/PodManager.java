@@ -10,6 +10,7 @@ import io.kuark.agent.AgentConfig;
 import io.kuark.agent.RequestFailures;
 import io.kuark.agent.RetryBackoff;
 import io.kuark.agent.RetryWait;
+import io.kuark.agent.Retrying;
 import io.kuark.agent.events.EventRecorder;
 import io.kuark.agent.linux.HostKernel;
 import io.kuark.agent.runtime.ContainerRuntime;
@@ -94,28 +95,31 @@ public final class PodManager implements AutoCloseable {
    */
   public void start() throws IOException, InterruptedException {
     Files.createDirectories(podsDir());
-    RetryBackoff backoff = RetryBackoff.reflectorList();
-    for (int attempt = 1; ; attempt++) {
-      SharedIndexInformer<Pod> candidate = podInformer();
-      informer = candidate;
-      try {
-        if (stopped) {
-          throw new IOException("pod manager stopped before the first pod list");
-        }
-        candidate.run();
-        break;
-      } catch (KubernetesClientException e) {
-        candidate.stop();
-        if (stopped) {
-          throw new IOException("pod manager stopped before the first pod list", e);
-        }
-        Duration wait = backoff.next();
-        LOG.warnf(
-            "listing the pods of node %s failed (attempt %d): %s; trying again in %d ms",
-            deps.config().nodeName(), attempt, RequestFailures.reason(e), wait.toMillis());
-        sleeper.sleep(wait);
-      }
-    }
+    String stoppedMessage = "pod manager stopped before the first pod list";
+    new Retrying<>(
+            "listing the pods of node " + deps.config().nodeName(),
+            KubernetesClientException.class,
+            RequestFailures::reason)
+        .run(
+            () -> {
+              SharedIndexInformer<Pod> candidate = podInformer();
+              // Published before the stop check: a shutdown in between stops this one.
+              informer = candidate;
+              if (stopped) {
+                throw new IOException(stoppedMessage);
+              }
+              try {
+                candidate.run();
+              } catch (KubernetesClientException e) {
+                candidate.stop();
+                throw e;
+              }
+              return null;
+            },
+            RetryBackoff.reflectorList(),
+            sleeper,
+            () -> stopped,
+            cause -> new IOException(stoppedMessage, cause));
     cleanUpLeftovers();
   }
 

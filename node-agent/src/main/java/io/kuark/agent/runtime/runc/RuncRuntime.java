@@ -31,8 +31,8 @@ import org.jboss.logging.Logger;
  * sees EPIPE while the agent restarts, and the agent copies them into CRI log files.
  *
  * <p>Bundle files: {@code config.json}, {@code rootfs/}, {@code stdout.fifo}, {@code stderr.fifo},
- * {@code exit} ("code epochMillis [oom]"), {@code oom} (an OOM kill seen while running), {@code
- * runc.log}, {@code shim.log}.
+ * {@code exit} ("code [oom]", written when the container ended: {@link ExitRecord}), {@code oom}
+ * (an OOM kill seen while running), {@code runc.log}, {@code shim.log}.
  *
  * <p>OOM kills are detected from the container's memory cgroup: its {@code oom_kill} counter is
  * sampled on every status poll of a running container, and at exit (when runc has already removed
@@ -66,8 +66,7 @@ public final class RuncRuntime implements ContainerRuntime {
         if ! command -v script >/dev/null; then
           printf '{"level":"error","msg":"%s"}\\n' \\
             "tty: true needs script(1) from util-linux on the node" >"$bundle/runc.log"
-          printf '127 %s\\n' "$(date +%s%3N)" >"$bundle/exit.tmp"
-          mv "$bundle/exit.tmp" "$bundle/exit"
+          printf '127\\n' >"$bundle/exit"
           exit 0
         fi
         if [ "$in" = /dev/null ]; then
@@ -93,8 +92,10 @@ public final class RuncRuntime implements ContainerRuntime {
           && dmesg 2>/dev/null | grep -q "oom-kill:.*task_memcg=[^,]*$cg,"; then
         oom=" oom"
       fi
-      printf '%s %s%s\\n' "$rc" "$(date +%s%3N)" "$oom" >"$bundle/exit.tmp"
-      mv "$bundle/exit.tmp" "$bundle/exit"
+      # Shell built-ins only, no date(1) or mv(1) process per container: the file's modification time
+      # is when the container ended, and the agent takes a line without its newline for one still
+      # being written (ExitRecord).
+      printf '%s%s\\n' "$rc" "$oom" >"$bundle/exit"
       """;
 
   /** Written into the bundle before the agent sends SIGKILL (see the shim). */
@@ -398,14 +399,10 @@ public final class RuncRuntime implements ContainerRuntime {
     Instant finished = Instant.now();
     boolean oomKilled = Files.exists(bundle.resolve("oom"));
     try {
-      String[] parts = Files.readString(exit).trim().split(" ");
-      code = Integer.parseInt(parts[0]);
-      if (parts.length > 1) {
-        finished = Instant.ofEpochMilli(Long.parseLong(parts[1]));
-      }
-      if (parts.length > 2 && parts[2].equals("oom")) {
-        oomKilled = true;
-      }
+      ExitRecord record = ExitRecord.read(exit);
+      code = record.code();
+      finished = record.finished();
+      oomKilled |= record.oomKilled();
     } catch (IOException | RuntimeException e) {
       LOG.warnf("unreadable exit file for %s: %s", id, e.getMessage());
     }

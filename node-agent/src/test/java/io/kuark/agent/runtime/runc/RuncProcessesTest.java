@@ -215,6 +215,10 @@ class RuncProcessesTest {
         "echo called >> "
             + dmesgLog
             + "\necho '[1.0] oom-kill:constraint=CONSTRAINT_MEMCG,task_memcg=/kuark/podx/c9,task=x'\n");
+    // Commands a shell script would reach for to record an exit: logged if the shim runs them.
+    for (String tool : List.of("date", "mv", "touch", "cp")) {
+      script(tool, "echo \"" + tool + " $*\" >> " + log + "\nexec /usr/bin/" + tool + " \"$@\"\n");
+    }
     Path shim = dir.resolve("shim.sh");
     Files.writeString(shim, RuncRuntime.SHIM);
     Path bundle = Files.createDirectories(bundles.resolve("c9"));
@@ -245,7 +249,7 @@ class RuncProcessesTest {
     Process process = builder.start();
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     return new String[] {
-      Files.readString(bundle.resolve("exit"), StandardCharsets.UTF_8).trim(),
+      Files.readString(bundle.resolve("exit"), StandardCharsets.UTF_8),
       Files.readString(dmesgLog).trim()
     };
   }
@@ -254,15 +258,34 @@ class RuncProcessesTest {
   void theShimLooksForAnOomKillOnlyWhenTheContainerDiedOfASigkillTheAgentDidNotSend()
       throws Exception {
     String[] oomKilled = shim(137, false);
-    assertThat(oomKilled[0]).startsWith("137 ").endsWith(" oom");
+    assertThat(oomKilled[0]).isEqualTo("137 oom\n");
     assertThat(oomKilled[1]).isEqualTo("called");
 
     String[] killedByAgent = shim(137, true);
-    assertThat(killedByAgent[0]).startsWith("137 ").doesNotContain("oom");
+    assertThat(killedByAgent[0]).isEqualTo("137\n");
     assertThat(killedByAgent[1]).isEmpty();
 
     String[] failed = shim(1, false);
-    assertThat(failed[0]).startsWith("1 ").doesNotContain("oom");
+    assertThat(failed[0]).isEqualTo("1\n");
     assertThat(failed[1]).isEmpty();
+  }
+
+  @Test
+  void theShimRecordsAnExitWithoutStartingAProcessAndItsFileTellsWhenTheContainerEnded()
+      throws Exception {
+    Files.writeString(log, "");
+    long before = System.currentTimeMillis();
+    String[] exit = shim(3, false);
+    long after = System.currentTimeMillis();
+
+    // runc's foreground run is the only process: the exit line and its time come from built-ins.
+    assertThat(calls()).hasSize(1).allMatch(c -> c.startsWith("runc ") && c.contains(" run "));
+    Path file = bundles.resolve("c9").resolve("exit");
+    ExitRecord record = ExitRecord.read(file);
+    assertThat(exit[0]).isEqualTo("3\n");
+    assertThat(record.code()).isEqualTo(3);
+    assertThat(record.oomKilled()).isFalse();
+    // File times come from the kernel's coarse clock: a tick (at most 10 ms) behind the JVM's.
+    assertThat(record.finished().toEpochMilli()).isBetween(before - 10, after);
   }
 }

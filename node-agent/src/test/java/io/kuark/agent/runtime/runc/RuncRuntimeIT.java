@@ -55,13 +55,19 @@ class RuncRuntimeIT {
             List.of("sh", "-c", "echo $GREETING from $(hostname) in $(pwd); echo oops >&2; exit 3"),
             ContainerLaunch.Resources.NONE);
     Path log = host.dir.resolve("logs/c1/0.log");
+    java.time.Instant launched = java.time.Instant.now();
     host.runtime.start("c1", bundle, log);
 
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> host.runtime.status("c1").state() == ContainerStatus.State.EXITED);
+    java.time.Instant seen = java.time.Instant.now();
     ContainerStatus status = host.runtime.status("c1");
     assertThat(status.exitCode()).isEqualTo(3);
+    // The exit file's time (the kernel's coarse clock, up to a tick behind the JVM's).
+    assertThat(status.finishedAt())
+        .isAfterOrEqualTo(status.startedAt())
+        .isBetween(launched.minusMillis(10), seen);
     assertThat(status.startFailed()).isFalse();
     await()
         .atMost(Duration.ofSeconds(10))

@@ -287,6 +287,38 @@ class ApiSemanticsIT {
         "BadRequest");
   }
 
+  /**
+   * additionalProperties of a CRD's schema is no unknown field (upstream forbids it next to
+   * properties, and a boolean one is covered by apimodel's SchemaPropsFieldsTest).
+   */
+  @Test
+  void aCrdWithAdditionalPropertiesPassesStrictValidation() {
+    String crd =
+        ("{'apiVersion':'apiextensions.k8s.io/v1','kind':'CustomResourceDefinition',"
+                + "'metadata':{'name':'gadgets.sem.example.com'},'spec':{'group':'sem.example.com',"
+                + "'names':{'plural':'gadgets','kind':'Gadget'},'scope':'Namespaced',"
+                + "'versions':[{'name':'v1','served':true,'storage':true,'schema':"
+                + "{'openAPIV3Schema':{'type':'object','properties':{'spec':{'type':'object',"
+                + "'properties':{'labels':{'type':'object',"
+                + "'additionalProperties':{'type':'string'}}}}}}}}]}}")
+            .replace('\'', '"');
+    HttpResponse<String> created =
+        admin.send(
+            "POST",
+            "/apis/apiextensions.k8s.io/v1/customresourcedefinitions?fieldValidation=Strict",
+            "application/json",
+            crd);
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    JsonNode spec = json(created).at("/spec/versions/0/schema/openAPIV3Schema/properties/spec");
+    assertThat(spec.at("/properties/labels/additionalProperties/type").asText())
+        .isEqualTo("string");
+    admin.send(
+        "DELETE",
+        "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets.sem.example.com",
+        null,
+        null);
+  }
+
   @Test
   void terminatingNamespaceRejectsNewContent() {
     admin.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"doomed\"}}");

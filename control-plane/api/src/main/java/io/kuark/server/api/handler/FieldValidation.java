@@ -144,8 +144,8 @@ final class FieldValidation {
   }
 
   /**
-   * The round trip of a patched object: empty optional lists and maps dropped, times re-encoded;
-   * its unknown fields are kept as they are.
+   * The round trip of an object merged by server-side apply: empty optional lists and maps dropped,
+   * times re-encoded (its configuration's unknown fields were rejected before).
    */
   static void roundTrip(ResourceType type, ObjectNode object) {
     rejectInvalidTimes(type, TypedRoundTrip.apply(type, object, false));

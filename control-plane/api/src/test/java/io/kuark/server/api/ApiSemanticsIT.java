@@ -217,6 +217,108 @@ class ApiSemanticsIT {
         .isEqualTo("2026-11-28T10:00:01Z");
   }
 
+  /**
+   * fieldValidation applies to the object a JSON, merge or strategic merge patch produces, as
+   * upstream: Strict is a 422 on the field "patch", Warn drops with a warning, Ignore drops.
+   */
+  @Test
+  void patchesHonourFieldValidation() {
+    String cms = "/api/v1/namespaces/sem/configmaps";
+    admin.post(cms, "{\"metadata\":{\"name\":\"fv\"},\"data\":{\"k\":\"v\"}}");
+    String merge = "{\"bogus\":1,\"data\":{\"k\":\"w\"}}";
+
+    HttpResponse<String> strict =
+        admin.send(
+            "PATCH", cms + "/fv?fieldValidation=Strict", "application/merge-patch+json", merge);
+    assertStatus(strict, 422, "Invalid");
+    JsonNode cause = json(strict).path("details").path("causes").path(0);
+    assertThat(cause.path("field").asText()).isEqualTo("patch");
+    assertThat(cause.path("message").asText())
+        .startsWith("Invalid value: \"{")
+        .contains("\\\"bogus\\\":1")
+        .endsWith("\": strict decoding error: unknown field \"bogus\"");
+    assertThat(json(strict).path("message").asText()).startsWith(" \"\" is invalid: patch: ");
+
+    HttpResponse<String> smp =
+        admin.send(
+            "PATCH",
+            cms + "/fv?fieldValidation=Strict",
+            "application/strategic-merge-patch+json",
+            merge);
+    assertStatus(smp, 422, "Invalid");
+    assertThat(json(smp).path("details").path("causes").path(0).path("message").asText())
+        .isEqualTo(
+            "Invalid value: \"map[bogus:1 data:map[k:w]]\": strict decoding error:"
+                + " unknown field \"bogus\"");
+
+    HttpResponse<String> jsonPatch =
+        admin.send(
+            "PATCH",
+            cms + "/fv?fieldValidation=Strict",
+            "application/json-patch+json",
+            "[{\"op\":\"add\",\"path\":\"/bogus\",\"value\":1}]");
+    assertStatus(jsonPatch, 422, "Invalid");
+    assertThat(json(admin.get(cms + "/fv")).path("data").path("k").asText()).isEqualTo("v");
+
+    // Without the parameter upstream warns, as Warn.
+    HttpResponse<String> warned =
+        admin.send("PATCH", cms + "/fv", "application/merge-patch+json", merge);
+    assertThat(warned.statusCode()).as(warned.body()).isEqualTo(200);
+    assertThat(warned.headers().allValues("Warning"))
+        .containsExactly("299 - \"unknown field \\\"bogus\\\"\"");
+    assertThat(json(warned).has("bogus")).isFalse();
+    assertThat(json(warned).path("data").path("k").asText()).isEqualTo("w");
+
+    HttpResponse<String> ignored =
+        admin.send(
+            "PATCH",
+            cms + "/fv?fieldValidation=Ignore",
+            "application/strategic-merge-patch+json",
+            "{\"bogus\":2,\"data\":{\"k\":\"x\"}}");
+    assertThat(ignored.statusCode()).as(ignored.body()).isEqualTo(200);
+    assertThat(ignored.headers().allValues("Warning")).isEmpty();
+    assertThat(json(admin.get(cms + "/fv")).has("bogus")).isFalse();
+    assertThat(json(admin.get(cms + "/fv")).path("data").path("k").asText()).isEqualTo("x");
+
+    assertStatus(
+        admin.send(
+            "PATCH", cms + "/fv?fieldValidation=strict", "application/merge-patch+json", merge),
+        400,
+        "BadRequest");
+  }
+
+  /**
+   * additionalProperties of a CRD's schema is no unknown field (upstream forbids it next to
+   * properties, and a boolean one is covered by apimodel's SchemaPropsFieldsTest).
+   */
+  @Test
+  void aCrdWithAdditionalPropertiesPassesStrictValidation() {
+    String crd =
+        ("{'apiVersion':'apiextensions.k8s.io/v1','kind':'CustomResourceDefinition',"
+                + "'metadata':{'name':'gadgets.sem.example.com'},'spec':{'group':'sem.example.com',"
+                + "'names':{'plural':'gadgets','kind':'Gadget'},'scope':'Namespaced',"
+                + "'versions':[{'name':'v1','served':true,'storage':true,'schema':"
+                + "{'openAPIV3Schema':{'type':'object','properties':{'spec':{'type':'object',"
+                + "'properties':{'labels':{'type':'object',"
+                + "'additionalProperties':{'type':'string'}}}}}}}}]}}")
+            .replace('\'', '"');
+    HttpResponse<String> created =
+        admin.send(
+            "POST",
+            "/apis/apiextensions.k8s.io/v1/customresourcedefinitions?fieldValidation=Strict",
+            "application/json",
+            crd);
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    JsonNode spec = json(created).at("/spec/versions/0/schema/openAPIV3Schema/properties/spec");
+    assertThat(spec.at("/properties/labels/additionalProperties/type").asText())
+        .isEqualTo("string");
+    admin.send(
+        "DELETE",
+        "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets.sem.example.com",
+        null,
+        null);
+  }
+
   @Test
   void terminatingNamespaceRejectsNewContent() {
     admin.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"doomed\"}}");

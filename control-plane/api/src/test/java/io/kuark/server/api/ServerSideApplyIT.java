@@ -254,6 +254,63 @@ class ServerSideApplyIT {
     assertThat(owners(json(forced), "f:spec", "f:replicas")).containsExactly("ci/Apply");
   }
 
+  /**
+   * Upstream compares an apply configuration as sent with the stored object: a time that differs
+   * from the stored one only by what upstream's encoding drops (fractional seconds of a Time) is
+   * still another value, so it conflicts with the field's owner; the stored value is re-encoded.
+   */
+  @Test
+  void anAppliedTimeIsComparedAsSentAndStoredAsEncoded() {
+    String event = "/api/v1/namespaces/default/events/timed";
+    String head =
+        "apiVersion: v1\nkind: Event\nmetadata:\n  name: timed\ninvolvedObject:\n"
+            + "  kind: Pod\n  name: p\nlastTimestamp: ";
+    HttpResponse<String> created = applyYaml(event, "a", head + "\"2026-11-28T10:00:00Z\"\n");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+
+    HttpResponse<String> conflict = applyYaml(event, "b", head + "\"2026-11-28T10:00:00.5Z\"\n");
+    assertThat(conflict.statusCode()).as(conflict.body()).isEqualTo(409);
+    assertThat(json(conflict).path("message").asText())
+        .isEqualTo("Apply failed with 1 conflict: conflict with \"a\": .lastTimestamp");
+
+    HttpResponse<String> same = applyYaml(event, "b", head + "\"2026-11-28T10:00:00Z\"\n");
+    assertThat(same.statusCode()).as(same.body()).isEqualTo(200);
+    assertThat(owners(json(same), "f:lastTimestamp"))
+        .containsExactlyInAnyOrder("a/Apply", "b/Apply");
+
+    HttpResponse<String> own = applyYaml(event, "a", head + "\"2026-11-28T10:00:00.5Z\"\n");
+    assertThat(own.statusCode()).as(own.body()).isEqualTo(409);
+    HttpResponse<String> forced =
+        admin.send(
+            "PATCH",
+            event + "?fieldManager=a&force=true",
+            "application/apply-patch+yaml",
+            head + "\"2026-11-28T10:00:00.5Z\"\n");
+    assertThat(forced.statusCode()).as(forced.body()).isEqualTo(200);
+    assertThat(json(forced).path("lastTimestamp").asText()).isEqualTo("2026-11-28T10:00:00Z");
+  }
+
+  /** Upstream's field manager cannot type an apply configuration with fields its kind lacks. */
+  @Test
+  void anApplyConfigurationWithUnknownFieldsIsRejectedWhateverFieldValidationSays() {
+    String cm = "/api/v1/namespaces/default/configmaps/unknown";
+    for (String validation : List.of("Ignore", "Warn", "Strict")) {
+      HttpResponse<String> r =
+          admin.send(
+              "PATCH",
+              cm + "?fieldManager=a&fieldValidation=" + validation,
+              "application/apply-patch+yaml",
+              "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: unknown\n"
+                  + "  namespace: default\nbogus: 1\ndata:\n  k: v\n");
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(500);
+      assertThat(json(r).path("message").asText())
+          .isEqualTo(
+              "failed to create typed patch object (default/unknown; /v1, Kind=ConfigMap):"
+                  + " .bogus: field not declared in schema");
+    }
+    assertThat(admin.get(cm).statusCode()).isEqualTo(404);
+  }
+
   @Test
   void fieldsAnApplierStopsSendingAreRemoved() {
     String cm = "/api/v1/namespaces/default/configmaps/pruned";

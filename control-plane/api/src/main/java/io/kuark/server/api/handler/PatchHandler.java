@@ -14,6 +14,10 @@ import io.kuark.server.api.patch.PatchException;
 import io.kuark.server.api.patch.StrategicMergePatch;
 import io.kuark.server.api.store.Meta;
 import io.kuark.server.apimodel.ResourceType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * PATCH of an object or its status: JSON patch, merge patch, strategic merge patch (built-in types
@@ -52,14 +56,33 @@ final class PatchHandler implements ResourceHandler {
             req.body(), contentType.equals("application/apply-patch+yaml") ? "yaml" : "json");
     boolean dryRun = req.dryRun();
     ObjectUpdater.Mode mode = ObjectUpdater.Mode.of(sub);
+    String validation = FieldValidation.mode(req.param("fieldValidation"));
+    // Warnings of the last attempt only: a retried update patches the object anew.
+    List<String> fieldWarnings = new ArrayList<>();
     WriteResult result;
     switch (contentType) {
       case "application/json-patch+json":
-        result = update(req, mode, dryRun, current -> asObject(JsonPatch.apply(current, patch)));
+        result =
+            update(
+                req,
+                mode,
+                dryRun,
+                current -> asObject(JsonPatch.apply(current, patch)),
+                patched -> Json.string(patched),
+                validation,
+                fieldWarnings);
         break;
       case "application/merge-patch+json":
         requireObject(patch);
-        result = update(req, mode, dryRun, current -> asObject(MergePatch.apply(current, patch)));
+        result =
+            update(
+                req,
+                mode,
+                dryRun,
+                current -> asObject(MergePatch.apply(current, patch)),
+                patched -> Json.string(patched),
+                validation,
+                fieldWarnings);
         break;
       case "application/strategic-merge-patch+json":
         if (!builtIn) {
@@ -67,7 +90,14 @@ final class PatchHandler implements ResourceHandler {
         }
         requireObject(patch);
         result =
-            update(req, mode, dryRun, current -> StrategicMergePatch.apply(current, patch, true));
+            update(
+                req,
+                mode,
+                dryRun,
+                current -> StrategicMergePatch.apply(current, patch, true),
+                patched -> GoMapText.of(patch),
+                validation,
+                fieldWarnings);
         break;
       case "application/apply-patch+yaml":
         result = apply(req, (ObjectNode) requireObject(patch), mode, dryRun, builtIn);
@@ -77,16 +107,24 @@ final class PatchHandler implements ResourceHandler {
     }
     OutputFormat format = OutputFormat.negotiate(req.accept());
     return new ApiResponse(
-        result.created() ? 201 : 200,
-        ctx.shaper().single(type, result.object(), format, req.param("includeObject"), true),
-        result.warnings());
+            result.created() ? 201 : 200,
+            ctx.shaper().single(type, result.object(), format, req.param("includeObject"), true),
+            result.warnings())
+        .withWarnings(fieldWarnings);
   }
 
+  /**
+   * @param shown what upstream's strict decoding error shows of the patch: the patched object for
+   *     JSON and merge patches, the patch itself for strategic merge patches
+   */
   private WriteResult update(
       ApiRequest req,
       ObjectUpdater.Mode mode,
       boolean dryRun,
-      java.util.function.UnaryOperator<ObjectNode> apply) {
+      UnaryOperator<ObjectNode> apply,
+      Function<ObjectNode, String> shown,
+      String validation,
+      List<String> fieldWarnings) {
     return updater.update(
         req.type(),
         req.info().namespace(),
@@ -100,7 +138,11 @@ final class PatchHandler implements ResourceHandler {
           } catch (PatchException e) {
             throw Statuses.failure(422, "Invalid", e.getMessage(), null);
           }
-          FieldValidation.roundTrip(req.type(), patched);
+          List<String> warnings =
+              FieldValidation.applyToPatched(
+                  req.type(), patched, validation, () -> shown.apply(patched));
+          fieldWarnings.clear();
+          fieldWarnings.addAll(warnings);
           if (Meta.resourceVersion(patched).equals(rv)) {
             Meta.metadata(patched).remove("resourceVersion");
           }
@@ -132,6 +174,7 @@ final class PatchHandler implements ResourceHandler {
     }
     MetadataRules.checkKind(type, applied, type.kind(), type.apiVersion());
     MetadataRules.checkIdentity(type, applied, req.info().namespace(), req.info().name());
+    FieldValidation.rejectUnknownInApplyConfiguration(type, applied);
     boolean force = req.param("force").equals("true");
     String subresource = mode.subresource();
     ManagedFields.Manager manager = new ManagedFields.Manager(name, subresource, type.apiVersion());

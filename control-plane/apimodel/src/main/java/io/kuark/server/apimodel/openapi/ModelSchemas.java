@@ -62,6 +62,15 @@ final class ModelSchemas {
     this.prebuilt = prebuilt;
   }
 
+  /**
+   * The map in which a model keeps fields it does not know, which is no field of the kind. A
+   * property so named of another type is one: JSONSchemaProps' {@code additionalProperties} (a
+   * schema or a boolean).
+   */
+  private static boolean isUnknownFieldsMap(BeanPropertyDefinition p) {
+    return p.getName().equals("additionalProperties") && p.getPrimaryType().isMapLikeType();
+  }
+
   /** Definitions from the {@value #RESOURCE} resource; introspects only classes it lacks. */
   static ModelSchemas prebuilt() {
     try (InputStream in = ModelSchemas.class.getResourceAsStream(RESOURCE)) {
@@ -133,7 +142,7 @@ final class ModelSchemas {
     BeanDescription bean = mapper.getSerializationConfig().introspect(mapper.constructType(type));
     TreeMap<String, BeanPropertyDefinition> sorted = new TreeMap<>();
     for (BeanPropertyDefinition p : bean.findProperties()) {
-      if (p.couldSerialize() && !p.getName().equals("additionalProperties")) {
+      if (p.couldSerialize() && !isUnknownFieldsMap(p)) {
         sorted.put(p.getName(), p);
       }
     }

@@ -2,6 +2,7 @@ package io.kuark.agent.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kuark.agent.runtime.ContainerRuntime;
+import io.kuark.kubeclient.NativeTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -14,7 +15,6 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -81,7 +81,7 @@ public final class AgentApiServer implements AutoCloseable {
   public int start(int port) throws IOException {
     SslContext ssl =
         SslContextBuilder.forServer(certificate.key(), certificate.certificate())
-            .sslProvider(SslProvider.JDK)
+            .sslProvider(NativeTls.provider())
             .clientAuth(ClientAuth.OPTIONAL)
             .trustManager(new RequestAnyClientCertificate(deps.authorizer().acceptedIssuers()))
             .build();

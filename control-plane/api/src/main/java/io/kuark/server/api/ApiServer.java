@@ -1,5 +1,6 @@
 package io.kuark.server.api;
 
+import io.kuark.kubeclient.NativeTls;
 import io.kuark.server.api.alloc.NodePortAllocator;
 import io.kuark.server.api.alloc.ServiceIpAllocator;
 import io.kuark.server.api.crd.CustomResourceSync;
@@ -292,6 +293,7 @@ public final class ApiServer implements AutoCloseable {
         .setHost(setup.config().bindAddress())
         .setPort(setup.config().securePort())
         .setSsl(true)
+        .setSslEngineOptions(NativeTls.engine())
         .setKeyCertOptions(
             new PemKeyCertOptions()
                 .setKeyValue(Buffer.buffer(Pem.encode(setup.pki().serving().key())))

@@ -2,10 +2,19 @@ package io.fabric8.kubernetes.client.vertx;
 
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.TlsVersion;
+import io.kuark.kubeclient.NativeTls;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.IdentityCipherSuiteFilter;
+import io.netty.handler.ssl.JdkSslContext;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.JdkSSLEngineOptions;
+import io.vertx.core.net.OpenSSLEngineOptions;
+import io.vertx.core.net.SSLEngineOptions;
 import io.vertx.core.spi.tls.SslContextFactory;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.util.Arrays;
@@ -13,6 +22,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.X509KeyManager;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * fabric8's Vert.x client builder, but the Vert.x client it builds asks the server for HTTP/2 over
@@ -103,9 +115,117 @@ public class MultiplexingVertxHttpClientBuilder<F extends HttpClient.Factory>
       options.setEnabledSecureTransportProtocols(new LinkedHashSet<>(Arrays.asList(protocols)));
     }
     if (sslContext != null) {
-      options.setSsl(true).setSslEngineOptions(new ContextEngineOptions(sslContext, protocols));
+      options.setSsl(true).setSslEngineOptions(engineOptions(protocols));
     }
     return options;
+  }
+
+  /**
+   * BoringSSL over fabric8's key and trust managers when it is available ({@link NativeTls}), else
+   * the JDK's engine over fabric8's {@link SSLContext}. Both present the same client certificate
+   * and trust the same certificates: the managers are the ones the context was made from.
+   */
+  private SSLEngineOptions engineOptions(String[] protocols) {
+    X509KeyManager key = first(keyManagers, X509KeyManager.class);
+    X509TrustManager trust = first(trustManagers, X509TrustManager.class);
+    boolean managersKnown =
+        (keyManagers == null || key != null) && (trustManagers == null || trust != null);
+    if (managersKnown && NativeTls.available()) {
+      return new BoringSslEngineOptions(key, trust, protocols);
+    }
+    return new ContextEngineOptions(sslContext, protocols);
+  }
+
+  private static <M> M first(Object[] managers, Class<M> type) {
+    if (managers == null) {
+      return null;
+    }
+    for (Object manager : managers) {
+      if (type.isInstance(manager)) {
+        return type.cast(manager);
+      }
+    }
+    return null;
+  }
+
+  /** ALPN as Vert.x asks for it: offered only when it wants ALPN and names protocols. */
+  static ApplicationProtocolConfig alpn(boolean useAlpn, List<String> applicationProtocols) {
+    return useAlpn && !applicationProtocols.isEmpty()
+        ? new ApplicationProtocolConfig(
+            ApplicationProtocolConfig.Protocol.ALPN,
+            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+            applicationProtocols)
+        : ApplicationProtocolConfig.DISABLED;
+  }
+
+  /** Vert.x's OpenSSL engine, with its context built from fabric8's managers. */
+  static final class BoringSslEngineOptions extends OpenSSLEngineOptions {
+    private final X509KeyManager key;
+    private final X509TrustManager trust;
+    private final String[] protocols;
+
+    BoringSslEngineOptions(X509KeyManager key, X509TrustManager trust, String[] protocols) {
+      this.key = key;
+      this.trust = trust;
+      this.protocols = protocols;
+    }
+
+    @Override
+    public OpenSSLEngineOptions copy() {
+      return this;
+    }
+
+    @Override
+    public SslContextFactory sslContextFactory() {
+      return new BoringSslContextFactory(key, trust, protocols);
+    }
+  }
+
+  /** Builds a BoringSSL client context from a key manager (may be null) and a trust manager. */
+  static final class BoringSslContextFactory implements SslContextFactory {
+    private final X509KeyManager key;
+    private final X509TrustManager trust;
+    private final String[] protocols;
+    private boolean useAlpn;
+    private List<String> applicationProtocols = List.of();
+
+    BoringSslContextFactory(X509KeyManager key, X509TrustManager trust, String[] protocols) {
+      this.key = key;
+      this.trust = trust;
+      this.protocols = protocols;
+    }
+
+    @Override
+    public SslContextFactory useAlpn(boolean useAlpn) {
+      this.useAlpn = useAlpn;
+      return this;
+    }
+
+    @Override
+    public SslContextFactory applicationProtocols(List<String> applicationProtocols) {
+      this.applicationProtocols = applicationProtocols == null ? List.of() : applicationProtocols;
+      return this;
+    }
+
+    @Override
+    public SslContext create() throws SSLException {
+      SslContextBuilder builder =
+          SslContextBuilder.forClient()
+              .sslProvider(SslProvider.OPENSSL)
+              .applicationProtocolConfig(alpn(useAlpn, applicationProtocols));
+      if (key != null) {
+        builder.keyManager(key);
+      }
+      if (trust != null) {
+        // Null leaves the JDK's default trust, as fabric8's context has without managers.
+        builder.trustManager(trust);
+      }
+      if (protocols != null) {
+        builder.protocols(protocols);
+      }
+      return builder.build();
+    }
   }
 
   /**
@@ -157,23 +277,13 @@ public class MultiplexingVertxHttpClientBuilder<F extends HttpClient.Factory>
     }
 
     @Override
-    public io.netty.handler.ssl.SslContext create() {
-      io.netty.handler.ssl.ApplicationProtocolConfig alpn =
-          useAlpn && !applicationProtocols.isEmpty()
-              ? new io.netty.handler.ssl.ApplicationProtocolConfig(
-                  io.netty.handler.ssl.ApplicationProtocolConfig.Protocol.ALPN,
-                  io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior
-                      .NO_ADVERTISE,
-                  io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBehavior
-                      .ACCEPT,
-                  applicationProtocols)
-              : io.netty.handler.ssl.ApplicationProtocolConfig.DISABLED;
-      return new io.netty.handler.ssl.JdkSslContext(
+    public SslContext create() {
+      return new JdkSslContext(
           context,
           true,
           null,
-          io.netty.handler.ssl.IdentityCipherSuiteFilter.INSTANCE,
-          alpn,
+          IdentityCipherSuiteFilter.INSTANCE,
+          alpn(useAlpn, applicationProtocols),
           io.netty.handler.ssl.ClientAuth.NONE,
           protocols,
           false);

@@ -1,5 +1,6 @@
 package io.kuark.server.api.proxy;
 
+import io.kuark.kubeclient.NativeTls;
 import io.kuark.server.auth.pki.CertificateAuthority.IssuedCertificate;
 import io.kuark.server.auth.pki.Pem;
 import io.vertx.core.Future;
@@ -25,6 +26,7 @@ public final class KubeletClient implements AutoCloseable {
     HttpClientOptions options =
         new HttpClientOptions()
             .setSsl(true)
+            .setSslEngineOptions(NativeTls.engine())
             .setTrustAll(true)
             .setVerifyHost(false)
             .setKeyCertOptions(

@@ -49,12 +49,13 @@ public final class CachedEvent {
       KeyValue previousStored,
       long revision,
       long cachedAtNanos) {
-    this(type, current, namespace, previousStored, null, revision, cachedAtNanos);
+    this(type, current, current.key(), namespace, previousStored, null, revision, cachedAtNanos);
   }
 
   private CachedEvent(
       String type,
       KeyValue current,
+      String key,
       String namespace,
       KeyValue previousStored,
       byte[] previousJson,
@@ -63,7 +64,7 @@ public final class CachedEvent {
     this.type = type;
     this.revision = revision;
     this.cachedAtNanos = cachedAtNanos;
-    this.key = current.key();
+    this.key = key;
     this.objectJson = StoredJson.withResourceVersion(current);
     this.namespace = namespace;
     this.previousStored = previousStored;
@@ -74,16 +75,20 @@ public final class CachedEvent {
    * The event for a change whose previous version is {@code predecessor}'s object (same key, and
    * the predecessor's revision is the previous version's mod revision): it shares the predecessor's
    * JSON instead of keeping a second copy of the same version's stored bytes, which for a window of
-   * updates and deletions was half of what the window held.
+   * updates and deletions was half of what the window held, and its key and namespace Strings (each
+   * write brings equal copies of its own).
    */
   CachedEvent(
-      String type,
-      KeyValue current,
-      String namespace,
-      CachedEvent predecessor,
-      long rev,
-      long cachedAtNanos) {
-    this(type, current, namespace, null, predecessor.objectJson, rev, cachedAtNanos);
+      String type, KeyValue current, CachedEvent predecessor, long rev, long cachedAtNanos) {
+    this(
+        type,
+        current,
+        predecessor.key,
+        predecessor.namespace,
+        null,
+        predecessor.objectJson,
+        rev,
+        cachedAtNanos);
   }
 
   /** When the cache received this change ({@code System.nanoTime}, or the cache's clock). */

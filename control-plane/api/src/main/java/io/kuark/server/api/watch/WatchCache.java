@@ -216,15 +216,34 @@ public final class WatchCache implements AutoCloseable {
   }
 
   private CachedEvent toCached(WatchEvent event) {
-    String namespace = namespaceOf(event.current().key());
     CachedEvent predecessor = newestByKey.get(event.current().key());
     long now = nanoClock.getAsLong();
     if (predecessor != null && predecessor.isVersion(event.previous())) {
       return new CachedEvent(
-          event.type().name(), event.current(), namespace, predecessor, event.revision(), now);
+          event.type().name(), event.current(), predecessor, event.revision(), now);
     }
+    String namespace =
+        predecessor != null ? predecessor.namespace() : sharedNamespace(event.current().key());
     return new CachedEvent(
         event.type().name(), event.current(), namespace, event.previous(), event.revision(), now);
+  }
+
+  /**
+   * The namespace of {@code key}, as the same String the newest event of the window holds when it
+   * is that event's namespace: a burst of writes is mostly in one namespace, and the window holds
+   * thousands of events, so a copy per event was duplicated memory.
+   */
+  private String sharedNamespace(String key) {
+    CachedEvent newest = window.peekLast();
+    if (newest != null && !newest.namespace().isEmpty()) {
+      // A namespaced key is <prefix><namespace>/<name>, and neither part holds a slash.
+      String ns = newest.namespace();
+      int end = prefix.length() + ns.length();
+      if (key.length() > end && key.charAt(end) == '/' && key.startsWith(ns, prefix.length())) {
+        return ns;
+      }
+    }
+    return namespaceOf(key);
   }
 
   /**

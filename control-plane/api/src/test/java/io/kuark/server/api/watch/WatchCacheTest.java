@@ -126,6 +126,34 @@ class WatchCacheTest {
   }
 
   @Test
+  void eventsOfOneNamespaceShareItsStringAndUpdatesShareTheirPredecessorsKey(@TempDir Path dir) {
+    try (SqliteStorage storage = SqliteStorage.open(dir.resolve("s.db"));
+        WatchCache cache = new WatchCache(storage, PREFIX, 16).start()) {
+      // Every write brings its own key String, as a request does.
+      KeyValue c = storage.create(new String(KEY), configMap("one"), null);
+      storage.create(new String(PREFIX + "default/d"), configMap("x"), null);
+      storage.create(new String(PREFIX + "other/e"), configMap("y"), null);
+      storage.create(new String(PREFIX + "other/f"), configMap("z"), null);
+      storage.update(new String(KEY), configMap("two"), c.modRevision(), null);
+      await().atMost(Duration.ofMinutes(1)).until(() -> cache.size() == 5);
+
+      List<CachedEvent> window = new ArrayList<>();
+      for (Iterator<CachedEvent> it = cache.iterator(); it.hasNext(); ) {
+        window.add(it.next());
+      }
+      assertThat(window)
+          .extracting(CachedEvent::namespace)
+          .containsExactly("default", "default", "other", "other", "default");
+      assertThat(window.get(1).namespace()).isSameAs(window.get(0).namespace());
+      assertThat(window.get(3).namespace()).isSameAs(window.get(2).namespace());
+      assertThat(window.get(4).namespace()).isSameAs(window.get(0).namespace());
+      assertThat(window.get(4).key()).isEqualTo(KEY).isSameAs(window.get(0).key());
+      assertThat(window.get(4).object().path("data").path("k").asText()).isEqualTo("two");
+      assertThat(window.get(4).previous().path("data").path("k").asText()).isEqualTo("one");
+    }
+  }
+
+  @Test
   void eventsOlderThanTheFreshnessPeriodLeaveTheWindowOnTheNextAppend(@TempDir Path dir) {
     AtomicLong now = new AtomicLong();
     try (SqliteStorage storage = SqliteStorage.open(dir.resolve("s.db"));

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
 import org.sqlite.JDBC;
+import org.sqlite.SQLiteConfig;
 
 /**
  * The database layout and connection settings. One table, {@code kv}, is the revision log: its row
@@ -18,7 +19,10 @@ final class Schema {
 
   private Schema() {}
 
-  /** Opens a connection with WAL, full fsync on commit, and a busy timeout. */
+  /**
+   * Opens a connection with WAL, full fsync on commit, a busy timeout, and no retrieval of
+   * generated keys.
+   */
   static Connection connect(Path file) throws SQLException {
     return connect(file, true);
   }
@@ -30,7 +34,13 @@ final class Schema {
   static Connection connect(Path file, boolean syncEachCommit) throws SQLException {
     // Straight to the driver, not DriverManager: works the same under Quarkus class loaders and in
     // native images.
-    Connection c = JDBC.createConnection("jdbc:sqlite:" + file.toAbsolutePath(), new Properties());
+    Properties driver = new Properties();
+    // The driver would otherwise look for an INSERT in the SQL of every statement it executes (a
+    // regular expression) and, after each INSERT, run a second statement (SELECT
+    // last_insert_rowid()) for getGeneratedKeys, which the store never calls: its writer assigns
+    // every row id itself. That was work and garbage on each write and each read.
+    driver.setProperty(SQLiteConfig.Pragma.JDBC_GET_GENERATED_KEYS.pragmaName, "false");
+    Connection c = JDBC.createConnection("jdbc:sqlite:" + file.toAbsolutePath(), driver);
     try (Statement s = c.createStatement()) {
       // WAL lets readers run beside the writer; synchronous=FULL fsyncs the WAL on every commit,
       // so an acknowledged write survives kill -9 and power loss.

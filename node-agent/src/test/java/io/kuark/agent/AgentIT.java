@@ -23,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -329,9 +330,24 @@ class AgentIT {
             .endMetadata()
             .withNewSpec()
             .withNodeName(config.nodeName())
+            .addNewVolume()
+            .withName("info")
+            .withNewDownwardAPI()
+            .addNewItem()
+            .withPath("name")
+            .withNewFieldRef()
+            .withFieldPath("metadata.name")
+            .endFieldRef()
+            .endItem()
+            .endDownwardAPI()
+            .endVolume()
             .addNewContainer()
             .withName("web")
             .withImage("kuark.local/demo:latest")
+            .addNewVolumeMount()
+            .withName("info")
+            .withMountPath("/info")
+            .endVolumeMount()
             .endContainer()
             .withTerminationGracePeriodSeconds(1L)
             .endSpec()
@@ -341,6 +357,9 @@ class AgentIT {
     Pod before = client.pods().inNamespace("default").withName("steady").get();
     String containerId = before.getStatus().getContainerStatuses().get(0).getContainerID();
     String podIp = before.getStatus().getPodIP();
+    Path info = config.agentDir().resolve("pods").resolve(before.getMetadata().getUid());
+    List<String> tmpfs = mountsBelow(info);
+    assertThat(tmpfs).hasSize(1).allMatch(m -> m.endsWith(" volumes/info tmpfs"));
 
     agent.close();
     agent = new Agent(config, Agent.linuxKernel());
@@ -357,12 +376,86 @@ class AgentIT {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(podIp, 80), 5000);
     }
+    // The downward API volume's tmpfs was adopted (the same mount), not mounted again.
+    assertThat(mountsBelow(info)).isEqualTo(tmpfs);
 
     String uid = after.getMetadata().getUid();
     client.pods().inNamespace("default").withName("steady").delete();
     await()
         .atMost(Duration.ofSeconds(60))
         .until(() -> !Files.exists(config.agentDir().resolve("pods").resolve(uid)));
+    assertThat(mountsBelow(dir)).isEmpty();
+  }
+
+  @Test
+  void aPodDeletedWhileTheAgentWasDownLosesItsTmpfsVolumes() throws Exception {
+    agent.close();
+    String[] keepArgs = java.util.Arrays.copyOf(args, args.length + 1);
+    keepArgs[args.length] = "--keep-pods";
+    AgentConfig keep = AgentFlags.parse(keepArgs);
+    agent = new Agent(keep, Agent.linuxKernel());
+    agent.start(client);
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("gone")
+            .withNamespace("default")
+            .endMetadata()
+            .withNewSpec()
+            .withNodeName(config.nodeName())
+            .addNewVolume()
+            .withName("info")
+            .withNewDownwardAPI()
+            .addNewItem()
+            .withPath("name")
+            .withNewFieldRef()
+            .withFieldPath("metadata.name")
+            .endFieldRef()
+            .endItem()
+            .endDownwardAPI()
+            .endVolume()
+            .addNewContainer()
+            .withName("c")
+            .withImage("kuark.local/demo:latest")
+            .withCommand("sh", "-c", "cat /info/name; sleep 600")
+            .addNewVolumeMount()
+            .withName("info")
+            .withMountPath("/info")
+            .endVolumeMount()
+            .endContainer()
+            .withTerminationGracePeriodSeconds(1L)
+            .endSpec()
+            .build();
+    client.pods().inNamespace("default").resource(pod).create();
+    awaitPod("gone", p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()));
+    String uid = client.pods().inNamespace("default").withName("gone").get().getMetadata().getUid();
+    Path podDir = config.agentDir().resolve("pods").resolve(uid);
+    assertThat(mountsBelow(podDir)).hasSize(1).allMatch(m -> m.endsWith(" volumes/info tmpfs"));
+
+    agent.close(); // keeps the pod running
+    client.pods().inNamespace("default").withName("gone").withGracePeriod(0).delete();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> client.pods().inNamespace("default").withName("gone").get() == null);
+    agent = new Agent(config, Agent.linuxKernel());
+    agent.start(client);
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> !Files.exists(podDir));
+    assertThat(mountsBelow(dir)).isEmpty();
+  }
+
+  /** "id point type" of every mount at or below {@code root}, the point relative to it. */
+  private static List<String> mountsBelow(Path root) throws java.io.IOException {
+    List<String> found = new java.util.ArrayList<>();
+    String prefix = root.toRealPath().toString();
+    for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+      String[] fields = line.split(" ");
+      String type = line.substring(line.indexOf(" - ") + 3).split(" ")[0];
+      if (fields[4].equals(prefix) || fields[4].startsWith(prefix + "/")) {
+        found.add(fields[0] + " " + Path.of(prefix).relativize(Path.of(fields[4])) + " " + type);
+      }
+    }
+    return found;
   }
 
   @Test

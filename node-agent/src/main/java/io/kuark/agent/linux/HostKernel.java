@@ -26,6 +26,13 @@ public interface HostKernel {
   void mountOverlay(List<Path> lowerDirs, Path upperDir, Path workDir, Path target)
       throws IOException;
 
+  /**
+   * Mounts a new tmpfs on the existing directory {@code target}.
+   *
+   * @param options tmpfs mount options ({@code size=…}); null for the kernel's defaults
+   */
+  void mountTmpfs(Path target, String options) throws IOException;
+
   /** Unmounts {@code target} (lazily if busy); not mounted is not an error. */
   void unmount(Path target) throws IOException;
 

@@ -56,6 +56,16 @@ public final class LinuxFfiHostKernel implements HostKernel {
   }
 
   @Override
+  public void mountTmpfs(Path target, String options) throws IOException {
+    try {
+      // No flags, as kubelet's emptyDir: the container's bind mount of it sets its own.
+      linux.mounts().mount("tmpfs", target, "tmpfs", 0L, options);
+    } catch (LinuxException e) {
+      throw new IOException("cannot mount tmpfs on " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
   public void unmount(Path target) throws IOException {
     try {
       linux.mounts().unmount(target, true);

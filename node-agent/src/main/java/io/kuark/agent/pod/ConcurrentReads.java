@@ -9,7 +9,7 @@ import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.ServiceAccountTokenProjection;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeProjection;
-import java.nio.file.Files;
+import io.kuark.agent.volume.PodVolumes;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -123,7 +123,7 @@ final class ConcurrentReads implements ContainerStarter.Sources {
       for (Volume volume : pod.getSpec().getVolumes()) {
         if (volume.getHostPath() != null
             || volume.getEmptyDir() != null
-            || Files.isDirectory(podDir.resolve("volumes").resolve(volume.getName()))) {
+            || PodVolumes.written(volume, podDir.resolve("volumes").resolve(volume.getName()))) {
           continue; // nothing to read, or written by an earlier start
         }
         if (volume.getConfigMap() != null) {

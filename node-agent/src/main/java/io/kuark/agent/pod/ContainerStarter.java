@@ -21,6 +21,7 @@ import io.kuark.agent.runtime.ContainerLaunch.BindMount;
 import io.kuark.agent.runtime.ContainerRuntime;
 import io.kuark.agent.runtime.StdinMode;
 import io.kuark.agent.runtime.runc.OciSpecBuilder;
+import io.kuark.agent.volume.MemoryVolumes;
 import io.kuark.agent.volume.PodVolumes;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -137,6 +138,14 @@ public final class ContainerStarter {
   /** The pod's directory for hosts/resolv.conf/volumes. */
   public Path podDir(String uid) {
     return config.agentDir().resolve("pods").resolve(uid);
+  }
+
+  /**
+   * Unmounts the tmpfs of the pod's memory volumes so its directory can go; a pod deleted while the
+   * agent was down is handled the same way.
+   */
+  public void unmountVolumes(String uid) throws IOException {
+    MemoryVolumes.unmountAll(podDir(uid), kernel);
   }
 
   /** The CRI log file of a container attempt. */
@@ -366,7 +375,7 @@ public final class ContainerStarter {
             ? "/dev/termination-log"
             : container.getTerminationMessagePath();
     mounts.add(new BindMount(termination, terminationPath, false));
-    Map<String, Path> volumes = PodVolumes.prepare(pod, podDir, reads);
+    Map<String, Path> volumes = PodVolumes.prepare(pod, podDir, reads, kernel);
     trace.mark("volumes");
     if (container.getVolumeMounts() != null) {
       for (VolumeMount mount : container.getVolumeMounts()) {

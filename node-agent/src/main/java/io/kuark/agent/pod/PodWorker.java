@@ -878,6 +878,11 @@ final class PodWorker implements Runnable {
     }
     deps.sandbox().tearDown(uid, state.namespace, state.name, state);
     try {
+      deps.starter().unmountVolumes(uid);
+    } catch (IOException e) {
+      LOG.warnf("pod %s/%s: unmounting volumes: %s", state.namespace, state.name, e.getMessage());
+    }
+    try {
       deleteTree(deps.starter().podDir(uid));
       deleteTree(deps.config().podLogDir().resolve(state.namespace + "_" + state.name + "_" + uid));
     } catch (IOException e) {

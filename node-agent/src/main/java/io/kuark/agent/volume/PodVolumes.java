@@ -11,9 +11,11 @@ import io.fabric8.kubernetes.api.model.VolumeProjection;
 import io.kuark.agent.downward.MetadataFields;
 import io.kuark.agent.downward.NodeAllocatable;
 import io.kuark.agent.downward.ResourceFields;
+import io.kuark.agent.linux.HostKernel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,14 +28,15 @@ import org.jboss.logging.Logger;
  * Materializes a pod's volumes as host directories under {@code podDir/volumes/<name>} (hostPath
  * volumes are the host path itself) so containers can bind-mount them. Supported: emptyDir (disk),
  * hostPath, configMap, secret, downwardAPI and projected (configMap, secret, downwardAPI,
- * serviceAccountToken). ConfigMap, Secret, downward API and projected volumes are written with
- * {@link AtomicWriter} (upstream's {@code ..data} layout) when a container first needs them, and
- * {@link #refresh} brings them up to date later: changed sources are swapped in atomically and
- * projected ServiceAccount tokens are renewed before they expire ({@link TokenRenewal}). Containers
- * that mount a volume with {@code subPath} keep the file they started with, as upstream. With a pod
- * {@code securityContext.fsGroup}, every volume but hostPath is group-owned by it ({@link
- * VolumeOwnership}): an emptyDir once, when it is set up ({@link EmptyDirSetUp}), the written kinds
- * whenever their content is written.
+ * serviceAccountToken). Secret, downwardAPI and projected volumes are each a tmpfs of their own
+ * ({@link MemoryVolumes}), as upstream. ConfigMap, Secret, downward API and projected volumes are
+ * written with {@link AtomicWriter} (upstream's {@code ..data} layout) when a container first needs
+ * them, and {@link #refresh} brings them up to date later: changed sources are swapped in
+ * atomically and projected ServiceAccount tokens are renewed before they expire ({@link
+ * TokenRenewal}). Containers that mount a volume with {@code subPath} keep the file they started
+ * with, as upstream. With a pod {@code securityContext.fsGroup}, every volume but hostPath is
+ * group-owned by it ({@link VolumeOwnership}): an emptyDir once, when it is set up ({@link
+ * EmptyDirSetUp}), the written kinds whenever their content is written.
  */
 public final class PodVolumes {
 
@@ -90,8 +93,11 @@ public final class PodVolumes {
   /**
    * Prepares every volume of the pod and returns volume name → host path. Idempotent: existing
    * directories are reused (emptyDir content survives container restarts).
+   *
+   * @param kernel mounts the tmpfs of secret, projected and downwardAPI volumes ({@link
+   *     MemoryVolumes})
    */
-  public static Map<String, Path> prepare(Pod pod, Path podDir, Sources sources)
+  public static Map<String, Path> prepare(Pod pod, Path podDir, Sources sources, HostKernel kernel)
       throws IOException {
     Map<String, Path> paths = new LinkedHashMap<>();
     List<Volume> volumes = pod.getSpec().getVolumes();
@@ -110,13 +116,16 @@ public final class PodVolumes {
         EmptyDirSetUp.setUp(pod, podDir, volume.getName(), dir);
         continue;
       }
-      boolean existed = Files.isDirectory(dir);
-      Files.createDirectories(dir);
-      if (existed) {
+      if (written(volume, dir)) {
         continue;
       }
+      boolean inMemory = MemoryVolumes.inMemory(volume);
+      Files.createDirectories(dir);
       Optional<Map<String, AtomicWriter.VolumeFile>> payload;
       try {
+        if (inMemory) {
+          MemoryVolumes.mount(pod, dir, kernel, sources);
+        }
         payload = payload(pod, volume, sources, TokenRenewal.ALWAYS, dir);
         if (payload.isPresent()) {
           AtomicWriter.write(dir, payload.get(), VolumeOwnership.of(pod, true));
@@ -124,6 +133,9 @@ public final class PodVolumes {
       } catch (IOException | RuntimeException e) {
         // Not written: the next start tries again (a directory would count as written).
         try {
+          if (inMemory) {
+            kernel.unmount(dir);
+          }
           io.kuark.agent.fs.FileTrees.delete(dir);
         } catch (IOException cleanup) {
           e.addSuppressed(cleanup);
@@ -137,6 +149,20 @@ public final class PodVolumes {
       }
     }
     return paths;
+  }
+
+  /**
+   * Whether the content of the written-kind {@code volume} is in its directory {@code dir} already
+   * (an earlier start wrote it; {@link #refresh} keeps it current). A memory volume counts once its
+   * {@code ..data} link is there: an empty directory is a tmpfs mounted by an agent that stopped
+   * before writing, or a mount point whose tmpfs went with a reboot. Its content may also be on
+   * disk, written by an agent without tmpfs volumes: the pod's running containers see that
+   * directory, so it stays until the pod goes.
+   */
+  public static boolean written(Volume volume, Path dir) {
+    return MemoryVolumes.inMemory(volume)
+        ? Files.exists(dir.resolve(AtomicWriter.DATA), LinkOption.NOFOLLOW_LINKS)
+        : Files.isDirectory(dir);
   }
 
   private static Path hostPath(Volume volume) throws IOException {

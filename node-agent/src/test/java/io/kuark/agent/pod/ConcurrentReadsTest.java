@@ -8,7 +8,9 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.kuark.agent.volume.AtomicWriter;
 import io.kuark.agent.volume.PodVolumes;
+import io.kuark.agent.volume.RecordingTmpfs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -122,7 +124,7 @@ class ConcurrentReadsTest {
     OverlapSources api = new OverlapSources();
 
     ContainerStarter.Sources reads = ConcurrentReads.start(pod, container, podDir, api);
-    Map<String, Path> volumes = PodVolumes.prepare(pod, podDir, reads);
+    Map<String, Path> volumes = PodVolumes.prepare(pod, podDir, reads, new RecordingTmpfs());
 
     Path dir = volumes.get("kube-api-access");
     assertThat(Files.readString(dir.resolve("token"))).isEqualTo("overlapped");
@@ -134,12 +136,14 @@ class ConcurrentReadsTest {
   @Test
   void volumesWrittenByAnEarlierStartAreNotReadAgain() throws Exception {
     Pod pod = podWithApiAccess();
-    Files.createDirectories(podDir.resolve("volumes").resolve("kube-api-access"));
+    Path written = podDir.resolve("volumes").resolve("kube-api-access");
+    Files.createDirectories(written.resolve("..2026_11_28"));
+    Files.createSymbolicLink(written.resolve(AtomicWriter.DATA), Path.of("..2026_11_28"));
     OverlapSources api = new OverlapSources();
 
     ContainerStarter.Sources reads =
         ConcurrentReads.start(pod, pod.getSpec().getContainers().get(0), podDir, api);
-    PodVolumes.prepare(pod, podDir, reads);
+    PodVolumes.prepare(pod, podDir, reads, new RecordingTmpfs());
 
     assertThat(api.calls).isEmpty();
   }

@@ -6,13 +6,16 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.kuark.agent.Agent;
 import io.kuark.agent.image.ArchiveImporter;
 import io.kuark.agent.image.ImageRecord;
+import io.kuark.agent.linux.HostKernel;
 import io.kuark.agent.runtime.ContainerLaunch;
 import io.kuark.agent.runtime.ContainerLaunch.BindMount;
 import io.kuark.agent.runtime.ContainerStatus;
 import io.kuark.agent.testing.DemoImage;
 import io.kuark.agent.testing.RuncHost;
+import io.kuark.agent.volume.MemoryVolumes;
 import io.kuark.agent.volume.PodVolumes;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,13 +31,14 @@ import org.junit.jupiter.api.Test;
  * A pod with {@code fsGroup} on real runc: a container running as an unprivileged user that is in
  * no group of the image reads a ConfigMap file of mode 0400 and writes into an emptyDir, both only
  * through the fsGroup the agent gave the volumes and the process; the downward API gives it its
- * memory limit.
+ * memory limit, from the volume's own tmpfs.
  */
 class FsGroupVolumesIT {
 
   private static final long FS_GROUP = 4321;
 
   private RuncHost host;
+  private final HostKernel kernel = Agent.linuxKernel();
 
   @BeforeEach
   void setUp() throws Exception {
@@ -44,6 +48,7 @@ class FsGroupVolumesIT {
   @AfterEach
   void tearDown() throws Exception {
     if (host != null) {
+      MemoryVolumes.unmountAll(host.dir.resolve("pod"), kernel);
       host.close();
     }
   }
@@ -118,7 +123,7 @@ class FsGroupVolumesIT {
             .endContainer()
             .endSpec()
             .build();
-    Map<String, Path> volumes = PodVolumes.prepare(pod, host.dir.resolve("pod"), SOURCES);
+    Map<String, Path> volumes = PodVolumes.prepare(pod, host.dir.resolve("pod"), SOURCES, kernel);
     ImageRecord demo =
         new ArchiveImporter(host.store, host.dir.resolve("tmp"))
             .importArchive(DemoImage.archive())

@@ -101,6 +101,9 @@ class PodShutdownGraceTest {
     public void mountOverlay(List<Path> lowerDirs, Path upperDir, Path workDir, Path target) {}
 
     @Override
+    public void mountTmpfs(Path target, String options) {}
+
+    @Override
     public void unmount(Path target) {}
 
     @Override

@@ -67,7 +67,8 @@ class PodVolumesDownwardTest {
             item("mem_limit", "app", "limits.memory"),
             item("mem_request", "app", "requests.memory")),
         podDir,
-        sources);
+        sources,
+        new RecordingTmpfs());
 
     for (String volume : new String[] {"info", "all"}) {
       Path dir = podDir.resolve("volumes").resolve(volume);
@@ -87,7 +88,7 @@ class PodVolumesDownwardTest {
                 new ResourceFieldSelector("app", new Quantity("1m"), "limits.cpu"))
             .build();
 
-    PodVolumes.prepare(pod(millicores), podDir, sources);
+    PodVolumes.prepare(pod(millicores), podDir, sources, new RecordingTmpfs());
 
     // FakeSources' node has 4 allocatable cpus.
     assertThat(Files.readString(podDir.resolve("volumes/info/cpu_limit"))).isEqualTo("4000");
@@ -98,7 +99,9 @@ class PodVolumesDownwardTest {
     PodVolumesRefreshTest.FakeSources sources = new PodVolumesRefreshTest.FakeSources();
 
     assertThatThrownBy(
-            () -> PodVolumes.prepare(pod(item("gpu", "app", "limits.gpu")), podDir, sources))
+            () ->
+                PodVolumes.prepare(
+                    pod(item("gpu", "app", "limits.gpu")), podDir, sources, new RecordingTmpfs()))
         .isInstanceOf(PodVolumes.VolumeException.class)
         .hasMessageContaining("unsupported container resource : limits.gpu");
     assertThat(podDir.resolve("volumes/info")).doesNotExist();
@@ -109,11 +112,15 @@ class PodVolumesDownwardTest {
     PodVolumesRefreshTest.FakeSources sources = new PodVolumesRefreshTest.FakeSources();
 
     assertThatThrownBy(
-            () -> PodVolumes.prepare(pod(item("x", "other", "limits.cpu")), podDir, sources))
+            () ->
+                PodVolumes.prepare(
+                    pod(item("x", "other", "limits.cpu")), podDir, sources, new RecordingTmpfs()))
         .isInstanceOf(PodVolumes.VolumeException.class)
         .hasMessage("container other not found");
     assertThatThrownBy(
-            () -> PodVolumes.prepare(pod(item("x", null, "limits.cpu")), podDir, sources))
+            () ->
+                PodVolumes.prepare(
+                    pod(item("x", null, "limits.cpu")), podDir, sources, new RecordingTmpfs()))
         .isInstanceOf(PodVolumes.VolumeException.class)
         .hasMessageContaining("containerName is required");
   }
@@ -131,7 +138,7 @@ class PodVolumesDownwardTest {
                 .build());
     pod.getMetadata().setLabels(java.util.Map.of("app", "web"));
 
-    PodVolumes.prepare(pod, podDir, sources);
+    PodVolumes.prepare(pod, podDir, sources, new RecordingTmpfs());
 
     assertThat(Files.readString(podDir.resolve("volumes/info/app"))).isEqualTo("web");
     assertThat(Files.readString(podDir.resolve("volumes/all/app"))).isEqualTo("web");
@@ -144,7 +151,10 @@ class PodVolumesDownwardTest {
                 .withFieldPath("spec.nodeName")
                 .endFieldRef()
                 .build());
-    assertThatThrownBy(() -> PodVolumes.prepare(unsupported, podDir.resolve("other"), sources))
+    assertThatThrownBy(
+            () ->
+                PodVolumes.prepare(
+                    unsupported, podDir.resolve("other"), sources, new RecordingTmpfs()))
         .isInstanceOf(PodVolumes.VolumeException.class)
         .hasMessage("unsupported fieldPath: spec.nodeName");
   }

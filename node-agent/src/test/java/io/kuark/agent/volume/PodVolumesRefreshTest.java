@@ -115,7 +115,7 @@ class PodVolumesRefreshTest {
       throws Exception {
     FakeSources sources = new FakeSources();
     sources.configMaps.put("ns/settings", Map.of("level", "info"));
-    PodVolumes.prepare(pod("a"), podDir, sources);
+    PodVolumes.prepare(pod("a"), podDir, sources, new RecordingTmpfs());
     Path cfg = podDir.resolve("volumes/cfg");
     Path api = podDir.resolve("volumes/api");
     assertThat(Files.readString(cfg.resolve("level"))).isEqualTo("info");
@@ -138,7 +138,7 @@ class PodVolumesRefreshTest {
       throws Exception {
     FakeSources sources = new FakeSources();
     sources.configMaps.put("ns/settings", Map.of());
-    PodVolumes.prepare(pod("a"), podDir, sources);
+    PodVolumes.prepare(pod("a"), podDir, sources, new RecordingTmpfs());
     String first = Files.readString(podDir.resolve("volumes/api/token"));
 
     assertThat(rewritten(pod("a"), podDir, sources, at(1_000_000 + 2879))).isEmpty();
@@ -152,7 +152,7 @@ class PodVolumesRefreshTest {
   void aSourceThatCannotBeReadKeepsTheLastContent(@TempDir Path podDir) throws Exception {
     FakeSources sources = new FakeSources();
     sources.configMaps.put("ns/settings", Map.of("level", "info"));
-    PodVolumes.prepare(pod("a"), podDir, sources);
+    PodVolumes.prepare(pod("a"), podDir, sources, new RecordingTmpfs());
 
     sources.configMaps.clear(); // deleted while the pod runs
     PodVolumes.Refresh refresh = PodVolumes.refresh(pod("a"), podDir, sources, at(1_000_060));
@@ -190,7 +190,7 @@ class PodVolumesRefreshTest {
             List.of(new io.fabric8.kubernetes.api.model.KeyToPath("level", null, "../escape")));
 
     org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> PodVolumes.prepare(pod, podDir, sources))
+            () -> PodVolumes.prepare(pod, podDir, sources, new RecordingTmpfs()))
         .isInstanceOf(PodVolumes.VolumeException.class);
 
     assertThat(podDir.resolve("volumes/cfg")).doesNotExist();
@@ -224,7 +224,7 @@ class PodVolumesRefreshTest {
             return Optional.of(Map.of("blob", all));
           }
         };
-    PodVolumes.prepare(pod("a"), podDir, sources);
+    PodVolumes.prepare(pod("a"), podDir, sources, new RecordingTmpfs());
 
     assertThat(Files.readAllBytes(podDir.resolve("volumes/cfg/blob"))).isEqualTo(all);
   }
@@ -240,7 +240,7 @@ class PodVolumesRefreshTest {
         };
 
     org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> PodVolumes.prepare(pod("a"), podDir, sources))
+            () -> PodVolumes.prepare(pod("a"), podDir, sources, new RecordingTmpfs()))
         .hasMessage("connection refused");
 
     // Left behind, the directory would count as written and the container would start without it.

@@ -66,7 +66,7 @@ class TokenFilesTest {
   }
 
   private static Path write(Pod pod, Path podDir) throws Exception {
-    PodVolumes.prepare(pod, podDir, new PodVolumesRefreshTest.FakeSources());
+    PodVolumes.prepare(pod, podDir, new PodVolumesRefreshTest.FakeSources(), new RecordingTmpfs());
     return podDir.resolve("volumes/api/..data");
   }
 

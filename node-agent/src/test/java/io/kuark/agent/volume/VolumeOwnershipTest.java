@@ -60,7 +60,7 @@ class VolumeOwnershipTest {
     PodVolumesRefreshTest.FakeSources sources = new PodVolumesRefreshTest.FakeSources();
     sources.configMaps.put("ns/settings", Map.of("level", "info"));
 
-    PodVolumes.prepare(pod(null, null), podDir, sources);
+    PodVolumes.prepare(pod(null, null), podDir, sources, new RecordingTmpfs());
 
     Path scratch = podDir.resolve("volumes/scratch");
     assertThat(gid(scratch)).isEqualTo(FS_GROUP);
@@ -71,12 +71,12 @@ class VolumeOwnershipTest {
   void aContainerRestartDoesNotWalkTheEmptyDirAgain(@TempDir Path podDir) throws Exception {
     PodVolumesRefreshTest.FakeSources sources = new PodVolumesRefreshTest.FakeSources();
     sources.configMaps.put("ns/settings", Map.of("level", "info"));
-    PodVolumes.prepare(pod("Always", null), podDir, sources);
+    PodVolumes.prepare(pod("Always", null), podDir, sources, new RecordingTmpfs());
     Path stray = stray(podDir);
 
     // Every container start prepares the volumes; the agent keeps no memory of them in between,
     // so this is also what a restarted agent does.
-    PodVolumes.prepare(pod("Always", null), podDir, sources);
+    PodVolumes.prepare(pod("Always", null), podDir, sources, new RecordingTmpfs());
 
     assertThat(gid(stray)).isZero();
     assertThat(mode(stray)).isEqualTo(0600);
@@ -87,9 +87,9 @@ class VolumeOwnershipTest {
   void aNewPodsEmptyDirIsOwned(@TempDir Path pods) throws Exception {
     PodVolumesRefreshTest.FakeSources sources = new PodVolumesRefreshTest.FakeSources();
     sources.configMaps.put("ns/settings", Map.of("level", "info"));
-    PodVolumes.prepare(pod("Always", null), pods.resolve("u1"), sources);
+    PodVolumes.prepare(pod("Always", null), pods.resolve("u1"), sources, new RecordingTmpfs());
 
-    PodVolumes.prepare(pod("Always", null), pods.resolve("u2"), sources);
+    PodVolumes.prepare(pod("Always", null), pods.resolve("u2"), sources, new RecordingTmpfs());
 
     assertThat(gid(pods.resolve("u2/volumes/scratch"))).isEqualTo(FS_GROUP);
   }
@@ -98,19 +98,19 @@ class VolumeOwnershipTest {
   void anEmptyDirWithoutReadyMarkerIsSetUpAgainByItsPolicy(@TempDir Path podDir) throws Exception {
     PodVolumesRefreshTest.FakeSources sources = new PodVolumesRefreshTest.FakeSources();
     sources.configMaps.put("ns/settings", Map.of("level", "info"));
-    PodVolumes.prepare(pod("Always", null), podDir, sources);
+    PodVolumes.prepare(pod("Always", null), podDir, sources, new RecordingTmpfs());
     Path stray = stray(podDir);
     Path marker = EmptyDirSetUp.readyMarker(podDir, "scratch");
     assertThat(marker).exists();
 
     // As an agent from before the marker left its volumes: OnRootMismatch trusts a matching root.
     Files.delete(marker);
-    PodVolumes.prepare(pod("OnRootMismatch", null), podDir, sources);
+    PodVolumes.prepare(pod("OnRootMismatch", null), podDir, sources, new RecordingTmpfs());
     assertThat(gid(stray)).isZero();
     assertThat(marker).exists();
 
     Files.delete(marker);
-    PodVolumes.prepare(pod("Always", null), podDir, sources);
+    PodVolumes.prepare(pod("Always", null), podDir, sources, new RecordingTmpfs());
     assertThat(gid(stray)).isEqualTo(FS_GROUP);
     assertThat(mode(stray)).isEqualTo(0660);
   }
@@ -119,11 +119,11 @@ class VolumeOwnershipTest {
   void aMarkerWhoseDirectoryWasRemovedIsStale(@TempDir Path podDir) throws Exception {
     PodVolumesRefreshTest.FakeSources sources = new PodVolumesRefreshTest.FakeSources();
     sources.configMaps.put("ns/settings", Map.of("level", "info"));
-    PodVolumes.prepare(pod("Always", null), podDir, sources);
+    PodVolumes.prepare(pod("Always", null), podDir, sources, new RecordingTmpfs());
     Path scratch = podDir.resolve("volumes/scratch");
     Files.delete(scratch);
 
-    PodVolumes.prepare(pod("Always", null), podDir, sources);
+    PodVolumes.prepare(pod("Always", null), podDir, sources, new RecordingTmpfs());
 
     assertThat(gid(scratch)).isEqualTo(FS_GROUP);
     assertThat(mode(scratch) & 02770).isEqualTo(02770);
@@ -144,7 +144,7 @@ class VolumeOwnershipTest {
     sources.configMaps.put("ns/settings", Map.of("level", "info"));
     Pod pod = pod(null, 0400);
 
-    PodVolumes.prepare(pod, podDir, sources);
+    PodVolumes.prepare(pod, podDir, sources, new RecordingTmpfs());
 
     Path cfg = podDir.resolve("volumes/cfg");
     assertOwned(cfg);
@@ -179,7 +179,7 @@ class VolumeOwnershipTest {
     Pod pod = pod(null, 0400);
     pod.getSpec().setSecurityContext(null);
 
-    PodVolumes.prepare(pod, podDir, sources);
+    PodVolumes.prepare(pod, podDir, sources, new RecordingTmpfs());
 
     assertThat(gid(podDir.resolve("volumes/scratch"))).isZero();
     assertThat(mode(podDir.resolve("volumes/cfg/..data/level"))).isEqualTo(0400);

@@ -148,15 +148,33 @@ public class MultiplexingVertxHttpClientBuilder<F extends HttpClient.Factory>
     return null;
   }
 
-  /** ALPN as Vert.x asks for it: offered only when it wants ALPN and names protocols. */
-  static ApplicationProtocolConfig alpn(boolean useAlpn, List<String> applicationProtocols) {
-    return useAlpn && !applicationProtocols.isEmpty()
-        ? new ApplicationProtocolConfig(
-            ApplicationProtocolConfig.Protocol.ALPN,
-            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-            applicationProtocols)
-        : ApplicationProtocolConfig.DISABLED;
+  /** A context factory that keeps the ALPN wishes Vert.x passes it, for its {@link #alpn()}. */
+  abstract static class AlpnContextFactory implements SslContextFactory {
+    private boolean useAlpn;
+    private List<String> applicationProtocols = List.of();
+
+    @Override
+    public SslContextFactory useAlpn(boolean useAlpn) {
+      this.useAlpn = useAlpn;
+      return this;
+    }
+
+    @Override
+    public SslContextFactory applicationProtocols(List<String> applicationProtocols) {
+      this.applicationProtocols = applicationProtocols == null ? List.of() : applicationProtocols;
+      return this;
+    }
+
+    /** ALPN as Vert.x asks for it: offered only when it wants ALPN and names protocols. */
+    ApplicationProtocolConfig alpn() {
+      return useAlpn && !applicationProtocols.isEmpty()
+          ? new ApplicationProtocolConfig(
+              ApplicationProtocolConfig.Protocol.ALPN,
+              ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+              ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+              applicationProtocols)
+          : ApplicationProtocolConfig.DISABLED;
+    }
   }
 
   /** Vert.x's OpenSSL engine, with its context built from fabric8's managers. */
@@ -183,12 +201,10 @@ public class MultiplexingVertxHttpClientBuilder<F extends HttpClient.Factory>
   }
 
   /** Builds a BoringSSL client context from a key manager (may be null) and a trust manager. */
-  static final class BoringSslContextFactory implements SslContextFactory {
+  static final class BoringSslContextFactory extends AlpnContextFactory {
     private final X509KeyManager key;
     private final X509TrustManager trust;
     private final String[] protocols;
-    private boolean useAlpn;
-    private List<String> applicationProtocols = List.of();
 
     BoringSslContextFactory(X509KeyManager key, X509TrustManager trust, String[] protocols) {
       this.key = key;
@@ -197,23 +213,11 @@ public class MultiplexingVertxHttpClientBuilder<F extends HttpClient.Factory>
     }
 
     @Override
-    public SslContextFactory useAlpn(boolean useAlpn) {
-      this.useAlpn = useAlpn;
-      return this;
-    }
-
-    @Override
-    public SslContextFactory applicationProtocols(List<String> applicationProtocols) {
-      this.applicationProtocols = applicationProtocols == null ? List.of() : applicationProtocols;
-      return this;
-    }
-
-    @Override
     public SslContext create() throws SSLException {
       SslContextBuilder builder =
           SslContextBuilder.forClient()
               .sslProvider(SslProvider.OPENSSL)
-              .applicationProtocolConfig(alpn(useAlpn, applicationProtocols));
+              .applicationProtocolConfig(alpn());
       if (key != null) {
         builder.keyManager(key);
       }
@@ -253,27 +257,13 @@ public class MultiplexingVertxHttpClientBuilder<F extends HttpClient.Factory>
   }
 
   /** Builds Netty's context from the given JDK context and the ALPN protocols Vert.x offers. */
-  static final class AlpnSslContextFactory implements SslContextFactory {
+  static final class AlpnSslContextFactory extends AlpnContextFactory {
     private final SSLContext context;
     private final String[] protocols;
-    private boolean useAlpn;
-    private List<String> applicationProtocols = List.of();
 
     AlpnSslContextFactory(SSLContext context, String[] protocols) {
       this.context = context;
       this.protocols = protocols;
-    }
-
-    @Override
-    public SslContextFactory useAlpn(boolean useAlpn) {
-      this.useAlpn = useAlpn;
-      return this;
-    }
-
-    @Override
-    public SslContextFactory applicationProtocols(List<String> applicationProtocols) {
-      this.applicationProtocols = applicationProtocols == null ? List.of() : applicationProtocols;
-      return this;
     }
 
     @Override
@@ -283,7 +273,7 @@ public class MultiplexingVertxHttpClientBuilder<F extends HttpClient.Factory>
           true,
           null,
           IdentityCipherSuiteFilter.INSTANCE,
-          alpn(useAlpn, applicationProtocols),
+          alpn(),
           io.netty.handler.ssl.ClientAuth.NONE,
           protocols,
           false);

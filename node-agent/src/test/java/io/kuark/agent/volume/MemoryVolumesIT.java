@@ -97,4 +97,35 @@ class MemoryVolumesIT {
     assertThat(mountsBelow(podDir)).isEmpty();
     assertThat(podDir.resolve("volumes")).doesNotExist();
   }
+
+  @Test
+  void aMemoryEmptyDirIsATmpfsOfItsSizeLimitMountedOnceAndGoneAfterTeardown() throws Exception {
+    Pod pod =
+        MemoryVolumesTest.withEmptyDir(
+            MemoryVolumesTest.pod(MemoryVolumesTest.container("app", "64Mi")),
+            "ram",
+            "Memory",
+            "16Mi");
+    MemoryVolumesTest.Sources sources = new MemoryVolumesTest.Sources();
+    PodVolumes.prepare(pod, podDir, sources, kernel);
+    Path ram = podDir.resolve("volumes/ram");
+    Files.writeString(ram.resolve("state"), "in memory");
+
+    // Another start (the agent restarted) reuses the tmpfs and its files.
+    PodVolumes.prepare(pod, podDir, sources, kernel);
+
+    assertThat(mountsBelow(podDir))
+        .containsExactlyInAnyOrder(
+            "volumes/creds tmpfs",
+            "volumes/kube-api-access tmpfs",
+            "volumes/info tmpfs",
+            "volumes/ram tmpfs");
+    assertThat(Files.getFileStore(ram).getTotalSpace()).isEqualTo(16L * 1024 * 1024);
+    assertThat(Files.readString(ram.resolve("state"))).isEqualTo("in memory");
+
+    MemoryVolumes.unmountAll(podDir, kernel);
+    io.kuark.agent.fs.FileTrees.delete(podDir.resolve("volumes"));
+
+    assertThat(mountsBelow(podDir)).isEmpty();
+  }
 }

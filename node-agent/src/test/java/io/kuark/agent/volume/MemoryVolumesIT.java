@@ -3,6 +3,7 @@ package io.kuark.agent.volume;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.kuark.agent.Agent;
 import io.kuark.agent.linux.HostKernel;
 import java.nio.file.Files;
@@ -106,6 +107,7 @@ class MemoryVolumesIT {
             "ram",
             "Memory",
             "16Mi");
+    pod.getSpec().setSecurityContext(new PodSecurityContextBuilder().withFsGroup(4242L).build());
     MemoryVolumesTest.Sources sources = new MemoryVolumesTest.Sources();
     PodVolumes.prepare(pod, podDir, sources, kernel);
     Path ram = podDir.resolve("volumes/ram");
@@ -122,6 +124,9 @@ class MemoryVolumesIT {
             "volumes/ram tmpfs");
     assertThat(Files.getFileStore(ram).getTotalSpace()).isEqualTo(16L * 1024 * 1024);
     assertThat(Files.readString(ram.resolve("state"))).isEqualTo("in memory");
+    // The fsGroup owns the tmpfs's root, not the directory under it; setgid passes it on.
+    assertThat(Files.getAttribute(ram, "unix:gid")).isEqualTo(4242);
+    assertThat(((Integer) Files.getAttribute(ram, "unix:mode")) & 02000).isEqualTo(02000);
 
     MemoryVolumes.unmountAll(podDir, kernel);
     io.kuark.agent.fs.FileTrees.delete(podDir.resolve("volumes"));

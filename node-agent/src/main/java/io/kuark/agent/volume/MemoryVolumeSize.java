@@ -19,6 +19,22 @@ final class MemoryVolumeSize {
   private MemoryVolumeSize() {}
 
   /**
+   * The tmpfs size in bytes for {@code pod}'s memory volume on a node with {@code allocatable}
+   * resources: as {@link #bytes(Pod, Map)}, or the emptyDir's {@code sizeLimit} when it is set and
+   * not larger (kubelet's rule: the volume never promises more than the pod could use).
+   */
+  static OptionalLong bytes(Pod pod, Map<String, Quantity> allocatable, Quantity sizeLimit) {
+    OptionalLong forPod = bytes(pod, allocatable);
+    OptionalLong volume = bytes(sizeLimit);
+    if (volume.isPresent()
+        && volume.getAsLong() > 0
+        && (forPod.isEmpty() || volume.getAsLong() <= forPod.getAsLong())) {
+      return volume;
+    }
+    return forPod;
+  }
+
+  /**
    * The tmpfs size in bytes for {@code pod}'s memory volumes on a node with {@code allocatable}
    * resources; empty when neither is known.
    */

@@ -26,17 +26,17 @@ import org.jboss.logging.Logger;
 
 /**
  * Materializes a pod's volumes as host directories under {@code podDir/volumes/<name>} (hostPath
- * volumes are the host path itself) so containers can bind-mount them. Supported: emptyDir (disk),
- * hostPath, configMap, secret, downwardAPI and projected (configMap, secret, downwardAPI,
- * serviceAccountToken). Secret, downwardAPI and projected volumes are each a tmpfs of their own
- * ({@link MemoryVolumes}), as upstream. ConfigMap, Secret, downward API and projected volumes are
- * written with {@link AtomicWriter} (upstream's {@code ..data} layout) when a container first needs
- * them, and {@link #refresh} brings them up to date later: changed sources are swapped in
- * atomically and projected ServiceAccount tokens are renewed before they expire ({@link
- * TokenRenewal}). Containers that mount a volume with {@code subPath} keep the file they started
- * with, as upstream. With a pod {@code securityContext.fsGroup}, every volume but hostPath is
- * group-owned by it ({@link VolumeOwnership}): an emptyDir once, when it is set up ({@link
- * EmptyDirSetUp}), the written kinds whenever their content is written.
+ * volumes are the host path itself) so containers can bind-mount them. Supported: emptyDir (disk
+ * and {@code medium: Memory}), hostPath, configMap, secret, downwardAPI and projected (configMap,
+ * secret, downwardAPI, serviceAccountToken). Secret, downwardAPI and projected volumes and memory
+ * emptyDirs are each a tmpfs of their own ({@link MemoryVolumes}), as upstream. ConfigMap, Secret,
+ * downward API and projected volumes are written with {@link AtomicWriter} (upstream's {@code
+ * ..data} layout) when a container first needs them, and {@link #refresh} brings them up to date
+ * later: changed sources are swapped in atomically and projected ServiceAccount tokens are renewed
+ * before they expire ({@link TokenRenewal}). Containers that mount a volume with {@code subPath}
+ * keep the file they started with, as upstream. With a pod {@code securityContext.fsGroup}, every
+ * volume but hostPath is group-owned by it ({@link VolumeOwnership}): an emptyDir once, when it is
+ * set up ({@link EmptyDirSetUp}), the written kinds whenever their content is written.
  */
 public final class PodVolumes {
 
@@ -94,8 +94,8 @@ public final class PodVolumes {
    * Prepares every volume of the pod and returns volume name → host path. Idempotent: existing
    * directories are reused (emptyDir content survives container restarts).
    *
-   * @param kernel mounts the tmpfs of secret, projected and downwardAPI volumes ({@link
-   *     MemoryVolumes})
+   * @param kernel mounts the tmpfs of secret, projected and downwardAPI volumes and memory
+   *     emptyDirs ({@link MemoryVolumes})
    */
   public static Map<String, Path> prepare(Pod pod, Path podDir, Sources sources, HostKernel kernel)
       throws IOException {
@@ -113,18 +113,19 @@ public final class PodVolumes {
       }
       paths.put(volume.getName(), dir);
       if (volume.getEmptyDir() != null) {
-        EmptyDirSetUp.setUp(pod, podDir, volume.getName(), dir);
+        EmptyDirSetUp.setUp(pod, podDir, volume, dir, kernel, sources);
         continue;
       }
       if (written(volume, dir)) {
         continue;
       }
       boolean inMemory = MemoryVolumes.inMemory(volume);
-      Files.createDirectories(dir);
       Optional<Map<String, AtomicWriter.VolumeFile>> payload;
       try {
         if (inMemory) {
-          MemoryVolumes.mount(pod, dir, kernel, sources);
+          MemoryVolumes.mount(pod, null, dir, kernel, sources);
+        } else {
+          Files.createDirectories(dir);
         }
         payload = payload(pod, volume, sources, TokenRenewal.ALWAYS, dir);
         if (payload.isPresent()) {

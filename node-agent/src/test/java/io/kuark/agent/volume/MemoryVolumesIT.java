@@ -3,6 +3,7 @@ package io.kuark.agent.volume;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.kuark.agent.Agent;
 import io.kuark.agent.linux.HostKernel;
 import java.nio.file.Files;
@@ -96,5 +97,40 @@ class MemoryVolumesIT {
 
     assertThat(mountsBelow(podDir)).isEmpty();
     assertThat(podDir.resolve("volumes")).doesNotExist();
+  }
+
+  @Test
+  void aMemoryEmptyDirIsATmpfsOfItsSizeLimitMountedOnceAndGoneAfterTeardown() throws Exception {
+    Pod pod =
+        MemoryVolumesTest.withEmptyDir(
+            MemoryVolumesTest.pod(MemoryVolumesTest.container("app", "64Mi")),
+            "ram",
+            "Memory",
+            "16Mi");
+    pod.getSpec().setSecurityContext(new PodSecurityContextBuilder().withFsGroup(4242L).build());
+    MemoryVolumesTest.Sources sources = new MemoryVolumesTest.Sources();
+    PodVolumes.prepare(pod, podDir, sources, kernel);
+    Path ram = podDir.resolve("volumes/ram");
+    Files.writeString(ram.resolve("state"), "in memory");
+
+    // Another start (the agent restarted) reuses the tmpfs and its files.
+    PodVolumes.prepare(pod, podDir, sources, kernel);
+
+    assertThat(mountsBelow(podDir))
+        .containsExactlyInAnyOrder(
+            "volumes/creds tmpfs",
+            "volumes/kube-api-access tmpfs",
+            "volumes/info tmpfs",
+            "volumes/ram tmpfs");
+    assertThat(Files.getFileStore(ram).getTotalSpace()).isEqualTo(16L * 1024 * 1024);
+    assertThat(Files.readString(ram.resolve("state"))).isEqualTo("in memory");
+    // The fsGroup owns the tmpfs's root, not the directory under it; setgid passes it on.
+    assertThat(Files.getAttribute(ram, "unix:gid")).isEqualTo(4242);
+    assertThat(((Integer) Files.getAttribute(ram, "unix:mode")) & 02000).isEqualTo(02000);
+
+    MemoryVolumes.unmountAll(podDir, kernel);
+    io.kuark.agent.fs.FileTrees.delete(podDir.resolve("volumes"));
+
+    assertThat(mountsBelow(podDir)).isEmpty();
   }
 }

@@ -226,4 +226,120 @@ class MemoryVolumesTest {
 
     assertThat(kernel.mounted).isEmpty();
   }
+
+  /** {@code pod} with an emptyDir {@code name} of {@code medium}, limited to {@code sizeLimit}. */
+  static Pod withEmptyDir(Pod pod, String name, String medium, String sizeLimit) {
+    return new PodBuilder(pod)
+        .editSpec()
+        .addNewVolume()
+        .withName(name)
+        .withNewEmptyDir()
+        .withMedium(medium)
+        .withSizeLimit(sizeLimit == null ? null : new Quantity(sizeLimit))
+        .endEmptyDir()
+        .endVolume()
+        .endSpec()
+        .build();
+  }
+
+  @Test
+  void aMemoryEmptyDirIsATmpfsSizedByItsSizeLimitWhenThatIsSmallerAndADiskOneIsNot(
+      @TempDir Path podDir) throws Exception {
+    RecordingTmpfs kernel = new RecordingTmpfs();
+    Pod pod = pod(container("app", "64Mi"));
+    pod = withEmptyDir(pod, "small", "Memory", "16Mi");
+    pod = withEmptyDir(pod, "large", "Memory", "1Gi");
+    pod = withEmptyDir(pod, "unlimited", "Memory", null);
+    pod = withEmptyDir(pod, "disk", "", "16Mi");
+
+    PodVolumes.prepare(pod, podDir, new Sources(), kernel);
+
+    Path volumes = podDir.resolve("volumes");
+    assertThat(kernel.mounted)
+        .containsEntry(volumes.resolve("small"), "size=" + 16 * MI)
+        .containsEntry(volumes.resolve("large"), "size=" + 64 * MI)
+        .containsEntry(volumes.resolve("unlimited"), "size=" + 64 * MI)
+        .doesNotContainKey(volumes.resolve("disk"))
+        .doesNotContainKey(volumes.resolve("scratch"));
+    assertThat(volumes.resolve("disk")).isDirectory();
+    assertThat(EmptyDirSetUp.readyMarker(podDir, "small")).exists();
+    // Without a pod limit the node's allocatable memory bounds it, and a smaller sizeLimit it.
+    assertThat(
+            MemoryVolumeSize.bytes(
+                pod(container("app", null)), Map.of("memory", new Quantity("8Gi")), null))
+        .hasValue(8192 * MI);
+    assertThat(MemoryVolumeSize.bytes(pod(container("app", null)), Map.of(), new Quantity("1Mi")))
+        .hasValue(MI);
+  }
+
+  @Test
+  void aMemoryEmptyDirIsMountedOnceAcrossStartsAndAgainAfterAReboot(@TempDir Path podDir)
+      throws Exception {
+    RecordingTmpfs kernel = new RecordingTmpfs();
+    Pod pod = withEmptyDir(pod(container("app", null)), "ram", "Memory", "8Mi");
+    Path ram = podDir.resolve("volumes/ram");
+    PodVolumes.prepare(pod, podDir, new Sources(), kernel);
+
+    // A container restart or a restarted agent: RecordingTmpfs fails a second mount.
+    PodVolumes.prepare(pod, podDir, new Sources(), kernel);
+    assertThat(kernel.mounted).containsEntry(ram, "size=" + 8 * MI);
+
+    // A reboot: the ready marker is on disk, the tmpfs is gone.
+    RecordingTmpfs rebooted = new RecordingTmpfs();
+    PodVolumes.prepare(pod, podDir, new Sources(), rebooted);
+    assertThat(rebooted.mounted).containsEntry(ram, "size=" + 8 * MI);
+  }
+
+  @Test
+  void aMemoryEmptyDirAnOlderAgentSetUpOnDiskKeepsItsFiles(@TempDir Path podDir) throws Exception {
+    RecordingTmpfs kernel = new RecordingTmpfs();
+    Path ram = podDir.resolve("volumes/ram");
+    Files.createDirectories(ram);
+    Files.writeString(ram.resolve("state"), "kept");
+    Files.createDirectories(EmptyDirSetUp.readyMarker(podDir, "ram").getParent());
+    Files.writeString(EmptyDirSetUp.readyMarker(podDir, "ram"), "");
+
+    PodVolumes.prepare(
+        withEmptyDir(pod(container("app", null)), "ram", "Memory", null),
+        podDir,
+        new Sources(),
+        kernel);
+
+    assertThat(kernel.mounted).doesNotContainKey(ram);
+    assertThat(Files.readString(ram.resolve("state"))).isEqualTo("kept");
+  }
+
+  @Test
+  void anEmptyDirOfAnUnknownOrHugePagesMediumFailsAndIsNotPutOnDisk(@TempDir Path podDir) {
+    RecordingTmpfs kernel = new RecordingTmpfs();
+    Pod unknown = withEmptyDir(pod(container("app", null)), "fast", "Optane", null);
+    Pod huge = withEmptyDir(pod(container("app", null)), "huge", "HugePages-2Mi", null);
+
+    assertThatThrownBy(() -> PodVolumes.prepare(unknown, podDir, new Sources(), kernel))
+        .isInstanceOf(PodVolumes.VolumeException.class)
+        .hasMessage(
+            "MountVolume.SetUp failed for volume \"fast\" : unknown storage medium \"Optane\"");
+    assertThatThrownBy(() -> PodVolumes.prepare(huge, podDir, new Sources(), kernel))
+        .isInstanceOf(PodVolumes.VolumeException.class)
+        .hasMessageContaining("\"HugePages-2Mi\" is not supported on this node");
+    assertThat(podDir.resolve("volumes/fast")).doesNotExist();
+    assertThat(podDir.resolve("volumes/huge")).doesNotExist();
+    assertThat(kernel.mounted.keySet())
+        .noneMatch(dir -> dir.endsWith("fast") || dir.endsWith("huge"));
+  }
+
+  @Test
+  void aFirstStartDoesNotReadTheMountTableForDirectoriesItJustMade(@TempDir Path podDir)
+      throws Exception {
+    RecordingTmpfs kernel = new RecordingTmpfs();
+
+    PodVolumes.prepare(
+        withEmptyDir(pod(container("app", null)), "ram", "Memory", null),
+        podDir,
+        new Sources(),
+        kernel);
+
+    assertThat(kernel.mounted).hasSize(4);
+    assertThat(kernel.mountChecks).isZero();
+  }
 }

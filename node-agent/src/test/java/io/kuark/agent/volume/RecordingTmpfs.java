@@ -28,8 +28,12 @@ public final class RecordingTmpfs implements HostKernel {
     mounted.remove(target);
   }
 
+  /** How often the mount table was asked about a directory. */
+  public int mountChecks;
+
   @Override
   public boolean isMounted(Path target) {
+    mountChecks++;
     return mounted.containsKey(target);
   }
 

@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kuark.agent.testing.DemoImage;
 import io.kuark.agent.testing.MockApi;
@@ -330,17 +332,7 @@ class AgentIT {
             .endMetadata()
             .withNewSpec()
             .withNodeName(config.nodeName())
-            .addNewVolume()
-            .withName("info")
-            .withNewDownwardAPI()
-            .addNewItem()
-            .withPath("name")
-            .withNewFieldRef()
-            .withFieldPath("metadata.name")
-            .endFieldRef()
-            .endItem()
-            .endDownwardAPI()
-            .endVolume()
+            .addToVolumes(podNameVolume())
             .addNewContainer()
             .withName("web")
             .withImage("kuark.local/demo:latest")
@@ -403,17 +395,7 @@ class AgentIT {
             .endMetadata()
             .withNewSpec()
             .withNodeName(config.nodeName())
-            .addNewVolume()
-            .withName("info")
-            .withNewDownwardAPI()
-            .addNewItem()
-            .withPath("name")
-            .withNewFieldRef()
-            .withFieldPath("metadata.name")
-            .endFieldRef()
-            .endItem()
-            .endDownwardAPI()
-            .endVolume()
+            .addToVolumes(podNameVolume())
             .addNewContainer()
             .withName("c")
             .withImage("kuark.local/demo:latest")
@@ -732,5 +714,23 @@ class AgentIT {
     await()
         .atMost(Duration.ofSeconds(60))
         .until(() -> client.pods().inNamespace("default").withName("besteffort").get() == null);
+  }
+
+  /**
+   * A downwardAPI volume "info" with the pod's name in file {@code name}: a tmpfs the agent mounts,
+   * so a test can follow the mount across restarts and deletions.
+   */
+  private static Volume podNameVolume() {
+    return new VolumeBuilder()
+        .withName("info")
+        .withNewDownwardAPI()
+        .addNewItem()
+        .withPath("name")
+        .withNewFieldRef()
+        .withFieldPath("metadata.name")
+        .endFieldRef()
+        .endItem()
+        .endDownwardAPI()
+        .build();
   }
 }
